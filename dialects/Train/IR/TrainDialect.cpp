@@ -1,0 +1,78 @@
+//===- TrainDialect.cpp - the train dialect -------------------------------===//
+
+#include "dialects/Train/IR/TrainDialect.h"
+#include "dialects/Train/IR/TrainOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+using namespace mlir;
+using namespace mlir::train;
+
+#include "dialects/Train/IR/TrainDialect.cpp.inc"
+
+void TrainDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "dialects/Train/IR/TrainOps.cpp.inc"
+      >();
+}
+
+namespace {
+LogicalResult verifyNameAttr(Operation *op, NamedAttribute attr) {
+  auto name = dyn_cast<StringAttr>(attr.getValue());
+  if (!name || name.getValue().empty())
+    return op->emitError() << "'" << attr.getName().getValue()
+                           << "' must be a non-empty string";
+  return success();
+}
+} // namespace
+
+LogicalResult TrainDialect::verifyRegionArgAttribute(Operation *op,
+                                                     unsigned regionIndex,
+                                                     unsigned argIndex,
+                                                     NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == kInputAttr || name == kParamAttr || name == kBufferAttr)
+    return verifyNameAttr(op, attr);
+  if (name == kInitAttr) {
+    auto value = dyn_cast<ElementsAttr>(attr.getValue());
+    if (!value)
+      return op->emitError() << "'" << name << "' must be an elements attribute";
+    auto fn = dyn_cast<FunctionOpInterface>(op);
+    if (!fn)
+      return op->emitError() << "'" << name << "' belongs on a function argument";
+    Type argType = fn.getArgumentTypes()[argIndex];
+    if (value.getType() != argType)
+      return op->emitError() << "'" << name << "' of argument #" << argIndex
+                             << " has type " << value.getType()
+                             << " but the argument has type " << argType;
+    return success();
+  }
+  return op->emitError() << "unknown argument attribute '" << name << "'";
+}
+
+LogicalResult TrainDialect::verifyRegionResultAttribute(Operation *op,
+                                                        unsigned regionIndex,
+                                                        unsigned resultIndex,
+                                                        NamedAttribute attr) {
+  if (attr.getName().getValue() == kOutputAttr)
+    return verifyNameAttr(op, attr);
+  return op->emitError() << "unknown result attribute '"
+                         << attr.getName().getValue() << "'";
+}
+
+LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
+                                                     NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == kSourceAttr)
+    return verifyNameAttr(op, attr);
+  if (name == kOpsetAttr) {
+    auto opset = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!opset || opset.getInt() < 1)
+      return op->emitError() << "'" << name << "' must be a positive integer";
+    return success();
+  }
+  return op->emitError() << "unknown attribute '" << name << "'";
+}

@@ -1,0 +1,229 @@
+//===- TrainOps.cpp - train dialect ops -----------------------------------===//
+//
+// Result-type inference for every op. The rules live in ShapeFunctions.cpp;
+// here they are applied to the operands' types, and the element types are
+// checked to agree.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Train/IR/TrainOps.h"
+#include "dialects/Train/IR/ShapeFunctions.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace mlir::train;
+
+namespace {
+/// The ranked tensor types of `values`; they must all share one element type.
+FailureOr<SmallVector<RankedTensorType>>
+rankedOperands(OptLoc loc, ValueRange values) {
+  SmallVector<RankedTensorType> types;
+  for (Value v : values) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type)
+      return emitOptionalError(loc, "expected ranked tensor operands, got ",
+                               v.getType());
+    if (!types.empty() &&
+        type.getElementType() != types.front().getElementType())
+      return emitOptionalError(loc, "operand element types differ: ",
+                               types.front().getElementType(), " vs ",
+                               type.getElementType());
+    types.push_back(type);
+  }
+  return types;
+}
+
+LogicalResult pushResult(FailureOr<Shape> shape, Type elementType,
+                         SmallVectorImpl<Type> &results) {
+  if (failed(shape))
+    return failure();
+  results.push_back(RankedTensorType::get(*shape, elementType));
+  return success();
+}
+
+std::optional<ArrayRef<int64_t>> optionalShape(ArrayRef<RankedTensorType> types,
+                                               size_t index) {
+  if (types.size() <= index)
+    return std::nullopt;
+  return types[index].getShape();
+}
+} // namespace
+
+#define GET_OP_CLASSES
+#include "dialects/Train/IR/TrainOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// ConstantOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &results) {
+  auto type = dyn_cast<RankedTensorType>(adaptor.getValue().getType());
+  if (!type || !type.hasStaticShape() ||
+      !isa<FloatType>(type.getElementType()))
+    return emitOptionalError(loc, "'value' must be a statically shaped "
+                                  "floating-point tensor, got ",
+                             adaptor.getValue().getType());
+  results.push_back(type);
+  return success();
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+//===----------------------------------------------------------------------===//
+// Shape ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  auto types = rankedOperands(loc, adaptor.getOperands());
+  if (failed(types))
+    return failure();
+  RankedTensorType input = (*types)[0];
+  return pushResult(
+      inferFlattenShape(loc, input.getShape(), adaptor.getAxis()),
+      input.getElementType(), results);
+}
+
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  auto types = rankedOperands(loc, adaptor.getOperands());
+  if (failed(types))
+    return failure();
+  RankedTensorType input = (*types)[0];
+  return pushResult(
+      inferReshapeShape(loc, input.getShape(), adaptor.getShape()),
+      input.getElementType(), results);
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and dense layers
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  auto types = rankedOperands(loc, adaptor.getOperands());
+  if (failed(types))
+    return failure();
+  Conv2DAttrs attrs{adaptor.getStrides(), adaptor.getPads(),
+                    adaptor.getDilations(), adaptor.getGroups()};
+  return pushResult(inferConv2DShape(loc, (*types)[0].getShape(),
+                                     (*types)[1].getShape(),
+                                     optionalShape(*types, 2), attrs),
+                    (*types)[0].getElementType(), results);
+}
+
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  auto types = rankedOperands(loc, adaptor.getOperands());
+  if (failed(types))
+    return failure();
+  return pushResult(inferGemmShape(loc, (*types)[0].getShape(),
+                                   (*types)[1].getShape(),
+                                   optionalShape(*types, 2),
+                                   adaptor.getTransA(), adaptor.getTransB()),
+                    (*types)[0].getElementType(), results);
+}
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  auto types = rankedOperands(loc, adaptor.getOperands());
+  if (failed(types))
+    return failure();
+  return pushResult(inferMatMulShape(loc, (*types)[0].getShape(),
+                                     (*types)[1].getShape()),
+                    (*types)[0].getElementType(), results);
+}
+
+//===----------------------------------------------------------------------===//
+// Normalisation
+//===----------------------------------------------------------------------===//
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  auto types = rankedOperands(loc, adaptor.getOperands());
+  if (failed(types))
+    return failure();
+  for (RankedTensorType t : ArrayRef(*types).drop_front(2))
+    if (t != (*types)[1])
+      return emitOptionalError(loc, "scale, bias, mean and variance must have "
+                                    "one type, got ",
+                               (*types)[1], " and ", t);
+  if (failed(verifyBatchNormShapes(
+          loc, (*types)[0].getShape(), (*types)[1].getShape(),
+          adaptor.getEpsilon().convertToFloat(),
+          adaptor.getMomentum().convertToFloat())))
+    return failure();
+  results.push_back((*types)[0]);
+  results.append(4, (*types)[1]);
+  return success();
+}
+
+LogicalResult BatchNormInferenceOp::inferReturnTypes(
+    MLIRContext *, OptLoc loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &results) {
+  auto types = rankedOperands(loc, adaptor.getOperands());
+  if (failed(types))
+    return failure();
+  for (RankedTensorType t : ArrayRef(*types).drop_front(2))
+    if (t != (*types)[1])
+      return emitOptionalError(loc, "scale, bias, mean and variance must have "
+                                    "one type, got ",
+                               (*types)[1], " and ", t);
+  if (failed(verifyBatchNormShapes(loc, (*types)[0].getShape(),
+                                   (*types)[1].getShape(),
+                                   adaptor.getEpsilon().convertToFloat(),
+                                   std::nullopt)))
+    return failure();
+  results.push_back((*types)[0]);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  auto types = rankedOperands(loc, adaptor.getOperands());
+  if (failed(types))
+    return failure();
+  Pool2DAttrs attrs{adaptor.getKernel(), adaptor.getStrides(),
+                    adaptor.getPads(), adaptor.getDilations(),
+                    adaptor.getCeilMode()};
+  return pushResult(inferPool2DShape(loc, (*types)[0].getShape(), attrs),
+                    (*types)[0].getElementType(), results);
+}
+
+LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  auto types = rankedOperands(loc, adaptor.getOperands());
+  if (failed(types))
+    return failure();
+  int64_t ones[] = {1, 1};
+  Pool2DAttrs attrs{adaptor.getKernel(), adaptor.getStrides(),
+                    adaptor.getPads(), ones, adaptor.getCeilMode()};
+  return pushResult(inferPool2DShape(loc, (*types)[0].getShape(), attrs),
+                    (*types)[0].getElementType(), results);
+}
+
+LogicalResult GlobalAvgPoolOp::inferReturnTypes(
+    MLIRContext *, OptLoc loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &results) {
+  auto types = rankedOperands(loc, adaptor.getOperands());
+  if (failed(types))
+    return failure();
+  return pushResult(inferGlobalAvgPoolShape(loc, (*types)[0].getShape()),
+                    (*types)[0].getElementType(), results);
+}

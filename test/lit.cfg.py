@@ -1,0 +1,40 @@
+# -*- Python -*-
+import os
+import shutil
+import subprocess
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "trainc"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".onnxtext", ".test"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "unit",
+                   "Inputs", "bench"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.trainc_obj_root, "test")
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.with_environment("PATH", config.trainc_tools_dir, append_path=True)
+llvm_config.add_tool_substitutions(["trainc", "trainc-opt"],
+                                   [config.trainc_tools_dir])
+config.substitutions.append(("%python", config.python3))
+config.substitutions.append(("%models", os.path.join(config.trainc_src_root,
+                                                     "models")))
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root,
+                                                     "Inputs")))
+
+# Debian's Python packages (onnx, numpy, torch) belong to /usr/bin/python3.
+def has_module(name):
+    return subprocess.run([config.python3, "-c", "import " + name],
+                          capture_output=True).returncode == 0
+
+for module in ("onnx", "torch", "torchvision"):
+    if has_module(module):
+        config.available_features.add("py-" + module)
+if config.trainc_sanitize:
+    config.available_features.add("sanitizers")
+# ASan's leak checker needs ptrace, which some sandboxes refuse.
+config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
+config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"

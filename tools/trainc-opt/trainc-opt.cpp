@@ -1,0 +1,26 @@
+//===- trainc-opt.cpp - mlir-opt with the train dialect and passes --------===//
+//
+// Registers only what trainc's pipelines use (curated, not all of MLIR), so
+// lit tests run exactly the compiler's passes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/Train/IR/TrainDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::train::TrainDialect, mlir::func::FuncDialect,
+                  mlir::arith::ArithDialect, mlir::tensor::TensorDialect>();
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+  mlir::registerSymbolDCEPass();
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "trainc optimizer driver\n", registry));
+}
