@@ -35,6 +35,5 @@ for module in ("onnx", "torch", "torchvision"):
         config.available_features.add("py-" + module)
 if config.trainc_sanitize:
     config.available_features.add("sanitizers")
-# ASan's leak checker needs ptrace, which some sandboxes refuse.
-config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
+config.environment["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
 config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"

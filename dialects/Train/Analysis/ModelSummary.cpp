@@ -162,15 +162,15 @@ void mlir::train::printSummaryText(const ModelSummary &s,
   for (const TensorSummary &t : s.outputs)
     os << "output: " << t.name << " " << shapeText(t.shape) << "\n";
   os << "batch: " << s.batch << "\n\n";
-  os << llvm::formatv("{0,-5} {1,-22} {2,-24} {3,-20} {4,12} {5,14}\n", "#",
-                      "layer", "op", "output", "params", "MFLOPs/sample");
+  os << llvm::formatv("{0,-5} {1,-22} {2,-20} {3,10} {4,14}  {5}\n", "#", "op",
+                      "output", "params", "MFLOPs/sample", "ONNX node");
   for (auto [i, l] : llvm::enumerate(s.layers)) {
     if (l.op == "constant")
       continue;
-    os << llvm::format("%-5zu %-22s %-24s %-20s %12lld %14.3f\n", i + 1,
-                       l.name.c_str(), l.op.c_str(),
-                       shapeText(l.outputShape).c_str(),
-                       static_cast<long long>(l.params), l.flops / 1e6);
+    os << llvm::format("%-5zu %-22s %-20s %10lld %14.3f  %s\n", i + 1,
+                       l.op.c_str(), shapeText(l.outputShape).c_str(),
+                       static_cast<long long>(l.params), l.flops / 1e6,
+                       l.name.c_str());
   }
   os << "\nops:";
   for (const auto &[op, n] : s.opCounts)

@@ -85,7 +85,8 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, OptLoc loc,
     return failure();
   RankedTensorType input = (*types)[0];
   return pushResult(
-      inferFlattenShape(loc, input.getShape(), adaptor.getAxis()),
+      inferFlattenShape(loc, input.getShape(),
+                        static_cast<int64_t>(adaptor.getAxis())),
       input.getElementType(), results);
 }
 
@@ -112,7 +113,8 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
   if (failed(types))
     return failure();
   Conv2DAttrs attrs{adaptor.getStrides(), adaptor.getPads(),
-                    adaptor.getDilations(), adaptor.getGroups()};
+                    adaptor.getDilations(),
+                    static_cast<int64_t>(adaptor.getGroups())};
   return pushResult(inferConv2DShape(loc, (*types)[0].getShape(),
                                      (*types)[1].getShape(),
                                      optionalShape(*types, 2), attrs),
