@@ -98,7 +98,7 @@ TEST_F(ShapeFunctionsTest, PoolPadsMustBeSmallerThanWindow) {
   auto shape = inferPool2DShape(
       loc(), {1, 1, 5, 5}, Pool2DAttrs{{2, 2}, {1, 1}, {2, 0, 0, 0}, {1, 1}, false});
   EXPECT_TRUE(failed(shape));
-  EXPECT_EQ(message, "pads [2, 0, 0, 0] must be smaller than the window [2, 2]");
+  EXPECT_EQ(message, "pads [2, 0, 0, 0] must be smaller than the (dilated) window [2, 2]");
 }
 
 TEST_F(ShapeFunctionsTest, GemmTransposesAndBroadcastsC) {

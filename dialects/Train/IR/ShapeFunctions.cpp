@@ -3,6 +3,7 @@
 #include "dialects/Train/IR/ShapeFunctions.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdio>
@@ -48,17 +49,34 @@ LogicalResult checkRank(OptLoc loc, StringRef what, ArrayRef<int64_t> shape,
   return success();
 }
 
+/// The extent of a dilated window, `dilation * (kernel - 1) + 1`; fails when
+/// it does not fit in 64 bits.
+FailureOr<int64_t> dilatedWindow(OptLoc loc, int64_t kernel,
+                                 int64_t dilation) {
+  int64_t scaled, effective;
+  if (llvm::MulOverflow(dilation, kernel - 1, scaled) ||
+      llvm::AddOverflow(scaled, int64_t(1), effective))
+    return emitOptionalError(loc, "window of ", kernel, " taps with dilation ",
+                             dilation, " is too large");
+  return effective;
+}
+
 /// Output extent of a sliding window (convolution or pooling).
 FailureOr<int64_t> windowExtent(OptLoc loc, StringRef dim, int64_t in,
                                 int64_t padBegin, int64_t padEnd,
                                 int64_t kernel, int64_t stride,
                                 int64_t dilation, bool ceilMode) {
-  int64_t effective = dilation * (kernel - 1) + 1;
-  int64_t span = in + padBegin + padEnd - effective;
+  FailureOr<int64_t> effective = dilatedWindow(loc, kernel, dilation);
+  if (failed(effective))
+    return failure();
+  int64_t padded;
+  if (llvm::AddOverflow(in, padBegin, padded) ||
+      llvm::AddOverflow(padded, padEnd, padded))
+    return emitOptionalError(loc, "padded ", dim, " is too large");
+  int64_t span = padded - *effective;
   if (span < 0)
-    return emitOptionalError(loc, "window of extent ", effective,
-                             " does not fit the padded ", dim, " of ",
-                             in + padBegin + padEnd);
+    return emitOptionalError(loc, "window of extent ", *effective,
+                             " does not fit the padded ", dim, " of ", padded);
   int64_t out = span / stride + 1;
   if (ceilMode && span % stride != 0) {
     ++out;
@@ -67,6 +85,16 @@ FailureOr<int64_t> windowExtent(OptLoc loc, StringRef dim, int64_t in,
       --out;
   }
   return out;
+}
+
+/// The product of `dims`; fails when it does not fit in 64 bits.
+FailureOr<int64_t> elementCount(OptLoc loc, ArrayRef<int64_t> dims) {
+  int64_t count = 1;
+  for (int64_t d : dims)
+    if (llvm::MulOverflow(count, d, count))
+      return emitOptionalError(loc, "shape ", formatShape(dims),
+                               " has too many elements");
+  return count;
 }
 } // namespace
 
@@ -121,13 +149,19 @@ FailureOr<Shape> mlir::train::inferPool2DShape(OptLoc loc,
       failed(checkArray(loc, "pads", attrs.pads, 4, 0)) ||
       failed(checkArray(loc, "dilations", attrs.dilations, 2, 1)))
     return failure();
-  Shape out{input[0], input[1]};
+  Shape out{input[0], input[1]}, window;
   for (int i = 0; i < 2; ++i) {
-    int64_t effective = attrs.dilations[i] * (attrs.kernel[i] - 1) + 1;
-    if (attrs.pads[i] >= effective || attrs.pads[2 + i] >= effective)
+    FailureOr<int64_t> effective =
+        dilatedWindow(loc, attrs.kernel[i], attrs.dilations[i]);
+    if (failed(effective))
+      return failure();
+    window.push_back(*effective);
+  }
+  for (int i = 0; i < 2; ++i) {
+    if (attrs.pads[i] >= window[i] || attrs.pads[2 + i] >= window[i])
       return emitOptionalError(loc, "pads ", formatShape(attrs.pads),
-                               " must be smaller than the window ",
-                               formatShape(attrs.kernel));
+                               " must be smaller than the (dilated) window ",
+                               formatShape(window));
     FailureOr<int64_t> extent = windowExtent(
         loc, i == 0 ? "height" : "width", input[2 + i], attrs.pads[i],
         attrs.pads[2 + i], attrs.kernel[i], attrs.strides[i],
@@ -201,28 +235,28 @@ FailureOr<Shape> mlir::train::inferFlattenShape(OptLoc loc,
   if (axis < 0 || axis > static_cast<int64_t>(input.size()))
     return emitOptionalError(loc, "'axis' must lie in [0, ", input.size(),
                              "], got ", axis);
-  int64_t outer = 1, inner = 1;
-  for (auto [i, d] : llvm::enumerate(input))
-    (static_cast<int64_t>(i) < axis ? outer : inner) *= d;
-  return Shape{outer, inner};
+  FailureOr<int64_t> outer = elementCount(loc, input.take_front(axis));
+  FailureOr<int64_t> inner = elementCount(loc, input.drop_front(axis));
+  if (failed(outer) || failed(inner))
+    return failure();
+  return Shape{*outer, *inner};
 }
 
 FailureOr<Shape> mlir::train::inferReshapeShape(OptLoc loc,
                                                 ArrayRef<int64_t> input,
                                                 ArrayRef<int64_t> shape) {
-  int64_t in = 1, out = 1;
-  for (int64_t d : input)
-    in *= d;
-  for (int64_t d : shape) {
+  for (int64_t d : shape)
     if (d < 1)
       return emitOptionalError(loc, "shape entries must be >= 1, got ",
                                formatShape(shape));
-    out *= d;
-  }
-  if (in != out)
+  FailureOr<int64_t> in = elementCount(loc, input);
+  FailureOr<int64_t> out = elementCount(loc, shape);
+  if (failed(in) || failed(out))
+    return failure();
+  if (*in != *out)
     return emitOptionalError(loc, "cannot reshape ", formatShape(input), " (",
-                             in, " elements) to ", formatShape(shape), " (",
-                             out, " elements)");
+                             *in, " elements) to ", formatShape(shape), " (",
+                             *out, " elements)");
   return Shape(shape.begin(), shape.end());
 }
 

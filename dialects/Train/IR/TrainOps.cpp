@@ -21,9 +21,13 @@ FailureOr<SmallVector<RankedTensorType>>
 rankedOperands(OptLoc loc, ValueRange values) {
   SmallVector<RankedTensorType> types;
   for (Value v : values) {
+    // Parsing infers result types before ODS checks the operand types, so
+    // dynamic shapes are refused here too.
     auto type = dyn_cast<RankedTensorType>(v.getType());
-    if (!type)
-      return emitOptionalError(loc, "expected ranked tensor operands, got ",
+    if (!type || !type.hasStaticShape())
+      return emitOptionalError(loc,
+                               "expected statically shaped tensor operands, "
+                               "got ",
                                v.getType());
     if (!types.empty() &&
         type.getElementType() != types.front().getElementType())
