@@ -15,6 +15,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -85,6 +86,10 @@ int main(int argc, char **argv) {
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   cl::HideUnrelatedOptions(category);
+  cl::AddExtraVersionPrinter([](raw_ostream &os) {
+    os << "trainc 0.1 (train dialect, ONNX import; MLIR " << LLVM_VERSION_STRING
+       << ")\n";
+  });
   std::string overview =
       "trainc: compiles an ONNX image classifier into a data-parallel "
       "training executable.\n\n"
