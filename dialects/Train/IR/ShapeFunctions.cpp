@@ -279,3 +279,32 @@ LogicalResult mlir::train::verifySameShape(OptLoc loc, ArrayRef<int64_t> lhs,
                              " (broadcasting is not supported)");
   return success();
 }
+
+FailureOr<SmallVector<RankedTensorType>>
+mlir::train::staticTensorTypes(OptLoc loc, ValueRange values) {
+  SmallVector<RankedTensorType> types;
+  for (Value v : values) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (!type || !type.hasStaticShape())
+      return emitOptionalError(loc,
+                               "expected statically shaped tensor operands, "
+                               "got ",
+                               v.getType());
+    if (!types.empty() &&
+        type.getElementType() != types.front().getElementType())
+      return emitOptionalError(loc, "operand element types differ: ",
+                               types.front().getElementType(), " vs ",
+                               type.getElementType());
+    types.push_back(type);
+  }
+  return types;
+}
+
+LogicalResult mlir::train::expectShape(OptLoc loc, StringRef what,
+                                       ArrayRef<int64_t> actual,
+                                       ArrayRef<int64_t> expected) {
+  if (actual == expected)
+    return success();
+  return emitOptionalError(loc, what, " has shape ", formatShape(actual),
+                           " but ", formatShape(expected), " is expected");
+}

@@ -10,7 +10,9 @@
 #ifndef TRAINC_DIALECTS_TRAIN_IR_SHAPEFUNCTIONS_H
 #define TRAINC_DIALECTS_TRAIN_IR_SHAPEFUNCTIONS_H
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Location.h"
+#include "mlir/IR/ValueRange.h"
 #include "mlir/Support/LogicalResult.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
@@ -65,6 +67,17 @@ FailureOr<Shape> inferGlobalAvgPoolShape(OptLoc loc,
 
 LogicalResult verifySameShape(OptLoc loc, llvm::ArrayRef<int64_t> lhs,
                               llvm::ArrayRef<int64_t> rhs);
+
+/// The types of `values`: statically shaped tensors sharing one element type.
+/// Parsing infers result types before ODS checks operand types, so the shape
+/// rules only ever see what this accepts.
+FailureOr<llvm::SmallVector<RankedTensorType>>
+staticTensorTypes(OptLoc loc, ValueRange values);
+
+/// Fails unless `actual` equals `expected`, naming both.
+LogicalResult expectShape(OptLoc loc, llvm::StringRef what,
+                          llvm::ArrayRef<int64_t> actual,
+                          llvm::ArrayRef<int64_t> expected);
 
 /// Formats a shape as `[2, 3, 4]` for diagnostics.
 std::string formatShape(llvm::ArrayRef<int64_t> shape);

@@ -34,7 +34,8 @@ LogicalResult TrainDialect::verifyRegionArgAttribute(Operation *op,
                                                      unsigned argIndex,
                                                      NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
-  if (name == kInputAttr || name == kParamAttr || name == kBufferAttr)
+  if (name == kInputAttr || name == kParamAttr || name == kBufferAttr ||
+      name == kLabelsAttr)
     return verifyNameAttr(op, attr);
   if (name == kInitAttr) {
     auto value = dyn_cast<ElementsAttr>(attr.getValue());
@@ -57,10 +58,11 @@ LogicalResult TrainDialect::verifyRegionResultAttribute(Operation *op,
                                                         unsigned regionIndex,
                                                         unsigned resultIndex,
                                                         NamedAttribute attr) {
-  if (attr.getName().getValue() == kOutputAttr)
+  StringRef name = attr.getName().getValue();
+  if (name == kOutputAttr || name == kLossAttr || name == kGradAttr ||
+      name == kBufferUpdateAttr)
     return verifyNameAttr(op, attr);
-  return op->emitError() << "unknown result attribute '"
-                         << attr.getName().getValue() << "'";
+  return op->emitError() << "unknown result attribute '" << name << "'";
 }
 
 LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,

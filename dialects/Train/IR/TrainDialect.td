@@ -35,6 +35,12 @@ def Train_Dialect : Dialect {
 
     Results carry `train.output = "name"`. The module carries
     `train.source = "file"` and `train.opset = N`.
+
+    The training functions built by the passes (`@forward_loss`,
+    `@train_step`) add `train.labels = "labels"` on the labels argument and,
+    on results, `train.loss = "loss"`, `train.grad = "name"` (the gradient of
+    parameter `name`) and `train.buffer_update = "name"` (the new value of
+    buffer `name`).
   }];
   let hasRegionArgAttrVerify = 1;
   let hasRegionResultAttrVerify = 1;
@@ -48,6 +54,11 @@ def Train_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kOutputAttr = "train.output";
     static constexpr ::llvm::StringLiteral kSourceAttr = "train.source";
     static constexpr ::llvm::StringLiteral kOpsetAttr = "train.opset";
+    static constexpr ::llvm::StringLiteral kLabelsAttr = "train.labels";
+    static constexpr ::llvm::StringLiteral kLossAttr = "train.loss";
+    static constexpr ::llvm::StringLiteral kGradAttr = "train.grad";
+    static constexpr ::llvm::StringLiteral kBufferUpdateAttr =
+        "train.buffer_update";
   }];
 }
 

@@ -16,29 +16,6 @@ using namespace mlir;
 using namespace mlir::train;
 
 namespace {
-/// The ranked tensor types of `values`; they must all share one element type.
-FailureOr<SmallVector<RankedTensorType>>
-rankedOperands(OptLoc loc, ValueRange values) {
-  SmallVector<RankedTensorType> types;
-  for (Value v : values) {
-    // Parsing infers result types before ODS checks the operand types, so
-    // dynamic shapes are refused here too.
-    auto type = dyn_cast<RankedTensorType>(v.getType());
-    if (!type || !type.hasStaticShape())
-      return emitOptionalError(loc,
-                               "expected statically shaped tensor operands, "
-                               "got ",
-                               v.getType());
-    if (!types.empty() &&
-        type.getElementType() != types.front().getElementType())
-      return emitOptionalError(loc, "operand element types differ: ",
-                               types.front().getElementType(), " vs ",
-                               type.getElementType());
-    types.push_back(type);
-  }
-  return types;
-}
-
 LogicalResult pushResult(FailureOr<Shape> shape, Type elementType,
                          SmallVectorImpl<Type> &results) {
   if (failed(shape))
@@ -84,7 +61,7 @@ OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {
-  auto types = rankedOperands(loc, adaptor.getOperands());
+  auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
   RankedTensorType input = (*types)[0];
@@ -97,7 +74,7 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                           Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {
-  auto types = rankedOperands(loc, adaptor.getOperands());
+  auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
   RankedTensorType input = (*types)[0];
@@ -113,7 +90,7 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
-  auto types = rankedOperands(loc, adaptor.getOperands());
+  auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
   Conv2DAttrs attrs{adaptor.getStrides(), adaptor.getPads(),
@@ -128,7 +105,7 @@ LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 LogicalResult GemmOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                        Adaptor adaptor,
                                        SmallVectorImpl<Type> &results) {
-  auto types = rankedOperands(loc, adaptor.getOperands());
+  auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
   return pushResult(inferGemmShape(loc, (*types)[0].getShape(),
@@ -141,7 +118,7 @@ LogicalResult GemmOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
-  auto types = rankedOperands(loc, adaptor.getOperands());
+  auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
   return pushResult(inferMatMulShape(loc, (*types)[0].getShape(),
@@ -156,7 +133,7 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
-  auto types = rankedOperands(loc, adaptor.getOperands());
+  auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
   for (RankedTensorType t : ArrayRef(*types).drop_front(2))
@@ -177,7 +154,7 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 LogicalResult BatchNormInferenceOp::inferReturnTypes(
     MLIRContext *, OptLoc loc, Adaptor adaptor,
     SmallVectorImpl<Type> &results) {
-  auto types = rankedOperands(loc, adaptor.getOperands());
+  auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
   for (RankedTensorType t : ArrayRef(*types).drop_front(2))
@@ -201,7 +178,7 @@ LogicalResult BatchNormInferenceOp::inferReturnTypes(
 LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
-  auto types = rankedOperands(loc, adaptor.getOperands());
+  auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
   Pool2DAttrs attrs{adaptor.getKernel(), adaptor.getStrides(),
@@ -214,7 +191,7 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
-  auto types = rankedOperands(loc, adaptor.getOperands());
+  auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
   int64_t ones[] = {1, 1};
@@ -227,7 +204,7 @@ LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 LogicalResult GlobalAvgPoolOp::inferReturnTypes(
     MLIRContext *, OptLoc loc, Adaptor adaptor,
     SmallVectorImpl<Type> &results) {
-  auto types = rankedOperands(loc, adaptor.getOperands());
+  auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
   return pushResult(inferGlobalAvgPoolShape(loc, (*types)[0].getShape()),

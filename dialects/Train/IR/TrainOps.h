@@ -4,6 +4,7 @@
 #define TRAINC_DIALECTS_TRAIN_IR_TRAINOPS_H
 
 #include "dialects/Train/IR/TrainDialect.h"
+#include "dialects/Train/IR/TrainInterfaces.h"
 #include "mlir/IR/BuiltinAttributeInterfaces.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"

@@ -11,6 +11,7 @@
 #define TRAIN_OPS
 
 include "dialects/Train/IR/TrainDialect.td"
+include "dialects/Train/IR/TrainInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
@@ -24,6 +25,9 @@ class Train_ForwardOp<string mnemonic, list<Trait> traits = []> :
 class Train_ElementwiseOp<string mnemonic, list<Trait> traits = []> :
     Train_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
                                             InferTypeOpInterface])>;
+
+// Differentiable ops state their reverse-mode rule (VJPRules.cpp).
+defvar Train_VJP = DeclareOpInterfaceMethods<Train_VJPOpInterface>;
 
 //===----------------------------------------------------------------------===//
 // Constants and shape ops
@@ -46,7 +50,7 @@ def Train_ConstantOp : Train_ForwardOp<"constant", [ConstantLike]> {
   let hasFolder = 1;
 }
 
-def Train_FlattenOp : Train_ForwardOp<"flatten"> {
+def Train_FlattenOp : Train_ForwardOp<"flatten", [Train_VJP]> {
   let summary = "Flattens a tensor to two dimensions at an axis";
   let description = [{
     ONNX `Flatten`: the dimensions before `axis` form the first result
@@ -63,7 +67,7 @@ def Train_FlattenOp : Train_ForwardOp<"flatten"> {
   }];
 }
 
-def Train_ReshapeOp : Train_ForwardOp<"reshape"> {
+def Train_ReshapeOp : Train_ForwardOp<"reshape", [Train_VJP]> {
   let summary = "Reshapes a tensor to a static shape";
   let description = [{
     Reinterprets the row-major elements of `input` with the static `shape`;
@@ -85,7 +89,7 @@ def Train_ReshapeOp : Train_ForwardOp<"reshape"> {
 // Convolution and dense layers
 //===----------------------------------------------------------------------===//
 
-def Train_Conv2DOp : Train_ForwardOp<"conv2d"> {
+def Train_Conv2DOp : Train_ForwardOp<"conv2d", [Train_VJP]> {
   let summary = "2-D convolution in NCHW layout, grouped and dilated";
   let description = [{
     ONNX `Conv` on 4-D tensors. `input` is `[N, C, H, W]`, `filter` is
@@ -115,7 +119,7 @@ def Train_Conv2DOp : Train_ForwardOp<"conv2d"> {
   }];
 }
 
-def Train_GemmOp : Train_ForwardOp<"gemm"> {
+def Train_GemmOp : Train_ForwardOp<"gemm", [Train_VJP]> {
   let summary = "General matrix multiply: alpha * op(A) * op(B) + beta * C";
   let description = [{
     ONNX `Gemm`. `op(X)` is `X` or its transpose as `trans_a` / `trans_b` say;
@@ -139,7 +143,7 @@ def Train_GemmOp : Train_ForwardOp<"gemm"> {
   }];
 }
 
-def Train_MatMulOp : Train_ForwardOp<"matmul"> {
+def Train_MatMulOp : Train_ForwardOp<"matmul", [Train_VJP]> {
   let summary = "Matrix product of two rank-2 tensors";
   let description = [{
     ONNX `MatMul` restricted to rank-2 operands: `[M, K] x [K, N] -> [M, N]`.
@@ -160,7 +164,8 @@ def Train_MatMulOp : Train_ForwardOp<"matmul"> {
 //===----------------------------------------------------------------------===//
 
 def Train_BatchNormOp : Train_ForwardOp<"batch_norm",
-    [AllTypesMatch<["scale", "bias", "running_mean", "running_var"]>]> {
+    [AllTypesMatch<["scale", "bias", "running_mean", "running_var"]>,
+     Train_VJP]> {
   let summary = "Batch normalisation, training form (batch statistics)";
   let description = [{
     Normalises `input` (`[N, C, ...]`) per channel with the statistics of the
@@ -221,7 +226,7 @@ def Train_BatchNormInferenceOp : Train_ForwardOp<"batch_norm_inference",
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-def Train_ReluOp : Train_ElementwiseOp<"relu"> {
+def Train_ReluOp : Train_ElementwiseOp<"relu", [Train_VJP]> {
   let summary = "Rectified linear unit, max(x, 0)";
   let description = [{
     ```mlir
@@ -233,7 +238,7 @@ def Train_ReluOp : Train_ElementwiseOp<"relu"> {
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
-def Train_AddOp : Train_ElementwiseOp<"add", [Commutative]> {
+def Train_AddOp : Train_ElementwiseOp<"add", [Commutative, Train_VJP]> {
   let summary = "Elementwise sum of two tensors of the same type";
   let description = [{
     The residual connection of a ResNet. Both operands have the same shape
@@ -252,7 +257,7 @@ def Train_AddOp : Train_ElementwiseOp<"add", [Commutative]> {
 // Pooling
 //===----------------------------------------------------------------------===//
 
-def Train_MaxPool2DOp : Train_ForwardOp<"max_pool2d"> {
+def Train_MaxPool2DOp : Train_ForwardOp<"max_pool2d", [Train_VJP]> {
   let summary = "2-D max pooling in NCHW layout";
   let description = [{
     ONNX `MaxPool` on 4-D tensors. `pads` is `[top, left, bottom, right]`;
@@ -277,7 +282,7 @@ def Train_MaxPool2DOp : Train_ForwardOp<"max_pool2d"> {
   }];
 }
 
-def Train_AvgPool2DOp : Train_ForwardOp<"avg_pool2d"> {
+def Train_AvgPool2DOp : Train_ForwardOp<"avg_pool2d", [Train_VJP]> {
   let summary = "2-D average pooling in NCHW layout";
   let description = [{
     ONNX `AveragePool` on 4-D tensors. `pads` is `[top, left, bottom, right]`;
@@ -301,7 +306,7 @@ def Train_AvgPool2DOp : Train_ForwardOp<"avg_pool2d"> {
   }];
 }
 
-def Train_GlobalAvgPoolOp : Train_ForwardOp<"global_avg_pool"> {
+def Train_GlobalAvgPoolOp : Train_ForwardOp<"global_avg_pool", [Train_VJP]> {
   let summary = "Mean over all spatial positions of each channel";
   let description = [{
     ONNX `GlobalAveragePool`: `[N, C, d1, ...] -> [N, C, 1, ...]`.
@@ -314,5 +319,7 @@ def Train_GlobalAvgPoolOp : Train_ForwardOp<"global_avg_pool"> {
   let results = (outs Train_FloatTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
 }
+
+include "dialects/Train/IR/TrainGradOps.td"
 
 #endif // TRAIN_OPS

@@ -1,0 +1,27 @@
+//===- Passes.h - trainc passes ----------------------------------*- C++ -*-===//
+
+#ifndef TRAINC_PASSES_PASSES_H
+#define TRAINC_PASSES_PASSES_H
+
+#include "dialects/Train/IR/TrainDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::train {
+
+#define GEN_PASS_DECL
+#include "passes/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/Passes.h.inc"
+
+/// Names of the functions the pipeline passes along.
+inline constexpr llvm::StringLiteral kForwardFn = "forward";
+inline constexpr llvm::StringLiteral kForwardLossFn = "forward_loss";
+inline constexpr llvm::StringLiteral kTrainStepFn = "train_step";
+
+} // namespace mlir::train
+
+#endif // TRAINC_PASSES_PASSES_H
