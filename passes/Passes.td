@@ -43,4 +43,43 @@ def AutodiffPass : Pass<"train-autodiff", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }
 
+def PlanMemoryPass : Pass<"train-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Static arenas with liveness-based reuse";
+  let description = [{
+    Gives every tensor of every step function a home, known at compile time.
+    Parameters and buffers get fixed byte offsets (`train.offset` on their
+    arguments), in the argument order of `@forward`, shared by all
+    functions; gradients use the parameters' offsets in a gradient arena of
+    the same size; running-statistics updates are written in place. Every
+    other value gets a slot of one activation arena (`train.slots` on its
+    producer: a byte offset per result, -1 for a value that lives elsewhere):
+    a value is live from its producer to its last use, reshapes share their
+    operand's bytes, and values that are never live together share memory.
+    Slots are 64-byte aligned. The sizes are recorded as
+    `train.param_bytes` / `train.buffer_bytes` on the module and
+    `train.arena_bytes` on each function.
+  }];
+}
+
+def ConvertTrainToLoopsPass : Pass<"convert-train-to-loops", "::mlir::ModuleOp"> {
+  let summary = "Lower planned step functions to loops and library calls (CPU)";
+  let description = [{
+    Replaces `@train_step` and `@forward` (planned by train-plan-memory) by
+    `@trainc_train_step` and `@trainc_eval_step`, functions on byte arenas
+    (`train.role` names each argument; see runtime/include/trainc/model.h).
+    Every tensor becomes a `memref.view` of its home. Convolutions and GEMMs
+    become calls to the runtime's oneDNN kernels; every other op becomes an
+    `scf.parallel` loop nest (reductions sequential within an iteration,
+    accumulated in f64 where they sum many terms). The model's description
+    (tensor names, shapes, offsets, initial values) moves to the module's
+    `train.model` attribute.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // TRAINC_PASSES

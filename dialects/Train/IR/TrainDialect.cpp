@@ -35,8 +35,15 @@ LogicalResult TrainDialect::verifyRegionArgAttribute(Operation *op,
                                                      NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   if (name == kInputAttr || name == kParamAttr || name == kBufferAttr ||
-      name == kLabelsAttr)
+      name == kLabelsAttr || name == "train.role")
     return verifyNameAttr(op, attr);
+  if (name == "train.offset") {
+    auto offset = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!offset || offset.getInt() < 0)
+      return op->emitError() << "'train.offset' must be a non-negative "
+                                "integer";
+    return success();
+  }
   if (name == kInitAttr) {
     auto value = dyn_cast<ElementsAttr>(attr.getValue());
     if (!value)
@@ -70,6 +77,28 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
   StringRef name = attr.getName().getValue();
   if (name == kSourceAttr)
     return verifyNameAttr(op, attr);
+  // The memory plan (train-plan-memory): sizes in bytes on the module and
+  // on step functions, result slots on ops.
+  if (name == "train.param_bytes" || name == "train.buffer_bytes" ||
+      name == "train.arena_bytes") {
+    auto bytes = dyn_cast<IntegerAttr>(attr.getValue());
+    if (!bytes || bytes.getInt() < 0)
+      return op->emitError() << "'" << name
+                             << "' must be a non-negative integer";
+    return success();
+  }
+  if (name == "train.slots") {
+    auto slots = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
+    if (!slots || slots.size() != static_cast<int64_t>(op->getNumResults()))
+      return op->emitError() << "'train.slots' must hold one offset per "
+                                "result";
+    return success();
+  }
+  if (name == "train.model") {
+    if (!isa<DictionaryAttr>(attr.getValue()))
+      return op->emitError() << "'train.model' must be a dictionary";
+    return success();
+  }
   if (name == kOpsetAttr) {
     auto opset = dyn_cast<IntegerAttr>(attr.getValue());
     if (!opset || opset.getInt() < 1)

@@ -1,0 +1,96 @@
+//===- Elementwise.cpp - relu, add, scale, relu_backward, constant --------===//
+//
+// One flat scf.parallel loop over the elements: the tensors are contiguous,
+// so shape does not matter.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Conversion/TrainToLoops/Lowering.h"
+
+#include "dialects/Train/IR/TrainOps.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::train;
+
+namespace {
+int64_t numel(Value v) {
+  return cast<RankedTensorType>(v.getType()).getNumElements();
+}
+
+/// out[i] = fn(in_0[i], in_1[i], ...)
+void map(Lowering &l, Value result, ValueRange inputs,
+         function_ref<Value(ValueRange)> fn) {
+  SmallVector<Value> ins;
+  for (Value in : inputs)
+    ins.push_back(l.flat(in));
+  Value out = l.flat(result);
+  l.parallel({numel(result)}, [&](ValueRange iv) {
+    SmallVector<Value> xs;
+    for (Value in : ins)
+      xs.push_back(l.b.create<memref::LoadOp>(l.loc, in, iv));
+    l.b.create<memref::StoreOp>(l.loc, fn(xs), out, iv);
+  });
+}
+
+LogicalResult lowerConstant(Lowering &l, ConstantOp op) {
+  auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+  if (dense && dense.isSplat()) {
+    l.fill(l.flat(op), numel(op),
+           l.b.create<arith::ConstantOp>(l.loc,
+                                         dense.getSplatValue<FloatAttr>()));
+    return success();
+  }
+  if (!dense)
+    return op.emitError("only dense constants can be lowered");
+  // A constant table: copy it from a private global.
+  Value table = l.constantTable(dense);
+  Value out = l.flat(op);
+  l.parallel({numel(op)}, [&](ValueRange iv) {
+    Value x = l.b.create<memref::LoadOp>(l.loc, table, iv);
+    l.b.create<memref::StoreOp>(l.loc, x, out, iv);
+  });
+  return success();
+}
+} // namespace
+
+LogicalResult mlir::train::lowerElementwiseOp(Lowering &l, Operation *op) {
+  OpBuilder &b = l.b;
+  Location loc = l.loc;
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](ReluOp relu) {
+        Value zero = l.f32(0.0);
+        map(l, relu, relu.getInput(), [&](ValueRange x) -> Value {
+          return b.create<arith::MaximumFOp>(loc, x[0], zero);
+        });
+        return success();
+      })
+      .Case([&](AddOp add) {
+        map(l, add, {add.getLhs(), add.getRhs()}, [&](ValueRange x) -> Value {
+          return b.create<arith::AddFOp>(loc, x[0], x[1]);
+        });
+        return success();
+      })
+      .Case([&](ScaleOp scale) {
+        Value factor = b.create<arith::ConstantOp>(loc, scale.getFactorAttr());
+        map(l, scale, scale.getInput(), [&](ValueRange x) -> Value {
+          return b.create<arith::MulFOp>(loc, x[0], factor);
+        });
+        return success();
+      })
+      .Case([&](ReluBackwardOp bwd) {
+        Value zero = l.f32(0.0);
+        map(l, bwd, {bwd.getGradOutput(), bwd.getOutput()},
+            [&](ValueRange x) -> Value {
+              Value positive = b.create<arith::CmpFOp>(
+                  loc, arith::CmpFPredicate::OGT, x[1], zero);
+              return b.create<arith::SelectOp>(loc, positive, x[0], zero);
+            });
+        return success();
+      })
+      .Case([&](ConstantOp c) { return lowerConstant(l, c); })
+      .Default([](Operation *op) {
+        return op->emitError("not an elementwise op");
+      });
+}

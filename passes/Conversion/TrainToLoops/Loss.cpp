@@ -1,0 +1,123 @@
+//===- Loss.cpp - softmax cross-entropy and bias reductions ---------------===//
+
+#include "passes/Conversion/TrainToLoops/Lowering.h"
+
+#include "dialects/Train/IR/TrainOps.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::train;
+
+namespace {
+/// The label of row n as an index, clamped into [0, K) so that a corrupt
+/// label cannot address outside the row (the runtime rejects such labels
+/// when it loads the data).
+Value labelAt(Lowering &l, Value labels, Value n, int64_t k) {
+  ScalarOps o(l);
+  Value raw = o.load(labels, n);
+  Value asIndex = l.b.create<arith::IndexCastOp>(l.loc, l.b.getIndexType(), raw);
+  return o.imax(l.index(0), o.imin(asIndex, l.index(k - 1)));
+}
+
+/// log(sum_k exp(x[n, k])) in f64, shifted by the row maximum.
+Value logSumExp(Lowering &l, Value x, Value n, int64_t k) {
+  ScalarOps o(l);
+  Value mx = l.reduce(k, o.load(x, {n, l.index(0)}), [&](Value j, Value acc) {
+    return o.max(acc, o.load(x, {n, j}));
+  });
+  Value mx64 = o.ext(mx);
+  Value sum = l.reduce(k, l.f64(0), [&](Value j, Value acc) {
+    return o.add(acc, o.exp(o.sub(o.ext(o.load(x, {n, j})), mx64)));
+  });
+  return o.add(mx64, o.log(sum));
+}
+
+void lowerXent(Lowering &l, SoftmaxXentOp op) {
+  ScalarOps o(l);
+  auto shape = cast<RankedTensorType>(op.getLogits().getType()).getShape();
+  int64_t n = shape[0], k = shape[1];
+  double s = op.getLabelSmoothing().convertToFloat();
+  Value x = l.view(op.getLogits()), labels = l.view(op.getLabels());
+  Value loss = l.view(op.getLoss());
+  Value total = l.reduce(n, l.f64(0), [&](Value i, Value acc) {
+    Value lse = logSumExp(l, x, i, k);
+    Value target = o.mul(l.f64(1.0 - s), o.ext(o.load(x, {i, labelAt(l, labels, i, k)})));
+    if (s != 0.0) {
+      Value rowSum = l.reduce(k, l.f64(0), [&](Value j, Value a) {
+        return o.add(a, o.ext(o.load(x, {i, j})));
+      });
+      target = o.add(target, o.mul(l.f64(s / double(k)), rowSum));
+    }
+    return o.add(acc, o.sub(lse, target));
+  });
+  o.store(o.trunc(o.div(total, l.f64(double(n)))), loss, ValueRange{});
+}
+
+void lowerXentBackward(Lowering &l, SoftmaxXentBackwardOp op) {
+  ScalarOps o(l);
+  auto shape = cast<RankedTensorType>(op.getLogits().getType()).getShape();
+  int64_t n = shape[0], k = shape[1];
+  double s = op.getLabelSmoothing().convertToFloat();
+  Value x = l.view(op.getLogits()), labels = l.view(op.getLabels());
+  Value dx = l.view(op.getGradLogits());
+  Value scale = o.div(o.load(l.view(op.getGradLoss()), ValueRange{}),
+                      l.f32(double(n)));
+  l.parallel({n}, [&](ValueRange iv) {
+    Value i = iv[0];
+    Value lse = logSumExp(l, x, i, k);
+    Value label = labelAt(l, labels, i, k);
+    l.loops({k}, [&](ValueRange jv) {
+      Value j = jv[0];
+      Value p = o.trunc(o.exp(o.sub(o.ext(o.load(x, {i, j})), lse)));
+      Value hit = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::eq,
+                                            j, label);
+      Value q = o.select(hit, l.f32(1.0 - s + s / double(k)),
+                         l.f32(s / double(k)));
+      o.store(o.mul(scale, o.sub(p, q)), dx, {i, j});
+    });
+  });
+}
+
+/// Sums the input down to the (broadcastable) result shape, sequentially.
+void lowerReduceSumTo(Lowering &l, ReduceSumToOp op) {
+  ScalarOps o(l);
+  auto in = cast<RankedTensorType>(op.getInput().getType()).getShape();
+  auto out = cast<RankedTensorType>(op.getType()).getShape();
+  Value x = l.view(op.getInput()), y = l.view(op.getOutput());
+  l.fill(l.flat(op.getOutput()),
+         cast<RankedTensorType>(op.getType()).getNumElements(), l.f32(0));
+  l.loops(in, [&](ValueRange iv) {
+    SmallVector<Value> at;
+    size_t lead = in.size() - out.size();
+    for (auto [j, extent] : llvm::enumerate(out))
+      at.push_back(extent == 1 ? l.index(0) : iv[lead + j]);
+    o.accumulate(y, at, o.load(x, iv));
+  });
+}
+
+void lowerConvBias(Lowering &l, Conv2DBackwardBiasOp op) {
+  ScalarOps o(l);
+  auto shape = cast<RankedTensorType>(op.getGradOutput().getType()).getShape();
+  int64_t s = 1;
+  for (int64_t d : shape.drop_front(2))
+    s *= d;
+  Value dy = l.view(op.getGradOutput(), {shape[0], shape[1], s});
+  Value db = l.view(op.getGradBias());
+  l.parallel({shape[1]}, [&](ValueRange m) {
+    Value sum = o.sum2(shape[0], s, [&](Value n, Value i) {
+      return o.ext(o.load(dy, {n, m[0], i}));
+    });
+    o.store(o.trunc(sum), db, m);
+  });
+}
+} // namespace
+
+LogicalResult mlir::train::lowerLossOp(Lowering &l, Operation *op) {
+  llvm::TypeSwitch<Operation *>(op)
+      .Case([&](SoftmaxXentOp x) { lowerXent(l, x); })
+      .Case([&](SoftmaxXentBackwardOp x) { lowerXentBackward(l, x); })
+      .Case([&](ReduceSumToOp r) { lowerReduceSumTo(l, r); })
+      .Case([&](Conv2DBackwardBiasOp c) { lowerConvBias(l, c); });
+  return success();
+}

@@ -1,0 +1,199 @@
+//===- Lowering.cpp - shared state of the train-to-loops lowering ---------===//
+
+#include "passes/Conversion/TrainToLoops/Lowering.h"
+
+#include "dialects/Train/IR/TrainDialect.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+using namespace mlir;
+using namespace mlir::train;
+
+Lowering::Lowering(ModuleOp module, func::FuncOp source, func::FuncOp target,
+                   OpBuilder &builder)
+    : b(builder), loc(source.getLoc()), module(module), source(source),
+      target(target) {}
+
+std::pair<Value, int64_t> Lowering::baseOf(Value tensor) {
+  auto argWithRole = [&](StringRef role) -> Value {
+    for (BlockArgument arg : target.getArguments())
+      if (auto name = target.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                          "train.role"))
+        if (name.getValue() == role)
+          return arg;
+    llvm_unreachable("lowered function lacks an argument role");
+  };
+  auto argOffset = [&](unsigned argIndex) {
+    return source.getArgAttrOfType<IntegerAttr>(argIndex, kOffsetAttr)
+        .getInt();
+  };
+  Home home = homeOf(source, tensor);
+  switch (home.kind) {
+  case Home::Activation: {
+    auto result = cast<OpResult>(tensor);
+    auto slots =
+        result.getOwner()->getAttrOfType<DenseI64ArrayAttr>(kSlotsAttr);
+    return {argWithRole("arena"), slots[result.getResultNumber()]};
+  }
+  case Home::Alias:
+    return baseOf(home.aliasOf);
+  case Home::Param:
+    return {argWithRole("params"), argOffset(home.argIndex)};
+  case Home::Grad:
+    return {argWithRole("grads"), argOffset(home.argIndex)};
+  case Home::Buffer:
+    return {argWithRole("buffers"), argOffset(home.argIndex)};
+  case Home::Input:
+    return {argWithRole("input"), 0};
+  case Home::Labels:
+    return {argWithRole("labels"), 0};
+  case Home::Result:
+    return {argWithRole("output"), 0};
+  }
+  llvm_unreachable("unknown home");
+}
+
+Value Lowering::view(Value tensor) {
+  return view(tensor, cast<RankedTensorType>(tensor.getType()).getShape());
+}
+
+Value Lowering::view(Value tensor, ArrayRef<int64_t> shape) {
+  auto [base, offset] = baseOf(tensor);
+  Type element = cast<RankedTensorType>(tensor.getType()).getElementType();
+  return b.create<memref::ViewOp>(loc, MemRefType::get(shape, element), base,
+                                  index(offset), ValueRange{});
+}
+
+Value Lowering::flat(Value tensor) {
+  return view(tensor,
+              {cast<RankedTensorType>(tensor.getType()).getNumElements()});
+}
+
+Value Lowering::index(int64_t v) {
+  return b.create<arith::ConstantIndexOp>(loc, v);
+}
+
+Value Lowering::f32(double v) {
+  return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(v));
+}
+
+Value Lowering::f64(double v) {
+  return b.create<arith::ConstantOp>(loc, b.getF64FloatAttr(v));
+}
+
+void Lowering::parallel(ArrayRef<int64_t> ubs,
+                        function_ref<void(ValueRange)> body) {
+  SmallVector<Value> lbs, upper, steps;
+  for (int64_t ub : ubs) {
+    lbs.push_back(index(0));
+    upper.push_back(index(ub));
+    steps.push_back(index(1));
+  }
+  auto par = b.create<scf::ParallelOp>(loc, lbs, upper, steps);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(par.getBody()->getTerminator());
+  body(par.getInductionVars());
+}
+
+void Lowering::loops(ArrayRef<int64_t> ubs,
+                     function_ref<void(ValueRange)> body) {
+  OpBuilder::InsertionGuard guard(b);
+  SmallVector<Value> ivs;
+  for (int64_t ub : ubs) {
+    auto loop = b.create<scf::ForOp>(loc, index(0), index(ub), index(1));
+    ivs.push_back(loop.getInductionVar());
+    b.setInsertionPoint(loop.getBody()->getTerminator());
+  }
+  body(ivs);
+}
+
+Value Lowering::reduce(int64_t ub, Value init,
+                       function_ref<Value(Value, Value)> body) {
+  auto loop = b.create<scf::ForOp>(loc, index(0), index(ub), index(1),
+                                   ValueRange{init});
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  Value next = body(loop.getInductionVar(), loop.getRegionIterArgs()[0]);
+  b.create<scf::YieldOp>(loc, next);
+  return loop.getResult(0);
+}
+
+SmallVector<Value> Lowering::reduceMany(
+    int64_t ub, ValueRange inits,
+    function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  auto loop = b.create<scf::ForOp>(loc, index(0), index(ub), index(1), inits);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(loop.getBody());
+  SmallVector<Value> next =
+      body(loop.getInductionVar(), loop.getRegionIterArgs());
+  b.create<scf::YieldOp>(loc, next);
+  return SmallVector<Value>(loop.getResults());
+}
+
+Value Lowering::pointer(Value memref) {
+  Value address =
+      b.create<memref::ExtractAlignedPointerAsIndexOp>(loc, memref);
+  Value asInt = b.create<arith::IndexCastOp>(loc, b.getI64Type(), address);
+  return b.create<LLVM::IntToPtrOp>(loc,
+                                    LLVM::LLVMPointerType::get(b.getContext()),
+                                    asInt);
+}
+
+std::string Lowering::uniqueGlobalName(StringRef prefix) {
+  std::string name;
+  do
+    name = (prefix + "_" + std::to_string(globalCounts[prefix]++)).str();
+  while (module.lookupSymbol(name));
+  return name;
+}
+
+Value Lowering::constantTable(DenseElementsAttr values) {
+  auto type = MemRefType::get({values.getNumElements()},
+                              values.getElementType());
+  std::string name = uniqueGlobalName("train_constant");
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    b.create<memref::GlobalOp>(
+        loc, name, b.getStringAttr("private"), type,
+        values.reshape(RankedTensorType::get(type.getShape(),
+                                             values.getElementType())),
+        /*constant=*/true, /*alignment=*/IntegerAttr());
+  }
+  return b.create<memref::GetGlobalOp>(loc, type, name);
+}
+
+Value Lowering::constantI64Array(ArrayRef<int64_t> values, StringRef prefix) {
+  std::string name = uniqueGlobalName(prefix);
+  auto type = MemRefType::get({static_cast<int64_t>(values.size())},
+                              b.getI64Type());
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    b.create<memref::GlobalOp>(
+        loc, name, b.getStringAttr("private"), type,
+        DenseElementsAttr::get(
+            RankedTensorType::get(type.getShape(), b.getI64Type()), values),
+        /*constant=*/true, /*alignment=*/IntegerAttr());
+  }
+  Value global = b.create<memref::GetGlobalOp>(loc, type, name);
+  return pointer(global);
+}
+
+void Lowering::callRuntime(StringRef name, ValueRange args) {
+  auto callee = module.lookupSymbol<func::FuncOp>(name);
+  if (!callee) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    callee = b.create<func::FuncOp>(
+        loc, name, b.getFunctionType(ValueRange(args).getTypes(), {}));
+    callee.setPrivate();
+  }
+  b.create<func::CallOp>(loc, callee, args);
+}
+
+void Lowering::fill(Value memref, int64_t count, Value value) {
+  parallel({count}, [&](ValueRange iv) {
+    b.create<memref::StoreOp>(loc, value, memref, iv);
+  });
+}

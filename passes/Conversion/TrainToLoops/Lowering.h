@@ -1,0 +1,178 @@
+//===- Lowering.h - shared state of the train-to-loops lowering --*- C++ -*-===//
+//
+// The lowering turns a planned step function (tensors) into a function on
+// byte arenas. Each tensor value becomes a view of its home (Placement.h);
+// each op becomes either a call into the runtime's library kernels or an
+// scf.parallel loop nest. Op families live in one file each, as in Triton:
+// Elementwise.cpp, Normalization.cpp, Pooling.cpp, Loss.cpp, Library.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRAINC_PASSES_CONVERSION_TRAINTOLOOPS_LOWERING_H
+#define TRAINC_PASSES_CONVERSION_TRAINTOLOOPS_LOWERING_H
+
+#include "passes/Placement.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <functional>
+
+namespace mlir::train {
+
+/// Builds the lowered body of one step function.
+class Lowering {
+public:
+  Lowering(ModuleOp module, func::FuncOp source, func::FuncOp target,
+           OpBuilder &builder);
+
+  OpBuilder &b;
+  Location loc;
+
+  /// The lowered function's argument that backs `home` (an arena or an
+  /// output), and the byte offset of the value in it.
+  std::pair<Value, int64_t> baseOf(Value tensor);
+  /// `tensor` as a memref of its own shape (or of `shape`, same bytes).
+  Value view(Value tensor);
+  Value view(Value tensor, ArrayRef<int64_t> shape);
+  /// `tensor` as a 1-D memref of all its elements.
+  Value flat(Value tensor);
+
+  // --- scalar helpers --------------------------------------------------------
+  Value index(int64_t v);
+  Value f32(double v);
+  Value f64(double v);
+
+  /// An scf.parallel nest over [0, ub) for each bound; `body` gets the
+  /// induction variables.
+  void parallel(ArrayRef<int64_t> ubs,
+                function_ref<void(ValueRange ivs)> body);
+  /// A sequential loop nest over [0, ub) for each bound.
+  void loops(ArrayRef<int64_t> ubs, function_ref<void(ValueRange ivs)> body);
+  /// A sequential reduction with several accumulators.
+  SmallVector<Value>
+  reduceMany(int64_t ub, ValueRange inits,
+             function_ref<SmallVector<Value>(Value iv, ValueRange acc)> body);
+  /// A sequential reduction over [0, ub): `init` is the start, `body` maps
+  /// (iv, acc) to the next accumulator.
+  Value reduce(int64_t ub, Value init,
+               function_ref<Value(Value iv, Value acc)> body);
+
+  /// A raw pointer to the first element of a memref, for runtime calls.
+  Value pointer(Value memref);
+  /// A pointer to a private constant global holding `values` (geometry).
+  Value constantI64Array(ArrayRef<int64_t> values, StringRef prefix);
+  /// A private constant global holding `values`, as a flat memref.
+  Value constantTable(DenseElementsAttr values);
+  /// Declares (once) an external runtime function taking pointers and
+  /// scalars, and calls it.
+  void callRuntime(StringRef name, ValueRange args);
+
+  /// Writes `value` (f32) into every element of `memref` (1-D).
+  void fill(Value memref, int64_t count, Value value);
+
+private:
+  std::string uniqueGlobalName(StringRef prefix);
+
+  ModuleOp module;
+  func::FuncOp source, target;
+  llvm::StringMap<unsigned> globalCounts;
+};
+
+/// Terse builders for the scalar arithmetic of kernel bodies.
+struct ScalarOps {
+  Lowering &l;
+  OpBuilder &b;
+  Location loc;
+  explicit ScalarOps(Lowering &l) : l(l), b(l.b), loc(l.loc) {}
+  Value load(Value m, ValueRange iv) {
+    return b.create<memref::LoadOp>(loc, m, iv);
+  }
+  void store(Value v, Value m, ValueRange iv) {
+    b.create<memref::StoreOp>(loc, v, m, iv);
+  }
+  Value add(Value x, Value y) { return b.create<arith::AddFOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.create<arith::SubFOp>(loc, x, y); }
+  Value mul(Value x, Value y) { return b.create<arith::MulFOp>(loc, x, y); }
+  Value div(Value x, Value y) { return b.create<arith::DivFOp>(loc, x, y); }
+  Value ext(Value x) { return b.create<arith::ExtFOp>(loc, b.getF64Type(), x); }
+  Value trunc(Value x) {
+    return b.create<arith::TruncFOp>(loc, b.getF32Type(), x);
+  }
+  Value max(Value x, Value y) {
+    return b.create<arith::MaximumFOp>(loc, x, y);
+  }
+  Value exp(Value x) { return b.create<math::ExpOp>(loc, x); }
+  Value log(Value x) { return b.create<math::LogOp>(loc, x); }
+  /// 1 / sqrt(var + eps) in f64.
+  Value invStd(Value var64, float eps) {
+    return b.create<math::RsqrtOp>(loc, add(var64, l.f64(eps)));
+  }
+  /// sum over i < ni, j < nj of f(i, j), in f64.
+  Value sum2(int64_t ni, int64_t nj, function_ref<Value(Value, Value)> f) {
+    return l.reduce(ni, l.f64(0), [&](Value i, Value acc) {
+      return l.reduce(nj, acc, [&](Value j, Value acc2) {
+        return add(acc2, f(i, j));
+      });
+    });
+  }
+  /// Index arithmetic.
+  Value iadd(Value x, int64_t c) {
+    return b.create<arith::AddIOp>(loc, x, l.index(c));
+  }
+  Value imul(Value x, int64_t c) {
+    return b.create<arith::MulIOp>(loc, x, l.index(c));
+  }
+  Value iadd(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
+  Value isub(Value x, Value y) { return b.create<arith::SubIOp>(loc, x, y); }
+  Value imin(Value x, Value y) { return b.create<arith::MinSIOp>(loc, x, y); }
+  Value imax(Value x, Value y) { return b.create<arith::MaxSIOp>(loc, x, y); }
+  Value ilt(Value x, Value y) {
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, x, y);
+  }
+  Value ile(Value x, Value y) {
+    return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::sle, x, y);
+  }
+  Value both(Value x, Value y) { return b.create<arith::AndIOp>(loc, x, y); }
+  Value either(Value x, Value y) { return b.create<arith::OrIOp>(loc, x, y); }
+  Value select(Value c, Value x, Value y) {
+    return b.create<arith::SelectOp>(loc, c, x, y);
+  }
+  Value fgt(Value x, Value y) {
+    return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGT, x, y);
+  }
+  Value isNan(Value x) {
+    return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNO, x, x);
+  }
+  /// An index as f32.
+  Value toF32(Value i) {
+    Value asInt = b.create<arith::IndexCastOp>(loc, b.getI64Type(), i);
+    return b.create<arith::SIToFPOp>(loc, b.getF32Type(), asInt);
+  }
+  /// Runs `body` when `cond` holds.
+  void when(Value cond, function_ref<void()> body) {
+    auto ifOp = b.create<scf::IfOp>(loc, cond, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    body();
+  }
+  /// m[iv] += v
+  void accumulate(Value m, ValueRange iv, Value v) {
+    store(add(load(m, iv), v), m, iv);
+  }
+};
+
+LogicalResult lowerElementwiseOp(Lowering &l, Operation *op);
+LogicalResult lowerNormalizationOp(Lowering &l, Operation *op);
+LogicalResult lowerPoolingOp(Lowering &l, Operation *op);
+LogicalResult lowerLossOp(Lowering &l, Operation *op);
+LogicalResult lowerLibraryOp(Lowering &l, Operation *op);
+
+} // namespace mlir::train
+
+#endif // TRAINC_PASSES_CONVERSION_TRAINTOLOOPS_LOWERING_H

@@ -1,0 +1,150 @@
+//===- Normalization.cpp - batch normalisation, forward and backward ------===//
+//
+// Per-channel kernels: scf.parallel over channels, with the statistics
+// reduced sequentially in f64 within a channel (deterministic, and exact
+// enough that the mean of 10^5 activations does not drift).
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Conversion/TrainToLoops/Lowering.h"
+
+#include "dialects/Train/IR/TrainOps.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::train;
+
+namespace {
+/// [N, C, S]: a tensor seen as batch x channel x the rest.
+struct NCS {
+  int64_t n, c, s;
+  explicit NCS(Value v) {
+    ArrayRef<int64_t> shape = cast<RankedTensorType>(v.getType()).getShape();
+    n = shape[0];
+    c = shape[1];
+    s = 1;
+    for (int64_t d : shape.drop_front(2))
+      s *= d;
+  }
+  SmallVector<int64_t> shape() const { return {n, c, s}; }
+};
+
+void lowerTraining(Lowering &l, BatchNormOp bn) {
+  ScalarOps o(l);
+  NCS g(bn.getInput());
+  Value x = l.view(bn.getInput(), g.shape()), y = l.view(bn.getOutput(), g.shape());
+  Value scale = l.view(bn.getScale()), bias = l.view(bn.getBias());
+  Value rm = l.view(bn.getRunningMean()), rv = l.view(bn.getRunningVar());
+  Value rmOut = l.view(bn.getRunningMeanOut());
+  Value rvOut = l.view(bn.getRunningVarOut());
+  Value bm = l.view(bn.getBatchMean()), bv = l.view(bn.getBatchVar());
+  double m = double(g.n) * double(g.s);
+  float eps = bn.getEpsilon().convertToFloat();
+  double momentum = bn.getMomentum().convertToFloat();
+  // PyTorch updates the running variance with the unbiased batch variance.
+  double unbias = m > 1 ? m / (m - 1) : 1.0;
+  l.parallel({g.c}, [&](ValueRange civ) {
+    Value c = civ[0];
+    Value mean = o.div(o.sum2(g.n, g.s, [&](Value n, Value s) {
+                         return o.ext(o.load(x, {n, c, s}));
+                       }),
+                       l.f64(m));
+    Value var = o.div(o.sum2(g.n, g.s, [&](Value n, Value s) {
+                        Value d = o.sub(o.ext(o.load(x, {n, c, s})), mean);
+                        return o.mul(d, d);
+                      }),
+                      l.f64(m));
+    o.store(o.trunc(mean), bm, c);
+    o.store(o.trunc(var), bv, c);
+    Value keep = l.f64(momentum), take = l.f64(1.0 - momentum);
+    o.store(o.trunc(o.add(o.mul(keep, o.ext(o.load(rm, c))),
+                          o.mul(take, mean))),
+            rmOut, c);
+    o.store(o.trunc(o.add(o.mul(keep, o.ext(o.load(rv, c))),
+                          o.mul(take, o.mul(var, l.f64(unbias))))),
+            rvOut, c);
+    // y = (x - mean) * (scale * invstd) + bias, in f32.
+    Value mul = o.mul(o.load(scale, c), o.trunc(o.invStd(var, eps)));
+    Value mean32 = o.trunc(mean), shift = o.load(bias, c);
+    l.loops({g.n, g.s}, [&](ValueRange iv) {
+      Value v = o.load(x, {iv[0], c, iv[1]});
+      o.store(o.add(o.mul(o.sub(v, mean32), mul), shift), y, {iv[0], c, iv[1]});
+    });
+  });
+}
+
+void lowerInference(Lowering &l, BatchNormInferenceOp bn) {
+  ScalarOps o(l);
+  NCS g(bn.getInput());
+  Value x = l.view(bn.getInput(), g.shape()), y = l.view(bn.getOutput(), g.shape());
+  Value scale = l.view(bn.getScale()), bias = l.view(bn.getBias());
+  Value mean = l.view(bn.getMean()), var = l.view(bn.getVariance());
+  float eps = bn.getEpsilon().convertToFloat();
+  l.parallel({g.n, g.c, g.s}, [&](ValueRange iv) {
+    Value c = iv[1];
+    Value inv = o.trunc(o.invStd(o.ext(o.load(var, c)), eps));
+    Value v = o.sub(o.load(x, iv), o.load(mean, c));
+    o.store(o.add(o.mul(v, o.mul(o.load(scale, c), inv)), o.load(bias, c)), y,
+            iv);
+  });
+}
+
+void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
+  ScalarOps o(l);
+  NCS g(bwd.getInput());
+  Value x = l.view(bwd.getInput(), g.shape());
+  Value dy = l.view(bwd.getGradOutput(), g.shape());
+  Value dx = l.view(bwd.getGradInput(), g.shape());
+  Value scale = l.view(bwd.getScale());
+  Value bm = l.view(bwd.getBatchMean()), bv = l.view(bwd.getBatchVar());
+  Value dscale = l.view(bwd.getGradScale()), dbias = l.view(bwd.getGradBias());
+  double m = double(g.n) * double(g.s);
+  float eps = bwd.getEpsilon().convertToFloat();
+  l.parallel({g.c}, [&](ValueRange civ) {
+    Value c = civ[0];
+    Value mean = o.ext(o.load(bm, c));
+    Value inv = o.invStd(o.ext(o.load(bv, c)), eps);
+    Value sumDy = o.sum2(g.n, g.s, [&](Value n, Value s) {
+      return o.ext(o.load(dy, {n, c, s}));
+    });
+    Value sumDyXhat = o.sum2(g.n, g.s, [&](Value n, Value s) {
+      Value xhat = o.mul(o.sub(o.ext(o.load(x, {n, c, s})), mean), inv);
+      return o.mul(o.ext(o.load(dy, {n, c, s})), xhat);
+    });
+    o.store(o.trunc(sumDy), dbias, c);
+    o.store(o.trunc(sumDyXhat), dscale, c);
+    // dx = scale * inv * (dy - sumDy/m - xhat * sumDyXhat/m)
+    Value k = o.trunc(o.mul(o.ext(o.load(scale, c)), inv));
+    Value meanDy = o.trunc(o.div(sumDy, l.f64(m)));
+    Value meanDyXhat = o.trunc(o.div(sumDyXhat, l.f64(m)));
+    Value mean32 = o.trunc(mean), inv32 = o.trunc(inv);
+    l.loops({g.n, g.s}, [&](ValueRange iv) {
+      SmallVector<Value> at{iv[0], c, iv[1]};
+      Value xhat = o.mul(o.sub(o.load(x, at), mean32), inv32);
+      Value r = o.sub(o.sub(o.load(dy, at), meanDy), o.mul(xhat, meanDyXhat));
+      o.store(o.mul(k, r), dx, at);
+    });
+  });
+}
+} // namespace
+
+LogicalResult mlir::train::lowerNormalizationOp(Lowering &l, Operation *op) {
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](BatchNormOp bn) {
+        lowerTraining(l, bn);
+        return success();
+      })
+      .Case([&](BatchNormInferenceOp bn) {
+        lowerInference(l, bn);
+        return success();
+      })
+      .Case([&](BatchNormBackwardOp bwd) {
+        lowerBackward(l, bwd);
+        return success();
+      })
+      .Default([](Operation *op) {
+        return op->emitError("not a normalisation op");
+      });
+}

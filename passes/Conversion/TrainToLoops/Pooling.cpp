@@ -1,0 +1,210 @@
+//===- Pooling.cpp - max, average and global average pooling --------------===//
+//
+// Forward: scf.parallel over every output element. Backward: scf.parallel
+// over (batch, channel) planes, each plane zeroed and then scattered into
+// sequentially, so overlapping windows accumulate without races and in a
+// fixed order.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Conversion/TrainToLoops/Lowering.h"
+
+#include "dialects/Train/IR/TrainOps.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::train;
+
+namespace {
+struct Window {
+  int64_t h, w, oh, ow;            // input and output extents
+  int64_t kh, kw, sh, sw, pt, pl, pb, pr, dh, dw;
+  Window(Value input, Value output, ArrayRef<int64_t> kernel,
+         ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+         ArrayRef<int64_t> dilations) {
+    auto in = cast<RankedTensorType>(input.getType()).getShape();
+    auto out = cast<RankedTensorType>(output.getType()).getShape();
+    h = in[2], w = in[3], oh = out[2], ow = out[3];
+    kh = kernel[0], kw = kernel[1], sh = strides[0], sw = strides[1];
+    pt = pads[0], pl = pads[1], pb = pads[2], pr = pads[3];
+    dh = dilations[0], dw = dilations[1];
+  }
+};
+
+/// The maximum of the window of output (oy, ox) in plane `x[n, c]`, and the
+/// flat index (y * W + x) of its first occurrence; NaN wins, as in PyTorch.
+std::pair<Value, Value> windowMax(Lowering &l, const Window &g, Value x,
+                                  Value n, Value c, Value oy, Value ox) {
+  ScalarOps o(l);
+  Value y0 = o.iadd(o.imul(oy, g.sh), -g.pt), x0 = o.iadd(o.imul(ox, g.sw), -g.pl);
+  Value lowest = l.f32(-std::numeric_limits<float>::infinity());
+  Value zero = l.index(0), h = l.index(g.h), w = l.index(g.w);
+  SmallVector<Value> best = l.reduceMany(
+      g.kh, {lowest, l.index(-1)}, [&](Value i, ValueRange acc) {
+        return l.reduceMany(g.kw, acc, [&](Value j, ValueRange acc2) {
+          Value yy = o.iadd(y0, o.imul(i, g.dh)), xx = o.iadd(x0, o.imul(j, g.dw));
+          Value inside = o.both(o.both(o.ile(zero, yy), o.ilt(yy, h)),
+                                o.both(o.ile(zero, xx), o.ilt(xx, w)));
+          Value yc = o.imax(zero, o.imin(yy, l.index(g.h - 1)));
+          Value xc = o.imax(zero, o.imin(xx, l.index(g.w - 1)));
+          Value v = o.load(x, {n, c, yc, xc});
+          Value better = o.both(inside, o.either(o.fgt(v, acc2[0]), o.isNan(v)));
+          Value flatIndex = o.iadd(o.imul(yc, g.w), xc);
+          return SmallVector<Value>{o.select(better, v, acc2[0]),
+                                    o.select(better, flatIndex, acc2[1])};
+        });
+      });
+  return {best[0], best[1]};
+}
+
+void lowerMaxPool(Lowering &l, MaxPool2DOp op) {
+  ScalarOps o(l);
+  Window g(op.getInput(), op.getOutput(), op.getKernel(), op.getStrides(),
+           op.getPads(), op.getDilations());
+  Value x = l.view(op.getInput()), y = l.view(op.getOutput());
+  auto out = cast<RankedTensorType>(op.getType()).getShape();
+  l.parallel(out, [&](ValueRange iv) {
+    auto [best, at] = windowMax(l, g, x, iv[0], iv[1], iv[2], iv[3]);
+    o.store(best, y, iv);
+  });
+}
+
+void lowerMaxPoolBackward(Lowering &l, MaxPool2DBackwardOp op) {
+  ScalarOps o(l);
+  Window g(op.getInput(), op.getGradOutput(), op.getKernel(), op.getStrides(),
+           op.getPads(), op.getDilations());
+  auto in = cast<RankedTensorType>(op.getInput().getType()).getShape();
+  Value x = l.view(op.getInput()), dy = l.view(op.getGradOutput());
+  Value dx = l.view(op.getGradInput(), {in[0], in[1], g.h * g.w});
+  l.parallel({in[0], in[1]}, [&](ValueRange nc) {
+    Value zero = l.f32(0);
+    l.loops({g.h * g.w}, [&](ValueRange s) {
+      o.store(zero, dx, {nc[0], nc[1], s[0]});
+    });
+    l.loops({g.oh, g.ow}, [&](ValueRange oyx) {
+      auto [best, at] = windowMax(l, g, x, nc[0], nc[1], oyx[0], oyx[1]);
+      o.when(o.ile(l.index(0), at), [&] {
+        o.accumulate(dx, {nc[0], nc[1], at},
+                     o.load(dy, {nc[0], nc[1], oyx[0], oyx[1]}));
+      });
+    });
+  });
+}
+
+/// PyTorch's average-pooling window of output (oy, ox): the clipped bounds
+/// and the divisor (which counts padding when count_include_pad).
+struct AvgWindow {
+  Value y0, y1, x0, x1, divisor;
+};
+
+AvgWindow avgWindow(Lowering &l, const Window &g, bool countPad, Value oy,
+                    Value ox) {
+  ScalarOps o(l);
+  Value ys = o.iadd(o.imul(oy, g.sh), -g.pt), xs = o.iadd(o.imul(ox, g.sw), -g.pl);
+  Value ye = o.imin(o.iadd(ys, g.kh), l.index(g.h + g.pb));
+  Value xe = o.imin(o.iadd(xs, g.kw), l.index(g.w + g.pr));
+  Value padded = o.b.create<arith::MulIOp>(l.loc, o.isub(ye, ys), o.isub(xe, xs));
+  Value zero = l.index(0);
+  AvgWindow a;
+  a.y0 = o.imax(ys, zero), a.x0 = o.imax(xs, zero);
+  a.y1 = o.imin(ye, l.index(g.h)), a.x1 = o.imin(xe, l.index(g.w));
+  Value valid = o.b.create<arith::MulIOp>(l.loc, o.isub(a.y1, a.y0),
+                                          o.isub(a.x1, a.x0));
+  a.divisor = o.toF32(countPad ? padded : valid);
+  return a;
+}
+
+void lowerAvgPool(Lowering &l, AvgPool2DOp op) {
+  ScalarOps o(l);
+  int64_t ones[] = {1, 1};
+  Window g(op.getInput(), op.getOutput(), op.getKernel(), op.getStrides(),
+           op.getPads(), ones);
+  Value x = l.view(op.getInput()), y = l.view(op.getOutput());
+  auto out = cast<RankedTensorType>(op.getType()).getShape();
+  l.parallel(out, [&](ValueRange iv) {
+    AvgWindow a = avgWindow(l, g, op.getCountIncludePad(), iv[2], iv[3]);
+    Value sum = l.reduce(g.kh, l.f32(0), [&](Value i, Value acc) {
+      return l.reduce(g.kw, acc, [&](Value j, Value acc2) {
+        Value yy = o.iadd(a.y0, i), xx = o.iadd(a.x0, j);
+        Value inside = o.both(o.ilt(yy, a.y1), o.ilt(xx, a.x1));
+        Value yc = o.imin(yy, l.index(g.h - 1)), xc = o.imin(xx, l.index(g.w - 1));
+        Value v = o.load(x, {iv[0], iv[1], yc, xc});
+        return o.add(acc2, o.select(inside, v, l.f32(0)));
+      });
+    });
+    o.store(o.div(sum, a.divisor), y, iv);
+  });
+}
+
+void lowerAvgPoolBackward(Lowering &l, AvgPool2DBackwardOp op) {
+  ScalarOps o(l);
+  int64_t ones[] = {1, 1};
+  Window g(op.getGradInput(), op.getGradOutput(), op.getKernel(),
+           op.getStrides(), op.getPads(), ones);
+  auto in = cast<RankedTensorType>(op.getGradInput().getType()).getShape();
+  Value dy = l.view(op.getGradOutput()), dx = l.view(op.getGradInput());
+  l.parallel({in[0], in[1]}, [&](ValueRange nc) {
+    Value zero = l.f32(0);
+    l.loops({g.h, g.w}, [&](ValueRange s) {
+      o.store(zero, dx, {nc[0], nc[1], s[0], s[1]});
+    });
+    l.loops({g.oh, g.ow}, [&](ValueRange oyx) {
+      AvgWindow a = avgWindow(l, g, op.getCountIncludePad(), oyx[0], oyx[1]);
+      Value share =
+          o.div(o.load(dy, {nc[0], nc[1], oyx[0], oyx[1]}), a.divisor);
+      l.loops({g.kh, g.kw}, [&](ValueRange ij) {
+        Value yy = o.iadd(a.y0, ij[0]), xx = o.iadd(a.x0, ij[1]);
+        o.when(o.both(o.ilt(yy, a.y1), o.ilt(xx, a.x1)), [&] {
+          o.accumulate(dx, {nc[0], nc[1], yy, xx}, share);
+        });
+      });
+    });
+  });
+}
+
+/// [N, C, S] view of a tensor with spatial dimensions after the channel.
+SmallVector<int64_t> ncs(Value v) {
+  auto shape = cast<RankedTensorType>(v.getType()).getShape();
+  int64_t s = 1;
+  for (int64_t d : shape.drop_front(2))
+    s *= d;
+  return {shape[0], shape[1], s};
+}
+
+void lowerGlobalAvgPool(Lowering &l, GlobalAvgPoolOp op) {
+  ScalarOps o(l);
+  SmallVector<int64_t> g = ncs(op.getInput());
+  Value x = l.view(op.getInput(), g), y = l.view(op.getOutput(), {g[0], g[1]});
+  l.parallel({g[0], g[1]}, [&](ValueRange nc) {
+    Value sum = l.reduce(g[2], l.f64(0), [&](Value s, Value acc) {
+      return o.add(acc, o.ext(o.load(x, {nc[0], nc[1], s})));
+    });
+    o.store(o.trunc(o.div(sum, l.f64(double(g[2])))), y, nc);
+  });
+}
+
+void lowerGlobalAvgPoolBackward(Lowering &l, GlobalAvgPoolBackwardOp op) {
+  ScalarOps o(l);
+  SmallVector<int64_t> g = ncs(op.getGradInput());
+  Value dy = l.view(op.getGradOutput(), {g[0], g[1]});
+  Value dx = l.view(op.getGradInput(), g);
+  Value count = l.f32(double(g[2]));
+  l.parallel(g, [&](ValueRange iv) {
+    o.store(o.div(o.load(dy, {iv[0], iv[1]}), count), dx, iv);
+  });
+}
+} // namespace
+
+LogicalResult mlir::train::lowerPoolingOp(Lowering &l, Operation *op) {
+  llvm::TypeSwitch<Operation *>(op)
+      .Case([&](MaxPool2DOp p) { lowerMaxPool(l, p); })
+      .Case([&](MaxPool2DBackwardOp p) { lowerMaxPoolBackward(l, p); })
+      .Case([&](AvgPool2DOp p) { lowerAvgPool(l, p); })
+      .Case([&](AvgPool2DBackwardOp p) { lowerAvgPoolBackward(l, p); })
+      .Case([&](GlobalAvgPoolOp p) { lowerGlobalAvgPool(l, p); })
+      .Case([&](GlobalAvgPoolBackwardOp p) { lowerGlobalAvgPoolBackward(l, p); });
+  return success();
+}

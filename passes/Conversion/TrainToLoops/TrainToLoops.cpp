@@ -1,0 +1,253 @@
+//===- TrainToLoops.cpp - planned step functions to loops and calls -------===//
+//
+// @train_step -> @trainc_train_step and @forward -> @trainc_eval_step, on
+// byte arenas (runtime/include/trainc/model.h). The model's description
+// (tensor names, shapes, offsets, initial values) moves to the module's
+// `train.model` attribute, which code generation turns into data.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Conversion/TrainToLoops/Lowering.h"
+#include "passes/Passes.h"
+
+#include "dialects/Train/IR/TrainOps.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace mlir::train {
+#define GEN_PASS_DEF_CONVERTTRAINTOLOOPSPASS
+#include "passes/Passes.h.inc"
+} // namespace mlir::train
+
+using namespace mlir;
+using namespace mlir::train;
+
+namespace {
+int64_t bytesOf(Type type) {
+  auto t = cast<RankedTensorType>(type);
+  return t.getNumElements() * t.getElementTypeBitWidth() / 8;
+}
+
+/// Parameters that by convention get no weight decay: BatchNorm scale and
+/// shift, and biases.
+bool isBatchNormOrBias(func::FuncOp fn, BlockArgument arg) {
+  for (OpOperand &use : arg.getUses()) {
+    Operation *user = use.getOwner();
+    unsigned i = use.getOperandNumber();
+    if ((isa<BatchNormOp, BatchNormInferenceOp>(user) && (i == 1 || i == 2)) ||
+        (isa<Conv2DOp, GemmOp>(user) && i == 2))
+      return true;
+  }
+  return cast<RankedTensorType>(arg.getType()).getRank() <= 1;
+}
+
+/// The description the runtime needs, from the planned @forward.
+FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
+                                        int64_t arenaBytes) {
+  Builder b(module.getContext());
+  SmallVector<Attribute> tensors;
+  std::optional<BlockArgument> input;
+  for (BlockArgument arg : forward.getArguments()) {
+    unsigned i = arg.getArgNumber();
+    if (forward.getArgAttr(i, TrainDialect::kInputAttr)) {
+      if (input)
+        return forward.emitError("models with more than one data input are "
+                                 "not supported yet");
+      input = arg;
+      continue;
+    }
+    bool param = static_cast<bool>(
+        forward.getArgAttr(i, TrainDialect::kParamAttr));
+    StringAttr name = forward.getArgAttrOfType<StringAttr>(
+        i, param ? TrainDialect::kParamAttr : TrainDialect::kBufferAttr);
+    auto type = cast<RankedTensorType>(arg.getType());
+    tensors.push_back(b.getDictionaryAttr({
+        b.getNamedAttr("name", name),
+        b.getNamedAttr("kind", b.getI32IntegerAttr(param ? 0 : 1)),
+        b.getNamedAttr("shape", b.getDenseI64ArrayAttr(type.getShape())),
+        b.getNamedAttr("offset", forward.getArgAttr(i, kOffsetAttr)),
+        b.getNamedAttr("init", forward.getArgAttr(i, TrainDialect::kInitAttr)),
+        b.getNamedAttr("bn_or_bias",
+                       b.getBoolAttr(param && isBatchNormOrBias(forward, arg))),
+    }));
+  }
+  if (!input)
+    return forward.emitError("the model has no data input");
+  auto inputType = cast<RankedTensorType>(input->getType());
+  auto logits = cast<RankedTensorType>(forward.getResultTypes()[0]);
+  return b.getDictionaryAttr({
+      b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
+      b.getNamedAttr("param_bytes", module->getAttr(kParamBytesAttr)),
+      b.getNamedAttr("buffer_bytes", module->getAttr(kBufferBytesAttr)),
+      b.getNamedAttr("arena_bytes", b.getI64IntegerAttr(arenaBytes)),
+      b.getNamedAttr("input_shape",
+                     b.getDenseI64ArrayAttr(inputType.getShape())),
+      b.getNamedAttr("num_classes", b.getI64IntegerAttr(logits.getDimSize(1))),
+      b.getNamedAttr("input_name", forward.getArgAttr(input->getArgNumber(),
+                                                      TrainDialect::kInputAttr)),
+      b.getNamedAttr("output_name",
+                     forward.getResultAttr(0, TrainDialect::kOutputAttr)),
+  });
+}
+
+LogicalResult lowerOp(Lowering &l, Operation *op) {
+  if (isa<ReluOp, AddOp, ScaleOp, ReluBackwardOp, ConstantOp>(op))
+    return lowerElementwiseOp(l, op);
+  if (isa<BatchNormOp, BatchNormInferenceOp, BatchNormBackwardOp>(op))
+    return lowerNormalizationOp(l, op);
+  if (isa<MaxPool2DOp, AvgPool2DOp, GlobalAvgPoolOp, MaxPool2DBackwardOp,
+          AvgPool2DBackwardOp, GlobalAvgPoolBackwardOp>(op))
+    return lowerPoolingOp(l, op);
+  if (isa<SoftmaxXentOp, SoftmaxXentBackwardOp, ReduceSumToOp,
+          Conv2DBackwardBiasOp>(op))
+    return lowerLossOp(l, op);
+  if (isa<Conv2DOp, Conv2DBackwardDataOp, Conv2DBackwardFilterOp, GemmOp,
+          MatMulOp>(op))
+    return lowerLibraryOp(l, op);
+  if (isa<FlattenOp, ReshapeOp>(op))
+    return success(); // views of their operand's bytes
+  return op->emitError("no CPU lowering for '") << op->getName() << "'";
+}
+
+struct ConvertTrainToLoopsPass
+    : public train::impl::ConvertTrainToLoopsPassBase<ConvertTrainToLoopsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto forward = module.lookupSymbol<func::FuncOp>(kForwardFn);
+    auto train = module.lookupSymbol<func::FuncOp>(kTrainStepFn);
+    if (!forward || !forward->hasAttr(kArenaBytesAttr) ||
+        (train && !train->hasAttr(kArenaBytesAttr))) {
+      module.emitError("expected @forward (and @train_step) planned by "
+                       "train-plan-memory");
+      return signalPassFailure();
+    }
+    int64_t arenaBytes =
+        forward->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt();
+    if (train)
+      arenaBytes = std::max(
+          arenaBytes,
+          train->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt());
+    auto description = describeModel(module, forward, arenaBytes);
+    if (failed(description))
+      return signalPassFailure();
+
+    Builder b(module.getContext());
+    auto bytes = [&](StringRef attr) {
+      return module->getAttrOfType<IntegerAttr>(attr).getInt();
+    };
+    int64_t inputBytes = 0;
+    for (BlockArgument arg : forward.getArguments())
+      if (forward.getArgAttr(arg.getArgNumber(), TrainDialect::kInputAttr))
+        inputBytes = bytesOf(arg.getType());
+    if (train) {
+      int64_t labelsBytes = 0;
+      for (BlockArgument arg : train.getArguments())
+        if (train.getArgAttr(arg.getArgNumber(), TrainDialect::kLabelsAttr))
+          labelsBytes = bytesOf(arg.getType());
+      if (failed(lower(module, train, "trainc_train_step",
+                       {{"params", bytes(kParamBytesAttr)},
+                        {"grads", bytes(kParamBytesAttr)},
+                        {"buffers", bytes(kBufferBytesAttr)},
+                        {"arena", arenaBytes},
+                        {"input", inputBytes},
+                        {"labels", labelsBytes},
+                        {"output", 4}})))
+        return signalPassFailure();
+    }
+    if (failed(lower(module, forward, "trainc_eval_step",
+                     {{"params", bytes(kParamBytesAttr)},
+                      {"buffers", bytes(kBufferBytesAttr)},
+                      {"arena", arenaBytes},
+                      {"input", inputBytes},
+                      {"output", bytesOf(forward.getResultTypes()[0])}})))
+      return signalPassFailure();
+
+    if (train)
+      train.erase();
+    forward.erase();
+    module->setAttr("train.model", *description);
+  }
+
+  /// Builds `name` on byte arenas with the given roles and sizes from the
+  /// tensor-level `source`.
+  LogicalResult
+  lower(ModuleOp module, func::FuncOp source, StringRef name,
+        ArrayRef<std::pair<StringRef, int64_t>> roles) {
+    OpBuilder b(module.getContext());
+    b.setInsertionPointToEnd(module.getBody());
+    SmallVector<Type> types;
+    for (auto [role, size] : roles)
+      types.push_back(MemRefType::get({size}, b.getI8Type()));
+    auto target =
+        b.create<func::FuncOp>(source.getLoc(), name,
+                               b.getFunctionType(types, {}));
+    for (auto [i, role] : llvm::enumerate(roles))
+      target.setArgAttr(i, "train.role", b.getStringAttr(role.first));
+    b.setInsertionPointToStart(target.addEntryBlock());
+
+    Lowering l(module, source, target, b);
+    for (Operation &op : source.getBody().front().without_terminator())
+      if (failed(lowerOp(l, &op)))
+        return failure();
+    // Results whose producer could not write them in place.
+    auto ret = cast<func::ReturnOp>(source.getBody().front().getTerminator());
+    for (unsigned index : resultsNeedingCopy(source)) {
+      Value value = ret.getOperand(index);
+      Value from = l.flat(value);
+      Value to = copyTarget(l, source, index, value);
+      int64_t count = cast<RankedTensorType>(value.getType()).getNumElements();
+      l.parallel({count}, [&](ValueRange iv) {
+        Value x = b.create<memref::LoadOp>(l.loc, from, iv);
+        b.create<memref::StoreOp>(l.loc, x, to, iv);
+      });
+    }
+    b.create<func::ReturnOp>(source.getLoc());
+    return success();
+  }
+
+  /// The flat view of the home function result `index` asks for.
+  Value copyTarget(Lowering &l, func::FuncOp source, unsigned index,
+                   Value value) {
+    // A result's home is that of a value its producer could have written in
+    // place; build the view from the argument the home names.
+    auto type = cast<RankedTensorType>(value.getType());
+    if (auto name = source.getResultAttrOfType<StringAttr>(
+            index, TrainDialect::kGradAttr)) {
+      for (BlockArgument arg : source.getArguments())
+        if (source.getArgAttr(arg.getArgNumber(), TrainDialect::kParamAttr) ==
+            name) {
+          int64_t offset = source
+                               .getArgAttrOfType<IntegerAttr>(
+                                   arg.getArgNumber(), kOffsetAttr)
+                               .getInt();
+          return viewAt(l, "grads", offset, type);
+        }
+    }
+    if (auto name = source.getResultAttrOfType<StringAttr>(
+            index, TrainDialect::kBufferUpdateAttr)) {
+      for (BlockArgument arg : source.getArguments())
+        if (source.getArgAttr(arg.getArgNumber(), TrainDialect::kBufferAttr) ==
+            name)
+          return l.flat(arg);
+    }
+    return viewAt(l, "output", 0, type);
+  }
+
+  Value viewAt(Lowering &l, StringRef role, int64_t offset,
+               RankedTensorType type) {
+    func::FuncOp target = cast<func::FuncOp>(
+        l.b.getInsertionBlock()->getParentOp());
+    for (BlockArgument arg : target.getArguments())
+      if (target.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                              "train.role")
+              .getValue() == role)
+        return l.b.create<memref::ViewOp>(
+            l.loc,
+            MemRefType::get({type.getNumElements()}, type.getElementType()),
+            arg, l.index(offset), ValueRange{});
+    llvm_unreachable("no argument with that role");
+  }
+};
+} // namespace

@@ -1,0 +1,54 @@
+//===- Placement.h - where each tensor of a step function lives --*- C++ -*-===//
+//
+// The lowered step functions take byte arenas (parameters, gradients,
+// buffers, activations) and the batch. Every tensor value gets a home: a
+// slot of an arena, the same bytes as another value (reshapes), or an output
+// of the function. train-plan-memory and the lowering both call homeOf, so
+// the plan in the IR and the code that uses it cannot disagree.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRAINC_PASSES_PLACEMENT_H
+#define TRAINC_PASSES_PLACEMENT_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Value.h"
+
+namespace mlir::train {
+
+/// Attribute names of the memory plan.
+inline constexpr llvm::StringLiteral kOffsetAttr = "train.offset";
+inline constexpr llvm::StringLiteral kSlotsAttr = "train.slots";
+inline constexpr llvm::StringLiteral kArenaBytesAttr = "train.arena_bytes";
+inline constexpr llvm::StringLiteral kParamBytesAttr = "train.param_bytes";
+inline constexpr llvm::StringLiteral kBufferBytesAttr = "train.buffer_bytes";
+
+/// Alignment of every slot, in bytes (a cache line, and AVX-512 loads).
+inline constexpr int64_t kSlotAlignment = 64;
+
+struct Home {
+  enum Kind {
+    Activation,   ///< a slot of the activation arena (train.slots)
+    Alias,        ///< the bytes of `aliasOf` (flatten / reshape)
+    Param,        ///< a parameter argument's slot (train.offset)
+    Buffer,       ///< a buffer argument's slot, or an in-place update of it
+    Grad,         ///< the gradient slot of parameter argument `argIndex`
+    Input,        ///< a data input argument
+    Labels,       ///< the labels argument
+    Result,       ///< a function output of its own (loss, logits)
+  } kind;
+  Value aliasOf;         ///< for Alias
+  unsigned argIndex = 0; ///< for Param, Buffer, Grad, Input, Labels
+  unsigned resultIndex = 0; ///< for Result
+};
+
+/// The home of `value` in `fn` (a step function: @train_step or @forward).
+Home homeOf(func::FuncOp fn, Value value);
+
+/// Function results whose value is not written in place by its producer and
+/// must be copied into the result's home after the body runs.
+SmallVector<unsigned> resultsNeedingCopy(func::FuncOp fn);
+
+} // namespace mlir::train
+
+#endif // TRAINC_PASSES_PLACEMENT_H

@@ -1,0 +1,58 @@
+/*===- kernels.h - library kernels the generated code calls -------*- C -*-===*
+ *
+ * Convolution and GEMM run in oneDNN (CPU target). The generated code calls
+ * these functions with row-major, contiguous float32 tensors: activations
+ * NCHW, filters OIHW ([M, C/groups, kH, kW]). Every function is synchronous
+ * and thread-safe; oneDNN primitives are cached per geometry.
+ *
+ * A failure (an unsupported geometry, oneDNN out of memory) reports through
+ * the runtime's one error path and ends the process with a one-line message.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef TRAINC_RUNTIME_KERNELS_H
+#define TRAINC_RUNTIME_KERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The geometry of one train.conv2d, as 18 int64 values. The generated code
+ * passes a pointer to a constant global array with exactly this layout.
+ * Dilations follow ONNX: 1 is a dense kernel (oneDNN's 0). */
+typedef struct trainc_conv2d_geometry {
+  int64_t n, c, h, w;        /* input [N, C, H, W] */
+  int64_t m, kh, kw;         /* filter [M, C/groups, kH, kW] */
+  int64_t oh, ow;            /* output [N, M, OH, OW] */
+  int64_t stride_h, stride_w;
+  int64_t pad_top, pad_left, pad_bottom, pad_right;
+  int64_t dilation_h, dilation_w;
+  int64_t groups;
+} trainc_conv2d_geometry;
+
+/* y = conv(x, w) + b; `b` ([M]) may be null. */
+void trainc_rt_conv2d_forward(const trainc_conv2d_geometry *g, const float *x,
+                              const float *w, const float *b, float *y);
+/* dx = the gradient of the convolution with respect to x (overwritten). */
+void trainc_rt_conv2d_backward_data(const trainc_conv2d_geometry *g,
+                                    const float *dy, const float *w,
+                                    float *dx);
+/* dw = the gradient with respect to w, summed over the batch (overwritten). */
+void trainc_rt_conv2d_backward_filter(const trainc_conv2d_geometry *g,
+                                      const float *dy, const float *x,
+                                      float *dw);
+
+/* C = alpha * op(A) * op(B) + beta * C, row-major. op(A) is [M, K] (A is
+ * [K, M] when trans_a), op(B) is [K, N] (B is [N, K] when trans_b), C is
+ * [M, N]. With beta == 0, C is not read. */
+void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
+                    int64_t k, float alpha, const float *a, const float *b,
+                    float beta, float *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRAINC_RUNTIME_KERNELS_H */

@@ -1,0 +1,74 @@
+/*===- model.h - the compiled model's entry points and description -*- C -*-===*
+ *
+ * What the object trainc generates exports to the runtime. Tensors live in
+ * byte arenas the runtime allocates: parameters, gradients (same layout as
+ * parameters), buffers (BatchNorm running statistics) and one activation
+ * arena, reused by both steps. Offsets are in bytes, 64-byte aligned.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef TRAINC_RUNTIME_MODEL_H
+#define TRAINC_RUNTIME_MODEL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TRAINC_MODEL_ABI_VERSION 1
+#define TRAINC_MAX_RANK 8
+
+enum trainc_tensor_kind {
+  TRAINC_PARAM = 0,  /* trainable parameter; its gradient has the same offset */
+  TRAINC_BUFFER = 1, /* non-trainable state (BatchNorm running statistics) */
+};
+
+typedef struct trainc_tensor_desc {
+  const char *name;      /* the ONNX initializer name */
+  int32_t kind;          /* enum trainc_tensor_kind */
+  int32_t rank;
+  int64_t shape[TRAINC_MAX_RANK];
+  int64_t numel;
+  int64_t offset;        /* bytes, in the parameter or buffer arena */
+  int32_t is_bn_or_bias; /* 1 for BatchNorm scale/shift and biases (no weight decay by default) */
+  int32_t reserved;
+} trainc_tensor_desc;
+
+typedef struct trainc_model_desc {
+  int32_t abi_version;   /* TRAINC_MODEL_ABI_VERSION */
+  int32_t num_tensors;
+  const trainc_tensor_desc *tensors;
+  int64_t param_bytes, buffer_bytes, arena_bytes;
+  int64_t batch;                          /* per-process batch */
+  int32_t input_rank;
+  int64_t input_shape[TRAINC_MAX_RANK];   /* [batch, C, H, W] */
+  int64_t num_classes;
+  const char *source;                     /* the ONNX file name */
+  const char *input_name;                 /* the ONNX graph input name */
+  const char *output_name;                /* the ONNX graph output (logits) name */
+  const void *initial_params;             /* param_bytes bytes */
+  const void *initial_buffers;            /* buffer_bytes bytes */
+  uint64_t plan_hash;                     /* a hash of the compiled plan */
+} trainc_model_desc;
+
+/* The description of the compiled model. */
+const trainc_model_desc *trainc_model(void);
+
+/* One training step on a batch: forward, loss, backward. Writes the mean
+ * loss, every gradient (into `grads`) and the updated running statistics
+ * (in `buffers`). */
+void trainc_train_step(const void *params, void *grads, void *buffers,
+                       void *arena, const float *input, const int32_t *labels,
+                       float *loss);
+
+/* Inference on a batch (running statistics): writes the logits
+ * ([batch, num_classes]). */
+void trainc_eval_step(const void *params, const void *buffers, void *arena,
+                      const float *input, float *logits);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TRAINC_RUNTIME_MODEL_H */
