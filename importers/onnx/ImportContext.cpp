@@ -35,11 +35,18 @@ bool ImportContext::hasOutput(int index) const {
 }
 
 void ImportContext::define(int index, Value value) {
-  values[current->output(index)] = value;
+  if (hasOutput(index)) // an omitted optional output needs no value
+    values[current->output(index)] = value;
+}
+
+bool ImportContext::isDefined(const std::string &name) const {
+  return values.count(name) || aliases.count(name) ||
+         initializers.count(name) || constants.count(name);
 }
 
 void ImportContext::alias(int index, const std::string &inputName) {
-  aliases[current->output(index)] = resolve(inputName);
+  if (hasOutput(index))
+    aliases[current->output(index)] = resolve(inputName);
 }
 
 std::string ImportContext::resolve(const std::string &name) const {
@@ -125,6 +132,8 @@ FailureOr<Value> ImportContext::materializeInitializer(const std::string &name,
   std::string error;
   if (!tensorDims(init, dims, error) || !readFloats(init, data, error))
     return fail("initializer '" + name + "' " + error);
+  if (data.empty())
+    return fail("initializer '" + name + "' has no elements");
   auto type = RankedTensorType::get(dims, b.getF32Type());
 
   std::string key = resourceKey(name);

@@ -86,6 +86,9 @@ public:
   mlir::Value find(const std::string &name) const;
   /// Registers the constant tensor produced by an ONNX Constant node.
   void addConstant(const std::string &name, onnx::TensorProto tensor);
+  /// Whether `name` already names a tensor (input, initializer, constant,
+  /// node output or alias): ONNX graphs are in SSA form.
+  bool isDefined(const std::string &name) const;
   bool isInitializer(const std::string &name) const {
     return initializers.count(name) != 0;
   }

@@ -24,9 +24,19 @@ using namespace mlir;
 using namespace trainc;
 
 namespace {
-/// The first line of a multi-line library message.
-std::string firstLine(llvm::StringRef text) {
-  return text.trim().split('\n').first.trim().str();
+/// A multi-line library message on one line: lines joined with spaces,
+/// runs of whitespace collapsed, and cut at a readable length.
+std::string oneLine(llvm::StringRef text) {
+  std::string line;
+  for (char c : text.trim()) {
+    bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (space && (line.empty() || line.back() == ' '))
+      continue;
+    line += space ? ' ' : c;
+  }
+  if (line.size() > 400)
+    line = line.substr(0, 397) + "...";
+  return line;
 }
 
 /// The highest opset this build's libonnx knows; its checker refuses newer
@@ -156,8 +166,10 @@ LogicalResult Importer::importInputs(ImportContext &ctx) {
                       static_cast<onnx::TensorProto_DataType>(
                           tensor.elem_type())) +
                   "; only FLOAT inputs are supported");
-    if (!tensor.has_shape() || tensor.shape().dim_size() == 0)
-      return fail(what + " has no static shape");
+    if (!tensor.has_shape())
+      return fail(what + " has no shape");
+    if (tensor.shape().dim_size() == 0)
+      return fail(what + " is a scalar; expected a batch of samples, [N, ...]");
     SmallVector<int64_t> dims;
     for (int i = 0; i < tensor.shape().dim_size(); ++i) {
       const auto &dim = tensor.shape().dim(i);
@@ -165,7 +177,11 @@ LogicalResult Importer::importInputs(ImportContext &ctx) {
         dims.push_back(*options.batch);
         continue;
       }
-      if (!dim.has_dim_value() || dim.dim_value() < 1) {
+      if (dim.has_dim_value() && dim.dim_value() < 1)
+        return fail(what + " has dimension #" + std::to_string(i) + " of " +
+                    std::to_string(dim.dim_value()) +
+                    "; every dimension must be at least 1");
+      if (!dim.has_dim_value()) {
         std::string name = dim.dim_param().empty()
                                ? std::string()
                                : " ('" + dim.dim_param() + "')";
@@ -198,6 +214,12 @@ LogicalResult Importer::importNodes(ImportContext &ctx, int64_t opset) {
         node.name().empty() ? node.op_type() + "#" + std::to_string(index)
                             : node.name();
     ctx.setNode(node, NameLoc::get(builder.getStringAttr(locName)));
+    if (node.output_size() == 0 || node.output(0).empty())
+      return fail(nodeContext + "the node has no output");
+    for (const std::string &output : node.output())
+      if (!output.empty() && ctx.isDefined(output))
+        return fail(nodeContext + "tensor '" + output +
+                    "' is defined twice (ONNX graphs are in SSA form)");
     int earliest = 0;
     OpHandler handler = table.lookup(node.op_type(), opset, earliest);
     if (!handler) {
@@ -249,7 +271,10 @@ LogicalResult Importer::importOutputs(ImportContext &ctx, func::FuncOp func) {
   for (const onnx::ValueInfoProto &output : graph.output()) {
     std::string what = "output '" + output.name() + "'";
     nodeContext = what + ": ";
-    auto value = ctx.lookup(output.name(), TensorRole::Param);
+    // An output may be a tensor that already has a role (a BN statistic).
+    FailureOr<Value> value = ctx.find(output.name());
+    if (!*value)
+      value = ctx.lookup(output.name(), TensorRole::Param);
     if (failed(value))
       return failure();
     if (failed(checkDeclaredShape(output, *value, what)))
@@ -286,11 +311,11 @@ bool trainc::loadOnnxModel(llvm::StringRef path, onnx::ModelProto &model,
           onnx::OnnxParser::Parse(model, data.data());
       if (!status.IsOK()) {
         error = "not a valid ONNX text model: " +
-                firstLine(status.ErrorMessage());
+                oneLine(status.ErrorMessage());
         return false;
       }
     } catch (const std::exception &e) {
-      error = "not a valid ONNX text model: " + firstLine(e.what());
+      error = "not a valid ONNX text model: " + oneLine(e.what());
       return false;
     }
   } else {
@@ -302,16 +327,28 @@ bool trainc::loadOnnxModel(llvm::StringRef path, onnx::ModelProto &model,
       return false;
     }
   }
-  if (!model.has_graph() || model.graph().node_size() == 0) {
+  if (!model.has_graph()) {
     error = "not a valid ONNX model (it has no graph)";
     return false;
   }
+  if (model.graph().node_size() == 0) {
+    error = "the model's graph has no nodes";
+    return false;
+  }
+  // Checked before libonnx's checker, which looks for the data file
+  // relative to the working directory.
+  for (const onnx::TensorProto &init : model.graph().initializer())
+    if (init.data_location() == onnx::TensorProto::EXTERNAL) {
+      error = "initializer '" + init.name() +
+              "' keeps its data in an external file, which is not supported";
+      return false;
+    }
   std::optional<int64_t> opset = defaultOpset(model);
   if (opset && *opset <= checkerMaxOpset()) {
     try {
       onnx::checker::check_model(model);
     } catch (const std::exception &e) {
-      error = "fails the ONNX checker: " + firstLine(e.what());
+      error = "fails the ONNX checker: " + oneLine(e.what());
       return false;
     }
   }

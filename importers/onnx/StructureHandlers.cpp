@@ -6,6 +6,8 @@
 #include "dialects/Train/IR/ShapeFunctions.h"
 #include "dialects/Train/IR/TrainOps.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 using namespace mlir::train;
 using namespace trainc;
@@ -55,9 +57,13 @@ LogicalResult importFlatten(ImportContext &ctx) {
   if (failed(input))
     return failure();
   auto type = cast<RankedTensorType>(input->getType());
-  int64_t axis = ctx.intAttr("axis", 1);
+  int64_t axis = ctx.intAttr("axis", 1), rank = type.getRank();
+  if (axis < -rank || axis > rank)
+    return ctx.fail("axis " + llvm::Twine(axis) + " is out of range for a " +
+                    "rank-" + llvm::Twine(rank) + " input ([-" +
+                    llvm::Twine(rank) + ", " + llvm::Twine(rank) + "])");
   if (axis < 0)
-    axis += type.getRank();
+    axis += rank;
   auto shape = inferFlattenShape(ctx.loc(), type.getShape(), axis);
   if (failed(shape))
     return failure();
@@ -99,7 +105,8 @@ LogicalResult importReshape(ImportContext &ctx) {
       return ctx.fail("shape " + formatShape(*target) +
                       " has a negative entry other than -1");
     }
-    known *= d;
+    if (llvm::MulOverflow(known, d, known))
+      return ctx.fail("shape " + formatShape(*target) + " is too large");
   }
   if (inferred >= 0) {
     if (known == 0 || total % known != 0)

@@ -2,6 +2,8 @@
 
 #include "importers/onnx/WindowAttrs.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 using namespace trainc;
 
@@ -29,10 +31,16 @@ FailureOr<WindowAttrs> trainc::readWindowAttrs(ImportContext &ctx,
   for (int i = 0; i < 2; ++i) {
     if (w.strides[i] < 1)
       return ctx.fail("strides must be >= 1");
+    if (w.dilations[i] < 1 || kernel[i] < 1)
+      return ctx.fail("auto_pad needs dilations and kernel extents >= 1");
     int64_t out = (spatial[i] + w.strides[i] - 1) / w.strides[i];
-    int64_t window = w.dilations[i] * (kernel[i] - 1) + 1;
-    int64_t total =
-        std::max<int64_t>((out - 1) * w.strides[i] + window - spatial[i], 0);
+    int64_t window, covered, total;
+    if (llvm::MulOverflow(w.dilations[i], kernel[i] - 1, window) ||
+        llvm::AddOverflow(window, int64_t(1), window) ||
+        llvm::MulOverflow(out - 1, w.strides[i], covered) ||
+        llvm::AddOverflow(covered, window, covered))
+      return ctx.fail("the window of auto_pad " + autoPad + " is too large");
+    total = std::max<int64_t>(covered - spatial[i], 0);
     int64_t small = total / 2, large = total - small;
     w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
     w.pads[2 + i] = autoPad == "SAME_UPPER" ? large : small;

@@ -20,6 +20,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -30,13 +31,11 @@ cl::OptionCategory category("trainc options");
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
                                cl::cat(category));
 
-enum class Emit { None, Mlir };
-cl::opt<Emit> emit(
-    "emit", cl::desc("Print the model at a stage of the pipeline"),
-    cl::init(Emit::None),
-    cl::values(clEnumValN(Emit::Mlir, "mlir",
-                          "the verified train-dialect IR as imported")),
-    cl::cat(category));
+cl::opt<std::string> emit(
+    "emit",
+    cl::desc("Print the model at a stage of the pipeline: 'mlir', the "
+             "verified train-dialect IR as imported"),
+    cl::value_desc("stage"), cl::cat(category));
 
 cl::opt<bool> summary(
     "summary",
@@ -44,19 +43,16 @@ cl::opt<bool> summary(
              "and activation bytes per sample"),
     cl::cat(category));
 
-enum class SummaryFormat { Text, Json };
-cl::opt<SummaryFormat> summaryFormat(
-    "summary-format", cl::desc("Format of --summary"),
-    cl::init(SummaryFormat::Text),
-    cl::values(clEnumValN(SummaryFormat::Text, "text", "a table (default)"),
-               clEnumValN(SummaryFormat::Json, "json", "one JSON object")),
-    cl::cat(category));
+cl::opt<std::string> summaryFormat(
+    "summary-format", cl::desc("Format of --summary: 'text' (default) or "
+                               "'json'"),
+    cl::init("text"), cl::value_desc("format"), cl::cat(category));
 
-cl::opt<int64_t> batch(
+cl::opt<std::string> batch(
     "batch",
     cl::desc("Per-process batch size: sets the first dimension of every "
              "graph input (required when the model's batch is dynamic)"),
-    cl::init(0), cl::cat(category));
+    cl::value_desc("N"), cl::cat(category));
 
 cl::opt<bool> printWeights(
     "print-weights",
@@ -68,8 +64,13 @@ cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdout)"),
                                 cl::value_desc("file"), cl::init("-"),
                                 cl::cat(category));
 
+/// The one error path: one line, whatever the message holds, and exit 1.
 [[noreturn]] void fatal(const Twine &message) {
-  errs() << "trainc: error: " << message << "\n";
+  std::string line = message.str();
+  for (char &c : line)
+    if (c == '\n' || c == '\r')
+      c = ' ';
+  errs() << "trainc: error: " << line << "\n";
   exit(1);
 }
 
@@ -98,21 +99,46 @@ int main(int argc, char **argv) {
       "MODEL is a binary ONNX file, or the ONNX text format when its name "
       "ends in .onnxtext.\nSupported ONNX ops: " +
       supportedOps() + "\n";
-  cl::ParseCommandLineOptions(argc, argv, overview);
+  std::string parseErrors;
+  raw_string_ostream parseStream(parseErrors);
+  if (!cl::ParseCommandLineOptions(argc, argv, overview, &parseStream)) {
+    // LLVM's parser writes "trainc: <problem>" lines; keep one line.
+    // Keep the first line and a "Did you mean" suggestion, without the
+    // parser's "Try:"/"See:" pointers to the program path.
+    std::string message;
+    for (StringRef line : split(StringRef(parseErrors).trim(), '\n')) {
+      line = line.trim();
+      line.consume_front("trainc: ");
+      line = line.split("  Try:").first.split(" See:").first.trim();
+      if (message.empty())
+        message = line.str();
+      else if (line.starts_with("Did you mean"))
+        message += " " + line.str();
+    }
+    fatal(message + " (run 'trainc --help')");
+  }
 
   if (inputFile.empty())
     fatal("no input model (run 'trainc --help')");
-  if (batch.getNumOccurrences() && batch < 1)
-    fatal("--batch must be at least 1, got " + Twine(batch));
-  if (emit == Emit::None && !summary)
+  trainc::ImportOptions options;
+  if (batch.getNumOccurrences()) {
+    int64_t n = 0;
+    if (!to_integer(StringRef(batch), n, 10) || n < 1)
+      fatal("--batch must be a positive integer, got '" + batch + "'");
+    options.batch = n;
+  }
+  bool emitting = emit.getNumOccurrences() != 0;
+  if (emitting && emit != "mlir")
+    fatal("unknown --emit stage '" + emit + "'; expected 'mlir'");
+  if (summaryFormat != "text" && summaryFormat != "json")
+    fatal("unknown --summary-format '" + summaryFormat +
+          "'; expected 'text' or 'json'");
+  if (!emitting && !summary)
     fatal("nothing to do: pass --summary or --emit=mlir");
-  if (emit != Emit::None && summary)
+  if (emitting && summary)
     fatal("--summary and --emit are exclusive");
 
   mlir::MLIRContext context;
-  trainc::ImportOptions options;
-  if (batch.getNumOccurrences())
-    options.batch = batch;
   std::string error;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       trainc::importOnnxFile(context, inputFile, options, error);
@@ -128,7 +154,7 @@ int main(int argc, char **argv) {
     auto s = mlir::train::summarizeModel(*module);
     if (failed(s))
       fatal(inputFile + ": cannot summarise the model");
-    if (summaryFormat == SummaryFormat::Json)
+    if (summaryFormat == "json")
       mlir::train::printSummaryJson(*s, out.os());
     else
       mlir::train::printSummaryText(*s, out.os());

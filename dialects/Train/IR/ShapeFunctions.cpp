@@ -107,6 +107,10 @@ FailureOr<Shape> mlir::train::inferConv2DShape(
       failed(checkArray(loc, "pads", attrs.pads, 4, 0)) ||
       failed(checkArray(loc, "dilations", attrs.dilations, 2, 1)))
     return failure();
+  for (auto [what, shape] : {std::pair{"input", input}, {"filter", filter}})
+    if (llvm::is_contained(shape, 0))
+      return emitOptionalError(loc, what, " ", formatShape(shape),
+                               " has an empty dimension");
   int64_t groups = attrs.groups;
   if (groups < 1)
     return emitOptionalError(loc, "'groups' must be >= 1, got ", groups);
@@ -210,15 +214,14 @@ FailureOr<Shape> mlir::train::inferMatMulShape(OptLoc loc,
 
 LogicalResult mlir::train::verifyBatchNormShapes(
     OptLoc loc, ArrayRef<int64_t> input, ArrayRef<int64_t> channelParam,
-    float epsilon, std::optional<float> momentum) {
+    float epsilon, std::optional<float> momentum, StringRef operands) {
   if (input.size() < 2)
     return emitOptionalError(loc, "input must have rank >= 2 ([N, C, ...]), "
                                   "got ",
                              formatShape(input));
   if (channelParam.size() != 1 || channelParam[0] != input[1])
-    return emitOptionalError(loc, "scale, bias, mean and variance must have "
-                                  "shape [",
-                             input[1], "] (the input's channels), got ",
+    return emitOptionalError(loc, operands, " must have shape [", input[1],
+                             "] (the input's channels), got ",
                              formatShape(channelParam));
   if (!(epsilon >= 0.0f))
     return emitOptionalError(loc, "'epsilon' must be >= 0, got ",

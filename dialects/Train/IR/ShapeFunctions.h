@@ -52,9 +52,11 @@ FailureOr<Shape> inferMatMulShape(OptLoc loc, llvm::ArrayRef<int64_t> lhs,
 
 /// Checks `[N, C, ...]` against per-channel `[C]` statistics and affine
 /// parameters; the result has the input's shape.
-LogicalResult verifyBatchNormShapes(OptLoc loc, llvm::ArrayRef<int64_t> input,
-                                    llvm::ArrayRef<int64_t> channelParam,
-                                    float epsilon, std::optional<float> momentum);
+LogicalResult verifyBatchNormShapes(
+    OptLoc loc, llvm::ArrayRef<int64_t> input,
+    llvm::ArrayRef<int64_t> channelParam, float epsilon,
+    std::optional<float> momentum,
+    llvm::StringRef operands = "scale, bias, mean and variance");
 
 FailureOr<Shape> inferFlattenShape(OptLoc loc, llvm::ArrayRef<int64_t> input,
                                    int64_t axis);
