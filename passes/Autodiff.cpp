@@ -58,6 +58,22 @@ struct AutodiffPass : public train::impl::AutodiffPassBase<AutodiffPass> {
       return fn.emitError("the first result of @forward_loss must be the "
                           "loss (train.loss)");
     Value loss = ret.getOperand(0);
+    auto lossType = dyn_cast<RankedTensorType>(loss.getType());
+    if (!lossType || lossType.getRank() != 0 ||
+        !isa<FloatType>(lossType.getElementType()))
+      return fn.emitError("the loss must be a floating-point scalar tensor, "
+                          "got ")
+             << loss.getType();
+    for (BlockArgument arg : fn.getArguments()) {
+      auto type = dyn_cast<RankedTensorType>(arg.getType());
+      if (fn.getArgAttr(arg.getArgNumber(), TrainDialect::kParamAttr) &&
+          (!type || !type.hasStaticShape() ||
+           !isa<FloatType>(type.getElementType())))
+        return fn.emitError("parameter #")
+               << arg.getArgNumber()
+               << " must be a statically shaped floating-point tensor, got "
+               << arg.getType();
+    }
     llvm::DenseSet<Value> active = activeValues(fn);
 
     OpBuilder b(ret);
@@ -66,7 +82,6 @@ struct AutodiffPass : public train::impl::AutodiffPassBase<AutodiffPass> {
       Value &slot = grads[v];
       slot = slot ? b.create<AddOp>(loc, g.getType(), slot, g).getResult() : g;
     };
-    auto lossType = cast<RankedTensorType>(loss.getType());
     grads[loss] = b.create<ConstantOp>(
         fn.getLoc(), lossType,
         DenseElementsAttr::get(lossType, b.getFloatAttr(

@@ -85,9 +85,10 @@ struct PrepareTrainingPass
     if (forward.getNumResults() == 0)
       return forward.emitError("@forward has no result to train on");
     auto logits = dyn_cast<RankedTensorType>(forward.getResultTypes()[0]);
-    if (!logits || logits.getRank() != 2)
-      return forward.emitError("the first output must be the logits, "
-                               "[batch, classes]; got ")
+    if (!logits || logits.getRank() != 2 || !logits.hasStaticShape() ||
+        !isa<FloatType>(logits.getElementType()))
+      return forward.emitError("the first output must be the logits, a "
+                               "static [batch, classes] float tensor; got ")
              << forward.getResultTypes()[0];
 
     OpBuilder b(module.getContext());
@@ -136,9 +137,14 @@ struct PrepareTrainingPass
                 : StringAttr();
         if (!name)
           continue; // statistics that are not state (constants, say)
-        if (updatedBy.count(stat)) {
-          bn.emitError("running statistic '")
-              << name.getValue() << "' is shared by two BatchNorms";
+        if (auto it = updatedBy.find(stat); it != updatedBy.end()) {
+          if (it->second == bn)
+            bn.emitError("running statistic '")
+                << name.getValue()
+                << "' is both the running mean and the running variance";
+          else
+            bn.emitError("running statistic '")
+                << name.getValue() << "' is shared by two BatchNorms";
           return WalkResult::interrupt();
         }
         updatedBy[stat] = bn;

@@ -36,6 +36,18 @@ LogicalResult verifyXent(OptLoc loc, Type logitsType, Type labelsType,
   return success();
 }
 
+/// Backward ops with an explicit result type: operands and result share
+/// one element type, as the forward op's do.
+LogicalResult verifyElementTypes(Operation *op) {
+  Type element = cast<ShapedType>(op->getResult(0).getType()).getElementType();
+  for (Type t : op->getOperandTypes())
+    if (cast<ShapedType>(t).getElementType() != element)
+      return op->emitOpError("operand element type ")
+             << cast<ShapedType>(t).getElementType()
+             << " differs from the result's " << element;
+  return success();
+}
+
 Conv2DAttrs convAttrs(ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                       ArrayRef<int64_t> dilations, uint64_t groups) {
   return Conv2DAttrs{strides, pads, dilations, static_cast<int64_t>(groups)};
@@ -59,11 +71,10 @@ LogicalResult SoftmaxXentBackwardOp::inferReturnTypes(
 }
 
 LogicalResult ReduceSumToOp::verify() {
+  if (failed(verifyElementTypes(*this)))
+    return failure();
   ArrayRef<int64_t> in = getInput().getType().getShape();
   ArrayRef<int64_t> out = getOutput().getType().getShape();
-  if (getInput().getType().getElementType() !=
-      getOutput().getType().getElementType())
-    return emitOpError("result element type differs from the input's");
   bool broadcastable = out.size() <= in.size();
   for (size_t i = 0; broadcastable && i < out.size(); ++i) {
     int64_t o = out[out.size() - 1 - i], n = in[in.size() - 1 - i];
@@ -77,6 +88,8 @@ LogicalResult ReduceSumToOp::verify() {
 }
 
 LogicalResult Conv2DBackwardDataOp::verify() {
+  if (failed(verifyElementTypes(*this)))
+    return failure();
   auto shape = inferConv2DShape(
       getLoc(), getGradInput().getType().getShape(),
       getFilter().getType().getShape(), std::nullopt,
@@ -88,6 +101,8 @@ LogicalResult Conv2DBackwardDataOp::verify() {
 }
 
 LogicalResult Conv2DBackwardFilterOp::verify() {
+  if (failed(verifyElementTypes(*this)))
+    return failure();
   auto shape = inferConv2DShape(
       getLoc(), getInput().getType().getShape(),
       getGradFilter().getType().getShape(), std::nullopt,
@@ -120,13 +135,13 @@ LogicalResult BatchNormBackwardOp::inferReturnTypes(
   auto types = staticTensorTypes(loc, adaptor.getOperands());
   if (failed(types))
     return failure();
-  RankedTensorType dy = (*types)[0], x = (*types)[1], scale = (*types)[2];
-  if (failed(expectShape(loc, "grad_output", dy.getShape(), x.getShape())))
-    return failure();
+  // grad_output and input have one type (AllTypesMatch).
+  RankedTensorType x = (*types)[1], scale = (*types)[2];
   for (RankedTensorType t : ArrayRef(*types).drop_front(2))
     if (failed(verifyBatchNormShapes(loc, x.getShape(), t.getShape(),
                                      adaptor.getEpsilon().convertToFloat(),
-                                     std::nullopt)))
+                                     std::nullopt,
+                                     "scale, batch_mean and batch_var")))
       return failure();
   results.append({x, scale, scale});
   return success();
@@ -150,6 +165,8 @@ LogicalResult MaxPool2DBackwardOp::inferReturnTypes(
 }
 
 LogicalResult AvgPool2DBackwardOp::verify() {
+  if (failed(verifyElementTypes(*this)))
+    return failure();
   int64_t ones[] = {1, 1};
   auto shape = inferPool2DShape(getLoc(), getGradInput().getType().getShape(),
                                 Pool2DAttrs{getKernel(), getStrides(),
@@ -161,6 +178,8 @@ LogicalResult AvgPool2DBackwardOp::verify() {
 }
 
 LogicalResult GlobalAvgPoolBackwardOp::verify() {
+  if (failed(verifyElementTypes(*this)))
+    return failure();
   auto shape =
       inferGlobalAvgPoolShape(getLoc(), getGradInput().getType().getShape());
   if (failed(shape))

@@ -126,6 +126,9 @@ LogicalResult BatchNormOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
                                     ArrayRef<bool> needed,
                                     SmallVectorImpl<Value> &grads) {
   grads.assign(getNumOperands(), Value());
+  if (llvm::any_of(resultGrads.drop_front(), [](Value g) { return g; }))
+    return emitError("the loss depends on a BatchNorm's statistics; only "
+                     "its normalised output is differentiable");
   Value dy = resultGrads[0];
   if (!dy || !(needed[0] || needed[1] || needed[2]))
     return success();
