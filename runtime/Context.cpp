@@ -1,0 +1,21 @@
+//===- Context.cpp - the runtime's one piece of mutable state -------------===//
+
+#include "Context.h"
+
+#include "kernels/KernelCache.h"
+
+namespace trainc::rt {
+
+// Out of line so that ~unique_ptr<KernelCache> sees the complete type.
+RuntimeContext::RuntimeContext() = default;
+RuntimeContext::~RuntimeContext() = default;
+
+RuntimeContext &runtimeContext() {
+  // Deliberately never destroyed: fatal() may end the process from inside a
+  // kernel (cache lock held, OpenMP workers running), and oneDNN's own
+  // globals may already be gone when static destructors run.
+  static RuntimeContext *context = new RuntimeContext;
+  return *context;
+}
+
+} // namespace trainc::rt

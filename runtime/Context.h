@@ -1,0 +1,44 @@
+//===- Context.h - the runtime's one piece of mutable state ------*- C++
+//-*-===//
+//
+// Everything the runtime mutates after start-up lives in one RuntimeContext:
+// who we are (program name, rank, world size) for error messages, and the
+// oneDNN objects the kernels cache. No other global mutable state exists.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRAINC_RUNTIME_CONTEXT_H
+#define TRAINC_RUNTIME_CONTEXT_H
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace trainc::rt {
+
+struct KernelCache; // kernels/KernelCache.h; keeps dnnl.hpp out of here.
+
+struct RuntimeContext {
+  RuntimeContext();
+  ~RuntimeContext();
+  RuntimeContext(const RuntimeContext &) = delete;
+  RuntimeContext &operator=(const RuntimeContext &) = delete;
+
+  /// Names the process in every error line.
+  std::string program = "train";
+  /// This process's rank and the number of processes training together.
+  int rank = 0, world = 1;
+
+  /// Guards `kernels`; held while a kernel looks up, creates or runs its
+  /// primitive (see kernels/DnnlKernels.cpp for why it is held while running).
+  std::mutex kernelMutex;
+  /// The oneDNN engine, stream and primitives, created by the first kernel.
+  std::unique_ptr<KernelCache> kernels;
+};
+
+/// The process's one context.
+RuntimeContext &runtimeContext();
+
+} // namespace trainc::rt
+
+#endif // TRAINC_RUNTIME_CONTEXT_H

@@ -1,0 +1,35 @@
+//===- Error.cpp - the runtime's one error path ---------------------------===//
+
+#include "Error.h"
+
+#include "Context.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace trainc::rt {
+
+std::string formatFatalMessage(const std::string &message) {
+  const RuntimeContext &context = runtimeContext();
+  std::string line = context.program + ": error: ";
+  if (context.world > 1)
+    line += "rank " + std::to_string(context.rank) + ": ";
+  // One line, whatever the caller passed: a newline inside would split the
+  // message that logs and tests match as a unit.
+  for (char ch : message)
+    line += (ch == '\n' || ch == '\r') ? ' ' : ch;
+  return line;
+}
+
+void fatal(const std::string &message) {
+  std::string line = formatFatalMessage(message) + "\n";
+  // Flush what was logged so far, then leave without running static
+  // destructors: we may be inside a kernel holding the cache lock, or on a
+  // worker thread.
+  std::fflush(stdout);
+  std::fputs(line.c_str(), stderr);
+  std::fflush(stderr);
+  std::_Exit(1);
+}
+
+} // namespace trainc::rt

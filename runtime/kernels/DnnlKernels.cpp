@@ -1,0 +1,345 @@
+//===- DnnlKernels.cpp - kernels.h on oneDNN (CPU) ------------------------===//
+//
+// Convolutions run as oneDNN primitives on plain NCHW/OIHW memory, cached per
+// geometry in the RuntimeContext; GEMM runs as dnnl_sgemm. Every failure goes
+// through fatal() with a line naming the kernel and the geometry.
+//
+// Performance notes (correctness first for now):
+//  - The memory descriptors use the plain tags, not `any`, so oneDNN picks an
+//    implementation that reads our layout directly (its gemm-based one) and no
+//    reorder is needed; its blocked (nChw8c/16c) direct kernels are faster on
+//    large channel counts but would need reorders at every call or blocked
+//    layouts chosen by the compiler.
+//  - convolution_direct only; convolution_auto could pick Winograd for 3x3.
+//  - Concurrent callers are serialised (see runConvolution); each primitive is
+//    already parallel over the cores through OpenMP. They share one
+//    scratchpad, the size of the largest any primitive needs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "trainc/kernels.h"
+
+#include "Context.h"
+#include "Error.h"
+#include "kernels/KernelCache.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <unordered_map>
+
+using namespace trainc::rt;
+using dnnl::memory;
+
+namespace {
+
+const char *kernelName(ConvKind kind) {
+  switch (kind) {
+  case ConvKind::Forward:
+  case ConvKind::ForwardWithBias:
+    return "conv2d_forward";
+  case ConvKind::BackwardData:
+    return "conv2d_backward_data";
+  case ConvKind::BackwardFilter:
+    return "conv2d_backward_filter";
+  }
+  return "conv2d";
+}
+
+const char *statusName(dnnl_status_t status) {
+  switch (status) {
+  case dnnl_success:
+    return "success";
+  case dnnl_out_of_memory:
+    return "out of memory";
+  case dnnl_invalid_arguments:
+    return "invalid arguments";
+  case dnnl_unimplemented:
+    return "no implementation for this geometry";
+  case dnnl_runtime_error:
+    return "runtime error";
+  default:
+    return "error";
+  }
+}
+
+std::string describe(const trainc_conv2d_geometry &g) {
+  auto s = [](int64_t v) { return std::to_string(v); };
+  return "x [" + s(g.n) + ", " + s(g.c) + ", " + s(g.h) + ", " + s(g.w) +
+         "], w [" + s(g.m) + ", " + s(g.groups > 0 ? g.c / g.groups : 0) +
+         ", " + s(g.kh) + ", " + s(g.kw) + "], y [" + s(g.n) + ", " + s(g.m) +
+         ", " + s(g.oh) + ", " + s(g.ow) + "], strides " + s(g.stride_h) + "x" +
+         s(g.stride_w) + ", pads (top, left, bottom, right) (" + s(g.pad_top) +
+         ", " + s(g.pad_left) + ", " + s(g.pad_bottom) + ", " + s(g.pad_right) +
+         "), dilations " + s(g.dilation_h) + "x" + s(g.dilation_w) +
+         ", groups " + s(g.groups);
+}
+
+/// The output extent a convolution produces along one axis, or -1 when the
+/// dilated kernel does not fit the padded input.
+int64_t outputExtent(int64_t in, int64_t kernel, int64_t stride,
+                     int64_t padBefore, int64_t padAfter, int64_t dilation) {
+  int64_t span = (kernel - 1) * dilation + 1;
+  int64_t padded = in + padBefore + padAfter;
+  return padded < span ? -1 : (padded - span) / stride + 1;
+}
+
+/// Why `g` is not a convolution we can run, or "" when it is. oneDNN checks
+/// most of this too, but its message would not say which value is wrong.
+std::string checkGeometry(const trainc_conv2d_geometry &g) {
+  const std::pair<const char *, int64_t> positive[] = {
+      {"batch", g.n},
+      {"input channels", g.c},
+      {"input height", g.h},
+      {"input width", g.w},
+      {"output channels", g.m},
+      {"kernel height", g.kh},
+      {"kernel width", g.kw},
+      {"output height", g.oh},
+      {"output width", g.ow},
+      {"stride height", g.stride_h},
+      {"stride width", g.stride_w},
+      {"dilation height", g.dilation_h},
+      {"dilation width", g.dilation_w},
+      {"groups", g.groups}};
+  for (const auto &[name, value] : positive)
+    if (value < 1)
+      return std::string(name) + " is " + std::to_string(value) +
+             " (must be at least 1)";
+  const std::pair<const char *, int64_t> pads[] = {{"pad top", g.pad_top},
+                                                   {"pad left", g.pad_left},
+                                                   {"pad bottom", g.pad_bottom},
+                                                   {"pad right", g.pad_right}};
+  for (const auto &[name, value] : pads)
+    if (value < 0)
+      return std::string(name) + " is " + std::to_string(value) +
+             " (must not be negative)";
+  if (g.c % g.groups != 0 || g.m % g.groups != 0)
+    return "groups " + std::to_string(g.groups) +
+           " does not divide the input channels " + std::to_string(g.c) +
+           " and the output channels " + std::to_string(g.m);
+  int64_t oh = outputExtent(g.h, g.kh, g.stride_h, g.pad_top, g.pad_bottom,
+                            g.dilation_h);
+  int64_t ow = outputExtent(g.w, g.kw, g.stride_w, g.pad_left, g.pad_right,
+                            g.dilation_w);
+  if (oh != g.oh || ow != g.ow)
+    return "output " + std::to_string(g.oh) + "x" + std::to_string(g.ow) +
+           " does not follow from the input, kernel, strides, pads and "
+           "dilations (expected " +
+           std::to_string(oh) + "x" + std::to_string(ow) + ")";
+  return "";
+}
+
+ConvPrimitive createConvolution(const dnnl::engine &engine,
+                                const trainc_conv2d_geometry &g,
+                                ConvKind kind) {
+  using Tag = memory::format_tag;
+  using Type = memory::data_type;
+  ConvPrimitive conv;
+  conv.src = memory::desc({g.n, g.c, g.h, g.w}, Type::f32, Tag::nchw);
+  conv.dst = memory::desc({g.n, g.m, g.oh, g.ow}, Type::f32, Tag::nchw);
+  // [G, M/G, C/G, kH, kW] is the same bytes as the ONNX [M, C/G, kH, kW].
+  conv.weights =
+      g.groups == 1
+          ? memory::desc({g.m, g.c, g.kh, g.kw}, Type::f32, Tag::oihw)
+          : memory::desc({g.groups, g.m / g.groups, g.c / g.groups, g.kh, g.kw},
+                         Type::f32, Tag::goihw);
+  conv.bias = memory::desc({g.m}, Type::f32, Tag::x);
+  memory::dims strides = {g.stride_h, g.stride_w};
+  memory::dims dilates = {g.dilation_h - 1, g.dilation_w - 1};
+  memory::dims padLeft = {g.pad_top, g.pad_left};
+  memory::dims padRight = {g.pad_bottom, g.pad_right};
+  auto direct = dnnl::algorithm::convolution_direct;
+  auto training = dnnl::prop_kind::forward_training;
+  // The scratchpad is ours (see KernelCache::scratchpad).
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+
+  if (kind == ConvKind::ForwardWithBias) {
+    dnnl::convolution_forward::primitive_desc pd(
+        dnnl::convolution_forward::desc(training, direct, conv.src,
+                                        conv.weights, conv.bias, conv.dst,
+                                        strides, dilates, padLeft, padRight),
+        attr, engine);
+    conv.primitive = dnnl::convolution_forward(pd);
+    conv.scratchpad = pd.scratchpad_desc();
+    return conv;
+  }
+  // The forward primitive descriptor also serves as the hint the backward
+  // primitives require.
+  dnnl::convolution_forward::primitive_desc forward(
+      dnnl::convolution_forward::desc(training, direct, conv.src, conv.weights,
+                                      conv.dst, strides, dilates, padLeft,
+                                      padRight),
+      attr, engine);
+  switch (kind) {
+  case ConvKind::Forward:
+  case ConvKind::ForwardWithBias:
+    conv.primitive = dnnl::convolution_forward(forward);
+    conv.scratchpad = forward.scratchpad_desc();
+    break;
+  case ConvKind::BackwardData: {
+    dnnl::convolution_backward_data::primitive_desc pd(
+        dnnl::convolution_backward_data::desc(direct, conv.src, conv.weights,
+                                              conv.dst, strides, dilates,
+                                              padLeft, padRight),
+        attr, engine, forward);
+    conv.primitive = dnnl::convolution_backward_data(pd);
+    conv.scratchpad = pd.scratchpad_desc();
+    break;
+  }
+  case ConvKind::BackwardFilter: {
+    dnnl::convolution_backward_weights::primitive_desc pd(
+        dnnl::convolution_backward_weights::desc(direct, conv.src, conv.weights,
+                                                 conv.dst, strides, dilates,
+                                                 padLeft, padRight),
+        attr, engine, forward);
+    conv.primitive = dnnl::convolution_backward_weights(pd);
+    conv.scratchpad = pd.scratchpad_desc();
+    break;
+  }
+  }
+  return conv;
+}
+
+/// Runs one convolution kind. The operands by kind:
+///   Forward*:       in0 = x,  in1 = w, bias = b, out = y
+///   BackwardData:   in0 = dy, in1 = w,           out = dx
+///   BackwardFilter: in0 = dy, in1 = x,           out = dw
+void runConvolution(ConvKind kind, const trainc_conv2d_geometry *geometry,
+                    const float *in0, const float *in1, const float *bias,
+                    float *out) {
+  std::string kernel = kernelName(kind);
+  if (!geometry)
+    fatal(kernel + ": null geometry");
+  const trainc_conv2d_geometry &g = *geometry;
+  if (std::string problem = checkGeometry(g); !problem.empty())
+    fatal(kernel + ": " + problem + " (" + describe(g) + ")");
+  if (!in0 || !in1 || !out)
+    fatal(kernel + ": null tensor pointer (" + describe(g) + ")");
+
+  ConvKey key;
+  static_assert(sizeof(trainc_conv2d_geometry) == 18 * sizeof(int64_t));
+  std::memcpy(key.data(), &g, sizeof(g));
+  key[18] = static_cast<int64_t>(kind);
+
+  RuntimeContext &context = runtimeContext();
+  // Held while the primitive runs, too: one stream serves every caller and
+  // oneDNN streams are not meant to be shared by threads submitting at once.
+  std::lock_guard<std::mutex> lock(context.kernelMutex);
+  try {
+    if (!context.kernels)
+      context.kernels = std::make_unique<KernelCache>();
+    KernelCache &cache = *context.kernels;
+    auto it = cache.convolutions.find(key);
+    if (it == cache.convolutions.end())
+      it = cache.convolutions
+               .emplace(key, createConvolution(cache.engine, g, kind))
+               .first;
+    const ConvPrimitive &conv = it->second;
+    // oneDNN memory objects only wrap our pointers; it never writes inputs.
+    auto wrap = [&](const memory::desc &desc, const float *data) {
+      return memory(desc, cache.engine, const_cast<float *>(data));
+    };
+    std::unordered_map<int, memory> args;
+    switch (kind) {
+    case ConvKind::ForwardWithBias:
+      args.emplace(DNNL_ARG_BIAS, wrap(conv.bias, bias));
+      [[fallthrough]];
+    case ConvKind::Forward:
+      args.emplace(DNNL_ARG_SRC, wrap(conv.src, in0));
+      args.emplace(DNNL_ARG_WEIGHTS, wrap(conv.weights, in1));
+      args.emplace(DNNL_ARG_DST, wrap(conv.dst, out));
+      break;
+    case ConvKind::BackwardData:
+      args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.dst, in0));
+      args.emplace(DNNL_ARG_WEIGHTS, wrap(conv.weights, in1));
+      args.emplace(DNNL_ARG_DIFF_SRC, wrap(conv.src, out));
+      break;
+    case ConvKind::BackwardFilter:
+      args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.dst, in0));
+      args.emplace(DNNL_ARG_SRC, wrap(conv.src, in1));
+      args.emplace(DNNL_ARG_DIFF_WEIGHTS, wrap(conv.weights, out));
+      break;
+    }
+    size_t scratchpadSize = conv.scratchpad.get_size();
+    if (scratchpadSize > cache.scratchpadSize) {
+      // Page-aligned: oneDNN's kernels assume at least 64-byte alignment.
+      size_t size = (scratchpadSize + 4095) / 4096 * 4096;
+      cache.scratchpad.reset(std::aligned_alloc(4096, size));
+      cache.scratchpadSize = cache.scratchpad ? size : 0;
+      if (!cache.scratchpad)
+        throw std::bad_alloc();
+    }
+    if (scratchpadSize > 0)
+      args.emplace(DNNL_ARG_SCRATCHPAD, memory(conv.scratchpad, cache.engine,
+                                               cache.scratchpad.get()));
+    conv.primitive.execute(cache.stream, args);
+    cache.stream.wait();
+  } catch (const dnnl::error &error) {
+    fatal(kernel + ": oneDNN failed (" + statusName(error.status) + ": " +
+          error.what() + ") for " + describe(g));
+  } catch (const std::bad_alloc &) {
+    fatal(kernel + ": out of memory for " + describe(g));
+  }
+}
+
+} // namespace
+
+extern "C" {
+
+void trainc_rt_conv2d_forward(const trainc_conv2d_geometry *g, const float *x,
+                              const float *w, const float *b, float *y) {
+  runConvolution(b ? ConvKind::ForwardWithBias : ConvKind::Forward, g, x, w, b,
+                 y);
+}
+
+void trainc_rt_conv2d_backward_data(const trainc_conv2d_geometry *g,
+                                    const float *dy, const float *w,
+                                    float *dx) {
+  runConvolution(ConvKind::BackwardData, g, dy, w, nullptr, dx);
+}
+
+void trainc_rt_conv2d_backward_filter(const trainc_conv2d_geometry *g,
+                                      const float *dy, const float *x,
+                                      float *dw) {
+  runConvolution(ConvKind::BackwardFilter, g, dy, x, nullptr, dw);
+}
+
+void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
+                    int64_t k, float alpha, const float *a, const float *b,
+                    float beta, float *c) {
+  auto describe = [&] {
+    return "M " + std::to_string(m) + ", N " + std::to_string(n) + ", K " +
+           std::to_string(k) + ", trans_a " + std::to_string(trans_a) +
+           ", trans_b " + std::to_string(trans_b);
+  };
+  if (m < 0 || n < 0 || k < 0)
+    fatal("gemm: negative dimension (" + describe() + ")");
+  if (m == 0 || n == 0)
+    return;
+  if (!c || (k > 0 && (!a || !b)))
+    fatal("gemm: null matrix pointer (" + describe() + ")");
+  // kernels.h promises C is not read when beta == 0; dnnl_sgemm does not
+  // document that, and 0 * NaN from uninitialised memory would be NaN.
+  if (beta == 0.0f)
+    std::fill(c, c + m * n, 0.0f);
+  if (k == 0) {
+    for (int64_t i = 0; i < m * n; ++i)
+      c[i] *= beta;
+    return;
+  }
+  // dnnl_sgemm is row-major: the leading dimension is the stored row length.
+  int64_t lda = trans_a ? m : k;
+  int64_t ldb = trans_b ? k : n;
+  dnnl_status_t status =
+      dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a,
+                 lda, b, ldb, beta, c, /*ldc=*/n);
+  if (status != dnnl_success)
+    fatal(std::string("gemm: oneDNN sgemm failed (") + statusName(status) +
+          ") for " + describe());
+}
+
+} // extern "C"
