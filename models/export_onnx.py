@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cifar_resnet import cifar_resnet  # noqa: E402
 
 TORCHVISION = ["resnet18", "resnet34", "resnet50", "resnet101", "resnext50_32x4d"]
-CIFAR = [p + f"resnet{d}" for p in ("", "preact_") for d in (20, 32, 56)]
+CIFAR = [p + f"resnet{d}" for p in ("", "preact_") for d in (8, 20, 32, 56)]
 MODES = {
     "training": torch.onnx.TrainingMode.TRAINING,
     "preserve": torch.onnx.TrainingMode.PRESERVE,

@@ -82,4 +82,26 @@ def ConvertTrainToLoopsPass : Pass<"convert-train-to-loops", "::mlir::ModuleOp">
                            "::mlir::scf::SCFDialect"];
 }
 
+def InsertOptimizerPass : Pass<"train-insert-optimizer", "::mlir::ModuleOp"> {
+  let summary = "Generate the parameter update on the lowered arenas";
+  let description = [{
+    Adds `@trainc_optimizer_step(params, grads, state, hyper)`: one
+    `scf.parallel` loop per parameter tensor, updating parameters and
+    optimizer state in place. `sgd` follows `torch.optim.SGD` (momentum,
+    dampening, Nesterov, coupled weight decay; the first step initialises
+    the momentum buffer with the gradient). Hyper-parameters are runtime
+    values (`trainc_sgd_hyper` in runtime/include/trainc/model.h); BatchNorm
+    parameters and biases take their own weight decay. Records `optimizer`
+    and `state_bytes` in the module's `train.model`.
+  }];
+  let options = [
+    Option<"optimizer", "optimizer", "std::string", "\"sgd\"",
+           "The update algorithm (sgd)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // TRAINC_PASSES

@@ -122,7 +122,12 @@ struct PlanMemoryPass
     // One layout of parameters and buffers for every step function, in the
     // argument order of @forward.
     Builder b(module.getContext());
+    // Keyed by role and name: one ONNX initializer can be both a parameter
+    // and a buffer (see ImportContext::lookup).
     llvm::StringMap<int64_t> offsets;
+    auto key = [](bool param, StringRef name) {
+      return ((param ? "param:" : "buffer:") + name).str();
+    };
     int64_t paramBytes = 0, bufferBytes = 0;
     for (BlockArgument arg : forward.getArguments()) {
       unsigned i = arg.getArgNumber();
@@ -136,7 +141,7 @@ struct PlanMemoryPass
       auto name = forward.getArgAttrOfType<StringAttr>(
           i, arena == &paramBytes ? TrainDialect::kParamAttr
                                   : TrainDialect::kBufferAttr);
-      offsets[name.getValue()] = *arena;
+      offsets[key(arena == &paramBytes, name.getValue())] = *arena;
       *arena += alignTo(byteSize(arg.getType()));
     }
     module->setAttr(kParamBytesAttr, b.getI64IntegerAttr(paramBytes));
@@ -149,11 +154,12 @@ struct PlanMemoryPass
         unsigned i = arg.getArgNumber();
         StringAttr name =
             fn.getArgAttrOfType<StringAttr>(i, TrainDialect::kParamAttr);
+        bool param = static_cast<bool>(name);
         if (!name)
           name = fn.getArgAttrOfType<StringAttr>(i, TrainDialect::kBufferAttr);
         if (!name)
           continue;
-        auto it = offsets.find(name.getValue());
+        auto it = offsets.find(key(param, name.getValue()));
         if (it == offsets.end()) {
           fn.emitError("argument '") << name.getValue()
                                      << "' is not an argument of @forward";

@@ -17,13 +17,23 @@ config.test_exec_root = os.path.join(config.trainc_obj_root, "test")
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.trainc_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["trainc", "trainc-opt"],
+llvm_config.add_tool_substitutions(["trainc", "trainc-opt",
+                                    "trainc-mock-train"],
                                    [config.trainc_tools_dir])
 config.substitutions.append(("%python", config.python3))
 config.substitutions.append(("%models", os.path.join(config.trainc_src_root,
                                                      "models")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root,
                                                      "Inputs")))
+
+# What links an object from `trainc --emit=obj` with the step harness
+# (test/numerics) instead of the runtime's main: `c++ %t.o %harness_libs`.
+config.substitutions.append(("%harness_libs", " ".join([
+    "%s/libtrainc_step_harness.a" % config.trainc_lib_dir,
+    "%s/libtrainc_runtime.a" % config.trainc_lib_dir,
+    "-ldnnl -lz -lpthread -lm", config.trainc_runtime_link_flags])))
+if config.trainc_build_runtime:
+    config.available_features.add("runtime")
 
 # Debian's Python packages (onnx, numpy, torch) belong to /usr/bin/python3.
 def has_module(name):

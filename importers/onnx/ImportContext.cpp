@@ -72,14 +72,29 @@ FailureOr<Value> ImportContext::lookup(const std::string &rawName,
                                        TensorRole role) {
   std::string name = resolve(rawName);
   if (auto it = values.find(name); it != values.end()) {
-    if (roles.count(name) && roles[name] != role)
-      return fail("initializer '" + name +
-                  "' is used both as a trainable parameter and as a "
-                  "BatchNorm running statistic");
-    return it->second;
+    if (!roles.count(name) || roles[name] == role)
+      return it->second;
+    // Exporters merge initializers with equal values: a fresh BatchNorm's
+    // scale (ones) with its running variance, its shift (zeros) with its
+    // running mean. They are distinct tensors of the model: the second role
+    // gets its own argument, initialised from the same data.
+    Value &second = secondRole[name];
+    if (!second) {
+      auto arg = materializeInitializer(name, role);
+      if (failed(arg))
+        return failure();
+      second = *arg;
+    }
+    return second;
   }
-  if (initializers.count(name))
-    return materializeInitializer(name, role);
+  if (initializers.count(name)) {
+    auto arg = materializeInitializer(name, role);
+    if (failed(arg))
+      return failure();
+    values[name] = *arg;
+    roles[name] = role;
+    return *arg;
+  }
   if (constants.count(name))
     return materializeConstant(name);
   return fail("tensor '" + name +
@@ -151,10 +166,7 @@ FailureOr<Value> ImportContext::materializeInitializer(const std::string &name,
       b.getNamedAttr(train::TrainDialect::kInitAttr, init_value)};
   func.insertArgument(argIndex, type, b.getDictionaryAttr(attrs),
                       NameLoc::get(b.getStringAttr(name)));
-  Value arg = func.getArgument(argIndex);
-  values[name] = arg;
-  roles[name] = role;
-  return arg;
+  return func.getArgument(argIndex);
 }
 
 FailureOr<Value> ImportContext::materializeConstant(const std::string &name) {

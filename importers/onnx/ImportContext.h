@@ -109,9 +109,10 @@ private:
   llvm::StringMap<std::string> aliases;
   std::map<std::string, const onnx::TensorProto *> initializers;
   std::map<std::string, onnx::TensorProto> constants;
-  /// Role each initializer was materialised with, to refuse a second,
-  /// different role.
+  /// Role each initializer was first materialised with, and the argument
+  /// made for a second, different role.
   llvm::StringMap<TensorRole> roles;
+  llvm::StringMap<mlir::Value> secondRole;
   llvm::StringMap<unsigned> resourceNames;
 };
 

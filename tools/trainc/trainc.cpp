@@ -11,6 +11,18 @@
 #include "importers/onnx/HandlerTable.h"
 #include "importers/onnx/OnnxImporter.h"
 
+#include "codegen/Linker.h"
+#include "codegen/ObjectEmitter.h"
+#include "codegen/Pipelines.h"
+#include "passes/Passes.h"
+#include "passes/Placement.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FormatVariadic.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -33,9 +45,34 @@ cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
 
 cl::opt<std::string> emit(
     "emit",
-    cl::desc("Print the model at a stage of the pipeline: 'mlir', the "
-             "verified train-dialect IR as imported"),
+    cl::desc("Stop at a stage of the pipeline and write it: 'mlir' (the "
+             "imported IR), 'train' (forward + backward, memory planned), "
+             "'loops' (loops and library calls on arenas), 'llvm' (LLVM IR), "
+             "'obj' (an object file), 'exe' (the training executable; the "
+             "default with -o)"),
     cl::value_desc("stage"), cl::cat(category));
+
+cl::opt<bool> report(
+    "report",
+    cl::desc("Print the static memory plan: each arena's size and the peak"),
+    cl::cat(category));
+
+cl::opt<std::string> optimizer(
+    "optimizer", cl::desc("The parameter update compiled in: 'sgd' "
+                          "(momentum, Nesterov and weight decay as "
+                          "torch.optim.SGD; hyper-parameters are flags of "
+                          "the executable)"),
+    cl::init("sgd"), cl::value_desc("name"), cl::cat(category));
+
+cl::opt<float> labelSmoothing(
+    "label-smoothing",
+    cl::desc("Label smoothing of the cross-entropy loss, in [0, 1]"),
+    cl::init(0.0f), cl::cat(category));
+
+cl::opt<std::string> cpu(
+    "cpu", cl::desc("CPU to generate code for: 'native' (default) or an LLVM "
+                    "CPU name such as 'x86-64-v3'"),
+    cl::init("native"), cl::value_desc("name"), cl::cat(category));
 
 cl::opt<bool> summary(
     "summary",
@@ -60,9 +97,10 @@ cl::opt<bool> printWeights(
              "parses back); by default they are elided"),
     cl::cat(category));
 
-cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdout)"),
-                                cl::value_desc("file"), cl::init("-"),
-                                cl::cat(category));
+cl::opt<std::string> outputFile(
+    "o", cl::desc("Output file: the executable (with no --emit), or the "
+                  "stage --emit names (default: stdout)"),
+    cl::value_desc("file"), cl::init("-"), cl::cat(category));
 
 /// The one error path: one line, whatever the message holds, and exit 1.
 [[noreturn]] void fatal(const Twine &message) {
@@ -73,6 +111,10 @@ cl::opt<std::string> outputFile("o", cl::desc("Output file (default: stdout)"),
   errs() << "trainc: error: " << line << "\n";
   exit(1);
 }
+
+void writeOutput(function_ref<void(raw_ostream &)> write);
+void printModule(mlir::ModuleOp module, raw_ostream &os);
+void compile(mlir::ModuleOp module, const char *argv0, StringRef stage);
 
 std::string supportedOps() {
   std::string s;
@@ -94,8 +136,10 @@ int main(int argc, char **argv) {
   std::string overview =
       "trainc: compiles an ONNX image classifier into a data-parallel "
       "training executable.\n\n"
+      "  trainc MODEL.onnx -o train_model   the training executable\n"
       "  trainc MODEL.onnx --summary        layers, parameters, FLOPs\n"
-      "  trainc MODEL.onnx --emit=mlir      the imported train-dialect IR\n\n"
+      "  trainc MODEL.onnx --report         the static memory plan\n"
+      "  trainc MODEL.onnx --emit=STAGE     a stage of the pipeline\n\n"
       "MODEL is a binary ONNX file, or the ONNX text format when its name "
       "ends in .onnxtext.\nSupported ONNX ops: " +
       supportedOps() + "\n";
@@ -127,16 +171,27 @@ int main(int argc, char **argv) {
       fatal("--batch must be a positive integer, got '" + batch + "'");
     options.batch = n;
   }
-  bool emitting = emit.getNumOccurrences() != 0;
-  if (emitting && emit != "mlir")
-    fatal("unknown --emit stage '" + emit + "'; expected 'mlir'");
+  const StringRef stages[] = {"mlir", "train", "loops", "llvm", "obj", "exe"};
+  std::string stage = emit;
+  if (emit.getNumOccurrences() && !is_contained(stages, stage))
+    fatal("unknown --emit stage '" + emit +
+          "'; expected mlir, train, loops, llvm, obj or exe");
   if (summaryFormat != "text" && summaryFormat != "json")
     fatal("unknown --summary-format '" + summaryFormat +
           "'; expected 'text' or 'json'");
-  if (!emitting && !summary)
-    fatal("nothing to do: pass --summary or --emit=mlir");
-  if (emitting && summary)
-    fatal("--summary and --emit are exclusive");
+  if (optimizer != "sgd")
+    fatal("unknown --optimizer '" + optimizer + "'; expected 'sgd'");
+  if (!(labelSmoothing >= 0.0f && labelSmoothing <= 1.0f))
+    fatal("--label-smoothing must lie in [0, 1]");
+  int actions = (stage.empty() ? 0 : 1) + (summary ? 1 : 0) + (report ? 1 : 0);
+  if (stage.empty() && actions == 0 && outputFile != "-")
+    stage = "exe";
+  else if (actions == 0)
+    fatal("nothing to do: pass -o EXE, --summary, --report or --emit=STAGE");
+  if (actions > 1)
+    fatal("--summary, --report and --emit are exclusive");
+  if ((stage == "exe" || stage == "obj") && outputFile == "-")
+    fatal("--emit=" + stage + " needs an output file (-o FILE)");
 
   mlir::MLIRContext context;
   std::string error;
@@ -145,26 +200,147 @@ int main(int argc, char **argv) {
   if (!module)
     fatal(inputFile + ": " + error);
 
-  std::error_code ec;
-  ToolOutputFile out(outputFile, ec, sys::fs::OF_None);
-  if (ec)
-    fatal("cannot write '" + outputFile + "': " + ec.message());
-
   if (summary) {
     auto s = mlir::train::summarizeModel(*module);
     if (failed(s))
       fatal(inputFile + ": cannot summarise the model");
-    if (summaryFormat == "json")
-      mlir::train::printSummaryJson(*s, out.os());
-    else
-      mlir::train::printSummaryText(*s, out.os());
-  } else {
-    mlir::OpPrintingFlags flags;
-    if (!printWeights)
-      flags.elideLargeResourceString(64);
-    module->print(out.os(), flags);
-    out.os() << "\n";
+    writeOutput([&](raw_ostream &os) {
+      if (summaryFormat == "json")
+        mlir::train::printSummaryJson(*s, os);
+      else
+        mlir::train::printSummaryText(*s, os);
+    });
+    return 0;
   }
-  out.keep();
+  if (stage == "mlir") {
+    writeOutput([&](raw_ostream &os) { printModule(*module, os); });
+    return 0;
+  }
+  compile(*module, argv[0], stage);
   return 0;
 }
+
+namespace {
+/// Writes to -o (stdout by default); the file is kept only when complete.
+void writeOutput(function_ref<void(raw_ostream &)> write) {
+  std::error_code ec;
+  ToolOutputFile out(outputFile, ec, sys::fs::OF_None);
+  if (ec)
+    fatal("cannot write '" + outputFile + "': " + ec.message());
+  write(out.os());
+  out.keep();
+}
+
+void printModule(mlir::ModuleOp module, raw_ostream &os) {
+  mlir::OpPrintingFlags flags;
+  if (!printWeights)
+    flags.elideLargeResourceString(64);
+  module->print(os, flags);
+  os << "\n";
+}
+
+/// Runs `build`'s passes; any diagnostic becomes the one-line error.
+void runPasses(mlir::ModuleOp module,
+               function_ref<void(mlir::OpPassManager &)> build) {
+  mlir::PassManager pm(module->getContext());
+  build(pm);
+  std::string first;
+  mlir::ScopedDiagnosticHandler handler(
+      module->getContext(), [&](mlir::Diagnostic &diag) {
+        if (diag.getSeverity() == mlir::DiagnosticSeverity::Error &&
+            first.empty()) {
+          std::string where;
+          if (auto name = dyn_cast<mlir::NameLoc>(diag.getLocation()))
+            where = "node '" + name.getName().str() + "': ";
+          first = where + diag.str();
+        }
+        return mlir::success();
+      });
+  if (failed(pm.run(module)))
+    fatal(inputFile + ": " + (first.empty() ? "compilation failed" : first));
+}
+
+void printReport(mlir::ModuleOp module, raw_ostream &os) {
+  auto bytes = [&](mlir::Operation *op, StringRef name) -> int64_t {
+    auto attr = op->getAttrOfType<mlir::IntegerAttr>(name);
+    return attr ? attr.getInt() : 0;
+  };
+  auto fnBytes = [&](StringRef fn) -> int64_t {
+    mlir::Operation *f = module.lookupSymbol(fn);
+    return f ? bytes(f, mlir::train::kArenaBytesAttr) : 0;
+  };
+  int64_t params = bytes(module, mlir::train::kParamBytesAttr);
+  int64_t buffers = bytes(module, mlir::train::kBufferBytesAttr);
+  int64_t train = fnBytes(mlir::train::kTrainStepFn);
+  int64_t eval = fnBytes(mlir::train::kForwardFn);
+  int64_t activations = std::max(train, eval);
+  // Momentum SGD keeps one buffer per parameter.
+  int64_t state = params;
+  auto line = [&](StringRef what, int64_t n) {
+    os << formatv("{0,-34} {1,14} bytes ({2,9:f2} MiB)\n", what, n,
+                  n / 1048576.0);
+  };
+  os << "memory plan (static, per process):\n";
+  line("parameters", params);
+  line("gradients", params);
+  line("optimizer state (" + optimizer + ")", state);
+  line("buffers (BatchNorm running stats)", buffers);
+  line("activations: train step", train);
+  line("activations: eval step", eval);
+  line("activation arena (shared)", activations);
+  line("peak", 3 * params + buffers + activations);
+}
+
+/// Runs the pipeline up to `stage` and writes it.
+void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
+  mlir::train::TrainingPipelineOptions options;
+  options.labelSmoothing = labelSmoothing;
+  options.optimizer = optimizer;
+  runPasses(module, [&](mlir::OpPassManager &pm) {
+    mlir::train::buildTrainPipeline(pm, options);
+  });
+  if (report) {
+    writeOutput([&](raw_ostream &os) { printReport(module, os); });
+    return;
+  }
+  if (stage == "train") {
+    writeOutput([&](raw_ostream &os) { printModule(module, os); });
+    return;
+  }
+  runPasses(module, [&](mlir::OpPassManager &pm) {
+    mlir::train::buildLoopsPipeline(pm, options);
+  });
+  if (stage == "loops") {
+    writeOutput([&](raw_ostream &os) { printModule(module, os); });
+    return;
+  }
+  runPasses(module, [](mlir::OpPassManager &pm) {
+    mlir::train::buildLLVMPipeline(pm);
+  });
+  LLVMContext llvmContext;
+  std::string error;
+  std::unique_ptr<Module> llvmModule =
+      mlir::train::translateToLLVM(module, llvmContext, cpu, error);
+  if (!llvmModule)
+    fatal(inputFile + ": " + error);
+  if (stage == "llvm") {
+    writeOutput([&](raw_ostream &os) { llvmModule->print(os, nullptr); });
+    return;
+  }
+  SmallString<128> object(outputFile);
+  if (stage == "exe") {
+    if (std::error_code ec =
+            sys::fs::createTemporaryFile("trainc", "o", object))
+      fatal("cannot create a temporary object file: " + ec.message());
+  }
+  if (!mlir::train::emitObjectFile(*llvmModule, object, error))
+    fatal(error);
+  if (stage == "exe") {
+    bool linked =
+        mlir::train::linkExecutable(argv0, object, outputFile, error);
+    sys::fs::remove(object);
+    if (!linked)
+      fatal(error);
+  }
+}
+} // namespace

@@ -47,8 +47,8 @@ void callGemm(Lowering &l, bool transA, bool transB, int64_t m, int64_t n,
   };
   l.callRuntime("trainc_rt_gemm",
                 {i32(transA), i32(transB), i64(m), i64(n), i64(k),
-                 l.f32(alpha), l.pointer(l.view(a)), l.pointer(l.view(b)),
-                 l.f32(beta), l.pointer(l.view(c))});
+                 l.f32(alpha), l.pointerTo(a), l.pointerTo(b),
+                 l.f32(beta), l.pointerTo(c)});
 }
 
 void lowerGemm(Lowering &l, GemmOp op) {
@@ -88,11 +88,11 @@ LogicalResult mlir::train::lowerLibraryOp(Lowering &l, Operation *op) {
             geometry(c.getInput(), c.getFilter(), c.getOutput(), c.getStrides(),
                      c.getPads(), c.getDilations(), c.getGroups()),
             "conv2d_geometry");
-        Value bias = c.getBias() ? l.pointer(l.view(c.getBias())) : nullPointer(l);
+        Value bias = c.getBias() ? l.pointerTo(c.getBias()) : nullPointer(l);
         l.callRuntime("trainc_rt_conv2d_forward",
-                      {geom, l.pointer(l.view(c.getInput())),
-                       l.pointer(l.view(c.getFilter())), bias,
-                       l.pointer(l.view(c.getOutput()))});
+                      {geom, l.pointerTo(c.getInput()),
+                       l.pointerTo(c.getFilter()), bias,
+                       l.pointerTo(c.getOutput())});
       })
       .Case([&](Conv2DBackwardDataOp c) {
         Value geom = l.constantI64Array(
@@ -101,9 +101,9 @@ LogicalResult mlir::train::lowerLibraryOp(Lowering &l, Operation *op) {
                      c.getGroups()),
             "conv2d_geometry");
         l.callRuntime("trainc_rt_conv2d_backward_data",
-                      {geom, l.pointer(l.view(c.getGradOutput())),
-                       l.pointer(l.view(c.getFilter())),
-                       l.pointer(l.view(c.getGradInput()))});
+                      {geom, l.pointerTo(c.getGradOutput()),
+                       l.pointerTo(c.getFilter()),
+                       l.pointerTo(c.getGradInput())});
       })
       .Case([&](Conv2DBackwardFilterOp c) {
         Value geom = l.constantI64Array(
@@ -112,9 +112,9 @@ LogicalResult mlir::train::lowerLibraryOp(Lowering &l, Operation *op) {
                      c.getGroups()),
             "conv2d_geometry");
         l.callRuntime("trainc_rt_conv2d_backward_filter",
-                      {geom, l.pointer(l.view(c.getGradOutput())),
-                       l.pointer(l.view(c.getInput())),
-                       l.pointer(l.view(c.getGradFilter()))});
+                      {geom, l.pointerTo(c.getGradOutput()),
+                       l.pointerTo(c.getInput()),
+                       l.pointerTo(c.getGradFilter())});
       })
       .Case([&](GemmOp g) { lowerGemm(l, g); })
       .Case([&](MatMulOp m) { lowerMatMul(l, m); });

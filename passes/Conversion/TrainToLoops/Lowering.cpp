@@ -147,6 +147,16 @@ std::string Lowering::uniqueGlobalName(StringRef prefix) {
   return name;
 }
 
+Value Lowering::pointerTo(Value tensor) {
+  auto [base, offset] = baseOf(tensor);
+  Value address = b.create<memref::ExtractAlignedPointerAsIndexOp>(loc, base);
+  address = b.create<arith::AddIOp>(loc, address, index(offset));
+  Value asInt = b.create<arith::IndexCastOp>(loc, b.getI64Type(), address);
+  return b.create<LLVM::IntToPtrOp>(loc,
+                                    LLVM::LLVMPointerType::get(b.getContext()),
+                                    asInt);
+}
+
 Value Lowering::constantTable(DenseElementsAttr values) {
   auto type = MemRefType::get({values.getNumElements()},
                               values.getElementType());

@@ -65,6 +65,10 @@ public:
 
   /// A raw pointer to the first element of a memref, for runtime calls.
   Value pointer(Value memref);
+  /// A raw pointer to the first byte of `tensor`'s home. (Computed from the
+  /// arena argument, not from a view: the aligned pointer of a memref.view
+  /// does not include its byte shift once views are folded.)
+  Value pointerTo(Value tensor);
   /// A pointer to a private constant global holding `values` (geometry).
   Value constantI64Array(ArrayRef<int64_t> values, StringRef prefix);
   /// A private constant global holding `values`, as a flat memref.

@@ -49,8 +49,17 @@ typedef struct trainc_model_desc {
   const char *output_name;                /* the ONNX graph output (logits) name */
   const void *initial_params;             /* param_bytes bytes */
   const void *initial_buffers;            /* buffer_bytes bytes */
+  const char *optimizer;                  /* the compiled update: "sgd" */
+  int64_t state_bytes;                    /* optimizer state (layout of params) */
   uint64_t plan_hash;                     /* a hash of the compiled plan */
 } trainc_model_desc;
+
+/* Hyper-parameters of the "sgd" update, as torch.optim.SGD. Flags are 0 or 1. */
+typedef struct trainc_sgd_hyper {
+  float lr, momentum, dampening, weight_decay;
+  float nesterov, first_step;
+  float weight_decay_bn_bias; /* weight decay of BatchNorm parameters and biases */
+} trainc_sgd_hyper;
 
 /* The description of the compiled model. */
 const trainc_model_desc *trainc_model(void);
@@ -61,6 +70,12 @@ const trainc_model_desc *trainc_model(void);
 void trainc_train_step(const void *params, void *grads, void *buffers,
                        void *arena, const float *input, const int32_t *labels,
                        float *loss);
+
+/* The parameter update: params and state (same layout as params) are
+ * updated in place from grads. `hyper` points to the optimizer's
+ * hyper-parameters (trainc_sgd_hyper for "sgd"). */
+void trainc_optimizer_step(void *params, const void *grads, void *state,
+                           const void *hyper);
 
 /* Inference on a batch (running statistics): writes the logits
  * ([batch, num_classes]). */

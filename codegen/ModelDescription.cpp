@@ -1,0 +1,179 @@
+//===- ModelDescription.cpp - the model's description as LLVM data --------===//
+//
+// The structs mirror runtime/include/trainc/model.h field by field; LLVM's
+// natural struct layout on the host matches the C compiler's.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/ModelDescription.h"
+
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/IRBuilder.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::train;
+
+namespace {
+constexpr int kMaxRank = 8;
+constexpr int kAbiVersion = 1;
+
+/// The bytes of an initial value: a dense_resource blob or dense elements.
+bool initialBytes(Attribute init, int64_t numel, std::vector<char> &bytes,
+                  std::string &error) {
+  bytes.assign(numel * sizeof(float), 0);
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(init)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != bytes.size()) {
+      error = "an initial value's data is missing (was the IR printed "
+              "without --print-weights?)";
+      return false;
+    }
+    std::memcpy(bytes.data(), blob->getData().data(), bytes.size());
+    return true;
+  }
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(init)) {
+    int64_t i = 0;
+    for (APFloat v : dense.getValues<APFloat>()) {
+      float f = v.convertToFloat();
+      std::memcpy(bytes.data() + 4 * i++, &f, sizeof(f));
+    }
+    return true;
+  }
+  error = "unsupported initial value";
+  return false;
+}
+
+llvm::Constant *string(llvm::Module &m, llvm::StringRef s,
+                       llvm::StringRef name) {
+  llvm::IRBuilder<> b(m.getContext());
+  auto *data = llvm::ConstantDataArray::getString(m.getContext(), s);
+  auto *g = new llvm::GlobalVariable(m, data->getType(), true,
+                                     llvm::GlobalValue::PrivateLinkage, data,
+                                     name);
+  g->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  return g;
+}
+
+llvm::Constant *blob(llvm::Module &m, const std::vector<char> &bytes,
+                     llvm::StringRef name) {
+  auto *data = llvm::ConstantDataArray::getRaw(
+      llvm::StringRef(bytes.data(), bytes.size()), bytes.size(),
+      llvm::Type::getInt8Ty(m.getContext()));
+  auto *g = new llvm::GlobalVariable(m, data->getType(), true,
+                                     llvm::GlobalValue::PrivateLinkage, data,
+                                     name);
+  g->setAlignment(llvm::Align(64));
+  return g;
+}
+
+int64_t intOf(DictionaryAttr d, StringRef key) {
+  return cast<IntegerAttr>(d.get(key)).getInt();
+}
+} // namespace
+
+bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
+                                      StringRef source, uint64_t planHash,
+                                      std::string &error) {
+  llvm::LLVMContext &ctx = m.getContext();
+  auto *i32 = llvm::Type::getInt32Ty(ctx);
+  auto *i64 = llvm::Type::getInt64Ty(ctx);
+  auto *ptr = llvm::PointerType::get(ctx, 0);
+  auto *shapeTy = llvm::ArrayType::get(i64, kMaxRank);
+  auto *tensorTy = llvm::StructType::create(
+      ctx, {ptr, i32, i32, shapeTy, i64, i64, i32, i32}, "trainc_tensor_desc");
+  auto *modelTy = llvm::StructType::create(
+      ctx,
+      {i32, i32, ptr, i64, i64, i64, i64, i32, shapeTy, i64, ptr, ptr, ptr, ptr,
+       ptr, ptr, i64, i64},
+      "trainc_model_desc");
+  auto shapeConst = [&](ArrayRef<int64_t> shape) {
+    SmallVector<llvm::Constant *> dims;
+    for (int i = 0; i < kMaxRank; ++i)
+      dims.push_back(llvm::ConstantInt::get(
+          i64, i < static_cast<int>(shape.size()) ? shape[i] : 0));
+    return llvm::ConstantArray::get(shapeTy, dims);
+  };
+
+  int64_t paramBytes = intOf(model, "param_bytes");
+  int64_t bufferBytes = intOf(model, "buffer_bytes");
+  std::vector<char> params(paramBytes, 0), buffers(bufferBytes, 0);
+  SmallVector<llvm::Constant *> tensors;
+  for (auto [index, t] : llvm::enumerate(cast<ArrayAttr>(model.get("tensors")))) {
+    auto tensor = cast<DictionaryAttr>(t);
+    ArrayRef<int64_t> shape =
+        cast<DenseI64ArrayAttr>(tensor.get("shape")).asArrayRef();
+    if (shape.size() > kMaxRank) {
+      error = "a parameter has rank above 8";
+      return false;
+    }
+    int64_t numel = 1;
+    for (int64_t d : shape)
+      numel *= d;
+    int64_t kind = intOf(tensor, "kind"), offset = intOf(tensor, "offset");
+    std::vector<char> bytes;
+    if (!initialBytes(tensor.get("init"), numel, bytes, error))
+      return false;
+    std::vector<char> &arena = kind == 0 ? params : buffers;
+    if (offset + static_cast<int64_t>(bytes.size()) >
+        static_cast<int64_t>(arena.size())) {
+      error = "a tensor lies outside its arena";
+      return false;
+    }
+    std::memcpy(arena.data() + offset, bytes.data(), bytes.size());
+    StringRef name = cast<StringAttr>(tensor.get("name")).getValue();
+    tensors.push_back(llvm::ConstantStruct::get(
+        tensorTy,
+        {string(m, name, "trainc.tensor.name." + std::to_string(index)),
+         llvm::ConstantInt::get(i32, kind),
+         llvm::ConstantInt::get(i32, shape.size()), shapeConst(shape),
+         llvm::ConstantInt::get(i64, numel),
+         llvm::ConstantInt::get(i64, offset),
+         llvm::ConstantInt::get(
+             i32, cast<BoolAttr>(tensor.get("bn_or_bias")).getValue()),
+         llvm::ConstantInt::get(i32, 0)}));
+  }
+  auto *tensorArrayTy = llvm::ArrayType::get(tensorTy, tensors.size());
+  auto *tensorArray = new llvm::GlobalVariable(
+      m, tensorArrayTy, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantArray::get(tensorArrayTy, tensors), "trainc.tensors");
+
+  ArrayRef<int64_t> input =
+      cast<DenseI64ArrayAttr>(model.get("input_shape")).asArrayRef();
+  auto optimizer = dyn_cast_or_null<StringAttr>(model.get("optimizer"));
+  auto *desc = llvm::ConstantStruct::get(
+      modelTy,
+      {llvm::ConstantInt::get(i32, kAbiVersion),
+       llvm::ConstantInt::get(i32, tensors.size()), tensorArray,
+       llvm::ConstantInt::get(i64, paramBytes),
+       llvm::ConstantInt::get(i64, bufferBytes),
+       llvm::ConstantInt::get(i64, intOf(model, "arena_bytes")),
+       llvm::ConstantInt::get(i64, input[0]),
+       llvm::ConstantInt::get(i32, input.size()), shapeConst(input),
+       llvm::ConstantInt::get(i64, intOf(model, "num_classes")),
+       string(m, source, "trainc.source"),
+       string(m, cast<StringAttr>(model.get("input_name")).getValue(),
+              "trainc.input_name"),
+       string(m, cast<StringAttr>(model.get("output_name")).getValue(),
+              "trainc.output_name"),
+       blob(m, params, "trainc.initial_params"),
+       blob(m, buffers, "trainc.initial_buffers"),
+       string(m, optimizer ? optimizer.getValue() : "", "trainc.optimizer"),
+       llvm::ConstantInt::get(
+           i64, model.get("state_bytes") ? intOf(model, "state_bytes") : 0),
+       llvm::ConstantInt::get(i64, planHash)});
+  auto *descGlobal = new llvm::GlobalVariable(
+      m, modelTy, true, llvm::GlobalValue::PrivateLinkage, desc,
+      "trainc.model");
+
+  // const trainc_model_desc *trainc_model(void)
+  auto *fn = llvm::Function::Create(llvm::FunctionType::get(ptr, false),
+                                    llvm::GlobalValue::ExternalLinkage,
+                                    "trainc_model", m);
+  llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", fn));
+  b.CreateRet(descGlobal);
+  return true;
+}

@@ -1,0 +1,21 @@
+//===- ModelDescription.h - the model's description as LLVM data -*- C++ -*-===//
+
+#ifndef TRAINC_CODEGEN_MODELDESCRIPTION_H
+#define TRAINC_CODEGEN_MODELDESCRIPTION_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/IR/Module.h"
+
+namespace mlir::train {
+
+/// Adds to `module` the data the runtime reads through trainc_model()
+/// (runtime/include/trainc/model.h): tensor descriptors, the initial
+/// parameters and buffers, and the plan hash. `model` is the module's
+/// `train.model` attribute. Fails with `error` set on malformed input.
+bool addModelDescription(llvm::Module &module, DictionaryAttr model,
+                         llvm::StringRef source, uint64_t planHash,
+                         std::string &error);
+
+} // namespace mlir::train
+
+#endif // TRAINC_CODEGEN_MODELDESCRIPTION_H

@@ -1,0 +1,71 @@
+//===- Pipelines.cpp - the pass pipelines of the --emit ladder ------------===//
+
+#include "codegen/Pipelines.h"
+
+#include "passes/Passes.h"
+
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace mlir::train;
+
+void mlir::train::buildTrainPipeline(OpPassManager &pm,
+                                     const TrainingPipelineOptions &options) {
+  PrepareTrainingPassOptions prepare;
+  prepare.labelSmoothing = options.labelSmoothing;
+  pm.addPass(createPrepareTrainingPass(prepare));
+  pm.addPass(createAutodiffPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createPlanMemoryPass());
+}
+
+void mlir::train::buildLoopsPipeline(OpPassManager &pm,
+                                     const TrainingPipelineOptions &options) {
+  pm.addPass(createConvertTrainToLoopsPass());
+  InsertOptimizerPassOptions optimizer;
+  optimizer.optimizer = options.optimizer;
+  pm.addPass(createInsertOptimizerPass(optimizer));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void mlir::train::buildLLVMPipeline(OpPassManager &pm) {
+  // The CPU target runs scf.parallel loops sequentially for now: oneDNN's
+  // kernels use every core, and threading the generated loops is a runtime
+  // concern still to come (docs/lowering.md).
+  pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  ConvertFuncToLLVMPassOptions func;
+  func.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(func));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::train::registerTrainPipelines() {
+  PassPipelineRegistration<>(
+      "train-to-loops",
+      "The training pipeline from imported @forward to lowered loops",
+      [](OpPassManager &pm) {
+        TrainingPipelineOptions options;
+        buildTrainPipeline(pm, options);
+        buildLoopsPipeline(pm, options);
+      });
+  PassPipelineRegistration<>("train-loops-to-llvm",
+                             "Lowered loops to the LLVM dialect",
+                             [](OpPassManager &pm) { buildLLVMPipeline(pm); });
+}
