@@ -28,6 +28,9 @@ struct RuntimeContext {
   std::string program = "train";
   /// This process's rank and the number of processes training together.
   int rank = 0, world = 1;
+  /// A '\r'-updated progress line is on the terminal: fatal() ends it
+  /// before printing its own line.
+  bool progressLineOpen = false;
 
   /// Guards `kernels`; held while a kernel looks up, creates or runs its
   /// primitive (see kernels/DnnlKernels.cpp for why it is held while running).

@@ -27,6 +27,8 @@ void fatal(const std::string &message) {
   // destructors: we may be inside a kernel holding the cache lock, or on a
   // worker thread.
   std::fflush(stdout);
+  if (runtimeContext().progressLineOpen)
+    std::fputc('\n', stderr);
   std::fputs(line.c_str(), stderr);
   std::fflush(stderr);
   std::_Exit(1);

@@ -2,27 +2,10 @@
 
 #include "data/Synthetic.h"
 
+#include "data/SplitMix64.h"
+
 namespace trainc::rt {
 namespace {
-
-/// SplitMix64: tiny, and the same sequence on every platform.
-class SplitMix64 {
-public:
-  explicit SplitMix64(uint64_t seed) : state(seed) {}
-  uint64_t next() {
-    uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [-1, 1), from the top 24 bits (exact in float).
-  float symmetric() {
-    return static_cast<float>(next() >> 40) * (2.0f / 16777216.0f) - 1.0f;
-  }
-
-private:
-  uint64_t state;
-};
 
 void fillSplit(DatasetSplit &split, int64_t count, int64_t sampleSize,
                int64_t numClasses, const std::vector<float> &prototypes,

@@ -1,0 +1,38 @@
+//===- main.cpp - the training executable's entry point -------------------===//
+//
+// The runtime owns main(): it names the process for error messages, parses
+// the command line and trains (or runs inference). The model's entry points
+// (trainc/model.h, defined by the object trainc generates) are referred to
+// here only, so the rest of the runtime links without a model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Context.h"
+#include "Error.h"
+#include "train/ForwardOnly.h"
+#include "train/Trainer.h"
+
+#include <cstdio>
+#include <cstring>
+
+using namespace trainc::rt;
+
+int main(int argc, char **argv) {
+  RuntimeContext &context = runtimeContext();
+  if (argc > 0 && argv[0]) {
+    const char *slash = std::strrchr(argv[0], '/');
+    context.program = slash ? slash + 1 : argv[0];
+  }
+  std::string error;
+  std::optional<TrainOptions> options = parseOptions(argc, argv, error);
+  if (!options)
+    fatal(error);
+  if (options->help) {
+    std::fputs(helpText(context.program).c_str(), stdout);
+    return 0;
+  }
+  ModelApi api{trainc_model, trainc_train_step, trainc_optimizer_step,
+               trainc_eval_step};
+  return options->forwardOnly ? runForwardOnly(*options, api)
+                              : runTraining(*options, api);
+}

@@ -1,0 +1,139 @@
+//===- Arenas.cpp - the model's memory and the checks on its description --===//
+
+#include "train/Arenas.h"
+
+#include "Error.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace trainc::rt {
+namespace {
+
+constexpr int64_t kAlignment = 64;
+
+std::string checkTensor(const trainc_model_desc &desc, int index) {
+  const trainc_tensor_desc &tensor = desc.tensors[index];
+  std::string name = tensor.name ? tensor.name : "";
+  std::string which = "tensor " + std::to_string(index) +
+                      (name.empty() ? "" : " ('" + name + "')");
+  if (name.empty())
+    return which + " has no name";
+  if (tensor.kind != TRAINC_PARAM && tensor.kind != TRAINC_BUFFER)
+    return which + " has unknown kind " + std::to_string(tensor.kind);
+  if (tensor.rank < 0 || tensor.rank > TRAINC_MAX_RANK)
+    return which + " has rank " + std::to_string(tensor.rank);
+  int64_t numel = 1;
+  for (int i = 0; i < tensor.rank; ++i) {
+    if (tensor.shape[i] < 0)
+      return which + " has a negative dimension";
+    numel *= tensor.shape[i];
+  }
+  if (numel != tensor.numel)
+    return which + " has " + std::to_string(tensor.numel) +
+           " elements but its shape holds " + std::to_string(numel);
+  int64_t arenaBytes =
+      tensor.kind == TRAINC_PARAM ? desc.param_bytes : desc.buffer_bytes;
+  if (tensor.offset < 0 || tensor.offset % kAlignment != 0 ||
+      tensor.offset + 4 * numel > arenaBytes)
+    return which + " at byte offset " + std::to_string(tensor.offset) +
+           " is misaligned or outside its " + std::to_string(arenaBytes) +
+           "-byte arena";
+  return "";
+}
+
+std::string check(const trainc_model_desc &desc) {
+  if (desc.abi_version != TRAINC_MODEL_ABI_VERSION)
+    return "the model was compiled for runtime ABI version " +
+           std::to_string(desc.abi_version) +
+           " but this runtime implements "
+           "version " +
+           std::to_string(TRAINC_MODEL_ABI_VERSION) +
+           " (compile it with the trainc that built this runtime)";
+  if (desc.batch < 1)
+    return "the model's batch is " + std::to_string(desc.batch);
+  if (desc.input_rank < 2 || desc.input_rank > TRAINC_MAX_RANK ||
+      desc.input_shape[0] != desc.batch)
+    return "the model's input must be [batch, ...] with rank 2 to " +
+           std::to_string(TRAINC_MAX_RANK);
+  for (int i = 1; i < desc.input_rank; ++i)
+    if (desc.input_shape[i] < 1)
+      return "the model's input shape has an empty dimension";
+  if (desc.num_classes < 1)
+    return "the model has " + std::to_string(desc.num_classes) + " classes";
+  if (desc.param_bytes < 0 || desc.buffer_bytes < 0 || desc.arena_bytes < 0 ||
+      desc.state_bytes < 0)
+    return "the model has a negative arena size";
+  if ((desc.param_bytes > 0 && !desc.initial_params) ||
+      (desc.buffer_bytes > 0 && !desc.initial_buffers))
+    return "the model has no initial parameters or buffers";
+  if (!desc.optimizer || std::string(desc.optimizer) != "sgd")
+    return std::string("the model was compiled with the '") +
+           (desc.optimizer ? desc.optimizer : "") +
+           "' optimizer but this runtime drives 'sgd' only";
+  if (desc.num_tensors < 0 || (desc.num_tensors > 0 && !desc.tensors))
+    return "the model's tensor table is missing";
+  for (int i = 0; i < desc.num_tensors; ++i) {
+    std::string problem = checkTensor(desc, i);
+    if (!problem.empty())
+      return problem;
+  }
+  return "";
+}
+
+} // namespace
+
+std::string checkModelDescription(const trainc_model_desc &desc) {
+  std::string problem = check(desc);
+  return problem.empty() ? "" : "invalid model description: " + problem;
+}
+
+const trainc_model_desc &describeModel(const ModelApi &api) {
+  const trainc_model_desc *desc = api.describe();
+  if (!desc)
+    fatal("the model has no description (trainc_model() returned null)");
+  std::string problem = checkModelDescription(*desc);
+  if (!problem.empty())
+    fatal(problem);
+  return *desc;
+}
+
+std::vector<int64_t> sampleShape(const trainc_model_desc &desc) {
+  return std::vector<int64_t>(desc.input_shape + 1,
+                              desc.input_shape + desc.input_rank);
+}
+
+std::vector<int64_t> tensorShape(const trainc_tensor_desc &tensor) {
+  return std::vector<int64_t>(tensor.shape, tensor.shape + tensor.rank);
+}
+
+void AlignedBytes::Free::operator()(void *pointer) const { std::free(pointer); }
+
+AlignedBytes::AlignedBytes(int64_t size, const char *what) : bytes(size) {
+  // aligned_alloc wants a multiple of the alignment, and never 0 here so
+  // that every arena has a valid address.
+  int64_t rounded = (size + kAlignment - 1) / kAlignment * kAlignment;
+  if (rounded == 0)
+    rounded = kAlignment;
+  storage.reset(std::aligned_alloc(kAlignment, rounded));
+  if (!storage)
+    fatal("out of memory allocating " + std::to_string(size) + " bytes for " +
+          what);
+  std::memset(storage.get(), 0, rounded);
+}
+
+Arenas allocateArenas(const trainc_model_desc &desc) {
+  Arenas arenas;
+  arenas.params = AlignedBytes(desc.param_bytes, "the parameters");
+  arenas.grads = AlignedBytes(desc.param_bytes, "the gradients");
+  arenas.buffers = AlignedBytes(desc.buffer_bytes, "the buffers");
+  arenas.state = AlignedBytes(desc.state_bytes, "the optimizer state");
+  arenas.activations = AlignedBytes(desc.arena_bytes, "the activations");
+  if (desc.param_bytes > 0)
+    std::memcpy(arenas.params.data(), desc.initial_params, desc.param_bytes);
+  if (desc.buffer_bytes > 0)
+    std::memcpy(arenas.buffers.data(), desc.initial_buffers, desc.buffer_bytes);
+  return arenas;
+}
+
+} // namespace trainc::rt

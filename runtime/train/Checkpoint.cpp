@@ -1,0 +1,327 @@
+//===- Checkpoint.cpp - the state of a run, saved and restored ------------===//
+
+#include "train/Checkpoint.h"
+
+#include "Error.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+// Integers are stored in the host's order, which the format fixes as
+// little-endian.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "the checkpoint format is little-endian");
+
+namespace trainc::rt {
+namespace {
+
+constexpr size_t kOptimizerField = 16;
+
+/// FNV-1a, 64 bits: simple, and enough to catch a torn or corrupted file.
+class Fnv1a64 {
+public:
+  void update(const void *data, size_t size) {
+    const unsigned char *bytes = static_cast<const unsigned char *>(data);
+    for (size_t i = 0; i < size; ++i)
+      hash = (hash ^ bytes[i]) * 0x100000001b3ull;
+  }
+  uint64_t value() const { return hash; }
+
+private:
+  uint64_t hash = 0xcbf29ce484222325ull;
+};
+
+std::string encodeHeader(const CheckpointHeader &header) {
+  std::string bytes(kCheckpointHeaderBytes, '\0');
+  char *out = bytes.data();
+  auto put = [&](size_t offset, const void *value, size_t size) {
+    std::memcpy(out + offset, value, size);
+  };
+  put(0, kCheckpointMagic, 8);
+  put(8, &kCheckpointVersion, 4);
+  put(16, &header.planHash, 8);
+  put(24, &header.paramBytes, 8);
+  put(32, &header.bufferBytes, 8);
+  put(40, &header.stateBytes, 8);
+  put(48, &header.batch, 8);
+  put(56, &header.seed, 8);
+  put(64, &header.step, 8);
+  put(72, &header.epoch, 8);
+  put(80, &header.position, 8);
+  put(88, &header.trainCount, 8);
+  put(96, header.optimizer.data(),
+      std::min(header.optimizer.size(), kOptimizerField - 1));
+  return bytes;
+}
+
+CheckpointHeader decodeHeader(const char *bytes) {
+  CheckpointHeader header;
+  auto get = [&](size_t offset, void *value, size_t size) {
+    std::memcpy(value, bytes + offset, size);
+  };
+  get(16, &header.planHash, 8);
+  get(24, &header.paramBytes, 8);
+  get(32, &header.bufferBytes, 8);
+  get(40, &header.stateBytes, 8);
+  get(48, &header.batch, 8);
+  get(56, &header.seed, 8);
+  get(64, &header.step, 8);
+  get(72, &header.epoch, 8);
+  get(80, &header.position, 8);
+  get(88, &header.trainCount, 8);
+  header.optimizer =
+      std::string(bytes + 96, strnlen(bytes + 96, kOptimizerField - 1));
+  return header;
+}
+
+bool writeAll(int fd, const void *data, size_t size) {
+  const char *bytes = static_cast<const char *>(data);
+  while (size > 0) {
+    ssize_t written = ::write(fd, bytes, size);
+    if (written < 0) {
+      if (errno == EINTR)
+        continue;
+      return false;
+    }
+    bytes += written;
+    size -= written;
+  }
+  return true;
+}
+
+std::string directoryOf(const std::string &path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos)
+    return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+/// Creates the temporary file beside `path`; -1 with `tempPath` set and
+/// errno on failure.
+int createTemporary(const std::string &path, std::string &tempPath) {
+  tempPath = path + ".tmp.XXXXXX";
+  return mkstemp(tempPath.data());
+}
+
+std::string hex(uint64_t value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "0x%016" PRIx64, value);
+  return text;
+}
+
+} // namespace
+
+bool checkCheckpointWritable(const std::string &path, std::string &error) {
+  std::string tempPath;
+  int fd = createTemporary(path, tempPath);
+  if (fd < 0) {
+    error = "cannot write checkpoint " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  ::close(fd);
+  ::unlink(tempPath.c_str());
+  struct stat info;
+  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+    error = "cannot write checkpoint " + path + ": it is a directory";
+    return false;
+  }
+  return true;
+}
+
+bool writeCheckpoint(const std::string &path, const CheckpointHeader &header,
+                     const void *params, const void *buffers, const void *state,
+                     std::string &error) {
+  std::string tempPath;
+  int fd = createTemporary(path, tempPath);
+  if (fd < 0) {
+    error = "cannot write checkpoint " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  // mkstemp makes the file private (0600); give it the usual permissions.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);
+
+  std::string head = encodeHeader(header);
+  Fnv1a64 hash;
+  int failure = 0; // errno of the first failing call
+  auto emit = [&](const void *data, int64_t size) {
+    if (failure || size == 0)
+      return;
+    hash.update(data, size);
+    if (!writeAll(fd, data, size))
+      failure = errno;
+  };
+  emit(head.data(), head.size());
+  emit(params, header.paramBytes);
+  emit(buffers, header.bufferBytes);
+  emit(state, header.stateBytes);
+  uint64_t checksum = hash.value();
+  if (!failure && !writeAll(fd, &checksum, sizeof(checksum)))
+    failure = errno;
+  // The data must be on disk before the rename makes it the checkpoint.
+  if (!failure && ::fsync(fd) != 0)
+    failure = errno;
+  if (::close(fd) != 0 && !failure)
+    failure = errno;
+  if (!failure && std::rename(tempPath.c_str(), path.c_str()) != 0)
+    failure = errno;
+  if (failure) {
+    ::unlink(tempPath.c_str());
+    error = "cannot write checkpoint " + path + ": " + std::strerror(failure);
+    return false;
+  }
+  // And the rename itself must survive a crash.
+  int dirFd = ::open(directoryOf(path).c_str(), O_RDONLY | O_DIRECTORY);
+  if (dirFd >= 0) {
+    ::fsync(dirFd);
+    ::close(dirFd);
+  }
+  return true;
+}
+
+std::optional<Checkpoint> readCheckpoint(const std::string &path,
+                                         std::string &error) {
+  int fd = ::open(path.c_str(), O_RDONLY);
+  struct stat info;
+  if (fd < 0 || fstat(fd, &info) != 0) {
+    error = "cannot read checkpoint " + path + ": " + std::strerror(errno);
+    if (fd >= 0)
+      ::close(fd);
+    return std::nullopt;
+  }
+  if (S_ISDIR(info.st_mode)) {
+    ::close(fd);
+    error = "cannot read checkpoint " + path + ": it is a directory";
+    return std::nullopt;
+  }
+  std::vector<char> bytes(info.st_size);
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0)
+      break;
+    done += got;
+  }
+  ::close(fd);
+  if (done != bytes.size()) {
+    error = "cannot read checkpoint " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+
+  if (bytes.size() < 12 ||
+      std::memcmp(bytes.data(), kCheckpointMagic, 8) != 0) {
+    error = path + " is not a training checkpoint (no TRAINCKP magic)";
+    return std::nullopt;
+  }
+  uint32_t version;
+  std::memcpy(&version, bytes.data() + 8, 4);
+  if (version != kCheckpointVersion) {
+    error = path + ": checkpoint version " + std::to_string(version) +
+            " is not supported (this runtime reads version " +
+            std::to_string(kCheckpointVersion) + ")";
+    return std::nullopt;
+  }
+  int64_t size = static_cast<int64_t>(bytes.size());
+  if (size < kCheckpointHeaderBytes + 8) {
+    error = path + " is truncated (" + std::to_string(size) +
+            " bytes, shorter than the header)";
+    return std::nullopt;
+  }
+  Checkpoint checkpoint;
+  CheckpointHeader &header = checkpoint.header;
+  header = decodeHeader(bytes.data());
+  constexpr int64_t kLimit = int64_t(1) << 56;
+  int64_t expected = -1;
+  if (header.paramBytes >= 0 && header.bufferBytes >= 0 &&
+      header.stateBytes >= 0 && header.paramBytes < kLimit &&
+      header.bufferBytes < kLimit && header.stateBytes < kLimit)
+    expected = kCheckpointHeaderBytes + header.paramBytes + header.bufferBytes +
+               header.stateBytes + 8;
+  if (expected != size) {
+    error = path + " has " + std::to_string(size) +
+            " bytes but its header describes " +
+            (expected < 0 ? std::string("impossible sizes")
+                          : std::to_string(expected)) +
+            " (truncated or corrupt)";
+    return std::nullopt;
+  }
+  Fnv1a64 hash;
+  hash.update(bytes.data(), size - 8);
+  uint64_t stored;
+  std::memcpy(&stored, bytes.data() + size - 8, 8);
+  if (stored != hash.value()) {
+    error = path + " is corrupt (checksum mismatch)";
+    return std::nullopt;
+  }
+  const char *data = bytes.data() + kCheckpointHeaderBytes;
+  checkpoint.params.assign(data, data + header.paramBytes);
+  data += header.paramBytes;
+  checkpoint.buffers.assign(data, data + header.bufferBytes);
+  data += header.bufferBytes;
+  checkpoint.state.assign(data, data + header.stateBytes);
+  return checkpoint;
+}
+
+std::string checkCheckpointModel(const std::string &path,
+                                 const CheckpointHeader &saved,
+                                 const CheckpointHeader &current) {
+  if (saved.planHash != current.planHash)
+    return "checkpoint " + path +
+           " was written by a different model or build (plan hash " +
+           hex(saved.planHash) + ", this executable's is " +
+           hex(current.planHash) + ")";
+  auto differs = [&](const char *what, int64_t was, int64_t is) {
+    return "checkpoint " + path + " does not fit this executable: " + what +
+           " " + std::to_string(was) + " in the checkpoint, " +
+           std::to_string(is) + " here";
+  };
+  if (saved.paramBytes != current.paramBytes)
+    return differs("parameter bytes", saved.paramBytes, current.paramBytes);
+  if (saved.bufferBytes != current.bufferBytes)
+    return differs("buffer bytes", saved.bufferBytes, current.bufferBytes);
+  if (saved.stateBytes != current.stateBytes)
+    return differs("optimizer state bytes", saved.stateBytes,
+                   current.stateBytes);
+  if (saved.batch != current.batch)
+    return differs("batch", saved.batch, current.batch);
+  if (saved.optimizer != current.optimizer)
+    return "checkpoint " + path + " does not fit this executable: optimizer '" +
+           saved.optimizer + "' in the checkpoint, '" + current.optimizer +
+           "' here";
+  return "";
+}
+
+CheckpointHeader modelCheckpointHeader(const trainc_model_desc &desc) {
+  CheckpointHeader header;
+  header.planHash = desc.plan_hash;
+  header.paramBytes = desc.param_bytes;
+  header.bufferBytes = desc.buffer_bytes;
+  header.stateBytes = desc.state_bytes;
+  header.batch = desc.batch;
+  header.optimizer = desc.optimizer;
+  return header;
+}
+
+Checkpoint readCheckpointFor(const std::string &path,
+                             const trainc_model_desc &desc) {
+  std::string error;
+  std::optional<Checkpoint> checkpoint = readCheckpoint(path, error);
+  if (!checkpoint)
+    fatal(error);
+  std::string problem = checkCheckpointModel(path, checkpoint->header,
+                                             modelCheckpointHeader(desc));
+  if (!problem.empty())
+    fatal(problem);
+  return std::move(*checkpoint);
+}
+
+} // namespace trainc::rt

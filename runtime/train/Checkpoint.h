@@ -1,0 +1,81 @@
+//===- Checkpoint.h - the state of a run, saved and restored ----*- C++ -*-===//
+//
+// A checkpoint holds everything a run needs to continue bit-identically:
+// parameters, buffers, optimizer state and where the run stands (step,
+// epoch, batch within the epoch). The epoch's sample order is not stored:
+// it is recomputed from (seed, epoch). docs/runtime.md has the layout.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRAINC_RUNTIME_TRAIN_CHECKPOINT_H
+#define TRAINC_RUNTIME_TRAIN_CHECKPOINT_H
+
+#include "trainc/model.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trainc::rt {
+
+inline constexpr char kCheckpointMagic[8] = {'T', 'R', 'A', 'I',
+                                             'N', 'C', 'K', 'P'};
+inline constexpr uint32_t kCheckpointVersion = 1;
+/// Bytes before the parameter data.
+inline constexpr int64_t kCheckpointHeaderBytes = 128;
+
+struct CheckpointHeader {
+  /// Identify the compiled model.
+  uint64_t planHash = 0;
+  int64_t paramBytes = 0, bufferBytes = 0, stateBytes = 0, batch = 0;
+  /// At most 15 characters.
+  std::string optimizer;
+  /// Where the run stands: optimizer steps done since the start of
+  /// training, the 0-based epoch in progress and the batches of it done.
+  int64_t step = 0, epoch = 0, position = 0;
+  /// The run's --seed and the size of its training split, which fix the
+  /// order of the rest of the epoch.
+  uint64_t seed = 0;
+  int64_t trainCount = 0;
+};
+
+struct Checkpoint {
+  CheckpointHeader header;
+  std::vector<char> params, buffers, state;
+};
+
+/// Writes a checkpoint atomically: a temporary file beside `path`, fsync,
+/// rename over `path`, fsync of the directory. The arenas hold
+/// header.paramBytes, bufferBytes and stateBytes bytes.
+bool writeCheckpoint(const std::string &path, const CheckpointHeader &header,
+                     const void *params, const void *buffers, const void *state,
+                     std::string &error);
+
+/// Checks that a checkpoint can be written to `path` (creates and removes
+/// the temporary file), so a run fails before training, not after it.
+bool checkCheckpointWritable(const std::string &path, std::string &error);
+
+/// Reads and verifies (magic, version, size, checksum) a checkpoint.
+std::optional<Checkpoint> readCheckpoint(const std::string &path,
+                                         std::string &error);
+
+/// Returns "" when a checkpoint with header `saved` (read from `path`) was
+/// written by the model `current` describes (plan hash, arena sizes, batch,
+/// optimizer), else a one-line reason.
+std::string checkCheckpointModel(const std::string &path,
+                                 const CheckpointHeader &saved,
+                                 const CheckpointHeader &current);
+
+/// The header fields that identify the model `desc` describes (the run's
+/// position left at zero).
+CheckpointHeader modelCheckpointHeader(const trainc_model_desc &desc);
+
+/// Reads the checkpoint at `path` and checks that it belongs to the model
+/// `desc` describes; calls fatal() otherwise.
+Checkpoint readCheckpointFor(const std::string &path,
+                             const trainc_model_desc &desc);
+
+} // namespace trainc::rt
+
+#endif // TRAINC_RUNTIME_TRAIN_CHECKPOINT_H

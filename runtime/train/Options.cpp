@@ -1,0 +1,411 @@
+//===- Options.cpp - the training executable's command line ---------------===//
+
+#include "train/Options.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+namespace trainc::rt {
+namespace {
+
+using Apply = bool (*)(TrainOptions &, const std::string &name,
+                       const std::string &value, std::string &error);
+
+/// One flag, or (name == nullptr) a heading in --help.
+struct OptionSpec {
+  const char *name;
+  /// The value's placeholder in --help; nullptr for a flag without a value.
+  const char *metavar;
+  const char *help;
+  Apply apply;
+};
+
+bool parseInteger(const std::string &name, const std::string &text,
+                  int64_t minimum, int64_t &value, std::string &error) {
+  bool digits = !text.empty() && text.size() <= 18 &&
+                text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits)
+    value = std::strtoll(text.c_str(), nullptr, 10);
+  if (!digits || value < minimum) {
+    error = "option '" + name +
+            "' expects an integer >= " + std::to_string(minimum) + ", got '" +
+            text + "'";
+    return false;
+  }
+  return true;
+}
+
+bool parseUnsigned64(const std::string &name, const std::string &text,
+                     uint64_t &value, std::string &error) {
+  errno = 0;
+  char *end = nullptr;
+  bool ok = !text.empty() &&
+            text.find_first_not_of("0123456789") == std::string::npos;
+  if (ok)
+    value = std::strtoull(text.c_str(), &end, 10);
+  if (!ok || errno == ERANGE) {
+    error = "option '" + name + "' expects an integer in [0, 2^64), got '" +
+            text + "'";
+    return false;
+  }
+  return true;
+}
+
+/// A finite number that fits a float; `minimum` is inclusive.
+bool parseFloat(const std::string &name, const std::string &text,
+                std::optional<double> minimum, float &value,
+                std::string &error) {
+  char *end = nullptr;
+  errno = 0;
+  double parsed = text.empty() ? 0.0 : std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE ||
+      !std::isfinite(parsed) ||
+      std::fabs(parsed) > std::numeric_limits<float>::max()) {
+    error = "option '" + name + "' expects a finite number, got '" + text + "'";
+    return false;
+  }
+  if (minimum && parsed < *minimum) {
+    error = "option '" + name +
+            "' must be >= " + std::to_string(static_cast<int>(*minimum)) +
+            ", got '" + text + "'";
+    return false;
+  }
+  value = static_cast<float>(parsed);
+  return true;
+}
+
+const OptionSpec kOptions[] = {
+    {nullptr, nullptr, "Data", nullptr},
+    {"--data", "SPEC",
+     "training data: synthetic[:TRAIN[,TEST]] (generated from --seed; "
+     "default 1024 and 256 samples), fashion-mnist[:DIR] (default DIR "
+     "/usr/share/datasets/fashion-mnist) or npy:X.npy,Y.npy (float32 "
+     "[N, C, H, W] and integer [N] labels; no test split). Default: "
+     "fashion-mnist",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.data = v;
+       return true;
+     }},
+
+    {nullptr, nullptr, "Length of the run", nullptr},
+    {"--steps", "N",
+     "stop after N optimizer steps in total (a resumed run counts the steps "
+     "before the checkpoint)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       int64_t value;
+       if (!parseInteger(n, v, 1, value, e))
+         return false;
+       o.steps = value;
+       return true;
+     }},
+    {"--epochs", "N",
+     "stop after N epochs in total. Default: 1 unless --steps is given; "
+     "with both, whichever comes first",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       int64_t value;
+       if (!parseInteger(n, v, 1, value, e))
+         return false;
+       o.epochs = value;
+       return true;
+     }},
+
+    {nullptr, nullptr, "Optimizer (torch.optim.SGD semantics)", nullptr},
+    {"--lr", "LR", "learning rate. Default: 0.1",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.lr, e); }},
+    {"--momentum", "M", "momentum. Default: 0.9",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.momentum, e); }},
+    {"--dampening", "D", "dampening of the momentum. Default: 0",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       return parseFloat(n, v, std::nullopt, o.dampening, e);
+     }},
+    {"--nesterov", nullptr,
+     "Nesterov momentum (needs --momentum > 0 and --dampening 0)",
+     [](TrainOptions &o, const std::string &, const std::string &,
+        std::string &) {
+       o.nesterov = true;
+       return true;
+     }},
+    {"--weight-decay", "WD",
+     "L2 penalty added to the gradient, not applied to BatchNorm parameters "
+     "and biases. Default: 0",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.weightDecay, e); }},
+    {"--weight-decay-bn-bias", nullptr,
+     "apply --weight-decay to BatchNorm parameters and biases as well",
+     [](TrainOptions &o, const std::string &, const std::string &,
+        std::string &) {
+       o.weightDecayBnBias = true;
+       return true;
+     }},
+    {"--seed", "S",
+     "seed of the per-epoch shuffle and of synthetic data. Default: 0",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseUnsigned64(n, v, o.seed, e); }},
+
+    {nullptr, nullptr, "Execution", nullptr},
+    {"--threads", "N",
+     "OpenMP threads of the kernels. Default: the cores this process may "
+     "run on, divided by OMPI_COMM_WORLD_LOCAL_SIZE when mpirun sets it",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       int64_t value;
+       if (!parseInteger(n, v, 1, value, e))
+         return false;
+       if (value > 65536) {
+         e = "option '" + n + "' expects at most 65536 threads, got '" + v +
+             "'";
+         return false;
+       }
+       o.threads = static_cast<int>(value);
+       return true;
+     }},
+
+    {nullptr, nullptr, "Output", nullptr},
+    {"--log", "FILE.jsonl",
+     "write one JSON object per step and per evaluation (overwrites FILE)",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.logPath = v;
+       return true;
+     }},
+    {"--quiet", nullptr, "no progress on stderr (errors are still reported)",
+     [](TrainOptions &o, const std::string &, const std::string &,
+        std::string &) {
+       o.quiet = true;
+       return true;
+     }},
+    {"--dump-grads", "DIR",
+     "after the last step, write its gradients to DIR, one NAME.npy per "
+     "parameter ('/' in an ONNX name becomes '_')",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.dumpGradsDir = v;
+       return true;
+     }},
+    {"--dump-params", "DIR",
+     "at the end, write every parameter and buffer (BatchNorm running "
+     "statistics) to DIR, one NAME.npy each",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.dumpParamsDir = v;
+       return true;
+     }},
+
+    {nullptr, nullptr, "Checkpoints", nullptr},
+    {"--checkpoint", "FILE",
+     "write a checkpoint to FILE at the end of the run (atomically: a "
+     "temporary file, fsync, rename)",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.checkpointPath = v;
+       return true;
+     }},
+    {"--checkpoint-every", "N", "also write the checkpoint every N steps",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       return parseInteger(n, v, 1, o.checkpointEvery, e);
+     }},
+    {"--resume", "FILE",
+     "continue the run saved in FILE exactly as if it had not stopped "
+     "(given the same data and flags; --seed defaults to the saved one)",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.resumePath = v;
+       return true;
+     }},
+
+    {nullptr, nullptr, "Inference", nullptr},
+    {"--forward-only", nullptr,
+     "run the model on --input instead of training (with the parameters of "
+     "--resume FILE if given, else the initial ones)",
+     [](TrainOptions &o, const std::string &, const std::string &,
+        std::string &) {
+       o.forwardOnly = true;
+       return true;
+     }},
+    {"--input", "X.npy",
+     "float32 [M, C, H, W] samples for --forward-only; M need not be a "
+     "multiple of the batch",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.inputPath = v;
+       return true;
+     }},
+    {"--output", "Y.npy",
+     "where --forward-only writes the float32 "
+     "[M, classes] logits",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.outputPath = v;
+       return true;
+     }},
+
+    {nullptr, nullptr, "", nullptr},
+    {"--help", nullptr, "print this help and exit",
+     [](TrainOptions &o, const std::string &, const std::string &,
+        std::string &) {
+       o.help = true;
+       return true;
+     }},
+};
+
+const OptionSpec *findOption(const std::string &name) {
+  for (const OptionSpec &spec : kOptions)
+    if (spec.name && name == spec.name)
+      return &spec;
+  return nullptr;
+}
+
+/// Combinations the table cannot check one flag at a time.
+bool checkCombinations(const TrainOptions &options, std::string &error) {
+  auto given = [&](const char *flag) { return options.given.count(flag) > 0; };
+  if (options.nesterov &&
+      (options.momentum <= 0.0f || options.dampening != 0.0f)) {
+    error = "--nesterov needs --momentum > 0 and --dampening 0 (as "
+            "torch.optim.SGD)";
+    return false;
+  }
+  if (given("--checkpoint-every") && options.checkpointPath.empty()) {
+    error = "--checkpoint-every needs --checkpoint FILE";
+    return false;
+  }
+  if (!options.forwardOnly) {
+    for (const char *flag : {"--input", "--output"}) {
+      if (given(flag)) {
+        error = std::string(flag) + " needs --forward-only";
+        return false;
+      }
+    }
+    return true;
+  }
+  for (const char *flag :
+       {"--data", "--steps", "--epochs", "--lr", "--momentum", "--dampening",
+        "--nesterov", "--weight-decay", "--weight-decay-bn-bias", "--seed",
+        "--log", "--dump-grads", "--checkpoint", "--checkpoint-every"}) {
+    if (given(flag)) {
+      error = std::string(flag) + " cannot be used with --forward-only";
+      return false;
+    }
+  }
+  if (options.inputPath.empty() || options.outputPath.empty()) {
+    error = "--forward-only needs --input X.npy and --output Y.npy";
+    return false;
+  }
+  return true;
+}
+
+/// Wraps `text` at 72 columns, each line indented by `indent`.
+std::string wrap(const std::string &text, size_t indent) {
+  std::string out, line;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t space = text.find(' ', pos);
+    std::string word = text.substr(
+        pos, space == std::string::npos ? std::string::npos : space - pos);
+    pos = space == std::string::npos ? text.size() : space + 1;
+    if (!line.empty() && indent + line.size() + 1 + word.size() > 79) {
+      out += std::string(indent, ' ') + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+  }
+  if (!line.empty())
+    out += std::string(indent, ' ') + line + "\n";
+  return out;
+}
+
+} // namespace
+
+std::optional<TrainOptions> parseOptions(int argc, const char *const *argv,
+                                         std::string &error) {
+  TrainOptions options;
+  for (int i = 1; i < argc; ++i) {
+    std::string argument = argv[i];
+    if (argument == "-h")
+      argument = "--help";
+    if (argument.rfind("--", 0) != 0) {
+      error = "unexpected argument '" + argument +
+              "' (options start with --; see --help)";
+      return std::nullopt;
+    }
+    size_t equals = argument.find('=');
+    std::string name = argument.substr(0, equals);
+    const OptionSpec *spec = findOption(name);
+    if (!spec) {
+      error = "unknown option '" + name + "' (see --help)";
+      return std::nullopt;
+    }
+    std::string value;
+    if (!spec->metavar) {
+      if (equals != std::string::npos) {
+        error = "option '" + name + "' takes no value";
+        return std::nullopt;
+      }
+    } else if (equals != std::string::npos) {
+      value = argument.substr(equals + 1);
+    } else if (i + 1 < argc && std::string(argv[i + 1]).rfind("--", 0) != 0) {
+      value = argv[++i];
+    } else {
+      error = "option '" + name + "' needs a value (" + name + " " +
+              spec->metavar + ")";
+      return std::nullopt;
+    }
+    if (spec->metavar && value.empty()) {
+      error = "option '" + name + "' needs a value (" + name + " " +
+              spec->metavar + ")";
+      return std::nullopt;
+    }
+    if (!spec->apply(options, name, value, error))
+      return std::nullopt;
+    options.given.insert(name);
+    if (options.help)
+      return options;
+  }
+  if (!checkCombinations(options, error))
+    return std::nullopt;
+  return options;
+}
+
+std::string helpText(const std::string &program) {
+  std::string text =
+      "Usage: " + program +
+      " [options]\n"
+      "       " +
+      program + " --forward-only --input X.npy --output Y.npy [options]\n\n" +
+      wrap("Trains the model compiled into this executable with SGD, "
+           "evaluating test accuracy after every epoch, or runs it on "
+           "inputs. Each epoch takes full batches of a new shuffle of the "
+           "training data (the remainder is dropped). Options take their "
+           "value as '--flag VALUE' or '--flag=VALUE'. Errors end the run "
+           "with one line on stderr and exit status 1.",
+           0);
+  for (const OptionSpec &spec : kOptions) {
+    if (!spec.name) {
+      text += std::string("\n") + (*spec.help ? spec.help : "Other") + ":\n";
+      continue;
+    }
+    std::string head = std::string("  ") + spec.name;
+    if (spec.metavar)
+      head += std::string(" ") + spec.metavar;
+    text += head + "\n" + wrap(spec.help, 6);
+  }
+  return text;
+}
+
+std::vector<std::string> optionNames() {
+  std::vector<std::string> names;
+  for (const OptionSpec &spec : kOptions)
+    if (spec.name)
+      names.push_back(spec.name);
+  return names;
+}
+
+} // namespace trainc::rt

@@ -1,0 +1,65 @@
+//===- Options.h - the training executable's command line -------*- C++ -*-===//
+//
+// A hand-written parser (the runtime has no dependencies beyond oneDNN and
+// zlib). Every flag is one row of a table that both the parser and --help
+// read, so the help cannot miss a flag. docs/runtime.md describes them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef TRAINC_RUNTIME_TRAIN_OPTIONS_H
+#define TRAINC_RUNTIME_TRAIN_OPTIONS_H
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace trainc::rt {
+
+struct TrainOptions {
+  /// synthetic[:TRAIN[,TEST]], fashion-mnist[:DIR] or npy:X.npy,Y.npy.
+  std::string data = "fashion-mnist";
+  /// Where the run stops, counted from the start of training (a resumed run
+  /// continues up to the same totals). Without --steps, --epochs is 1.
+  std::optional<int64_t> steps, epochs;
+  /// torch.optim.SGD's hyper-parameters (torch's defaults except lr and
+  /// momentum).
+  float lr = 0.1f, momentum = 0.9f, dampening = 0.0f, weightDecay = 0.0f;
+  bool nesterov = false;
+  /// Also decay BatchNorm parameters and biases.
+  bool weightDecayBnBias = false;
+  uint64_t seed = 0;
+  /// 0: this process's share of the cores (see Threads.h).
+  int threads = 0;
+  std::string logPath;
+  bool quiet = false;
+
+  bool forwardOnly = false;
+  std::string inputPath, outputPath;
+
+  std::string dumpGradsDir, dumpParamsDir;
+  std::string checkpointPath, resumePath;
+  /// 0: only at the end.
+  int64_t checkpointEvery = 0;
+
+  bool help = false;
+  /// The flags given on the command line, e.g. "--seed", for checks that
+  /// depend on whether a default was overridden.
+  std::set<std::string> given;
+};
+
+/// Parses argv[1..argc). On a bad command line returns nothing and sets
+/// `error` to a one-line message.
+std::optional<TrainOptions> parseOptions(int argc, const char *const *argv,
+                                         std::string &error);
+
+/// The text --help prints.
+std::string helpText(const std::string &program);
+
+/// Every flag the parser accepts, e.g. "--lr", in --help's order.
+std::vector<std::string> optionNames();
+
+} // namespace trainc::rt
+
+#endif // TRAINC_RUNTIME_TRAIN_OPTIONS_H

@@ -1,0 +1,336 @@
+//===- Trainer.cpp - the training loop ------------------------------------===//
+//
+// One process, one model. The loop keeps where the run stands (optimizer
+// steps done, the epoch in progress, the batches of it done); that and the
+// arenas are all a checkpoint needs, because the epoch's order is a function
+// of (seed, epoch) and everything else is deterministic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "train/Trainer.h"
+
+#include "Error.h"
+#include "data/Dataset.h"
+#include "train/Arenas.h"
+#include "train/Checkpoint.h"
+#include "train/Inference.h"
+#include "train/Log.h"
+#include "train/Shuffle.h"
+#include "train/TensorDump.h"
+#include "train/Threads.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+
+namespace trainc::rt {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void copyInto(AlignedBytes &arena, const std::vector<char> &bytes) {
+  if (!bytes.empty())
+    std::memcpy(arena.data(), bytes.data(), bytes.size());
+}
+
+/// "2 (7850 values)": the tensors of `kind` and their elements.
+std::string countTensors(const trainc_model_desc &desc,
+                         trainc_tensor_kind kind) {
+  int64_t tensors = 0, values = 0;
+  for (int i = 0; i < desc.num_tensors; ++i) {
+    if (desc.tensors[i].kind == kind) {
+      ++tensors;
+      values += desc.tensors[i].numel;
+    }
+  }
+  return std::to_string(tensors) + " (" + std::to_string(values) + " values)";
+}
+
+std::string describeResult(const EvalResult &result) {
+  char text[96];
+  std::snprintf(text, sizeof(text), "test accuracy %.2f%%, test loss %.4g",
+                100 * result.accuracy, result.loss);
+  return text;
+}
+
+class Trainer {
+public:
+  Trainer(const TrainOptions &options, const ModelApi &api)
+      : options(options), api(api), desc(describeModel(api)) {}
+
+  int run();
+
+private:
+  /// Everything before the first step, failing early on bad outputs.
+  void start();
+  /// Continues from --resume FILE, once the data is loaded.
+  void restore(const Checkpoint &checkpoint);
+  /// The step the run ends at: the first of --steps and --epochs.
+  int64_t finalStep() const;
+  void announce(Progress &progress, int threads);
+  /// One step: a batch of the epoch's order, the train step, the update.
+  float step();
+  void evaluateTestSplit(Progress &progress, const std::string &when);
+  void saveCheckpoint();
+  void finish();
+
+  const TrainOptions &options;
+  const ModelApi &api;
+  const trainc_model_desc &desc;
+
+  Arenas arenas;
+  Dataset data;
+  JsonLog log;
+  uint64_t seed = 0;
+  int64_t sampleSize = 0, stepsPerEpoch = 0, totalEpochs = 0;
+  /// Where the run stands: optimizer steps done since the start of
+  /// training, the 0-based epoch in progress and the batches of it done.
+  int64_t stepCount = 0, epoch = 0, batchInEpoch = 0;
+  /// The epoch's sample order.
+  std::vector<int64_t> order;
+  AlignedBytes input, labels;
+};
+
+void Trainer::start() {
+  std::string error;
+  if (!options.checkpointPath.empty() &&
+      !checkCheckpointWritable(options.checkpointPath, error))
+    fatal(error);
+  for (const std::string &dir : {options.dumpGradsDir, options.dumpParamsDir})
+    if (!dir.empty() &&
+        (!makeDirectory(dir, error) || !checkDumpNames(desc, error)))
+      fatal(error);
+  if (!options.logPath.empty() && !log.open(options.logPath, error))
+    fatal(error);
+
+  // The checkpoint comes first: its seed also generates synthetic data.
+  std::optional<Checkpoint> checkpoint;
+  seed = options.seed;
+  if (!options.resumePath.empty()) {
+    checkpoint = readCheckpointFor(options.resumePath, desc);
+    uint64_t saved = checkpoint->header.seed;
+    if (options.given.count("--seed") && saved != options.seed)
+      fatal("checkpoint " + options.resumePath + " was taken with --seed " +
+            std::to_string(saved) + " but --seed " +
+            std::to_string(options.seed) +
+            " was given (the order of the rest of the epoch depends on it)");
+    seed = saved;
+  }
+
+  std::optional<Dataset> loaded = loadDataset(options.data, sampleShape(desc),
+                                              desc.num_classes, seed, error);
+  if (!loaded)
+    fatal(error);
+  data = std::move(*loaded);
+  sampleSize = data.sampleSize();
+  stepsPerEpoch = data.train.count / desc.batch;
+  if (stepsPerEpoch == 0)
+    fatal("the training split of " + data.description + " has " +
+          std::to_string(data.train.count) +
+          " samples, fewer than one batch of " + std::to_string(desc.batch));
+
+  arenas = allocateArenas(desc);
+  input = AlignedBytes(4 * desc.batch * sampleSize, "an input batch");
+  labels = AlignedBytes(4 * desc.batch, "a batch of labels");
+  if (checkpoint)
+    restore(*checkpoint);
+  order = epochPermutation(seed, epoch, data.train.count);
+}
+
+void Trainer::restore(const Checkpoint &checkpoint) {
+  const CheckpointHeader &saved = checkpoint.header;
+  if (saved.trainCount != data.train.count)
+    fatal("checkpoint " + options.resumePath +
+          " was taken on a training split of " +
+          std::to_string(saved.trainCount) + " samples but " +
+          data.description + " has " + std::to_string(data.train.count) +
+          " (resume with the same --data)");
+  if (saved.step < 0 || saved.epoch < 0 || saved.position < 0 ||
+      saved.position >= stepsPerEpoch)
+    fatal("checkpoint " + options.resumePath +
+          " has an impossible position (step " + std::to_string(saved.step) +
+          ", epoch " + std::to_string(saved.epoch) + ", batch " +
+          std::to_string(saved.position) + ")");
+  copyInto(arenas.params, checkpoint.params);
+  copyInto(arenas.buffers, checkpoint.buffers);
+  copyInto(arenas.state, checkpoint.state);
+  stepCount = saved.step;
+  epoch = saved.epoch;
+  batchInEpoch = saved.position;
+}
+
+int64_t Trainer::finalStep() const {
+  constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+  int64_t last = options.steps ? *options.steps : kNever;
+  if (totalEpochs > 0)
+    last = std::min(last, totalEpochs > kNever / stepsPerEpoch
+                              ? kNever
+                              : totalEpochs * stepsPerEpoch);
+  return last;
+}
+
+void Trainer::announce(Progress &progress, int threads) {
+  progress.message(std::string(desc.source ? desc.source : "model") +
+                   ": batch " + std::to_string(desc.batch) + ", parameters " +
+                   countTensors(desc, TRAINC_PARAM) + ", buffers " +
+                   countTensors(desc, TRAINC_BUFFER) + ", " +
+                   std::to_string(threads) + " thread" +
+                   (threads == 1 ? "" : "s"));
+  progress.message(
+      "data: " + data.description + ": " + std::to_string(data.train.count) +
+      " training samples (" + std::to_string(stepsPerEpoch) +
+      " steps per epoch, " +
+      std::to_string(data.train.count - stepsPerEpoch * desc.batch) +
+      " dropped), " +
+      (data.test.count ? std::to_string(data.test.count) + " test samples"
+                       : std::string("no test split")));
+  if (!options.resumePath.empty())
+    progress.message("resuming " + options.resumePath + " at step " +
+                     std::to_string(stepCount) + " (epoch " +
+                     std::to_string(epoch + 1) + ", " +
+                     std::to_string(batchInEpoch) + " of " +
+                     std::to_string(stepsPerEpoch) + " batches done)");
+}
+
+float Trainer::step() {
+  float *images = input.as<float>();
+  int32_t *classes = labels.as<int32_t>();
+  const int64_t *indices = &order[batchInEpoch * desc.batch];
+  for (int64_t i = 0; i < desc.batch; ++i) {
+    std::memcpy(images + i * sampleSize,
+                &data.train.images[indices[i] * sampleSize], 4 * sampleSize);
+    classes[i] = data.train.labels[indices[i]];
+  }
+
+  float loss = 0;
+  api.trainStep(arenas.params.data(), arenas.grads.data(),
+                arenas.buffers.data(), arenas.activations.data(), images,
+                classes, &loss);
+  if (!std::isfinite(loss))
+    fatal(std::string("loss is ") + (std::isnan(loss) ? "NaN" : "infinite") +
+          " at step " + std::to_string(stepCount + 1) + " (epoch " +
+          std::to_string(epoch + 1) + ", batch " +
+          std::to_string(batchInEpoch + 1) + " of " +
+          std::to_string(stepsPerEpoch) + ")");
+
+  trainc_sgd_hyper hyper;
+  hyper.lr = options.lr;
+  hyper.momentum = options.momentum;
+  hyper.dampening = options.dampening;
+  hyper.weight_decay = options.weightDecay;
+  hyper.nesterov = options.nesterov ? 1.0f : 0.0f;
+  // torch.optim.SGD starts the momentum buffer at the first gradient of the
+  // run; after a resume the buffer comes from the checkpoint.
+  hyper.first_step = stepCount == 0 ? 1.0f : 0.0f;
+  hyper.weight_decay_bn_bias = options.weightDecayBnBias ? 1.0f : 0.0f;
+  api.optimizerStep(arenas.params.data(), arenas.grads.data(),
+                    arenas.state.data(), &hyper);
+  return loss;
+}
+
+void Trainer::evaluateTestSplit(Progress &progress, const std::string &when) {
+  if (data.test.count == 0)
+    return;
+  EvalResult result = evaluate(api, desc, arenas, data.test);
+  log.write(jsonEvalRecord(stepCount, epoch + 1, result.accuracy, result.loss,
+                           result.samples));
+  progress.message(when + ": " + describeResult(result));
+}
+
+void Trainer::saveCheckpoint() {
+  CheckpointHeader header = modelCheckpointHeader(desc);
+  header.step = stepCount;
+  header.epoch = epoch;
+  header.position = batchInEpoch;
+  header.seed = seed;
+  header.trainCount = data.train.count;
+  std::string error;
+  if (!writeCheckpoint(options.checkpointPath, header, arenas.params.data(),
+                       arenas.buffers.data(), arenas.state.data(), error))
+    fatal(error);
+}
+
+void Trainer::finish() {
+  std::string error;
+  if (!options.checkpointPath.empty())
+    saveCheckpoint();
+  if (!options.dumpGradsDir.empty() &&
+      !dumpTensors(options.dumpGradsDir, desc, TRAINC_PARAM,
+                   arenas.grads.data(), error))
+    fatal(error);
+  if (!options.dumpParamsDir.empty() &&
+      (!dumpTensors(options.dumpParamsDir, desc, TRAINC_PARAM,
+                    arenas.params.data(), error) ||
+       !dumpTensors(options.dumpParamsDir, desc, TRAINC_BUFFER,
+                    arenas.buffers.data(), error)))
+    fatal(error);
+}
+
+int Trainer::run() {
+  int threads = setThreads(options.threads);
+  start();
+  totalEpochs = options.epochs ? *options.epochs : options.steps ? 0 : 1;
+  int64_t lastStep = finalStep();
+  if (!options.dumpGradsDir.empty() && stepCount >= lastStep)
+    fatal("--dump-grads: no step is left to take (the checkpoint is at step " +
+          std::to_string(stepCount) + ", the run ends at step " +
+          std::to_string(lastStep) + ")");
+  Progress progress(!options.quiet, stepsPerEpoch, totalEpochs, lastStep,
+                    desc.batch);
+  announce(progress, threads);
+
+  int64_t firstStep = stepCount;
+  Clock::time_point start = Clock::now();
+  while (stepCount < lastStep) {
+    Clock::time_point stepStart = Clock::now();
+    float loss = step();
+    double seconds =
+        std::chrono::duration<double>(Clock::now() - stepStart).count();
+    ++stepCount;
+    ++batchInEpoch;
+    log.write(jsonStepRecord(stepCount, epoch + 1, loss, options.lr,
+                             seconds > 0 ? desc.batch / seconds : 0.0));
+    progress.step(stepCount, epoch, batchInEpoch, loss);
+    if (batchInEpoch == stepsPerEpoch) {
+      evaluateTestSplit(progress, "epoch " + std::to_string(epoch + 1));
+      ++epoch;
+      batchInEpoch = 0;
+      order = epochPermutation(seed, epoch, data.train.count);
+    }
+    if (options.checkpointEvery && stepCount % options.checkpointEvery == 0 &&
+        stepCount < lastStep)
+      saveCheckpoint();
+  }
+  double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+  // A run that stops inside an epoch is evaluated where it stopped.
+  if (stepCount > firstStep && batchInEpoch > 0)
+    evaluateTestSplit(progress, "step " + std::to_string(stepCount) +
+                                    " (epoch " + std::to_string(epoch + 1) +
+                                    ", batch " + std::to_string(batchInEpoch) +
+                                    " of " + std::to_string(stepsPerEpoch) +
+                                    ")");
+  finish();
+
+  int64_t steps = stepCount - firstStep;
+  char summary[128];
+  std::snprintf(summary, sizeof(summary),
+                "done: %lld steps in %.2f s (%.0f img/s)",
+                static_cast<long long>(steps), seconds,
+                seconds > 0 ? steps * desc.batch / seconds : 0.0);
+  progress.message(summary + (options.checkpointPath.empty()
+                                  ? std::string()
+                                  : ", checkpoint " + options.checkpointPath));
+  return 0;
+}
+
+} // namespace
+
+int runTraining(const TrainOptions &options, const ModelApi &api) {
+  Trainer trainer(options, api);
+  return trainer.run();
+}
+
+} // namespace trainc::rt
