@@ -126,6 +126,25 @@ const OptionSpec kOptions[] = {
         std::string &e) {
        return parseFloat(n, v, std::nullopt, o.dampening, e);
      }},
+    {"--lr-schedule", "NAME",
+     "constant, or cosine: lr * (1 + cos(pi * step / steps)) / 2 over the "
+     "run's steps (torch's CosineAnnealingLR to 0). Default: constant",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       if (v != "constant" && v != "cosine") {
+         e = n + ": expected 'constant' or 'cosine', got '" + v + "'";
+         return false;
+       }
+       o.lrSchedule = v;
+       return true;
+     }},
+    {"--warmup-steps", "N",
+     "raise the learning rate linearly from 0 over the first N steps "
+     "(Goyal et al.). Default: 0",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       return parseInteger(n, v, 0, o.warmupSteps, e);
+     }},
     {"--nesterov", nullptr,
      "Nesterov momentum (needs --momentum > 0 and --dampening 0)",
      [](TrainOptions &o, const std::string &, const std::string &,
@@ -287,7 +306,8 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
     return true;
   }
   for (const char *flag :
-       {"--data", "--steps", "--epochs", "--lr", "--momentum", "--dampening",
+       {"--data", "--steps", "--epochs", "--lr", "--lr-schedule",
+        "--warmup-steps", "--momentum", "--dampening",
         "--nesterov", "--weight-decay", "--weight-decay-bn-bias", "--seed",
         "--log", "--dump-grads", "--checkpoint", "--checkpoint-every"}) {
     if (given(flag)) {

@@ -27,6 +27,11 @@ struct TrainOptions {
   /// momentum).
   float lr = 0.1f, momentum = 0.9f, dampening = 0.0f, weightDecay = 0.0f;
   bool nesterov = false;
+  /// The learning-rate schedule over the run: "constant" or "cosine" (to 0
+  /// at the run's last step, as torch's CosineAnnealingLR), after
+  /// `warmupSteps` of linear warm-up from 0.
+  std::string lrSchedule = "constant";
+  int64_t warmupSteps = 0;
   /// Also decay BatchNorm parameters and biases.
   bool weightDecayBnBias = false;
   uint64_t seed = 0;

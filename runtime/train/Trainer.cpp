@@ -85,6 +85,9 @@ private:
   JsonLog log;
   uint64_t seed = 0;
   int64_t sampleSize = 0, stepsPerEpoch = 0, totalEpochs = 0;
+  /// The learning rate of the step being taken (schedule and warm-up).
+  float learningRate();
+  float lastLr = 0;
   /// Where the run stands: optimizer steps done since the start of
   /// training, the 0-based epoch in progress and the batches of it done.
   int64_t stepCount = 0, epoch = 0, batchInEpoch = 0;
@@ -194,6 +197,18 @@ void Trainer::announce(Progress &progress, int threads) {
                      std::to_string(stepsPerEpoch) + " batches done)");
 }
 
+float Trainer::learningRate() {
+  // A pure function of the step, so a resumed run follows the same curve.
+  double lr = options.lr;
+  int64_t total = finalStep();
+  if (options.lrSchedule == "cosine" && total > 0)
+    lr *= 0.5 * (1.0 + std::cos(M_PI * double(stepCount) / double(total)));
+  if (stepCount < options.warmupSteps)
+    lr *= double(stepCount + 1) / double(options.warmupSteps);
+  lastLr = static_cast<float>(lr);
+  return lastLr;
+}
+
 float Trainer::step() {
   float *images = input.as<float>();
   int32_t *classes = labels.as<int32_t>();
@@ -216,7 +231,7 @@ float Trainer::step() {
           std::to_string(stepsPerEpoch) + ")");
 
   trainc_sgd_hyper hyper;
-  hyper.lr = options.lr;
+  hyper.lr = learningRate();
   hyper.momentum = options.momentum;
   hyper.dampening = options.dampening;
   hyper.weight_decay = options.weightDecay;
@@ -290,7 +305,7 @@ int Trainer::run() {
         std::chrono::duration<double>(Clock::now() - stepStart).count();
     ++stepCount;
     ++batchInEpoch;
-    log.write(jsonStepRecord(stepCount, epoch + 1, loss, options.lr,
+    log.write(jsonStepRecord(stepCount, epoch + 1, loss, lastLr,
                              seconds > 0 ? desc.batch / seconds : 0.0));
     progress.step(stepCount, epoch, batchInEpoch, loss);
     if (batchInEpoch == stepsPerEpoch) {
