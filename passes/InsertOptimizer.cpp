@@ -44,7 +44,8 @@ struct InsertOptimizerPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto model = module->getAttrOfType<DictionaryAttr>("train.model");
-    if (!model) {
+    if (!model || !isa_and_nonnull<IntegerAttr>(model.get("param_bytes")) ||
+        !isa_and_nonnull<ArrayAttr>(model.get("tensors"))) {
       module.emitError("expected a lowered module (train.model, from "
                        "convert-train-to-loops)");
       return signalPassFailure();

@@ -27,8 +27,10 @@ std::optional<Home> resultHome(func::FuncOp fn, unsigned index) {
           index, TrainDialect::kBufferUpdateAttr))
     if (auto arg = argNamed(fn, TrainDialect::kBufferAttr, name))
       return Home{Home::Buffer, Value(), *arg};
-  if (fn.getResultAttr(index, TrainDialect::kLossAttr) ||
-      fn.getResultAttr(index, TrainDialect::kOutputAttr))
+  // The step functions have one output buffer: the loss of @train_step,
+  // the logits of @forward, always their first result.
+  if (index == 0 && (fn.getResultAttr(index, TrainDialect::kLossAttr) ||
+                     fn.getResultAttr(index, TrainDialect::kOutputAttr)))
     return Home{Home::Result, Value(), 0, index};
   return std::nullopt;
 }

@@ -148,7 +148,9 @@ struct PlanMemoryPass
     module->setAttr(kBufferBytesAttr, b.getI64IntegerAttr(bufferBytes));
 
     for (auto fn : module.getOps<func::FuncOp>()) {
-      if (fn.isExternal())
+      // Only the step functions are planned.
+      if (fn.isExternal() ||
+          (fn.getSymName() != kForwardFn && fn.getSymName() != kTrainStepFn))
         continue;
       for (BlockArgument arg : fn.getArguments()) {
         unsigned i = arg.getArgNumber();

@@ -98,6 +98,17 @@ struct PrepareTrainingPass
     toTrainingBatchNorm(loss, bnMomentum);
     if (failed(buildLoss(loss, logits)))
       return failure();
+    // Evaluation needs the logits only; further graph outputs are dropped.
+    if (forward.getNumResults() > 1) {
+      auto ret = cast<func::ReturnOp>(forward.getBody().front().getTerminator());
+      OpBuilder rb(ret);
+      rb.create<func::ReturnOp>(ret.getLoc(), ret.getOperand(0));
+      ret.erase();
+      DictionaryAttr first = forward.getResultAttrDict(0);
+      forward.setType(rb.getFunctionType(forward.getArgumentTypes(),
+                                         forward.getResultTypes()[0]));
+      forward.setAllResultAttrs(ArrayRef<DictionaryAttr>(first));
+    }
     return toInferenceBatchNorm(forward);
   }
 

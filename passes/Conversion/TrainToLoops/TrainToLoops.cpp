@@ -63,6 +63,10 @@ FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
     StringAttr name = forward.getArgAttrOfType<StringAttr>(
         i, param ? TrainDialect::kParamAttr : TrainDialect::kBufferAttr);
     auto type = cast<RankedTensorType>(arg.getType());
+    if (!forward.getArgAttr(i, TrainDialect::kInitAttr) ||
+        !forward.getArgAttr(i, kOffsetAttr))
+      return forward.emitError("argument '")
+             << name.getValue() << "' has no initial value or offset";
     tensors.push_back(b.getDictionaryAttr({
         b.getNamedAttr("name", name),
         b.getNamedAttr("kind", b.getI32IntegerAttr(param ? 0 : 1)),
@@ -76,7 +80,17 @@ FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
   if (!input)
     return forward.emitError("the model has no data input");
   auto inputType = cast<RankedTensorType>(input->getType());
-  auto logits = cast<RankedTensorType>(forward.getResultTypes()[0]);
+  auto logits = forward.getNumResults()
+                    ? dyn_cast<RankedTensorType>(forward.getResultTypes()[0])
+                    : RankedTensorType();
+  if (!logits || logits.getRank() < 1)
+    return forward.emitError("the first result of @forward must be a "
+                             "ranked tensor, [batch, ...]");
+  // A classifier's logits are [batch, classes]; other outputs (forward-only
+  // conformance models) count their elements per sample.
+  int64_t classes = logits.getRank() == 2
+                        ? logits.getDimSize(1)
+                        : logits.getNumElements() / logits.getDimSize(0);
   return b.getDictionaryAttr({
       b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
       b.getNamedAttr("param_bytes", module->getAttr(kParamBytesAttr)),
@@ -84,11 +98,14 @@ FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
       b.getNamedAttr("arena_bytes", b.getI64IntegerAttr(arenaBytes)),
       b.getNamedAttr("input_shape",
                      b.getDenseI64ArrayAttr(inputType.getShape())),
-      b.getNamedAttr("num_classes", b.getI64IntegerAttr(logits.getDimSize(1))),
+      b.getNamedAttr("num_classes", b.getI64IntegerAttr(classes)),
       b.getNamedAttr("input_name", forward.getArgAttr(input->getArgNumber(),
                                                       TrainDialect::kInputAttr)),
       b.getNamedAttr("output_name",
                      forward.getResultAttr(0, TrainDialect::kOutputAttr)),
+      b.getNamedAttr("source", module->hasAttr(TrainDialect::kSourceAttr)
+                                   ? module->getAttr(TrainDialect::kSourceAttr)
+                                   : b.getStringAttr("")),
   });
 }
 

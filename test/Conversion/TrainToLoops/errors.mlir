@@ -1,0 +1,69 @@
+// RUN: trainc-opt %s -convert-train-to-loops -split-input-file -verify-diagnostics
+
+// Diagnostics of convert-train-to-loops (TrainToLoops.cpp), one case each:
+//   "expected @forward (and @train_step) planned by train-plan-memory"
+//     ........................ not_planned, no_forward, train_step_not_planned
+//   "models with more than one data input are not supported yet" .. two_inputs
+//   "the model has no data input" .................................. no_input
+
+// @forward without train.arena_bytes: train-plan-memory has not run.
+// expected-error @+1 {{expected @forward (and @train_step) planned by train-plan-memory}}
+module @not_planned {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+}
+
+// -----
+
+// expected-error @+1 {{expected @forward (and @train_step) planned by train-plan-memory}}
+module @no_forward attributes {train.buffer_bytes = 0 : i64, train.param_bytes = 0 : i64} {
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"})
+    -> (tensor<2x4xf32> {train.output = "logits"}) attributes {train.arena_bytes = 0 : i64} {
+  return %x : tensor<2x4xf32>
+}
+}
+
+// -----
+
+// @forward is planned, @train_step is not.
+// expected-error @+1 {{expected @forward (and @train_step) planned by train-plan-memory}}
+module @train_step_not_planned attributes {train.buffer_bytes = 0 : i64, train.param_bytes = 0 : i64} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"})
+    -> (tensor<2x4xf32> {train.output = "logits"}) attributes {train.arena_bytes = 0 : i64} {
+  return %x : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"})
+    -> (tensor<f32> {train.loss = "loss"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  return %loss : tensor<f32>
+}
+}
+
+// -----
+
+module @two_inputs attributes {train.buffer_bytes = 0 : i64, train.param_bytes = 64 : i64} {
+// expected-error @+1 {{models with more than one data input are not supported yet}}
+func.func @forward(%x: tensor<2x4xf32> {train.input = "a"},
+    %x2: tensor<2x4xf32> {train.input = "b"},
+    %w: tensor<4x3xf32> {train.offset = 0 : i64, train.param = "w", train.init = dense<1.0> : tensor<4x3xf32>})
+    -> (tensor<2x3xf32> {train.output = "logits"}) attributes {train.arena_bytes = 64 : i64} {
+  %s = train.add %x, %x2 {train.slots = array<i64: 0>} : tensor<2x4xf32>
+  %y = train.matmul %s, %w {train.slots = array<i64: -1>} : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+}
+
+// -----
+
+module @no_input attributes {train.buffer_bytes = 0 : i64, train.param_bytes = 64 : i64} {
+// expected-error @+1 {{the model has no data input}}
+func.func @forward(%w: tensor<4x3xf32> {train.offset = 0 : i64, train.param = "w", train.init = dense<1.0> : tensor<4x3xf32>})
+    -> (tensor<4x3xf32> {train.output = "logits"}) attributes {train.arena_bytes = 0 : i64} {
+  %y = train.relu %w {train.slots = array<i64: -1>} : tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+}
