@@ -91,6 +91,16 @@ struct PrepareTrainingPass
                                "static [batch, classes] float tensor; got ")
              << forward.getResultTypes()[0];
 
+    // The logits hold one row per sample of the batch.
+    for (BlockArgument arg : forward.getArguments())
+      if (forward.getArgAttr(arg.getArgNumber(), TrainDialect::kInputAttr)) {
+        auto input = dyn_cast<RankedTensorType>(arg.getType());
+        if (input && input.getRank() > 0 &&
+            input.getDimSize(0) != logits.getDimSize(0))
+          return forward.emitError("the logits ")
+                 << logits << " must have one row per sample of the batch ("
+                 << input.getDimSize(0) << ")";
+      }
     OpBuilder b(module.getContext());
     b.setInsertionPointAfter(forward);
     auto loss = cast<func::FuncOp>(b.clone(*forward));

@@ -320,3 +320,13 @@ func.func @forward(%x: tensor<2x4xf32> {train.input = "x"},
   %y = train.batch_norm_inference %x, %g, %g, %m, %m epsilon = 1.0e-05 : tensor<2x4xf32>, tensor<4xf32>
   return %y : tensor<2x4xf32>
 }
+
+// -----
+
+// The logits must have one row per sample (a Flatten at axis 2 once made
+// the executables write past their logits buffer).
+// expected-error @+1 {{the logits 'tensor<6x20xf32>' must have one row per sample of the batch (2)}}
+func.func @forward(%x: tensor<2x3x4x5xf32> {train.input = "x"}) -> (tensor<6x20xf32> {train.output = "y"}) {
+  %y = train.flatten %x axis = 2 : tensor<2x3x4x5xf32> -> tensor<6x20xf32>
+  return %y : tensor<6x20xf32>
+}

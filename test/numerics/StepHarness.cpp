@@ -12,12 +12,21 @@
 //   step-harness step X.npy Y.npy OUTDIR
 //       One train_step on the batch; writes loss.npy and, per parameter,
 //       OUTDIR/grad/<name>.npy, for comparison with PyTorch.
+//   step-harness eval X.npy OUT.npy [COUNT]
+//       One eval_step (running statistics) on the batch; writes the output
+//       as OUT.npy: [batch, num_classes] as model.h documents, or COUNT
+//       floats as a 1-D array when COUNT is given (the conformance tests,
+//       test/conformance, whose outputs need not be [batch, classes]). The
+//       output buffer is filled with a NaN sentinel and followed by a guard
+//       of the same sentinel: an element the step leaves unwritten stays
+//       NaN, and a write past the end is an error.
 //
 //===----------------------------------------------------------------------===//
 
 #include "data/Npy.h"
 #include "trainc/model.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -181,6 +190,59 @@ int step(const char *xPath, const char *yPath, const std::string &out) {
   std::printf("loss %.7f\n", loss);
   return 0;
 }
+
+int eval(const char *xPath, const char *outPath, const char *countArg) {
+  const trainc_model_desc *m = trainc_model();
+  std::string error;
+  std::vector<int64_t> shape;
+  auto x = trainc::rt::readNpyFloat32(xPath, shape, error);
+  if (!x) {
+    std::fprintf(stderr, "step-harness: error: %s\n", error.c_str());
+    return 1;
+  }
+  if (static_cast<int64_t>(x->size()) != m->batch * sampleSize(m)) {
+    std::fprintf(stderr, "step-harness: error: the batch must hold %lld "
+                         "samples\n", static_cast<long long>(m->batch));
+    return 1;
+  }
+  std::vector<int64_t> dims{m->batch, m->num_classes};
+  int64_t count = m->batch * m->num_classes;
+  if (countArg) {
+    char *end = nullptr;
+    count = std::strtoll(countArg, &end, 10);
+    if (!*countArg || *end || count < 1) {
+      std::fprintf(stderr, "step-harness: error: COUNT must be a positive "
+                           "integer, got '%s'\n", countArg);
+      return 2;
+    }
+    dims = {count};
+  }
+  // A quiet NaN with a recognisable payload.
+  const uint32_t sentinelBits = 0x7fc0deadu;
+  float sentinel;
+  std::memcpy(&sentinel, &sentinelBits, sizeof sentinel);
+  const int64_t guard = 1024;
+  Arenas a(m);
+  // 64-byte aligned input and output, as the runtime passes them.
+  float *input = reinterpret_cast<float *>(a.alloc(4 * x->size()));
+  std::memcpy(input, x->data(), 4 * x->size());
+  float *out = reinterpret_cast<float *>(a.alloc(4 * (count + guard)));
+  std::fill(out, out + count + guard, sentinel);
+  trainc_eval_step(a.params, a.buffers, a.activations, input, out);
+  for (int64_t i = count; i < count + guard; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, &out[i], sizeof bits);
+    if (bits != sentinelBits) {
+      std::fprintf(stderr, "step-harness: error: eval_step wrote past the "
+                           "%lld output floats (element %lld)\n",
+                   static_cast<long long>(count), static_cast<long long>(i));
+      return 1;
+    }
+  }
+  if (!trainc::rt::writeNpyFloat32(outPath, out, dims, error))
+    return std::fprintf(stderr, "step-harness: error: %s\n", error.c_str()), 1;
+  return 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -190,7 +252,9 @@ int main(int argc, char **argv) {
                    argc > 3 ? std::strtod(argv[3], nullptr) : 1e-3);
   if (mode == "step" && argc == 5)
     return step(argv[2], argv[3], argv[4]);
+  if (mode == "eval" && (argc == 4 || argc == 5))
+    return eval(argv[2], argv[3], argc == 5 ? argv[4] : nullptr);
   std::fprintf(stderr, "usage: step-harness fdcheck [SEED] | step X.npy "
-                       "Y.npy OUTDIR\n");
+                       "Y.npy OUTDIR | eval X.npy OUT.npy [COUNT]\n");
   return 2;
 }
