@@ -2,6 +2,7 @@
 
 #include "dialects/Train/Analysis/ModelSummary.h"
 #include "dialects/Train/IR/TrainDialect.h"
+#include "dialects/Train/IR/ShapeFunctions.h"
 #include "dialects/Train/IR/TrainOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -78,14 +79,6 @@ llvm::json::Array shapeJson(ArrayRef<int64_t> shape) {
   return a;
 }
 
-std::string shapeText(ArrayRef<int64_t> shape) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << '[';
-  llvm::interleaveComma(shape, os);
-  os << ']';
-  return s;
-}
 } // namespace
 
 FailureOr<ModelSummary> mlir::train::summarizeModel(ModuleOp module) {
@@ -158,9 +151,9 @@ void mlir::train::printSummaryText(const ModelSummary &s,
                                    llvm::raw_ostream &os) {
   os << "model: " << s.source << " (ONNX opset " << s.opset << ")\n";
   for (const TensorSummary &t : s.inputs)
-    os << "input: " << t.name << " " << shapeText(t.shape) << "\n";
+    os << "input: " << t.name << " " << formatShape(t.shape) << "\n";
   for (const TensorSummary &t : s.outputs)
-    os << "output: " << t.name << " " << shapeText(t.shape) << "\n";
+    os << "output: " << t.name << " " << formatShape(t.shape) << "\n";
   os << "batch: " << s.batch << "\n\n";
   os << llvm::formatv("{0,-5} {1,-22} {2,-20} {3,10} {4,14}  {5}\n", "#", "op",
                       "output", "params", "MFLOPs/sample", "ONNX node");
@@ -168,7 +161,7 @@ void mlir::train::printSummaryText(const ModelSummary &s,
     if (l.op == "constant")
       continue;
     os << llvm::format("%-5zu %-22s %-20s %10lld %14.3f  %s\n", i + 1,
-                       l.op.c_str(), shapeText(l.outputShape).c_str(),
+                       l.op.c_str(), formatShape(l.outputShape).c_str(),
                        static_cast<long long>(l.params), l.flops / 1e6,
                        l.name.c_str());
   }

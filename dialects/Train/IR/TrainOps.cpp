@@ -130,44 +130,43 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, OptLoc loc,
 // Normalisation
 //===----------------------------------------------------------------------===//
 
+namespace {
+/// The input and per-channel types of a BatchNorm's operands. (AllTypesMatch
+/// already makes scale, bias, mean and variance one type.)
+FailureOr<std::pair<RankedTensorType, RankedTensorType>>
+batchNormTypes(OptLoc loc, ValueRange operands, float epsilon,
+               std::optional<float> momentum) {
+  auto types = staticTensorTypes(loc, operands);
+  if (failed(types) ||
+      failed(verifyBatchNormShapes(loc, (*types)[0].getShape(),
+                                   (*types)[1].getShape(), epsilon, momentum)))
+    return failure();
+  return std::make_pair((*types)[0], (*types)[1]);
+}
+} // namespace
+
 LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *, OptLoc loc,
                                             Adaptor adaptor,
                                             SmallVectorImpl<Type> &results) {
-  auto types = staticTensorTypes(loc, adaptor.getOperands());
+  auto types = batchNormTypes(loc, adaptor.getOperands(),
+                              adaptor.getEpsilon().convertToFloat(),
+                              adaptor.getMomentum().convertToFloat());
   if (failed(types))
     return failure();
-  for (RankedTensorType t : ArrayRef(*types).drop_front(2))
-    if (t != (*types)[1])
-      return emitOptionalError(loc, "scale, bias, mean and variance must have "
-                                    "one type, got ",
-                               (*types)[1], " and ", t);
-  if (failed(verifyBatchNormShapes(
-          loc, (*types)[0].getShape(), (*types)[1].getShape(),
-          adaptor.getEpsilon().convertToFloat(),
-          adaptor.getMomentum().convertToFloat())))
-    return failure();
-  results.push_back((*types)[0]);
-  results.append(4, (*types)[1]);
+  results.push_back(types->first);
+  results.append(4, types->second);
   return success();
 }
 
 LogicalResult BatchNormInferenceOp::inferReturnTypes(
     MLIRContext *, OptLoc loc, Adaptor adaptor,
     SmallVectorImpl<Type> &results) {
-  auto types = staticTensorTypes(loc, adaptor.getOperands());
+  auto types = batchNormTypes(loc, adaptor.getOperands(),
+                              adaptor.getEpsilon().convertToFloat(),
+                              std::nullopt);
   if (failed(types))
     return failure();
-  for (RankedTensorType t : ArrayRef(*types).drop_front(2))
-    if (t != (*types)[1])
-      return emitOptionalError(loc, "scale, bias, mean and variance must have "
-                                    "one type, got ",
-                               (*types)[1], " and ", t);
-  if (failed(verifyBatchNormShapes(loc, (*types)[0].getShape(),
-                                   (*types)[1].getShape(),
-                                   adaptor.getEpsilon().convertToFloat(),
-                                   std::nullopt)))
-    return failure();
-  results.push_back((*types)[0]);
+  results.push_back(types->first);
   return success();
 }
 

@@ -32,15 +32,13 @@
 //   see 65.)
 //
 // TrainOps.cpp
-//   rankedOperands "operand element types differ: A vs B"  18, 35, 49
+//   staticTensorTypes "operand element types differ: A vs B" 18, 35, 49
 //   ConstantOp "'value' must be a statically shaped
 //     floating-point tensor, got T" ...................... 55, 56
-//   rankedOperands "expected statically shaped tensor operands" (parse-time
+//   staticTensorTypes "expected statically shaped tensor operands" (parse-time
 //     inference of batch_norm) ............................ 63, 85
-//   (BatchNorm's "scale, bias, mean and variance must have one type" cannot
-//   be reached from IR: the verifier checks the ODS constraints before it
-//   infers (66, 67: differing parameter types), and the custom format gives
-//   batch_norm's four parameters a single type.)
+//   (BatchNorm's per-channel operands share one type through ODS's
+//   AllTypesMatch, checked before inference: 66, 67.)
 //   "shape [..] has too many elements" (overflow) ......... 86
 //   "window of K taps with dilation D is too large" ....... 87
 //   pads against the dilated window ....................... 88
