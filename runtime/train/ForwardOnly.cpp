@@ -54,10 +54,8 @@ int runForwardOnly(const TrainOptions &options, const ModelApi &api) {
     fatal(error);
 
   if (!options.dumpParamsDir.empty() &&
-      (!dumpTensors(options.dumpParamsDir, desc, TRAINC_PARAM,
-                    arenas.params.data(), error) ||
-       !dumpTensors(options.dumpParamsDir, desc, TRAINC_BUFFER,
-                    arenas.buffers.data(), error)))
+      !dumpParamsAndBuffers(options.dumpParamsDir, desc, arenas.params.data(),
+                            arenas.buffers.data(), error))
     fatal(error);
   return 0;
 }

@@ -76,3 +76,11 @@ bool dumpTensors(const std::string &dir, const trainc_model_desc &desc,
 }
 
 } // namespace trainc::rt
+
+bool trainc::rt::dumpParamsAndBuffers(const std::string &dir,
+                                      const trainc_model_desc &desc,
+                                      const void *params, const void *buffers,
+                                      std::string &error) {
+  return dumpTensors(dir, desc, TRAINC_PARAM, params, error) &&
+         dumpTensors(dir, desc, TRAINC_BUFFER, buffers, error);
+}

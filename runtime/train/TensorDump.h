@@ -27,6 +27,12 @@ bool dumpTensors(const std::string &dir, const trainc_model_desc &desc,
                  trainc_tensor_kind kind, const void *arena,
                  std::string &error);
 
+/// --dump-params: every parameter (from `params`) and every buffer (from
+/// `buffers`) into `dir`.
+bool dumpParamsAndBuffers(const std::string &dir,
+                          const trainc_model_desc &desc, const void *params,
+                          const void *buffers, std::string &error);
+
 /// Creates `dir` (and its parents) unless it exists; false with `error` if
 /// it cannot, or if it is not a directory.
 bool makeDirectory(const std::string &dir, std::string &error);

@@ -276,10 +276,8 @@ void Trainer::finish() {
                    arenas.grads.data(), error))
     fatal(error);
   if (!options.dumpParamsDir.empty() &&
-      (!dumpTensors(options.dumpParamsDir, desc, TRAINC_PARAM,
-                    arenas.params.data(), error) ||
-       !dumpTensors(options.dumpParamsDir, desc, TRAINC_BUFFER,
-                    arenas.buffers.data(), error)))
+      !dumpParamsAndBuffers(options.dumpParamsDir, desc, arenas.params.data(),
+                            arenas.buffers.data(), error))
     fatal(error);
 }
 
