@@ -13,13 +13,14 @@
 #include "llvm/IR/IRBuilder.h"
 
 #include <cstring>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::train;
 
 namespace {
 constexpr int kMaxRank = 8;
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 2;
 
 /// The bytes of an initial value: a dense_resource blob or dense elements.
 bool initialBytes(Attribute init, int64_t numel, std::vector<char> &bytes,
@@ -73,11 +74,71 @@ llvm::Constant *blob(llvm::Module &m, const std::vector<char> &bytes,
 int64_t intOf(DictionaryAttr d, StringRef key) {
   return cast<IntegerAttr>(d.get(key)).getInt();
 }
+
+/// What --save-onnx writes: the template's bytes and its holes, each
+/// naming the tensor (an index into the descriptor table) that fills it.
+struct OnnxExport {
+  std::vector<char> bytes;
+  std::vector<std::pair<int64_t, int32_t>> holes;
+  std::string unsupported;
+};
+
+bool onnxExport(DictionaryAttr exportAttr, ArrayAttr tensors, OnnxExport &out,
+                std::string &error) {
+  if (!exportAttr) {
+    out.unsupported = "the compiled module carries no ONNX template (it was "
+                      "not compiled from an ONNX file)";
+    return true;
+  }
+  if (auto reason = exportAttr.getAs<StringAttr>("unsupported")) {
+    out.unsupported = reason.str();
+    return true;
+  }
+  auto bytes = cast<DenseResourceElementsAttr>(exportAttr.get("template"));
+  AsmResourceBlob *data = bytes.getRawHandle().getBlob();
+  int64_t size = bytes.getType().getNumElements();
+  if (!data || static_cast<int64_t>(data->getData().size()) != size) {
+    error = "the ONNX template's data is missing (was the IR printed "
+            "without --print-weights?)";
+    return false;
+  }
+  out.bytes.assign(data->getData().begin(), data->getData().end());
+  std::map<std::pair<std::string, int64_t>, int32_t> index;
+  for (auto [i, t] : llvm::enumerate(tensors)) {
+    auto tensor = cast<DictionaryAttr>(t);
+    index[{cast<StringAttr>(tensor.get("name")).str(), intOf(tensor, "kind")}] =
+        i;
+  }
+  for (Attribute h : cast<ArrayAttr>(exportAttr.get("holes"))) {
+    auto hole = cast<DictionaryAttr>(h);
+    std::string name = hole.getAs<StringAttr>("name").str();
+    int64_t kind = hole.getAs<StringAttr>("kind").getValue() == "buffer";
+    auto it = index.find({name, kind});
+    if (it == index.end()) {
+      out.unsupported = "tensor '" + name + "' of the ONNX model is not "
+                        "among the trained tensors";
+      out.bytes.clear();
+      out.holes.clear();
+      return true;
+    }
+    auto tensor = cast<DictionaryAttr>(tensors[it->second]);
+    int64_t numel = 1;
+    for (int64_t d : cast<DenseI64ArrayAttr>(tensor.get("shape")).asArrayRef())
+      numel *= d;
+    if (intOf(hole, "bytes") != numel * static_cast<int64_t>(sizeof(float))) {
+      error = "the ONNX template's tensor '" + name +
+              "' does not match the trained tensor's size";
+      return false;
+    }
+    out.holes.push_back({intOf(hole, "at"), it->second});
+  }
+  return true;
+}
 } // namespace
 
 bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
-                                      StringRef source, uint64_t planHash,
-                                      std::string &error) {
+                                      DictionaryAttr onnx, StringRef source,
+                                      uint64_t planHash, std::string &error) {
   llvm::LLVMContext &ctx = m.getContext();
   auto *i32 = llvm::Type::getInt32Ty(ctx);
   auto *i64 = llvm::Type::getInt64Ty(ctx);
@@ -85,10 +146,12 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
   auto *shapeTy = llvm::ArrayType::get(i64, kMaxRank);
   auto *tensorTy = llvm::StructType::create(
       ctx, {ptr, i32, i32, shapeTy, i64, i64, i32, i32}, "trainc_tensor_desc");
+  auto *holeTy =
+      llvm::StructType::create(ctx, {i64, i32, i32}, "trainc_onnx_hole");
   auto *modelTy = llvm::StructType::create(
       ctx,
       {i32, i32, ptr, i64, i64, i64, i64, i32, shapeTy, i64, ptr, ptr, ptr, ptr,
-       ptr, ptr, i64, i64},
+       ptr, ptr, i64, i64, ptr, i64, i32, ptr, ptr},
       "trainc_model_desc");
   auto shapeConst = [&](ArrayRef<int64_t> shape) {
     SmallVector<llvm::Constant *> dims;
@@ -141,6 +204,21 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
       m, tensorArrayTy, true, llvm::GlobalValue::PrivateLinkage,
       llvm::ConstantArray::get(tensorArrayTy, tensors), "trainc.tensors");
 
+  OnnxExport exported;
+  if (!onnxExport(onnx, cast<ArrayAttr>(model.get("tensors")), exported, error))
+    return false;
+  SmallVector<llvm::Constant *> holes;
+  for (auto [at, tensor] : exported.holes)
+    holes.push_back(llvm::ConstantStruct::get(
+        holeTy, {llvm::ConstantInt::get(i64, at),
+                 llvm::ConstantInt::get(i32, tensor),
+                 llvm::ConstantInt::get(i32, 0)}));
+  auto *holeArrayTy = llvm::ArrayType::get(holeTy, holes.size());
+  auto *holeArray = new llvm::GlobalVariable(
+      m, holeArrayTy, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantArray::get(holeArrayTy, holes), "trainc.onnx_holes");
+  llvm::Constant *nullPtr = llvm::ConstantPointerNull::get(ptr);
+
   ArrayRef<int64_t> input =
       cast<DenseI64ArrayAttr>(model.get("input_shape")).asArrayRef();
   auto optimizer = dyn_cast_or_null<StringAttr>(model.get("optimizer"));
@@ -164,7 +242,14 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
        string(m, optimizer ? optimizer.getValue() : "", "trainc.optimizer"),
        llvm::ConstantInt::get(
            i64, model.get("state_bytes") ? intOf(model, "state_bytes") : 0),
-       llvm::ConstantInt::get(i64, planHash)});
+       llvm::ConstantInt::get(i64, planHash),
+       exported.bytes.empty() ? nullPtr
+                              : blob(m, exported.bytes, "trainc.onnx_template"),
+       llvm::ConstantInt::get(i64, exported.bytes.size()),
+       llvm::ConstantInt::get(i32, holes.size()), holeArray,
+       exported.unsupported.empty()
+           ? nullPtr
+           : string(m, exported.unsupported, "trainc.onnx_unsupported")});
   auto *descGlobal = new llvm::GlobalVariable(
       m, modelTy, true, llvm::GlobalValue::PrivateLinkage, desc,
       "trainc.model");

@@ -11,10 +11,12 @@ namespace mlir::train {
 /// Adds to `module` the data the runtime reads through trainc_model()
 /// (runtime/include/trainc/model.h): tensor descriptors, the initial
 /// parameters and buffers, and the plan hash. `model` is the module's
-/// `train.model` attribute. Fails with `error` set on malformed input.
+/// `train.model` attribute; `onnx` its `train.onnx_export` (may be null),
+/// the template `--save-onnx` fills. Fails with `error` set on malformed
+/// input.
 bool addModelDescription(llvm::Module &module, DictionaryAttr model,
-                         llvm::StringRef source, uint64_t planHash,
-                         std::string &error);
+                         DictionaryAttr onnx, llvm::StringRef source,
+                         uint64_t planHash, std::string &error);
 
 } // namespace mlir::train
 

@@ -2,6 +2,7 @@
 
 #include "codegen/ObjectEmitter.h"
 #include "codegen/ModelDescription.h"
+#include "dialects/Train/IR/TrainDialect.h"
 
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -94,6 +95,8 @@ mlir::train::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   llvm::raw_string_ostream os(text);
   module->print(os, OpPrintingFlags().elideLargeResourceString(16));
   uint64_t planHash = llvm::xxh3_64bits(text);
+  auto onnx = module->getAttrOfType<DictionaryAttr>(
+      train::TrainDialect::kOnnxExportAttr);
 
   stripTrainAttributes(module);
   registerBuiltinDialectTranslation(*module->getContext());
@@ -104,7 +107,8 @@ mlir::train::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
     error = "translation to LLVM IR failed";
     return nullptr;
   }
-  if (!addModelDescription(*llvmModule, model, source, planHash, error))
+  if (!addModelDescription(*llvmModule, model, onnx, source, planHash,
+                           error))
     return nullptr;
   std::unique_ptr<llvm::TargetMachine> machine = hostMachine(cpu, error);
   if (!machine)

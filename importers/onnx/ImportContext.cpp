@@ -11,13 +11,15 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <set>
+
 using namespace mlir;
 using namespace trainc;
 
 ImportContext::ImportContext(OpBuilder &builder, func::FuncOp func,
                              const onnx::GraphProto &graph, int64_t opset)
     : b(builder), func(func), opsetVersion(opset),
-      currentLoc(builder.getUnknownLoc()) {
+      currentLoc(builder.getUnknownLoc()), graph(graph) {
   for (const onnx::TensorProto &init : graph.initializer())
     initializers[init.name()] = &init;
 }
@@ -65,41 +67,71 @@ Value ImportContext::find(const std::string &name) const {
 FailureOr<Value> ImportContext::tensor(int index, TensorRole role) {
   if (!hasInput(index))
     return fail("input #" + llvm::Twine(index) + " is missing");
+  currentInput = index;
   return lookup(current->input(index), role);
 }
 
 FailureOr<Value> ImportContext::lookup(const std::string &rawName,
                                        TensorRole role) {
   std::string name = resolve(rawName);
-  if (auto it = values.find(name); it != values.end()) {
-    if (!roles.count(name) || roles[name] == role)
-      return it->second;
-    // Exporters merge initializers with equal values: a fresh BatchNorm's
-    // scale (ones) with its running variance, its shift (zeros) with its
-    // running mean. They are distinct tensors of the model: the second role
-    // gets its own argument, initialised from the same data.
-    Value &second = secondRole[name];
-    if (!second) {
+  if (initializers.count(name)) {
+    if (role == TensorRole::Buffer)
+      return statistic(name);
+    // Exporters merge initializers with equal values (a fresh BatchNorm's
+    // shift and running mean are both zeros): the parameter is one
+    // argument however many nodes use it, and each statistic another.
+    Value &param = params[name];
+    if (!param) {
       auto arg = materializeInitializer(name, role);
       if (failed(arg))
         return failure();
-      second = *arg;
+      param = *arg;
     }
-    return second;
+    values.try_emplace(name, param);
+    return param;
   }
-  if (initializers.count(name)) {
-    auto arg = materializeInitializer(name, role);
-    if (failed(arg))
-      return failure();
-    values[name] = *arg;
-    roles[name] = role;
-    return *arg;
-  }
+  if (auto it = values.find(name); it != values.end())
+    return it->second;
   if (constants.count(name))
     return materializeConstant(name);
   return fail("tensor '" + name +
               "' is not defined by a graph input, an initializer or an "
               "earlier node");
+}
+
+FailureOr<Value> ImportContext::statistic(const std::string &name) {
+  auto arg = materializeInitializer(name, TensorRole::Buffer);
+  if (failed(arg))
+    return failure();
+  statistics.push_back({currentIndex, currentInput, name,
+                        cast<BlockArgument>(*arg).getArgNumber()});
+  values.try_emplace(name, *arg);
+  return *arg;
+}
+
+std::map<std::pair<int, int>, std::string> ImportContext::nameStatistics() {
+  std::set<std::string> taken;
+  for (const onnx::TensorProto &init : graph.initializer())
+    taken.insert(init.name());
+  for (const onnx::ValueInfoProto &v : graph.input())
+    taken.insert(v.name());
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &out : node.output())
+      taken.insert(out);
+  std::set<std::string> named; // initializers a statistic is named after
+  std::map<std::pair<int, int>, std::string> renamed;
+  for (const StatisticUse &use : statistics) {
+    if (!params.count(use.initializer) && named.insert(use.initializer).second)
+      continue;
+    std::string base = use.initializer + "_running", fresh = base;
+    for (int n = 2; taken.count(fresh); ++n)
+      fresh = base + "_" + std::to_string(n);
+    taken.insert(fresh);
+    func.setArgAttr(use.argIndex, train::TrainDialect::kBufferAttr,
+                    b.getStringAttr(fresh));
+    renamed[{use.node, use.input}] = fresh;
+  }
+  return renamed;
 }
 
 const onnx::TensorProto *

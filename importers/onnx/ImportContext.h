@@ -43,8 +43,9 @@ public:
   /// handler runs are attributed to it.
   const onnx::NodeProto &node() const { return *current; }
   mlir::Location loc() const { return currentLoc; }
-  void setNode(const onnx::NodeProto &node, mlir::Location loc) {
+  void setNode(const onnx::NodeProto &node, int index, mlir::Location loc) {
     current = &node;
+    currentIndex = index;
     currentLoc = loc;
   }
 
@@ -93,9 +94,17 @@ public:
     return initializers.count(name) != 0;
   }
 
+  /// Gives every running statistic a name of its own, so that each tensor
+  /// of the trained model has one: a statistic whose initializer is also a
+  /// parameter, or feeds an earlier statistic, is renamed `<name>_running`
+  /// (made unique). Returns the renamed uses, (node index, input index) ->
+  /// new name, which the saved ONNX model applies too.
+  std::map<std::pair<int, int>, std::string> nameStatistics();
+
 private:
   mlir::FailureOr<mlir::Value> materializeInitializer(const std::string &name,
                                                       TensorRole role);
+  mlir::FailureOr<mlir::Value> statistic(const std::string &name);
   mlir::FailureOr<mlir::Value> materializeConstant(const std::string &name);
   const onnx::TensorProto *constantTensor(const std::string &name) const;
   std::string resolve(const std::string &name) const;
@@ -104,15 +113,24 @@ private:
   mlir::func::FuncOp func;
   int64_t opsetVersion;
   const onnx::NodeProto *current = nullptr;
+  int currentIndex = -1;
+  int currentInput = -1;
   mlir::Location currentLoc;
   llvm::StringMap<mlir::Value> values;
   llvm::StringMap<std::string> aliases;
   std::map<std::string, const onnx::TensorProto *> initializers;
   std::map<std::string, onnx::TensorProto> constants;
-  /// Role each initializer was first materialised with, and the argument
-  /// made for a second, different role.
-  llvm::StringMap<TensorRole> roles;
-  llvm::StringMap<mlir::Value> secondRole;
+  /// The parameter an initializer became (one, however many uses).
+  llvm::StringMap<mlir::Value> params;
+  /// Every running statistic is state of its own BatchNorm: one buffer
+  /// argument per use, in import order.
+  struct StatisticUse {
+    int node, input;
+    std::string initializer;
+    unsigned argIndex;
+  };
+  std::vector<StatisticUse> statistics;
+  const onnx::GraphProto &graph;
   llvm::StringMap<unsigned> resourceNames;
 };
 

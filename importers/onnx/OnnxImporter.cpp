@@ -3,6 +3,7 @@
 #include "importers/onnx/OnnxImporter.h"
 #include "importers/onnx/HandlerTable.h"
 #include "importers/onnx/ImportContext.h"
+#include "importers/onnx/InferenceExport.h"
 
 #include "dialects/Train/IR/ShapeFunctions.h"
 #include "dialects/Train/IR/TrainDialect.h"
@@ -145,6 +146,7 @@ OwningOpRef<ModuleOp> Importer::run() {
   if (failed(importInputs(ctx)) || failed(importNodes(ctx, *opset)) ||
       failed(importOutputs(ctx, func)))
     return nullptr;
+  attachInferenceTemplate(*module, model, ctx.nameStatistics());
   nodeContext = "internal error: the imported IR does not verify: ";
   if (failed(verify(*module)))
     return nullptr;
@@ -213,7 +215,7 @@ LogicalResult Importer::importNodes(ImportContext &ctx, int64_t opset) {
     std::string locName =
         node.name().empty() ? node.op_type() + "#" + std::to_string(index)
                             : node.name();
-    ctx.setNode(node, NameLoc::get(builder.getStringAttr(locName)));
+    ctx.setNode(node, index, NameLoc::get(builder.getStringAttr(locName)));
     if (node.output_size() == 0 || node.output(0).empty())
       return fail(nodeContext + "the node has no output");
     for (const std::string &output : node.output())

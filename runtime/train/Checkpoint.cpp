@@ -3,6 +3,7 @@
 #include "train/Checkpoint.h"
 
 #include "Error.h"
+#include "train/AtomicFile.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -80,35 +81,6 @@ CheckpointHeader decodeHeader(const char *bytes) {
   return header;
 }
 
-bool writeAll(int fd, const void *data, size_t size) {
-  const char *bytes = static_cast<const char *>(data);
-  while (size > 0) {
-    ssize_t written = ::write(fd, bytes, size);
-    if (written < 0) {
-      if (errno == EINTR)
-        continue;
-      return false;
-    }
-    bytes += written;
-    size -= written;
-  }
-  return true;
-}
-
-std::string directoryOf(const std::string &path) {
-  size_t slash = path.rfind('/');
-  if (slash == std::string::npos)
-    return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-/// Creates the temporary file beside `path`; -1 with `tempPath` set and
-/// errno on failure.
-int createTemporary(const std::string &path, std::string &tempPath) {
-  tempPath = path + ".tmp.XXXXXX";
-  return mkstemp(tempPath.data());
-}
-
 std::string hex(uint64_t value) {
   char text[32];
   std::snprintf(text, sizeof(text), "0x%016" PRIx64, value);
@@ -118,72 +90,28 @@ std::string hex(uint64_t value) {
 } // namespace
 
 bool checkCheckpointWritable(const std::string &path, std::string &error) {
-  std::string tempPath;
-  int fd = createTemporary(path, tempPath);
-  if (fd < 0) {
-    error = "cannot write checkpoint " + path + ": " + std::strerror(errno);
-    return false;
-  }
-  ::close(fd);
-  ::unlink(tempPath.c_str());
-  struct stat info;
-  if (stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
-    error = "cannot write checkpoint " + path + ": it is a directory";
-    return false;
-  }
-  return true;
+  return checkWritable(path, "checkpoint", error);
 }
 
 bool writeCheckpoint(const std::string &path, const CheckpointHeader &header,
                      const void *params, const void *buffers, const void *state,
                      std::string &error) {
-  std::string tempPath;
-  int fd = createTemporary(path, tempPath);
-  if (fd < 0) {
-    error = "cannot write checkpoint " + path + ": " + std::strerror(errno);
+  AtomicFile file(path, "checkpoint");
+  if (!file.open(error))
     return false;
-  }
-  // mkstemp makes the file private (0600); give it the usual permissions.
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
-
   std::string head = encodeHeader(header);
   Fnv1a64 hash;
-  int failure = 0; // errno of the first failing call
   auto emit = [&](const void *data, int64_t size) {
-    if (failure || size == 0)
-      return;
     hash.update(data, size);
-    if (!writeAll(fd, data, size))
-      failure = errno;
+    file.write(data, size);
   };
   emit(head.data(), head.size());
   emit(params, header.paramBytes);
   emit(buffers, header.bufferBytes);
   emit(state, header.stateBytes);
   uint64_t checksum = hash.value();
-  if (!failure && !writeAll(fd, &checksum, sizeof(checksum)))
-    failure = errno;
-  // The data must be on disk before the rename makes it the checkpoint.
-  if (!failure && ::fsync(fd) != 0)
-    failure = errno;
-  if (::close(fd) != 0 && !failure)
-    failure = errno;
-  if (!failure && std::rename(tempPath.c_str(), path.c_str()) != 0)
-    failure = errno;
-  if (failure) {
-    ::unlink(tempPath.c_str());
-    error = "cannot write checkpoint " + path + ": " + std::strerror(failure);
-    return false;
-  }
-  // And the rename itself must survive a crash.
-  int dirFd = ::open(directoryOf(path).c_str(), O_RDONLY | O_DIRECTORY);
-  if (dirFd >= 0) {
-    ::fsync(dirFd);
-    ::close(dirFd);
-  }
-  return true;
+  file.write(&checksum, sizeof(checksum));
+  return file.commit(error);
 }
 
 std::optional<Checkpoint> readCheckpoint(const std::string &path,

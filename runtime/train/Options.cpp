@@ -241,6 +241,16 @@ const OptionSpec kOptions[] = {
        return true;
      }},
 
+    {"--save-onnx", "FILE",
+     "at the end, write the trained model to FILE as an inference-form ONNX "
+     "model (BatchNormalization with the running statistics; atomically). "
+     "With --resume and no steps left it converts a checkpoint",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.saveOnnxPath = v;
+       return true;
+     }},
+
     {nullptr, nullptr, "Inference", nullptr},
     {"--forward-only", nullptr,
      "run the model on --input instead of training (with the parameters of "
@@ -309,7 +319,8 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
        {"--data", "--steps", "--epochs", "--lr", "--lr-schedule",
         "--warmup-steps", "--momentum", "--dampening",
         "--nesterov", "--weight-decay", "--weight-decay-bn-bias", "--seed",
-        "--log", "--dump-grads", "--checkpoint", "--checkpoint-every"}) {
+        "--log", "--dump-grads", "--checkpoint", "--checkpoint-every",
+        "--save-onnx"}) {
     if (given(flag)) {
       error = std::string(flag) + " cannot be used with --forward-only";
       return false;

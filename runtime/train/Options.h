@@ -45,6 +45,7 @@ struct TrainOptions {
 
   std::string dumpGradsDir, dumpParamsDir;
   std::string checkpointPath, resumePath;
+  std::string saveOnnxPath;
   /// 0: only at the end.
   int64_t checkpointEvery = 0;
 

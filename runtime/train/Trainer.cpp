@@ -15,6 +15,7 @@
 #include "train/Checkpoint.h"
 #include "train/Inference.h"
 #include "train/Log.h"
+#include "train/SaveOnnx.h"
 #include "train/Shuffle.h"
 #include "train/TensorDump.h"
 #include "train/Threads.h"
@@ -100,6 +101,9 @@ void Trainer::start() {
   std::string error;
   if (!options.checkpointPath.empty() &&
       !checkCheckpointWritable(options.checkpointPath, error))
+    fatal(error);
+  if (!options.saveOnnxPath.empty() &&
+      !checkSaveOnnx(options.saveOnnxPath, desc, error))
     fatal(error);
   for (const std::string &dir : {options.dumpGradsDir, options.dumpParamsDir})
     if (!dir.empty() &&
@@ -278,6 +282,10 @@ void Trainer::finish() {
   if (!options.dumpParamsDir.empty() &&
       !dumpParamsAndBuffers(options.dumpParamsDir, desc, arenas.params.data(),
                             arenas.buffers.data(), error))
+    fatal(error);
+  if (!options.saveOnnxPath.empty() &&
+      !saveOnnx(options.saveOnnxPath, desc, arenas.params.data(),
+                arenas.buffers.data(), error))
     fatal(error);
 }
 

@@ -12,8 +12,10 @@ with facts computed independently from the ONNX file with the onnx Python API
   (b) trainable_parameters / parameter_tensors == the float initializers that
       some node uses (through Identity aliases) other than as a
       BatchNormalization running mean or variance (inputs 3 and 4);
-  (c) buffer_elements / buffer_tensors == the initializers used as
-      BatchNormalization inputs 3 and 4;
+  (c) buffer_elements / buffer_tensors == the uses of initializers as
+      BatchNormalization inputs 3 and 4, one buffer per use: each BatchNorm
+      keeps its own statistics even where the exporter merged equal
+      initializers;
   (d) batch_norm_training / batch_norm_inference == the BatchNormalization
       nodes in training form (training_mode = 1 at opset >= 14, more than one
       output before) and in inference form; op_counts agree, and a model
@@ -293,7 +295,7 @@ class OnnxFacts:
 
         self.root = root
         self.init_dims = {name: list(t.dims) for name, t in inits.items()}
-        param_uses, buffer_uses = set(), set()
+        param_uses, buffer_uses = set(), []
         for n in self.nodes:
             if n.op_type == "Identity":
                 continue
@@ -304,12 +306,12 @@ class OnnxFacts:
                 if inits[r].data_type not in FLOAT_TYPES:
                     continue
                 if n.op_type == "BatchNormalization" and i in (3, 4):
-                    buffer_uses.add(r)
+                    buffer_uses.append(r)
                 else:
                     param_uses.add(r)
         self.params = sorted(param_uses)
         self.buffers = sorted(buffer_uses)
-        self.both = sorted(param_uses & buffer_uses)
+        self.both = sorted(param_uses & set(buffer_uses))
         self.trainable = sum(numel(inits[r].dims) for r in param_uses)
         self.buffer_elements = sum(numel(inits[r].dims) for r in buffer_uses)
 

@@ -16,6 +16,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 using namespace mlir;
 using namespace trainc;
 
@@ -213,16 +215,46 @@ TEST_F(ImporterTest, OneInitializerInTwoRolesGetsTwoArguments) {
       bn_bias, bn_mean, bn_scale))"));
   ASSERT_TRUE(r.module) << r.error;
   func::FuncOp f = r.forward();
+  // The parameter keeps the name; the statistic gets one of its own.
   int params = 0, buffers = 0;
   for (unsigned i = 0; i < f.getNumArguments(); ++i) {
     if (f.getArgAttrOfType<StringAttr>(i, "train.param") ==
         StringAttr::get(&context, "bn_scale"))
       ++params;
     if (f.getArgAttrOfType<StringAttr>(i, "train.buffer") ==
-        StringAttr::get(&context, "bn_scale"))
+        StringAttr::get(&context, "bn_scale_running"))
       ++buffers;
   }
   EXPECT_EQ(params, 1);
   EXPECT_EQ(buffers, 1);
+}
+
+TEST_F(ImporterTest, InferenceTemplateHolesCoverEveryTrainedTensor) {
+  Imported r = import(smallNet(15, R"(b = BatchNormalization (c, bn_scale,
+      bn_bias, bn_mean, bn_scale))"));
+  ASSERT_TRUE(r.module) << r.error;
+  auto exported = (*r.module)->getAttrOfType<DictionaryAttr>(
+      "train.onnx_export");
+  ASSERT_TRUE(exported);
+  ASSERT_FALSE(exported.get("unsupported"));
+  std::set<std::pair<std::string, std::string>> holes;
+  int64_t previous = 0;
+  for (Attribute h : exported.getAs<ArrayAttr>("holes")) {
+    auto hole = cast<DictionaryAttr>(h);
+    holes.insert({hole.getAs<StringAttr>("kind").str(),
+                  hole.getAs<StringAttr>("name").str()});
+    int64_t at = hole.getAs<IntegerAttr>("at").getInt();
+    EXPECT_GE(at, previous);
+    previous = at;
+  }
+  func::FuncOp f = r.forward();
+  std::set<std::pair<std::string, std::string>> trained;
+  for (unsigned i = 0; i < f.getNumArguments(); ++i) {
+    if (auto p = f.getArgAttrOfType<StringAttr>(i, "train.param"))
+      trained.insert({"param", p.str()});
+    if (auto b = f.getArgAttrOfType<StringAttr>(i, "train.buffer"))
+      trained.insert({"buffer", b.str()});
+  }
+  EXPECT_EQ(holes, trained);
 }
 } // namespace

@@ -27,6 +27,44 @@ LogicalResult verifyNameAttr(Operation *op, NamedAttribute attr) {
                            << "' must be a non-empty string";
   return success();
 }
+
+/// `train.onnx_export`: a template whose holes lie inside it and do not
+/// overlap, or the reason there is none.
+LogicalResult verifyOnnxExport(Operation *op, Attribute value) {
+  auto fail = [&](const Twine &what) {
+    return op->emitError() << "'" << TrainDialect::kOnnxExportAttr << "' "
+                           << what;
+  };
+  auto dict = dyn_cast<DictionaryAttr>(value);
+  if (!dict)
+    return fail("must be a dictionary");
+  if (auto reason = dict.get("unsupported"))
+    return isa<StringAttr>(reason) && dict.size() == 1
+               ? success()
+               : fail("with 'unsupported' holds only that string");
+  auto bytes = dyn_cast_or_null<ElementsAttr>(dict.get("template"));
+  auto holes = dyn_cast_or_null<ArrayAttr>(dict.get("holes"));
+  if (!bytes || !holes || dict.size() != 2 ||
+      !bytes.getElementType().isInteger(8) ||
+      bytes.getShapedType().getRank() != 1)
+    return fail("must hold 'template' (i8 elements) and 'holes'");
+  int64_t size = bytes.getShapedType().getDimSize(0), end = 0;
+  for (Attribute h : holes) {
+    auto hole = dyn_cast<DictionaryAttr>(h);
+    auto at = hole ? hole.getAs<IntegerAttr>("at") : nullptr;
+    auto n = hole ? hole.getAs<IntegerAttr>("bytes") : nullptr;
+    auto name = hole ? hole.getAs<StringAttr>("name") : nullptr;
+    auto kind = hole ? hole.getAs<StringAttr>("kind") : nullptr;
+    if (!at || !n || !name || !kind ||
+        (kind.getValue() != "param" && kind.getValue() != "buffer"))
+      return fail("holes must be {at, bytes, name, kind = \"param\" or "
+                  "\"buffer\"}");
+    if (at.getInt() < end || at.getInt() > size || n.getInt() < 0)
+      return fail("holes must lie in the template in increasing order");
+    end = at.getInt();
+  }
+  return success();
+}
 } // namespace
 
 LogicalResult TrainDialect::verifyRegionArgAttribute(Operation *op,
@@ -99,6 +137,8 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'train.model' must be a dictionary";
     return success();
   }
+  if (name == kOnnxExportAttr)
+    return verifyOnnxExport(op, attr.getValue());
   if (name == kOpsetAttr) {
     auto opset = dyn_cast<IntegerAttr>(attr.getValue());
     if (!opset || opset.getInt() < 1)

@@ -34,7 +34,12 @@ def Train_Dialect : Dialect {
       parameter or buffer, with exactly the argument's type.
 
     Results carry `train.output = "name"`. The module carries
-    `train.source = "file"` and `train.opset = N`.
+    `train.source = "file"` and `train.opset = N`, and `train.onnx_export`,
+    what the executable's `--save-onnx` writes: either
+    `{template = dense_resource<...> : tensor<Nxi8>, holes = [...]}` (the
+    inference-form ONNX model serialized without its trained tensors; each
+    hole `{at, bytes, name, kind}` is where the data of parameter or buffer
+    `name` goes) or `{unsupported = "reason"}`.
 
     The training functions built by the passes (`@forward_loss`,
     `@train_step`) add `train.labels = "labels"` on the labels argument and,
@@ -54,6 +59,8 @@ def Train_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral kOutputAttr = "train.output";
     static constexpr ::llvm::StringLiteral kSourceAttr = "train.source";
     static constexpr ::llvm::StringLiteral kOpsetAttr = "train.opset";
+    static constexpr ::llvm::StringLiteral kOnnxExportAttr =
+        "train.onnx_export";
     static constexpr ::llvm::StringLiteral kLabelsAttr = "train.labels";
     static constexpr ::llvm::StringLiteral kLossAttr = "train.loss";
     static constexpr ::llvm::StringLiteral kGradAttr = "train.grad";

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define TRAINC_MODEL_ABI_VERSION 1
+#define TRAINC_MODEL_ABI_VERSION 2
 #define TRAINC_MAX_RANK 8
 
 enum trainc_tensor_kind {
@@ -35,6 +35,13 @@ typedef struct trainc_tensor_desc {
   int32_t reserved;
 } trainc_tensor_desc;
 
+/* Where --save-onnx splices a tensor's data into the ONNX template. */
+typedef struct trainc_onnx_hole {
+  int64_t offset; /* bytes into the template */
+  int32_t tensor; /* index into trainc_model_desc.tensors */
+  int32_t reserved;
+} trainc_onnx_hole;
+
 typedef struct trainc_model_desc {
   int32_t abi_version;   /* TRAINC_MODEL_ABI_VERSION */
   int32_t num_tensors;
@@ -52,6 +59,15 @@ typedef struct trainc_model_desc {
   const char *optimizer;                  /* the compiled update: "sgd" */
   int64_t state_bytes;                    /* optimizer state (layout of params) */
   uint64_t plan_hash;                     /* a hash of the compiled plan */
+  /* The trained model as inference-form ONNX: the template's bytes with
+   * each hole's tensor (float32, little-endian) inserted at its offset, in
+   * order. onnx_template is NULL when the model cannot be saved; then
+   * onnx_unsupported says why. */
+  const uint8_t *onnx_template;
+  int64_t onnx_template_bytes;
+  int32_t num_onnx_holes;
+  const trainc_onnx_hole *onnx_holes;
+  const char *onnx_unsupported;
 } trainc_model_desc;
 
 /* Hyper-parameters of the "sgd" update, as torch.optim.SGD. Flags are 0 or 1. */

@@ -258,6 +258,23 @@ def bn_stat_through_identity():
                   numpy_helper.from_array(np.ones(4, np.float32), "v")])
 
 
+@case
+def bn_stats_shared():
+    # One initializer 's' is BN1's running mean and variance and BN2's running
+    # mean (exporters merge equal initializers): three statistics. Flattened
+    # into logits, so that it also trains.
+    bn1 = helper.make_node("BatchNormalization", ["c", "g1", "b1", "s", "s"],
+                           ["h"], name="bn1")
+    bn2 = helper.make_node("BatchNormalization", ["h", "g2", "b2", "s", "v"],
+                           ["y"], name="bn2")
+    flat = helper.make_node("Flatten", ["y"], ["logits"], name="flat")
+    return model([conv(), bn1, bn2, flat], [X], [vi("logits", [2, 64])],
+                 [W, B, init("g1", [4]), init("b1", [4]), init("g2", [4]),
+                  init("b2", [4]),
+                  numpy_helper.from_array(np.ones(4, np.float32), "s"),
+                  numpy_helper.from_array(np.ones(4, np.float32), "v")])
+
+
 # --- inputs -----------------------------------------------------------------
 
 @case

@@ -89,6 +89,7 @@ Mock makeMock() {
   d.optimizer = "sgd";
   d.state_bytes = kParamBytes;
   d.plan_hash = 0x6d6f636b6c696e31ull; // "mocklin1"
+  d.onnx_unsupported = "the mock model has no ONNX graph";
   if (const char *hash = std::getenv("TRAINC_MOCK_PLAN_HASH"))
     d.plan_hash = std::strtoull(hash, nullptr, 0);
   mock.reportThreads = std::getenv("TRAINC_MOCK_REPORT_THREADS") != nullptr;
