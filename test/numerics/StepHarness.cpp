@@ -10,8 +10,10 @@
 //       equal the gradient's norm (Cauchy-Schwarz: only the true gradient
 //       gives equality). Prints one line per tensor and a summary.
 //   step-harness step X.npy Y.npy OUTDIR
-//       One train_step on the batch; writes loss.npy and, per parameter,
-//       OUTDIR/grad/<name>.npy, for comparison with PyTorch.
+//       One train_step on the batch; writes loss.npy, per parameter
+//       OUTDIR/grad/<name>.npy, per buffer the updated OUTDIR/buffer/<name>.npy
+//       and then the eval_step's output on the same batch with the updated
+//       running statistics (OUTDIR/logits.npy), for comparison with PyTorch.
 //   step-harness eval X.npy OUT.npy [COUNT]
 //       One eval_step (running statistics) on the batch; writes the output
 //       as OUT.npy: [batch, num_classes] as model.h documents, or COUNT
@@ -187,6 +189,15 @@ int step(const char *xPath, const char *yPath, const std::string &out) {
       return std::fprintf(stderr, "step-harness: error: %s\n", error.c_str()),
              1;
   }
+  // The forward pass in inference form, with the statistics just updated.
+  float *input = reinterpret_cast<float *>(a.alloc(4 * x->size()));
+  std::memcpy(input, x->data(), 4 * x->size());
+  float *logits =
+      reinterpret_cast<float *>(a.alloc(4 * m->batch * m->num_classes));
+  trainc_eval_step(a.params, a.buffers, a.activations, input, logits);
+  if (!trainc::rt::writeNpyFloat32(out + "/logits.npy", logits,
+                                   {m->batch, m->num_classes}, error))
+    return std::fprintf(stderr, "step-harness: error: %s\n", error.c_str()), 1;
   std::printf("loss %.7f\n", loss);
   return 0;
 }
