@@ -18,4 +18,11 @@ RuntimeContext &runtimeContext() {
   return *context;
 }
 
+Communicator &communicator() {
+  RuntimeContext &context = runtimeContext();
+  if (!context.comm)
+    context.comm = singleProcessCommunicator();
+  return *context.comm;
+}
+
 } // namespace trainc::rt

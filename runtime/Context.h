@@ -10,6 +10,8 @@
 #ifndef TRAINC_RUNTIME_CONTEXT_H
 #define TRAINC_RUNTIME_CONTEXT_H
 
+#include "comm/Communicator.h"
+
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +30,8 @@ struct RuntimeContext {
   std::string program = "train";
   /// This process's rank and the number of processes training together.
   int rank = 0, world = 1;
+  /// The other ranks (single process unless launched by mpirun).
+  std::unique_ptr<Communicator> comm;
   /// A '\r'-updated progress line is on the terminal: fatal() ends it
   /// before printing its own line.
   bool progressLineOpen = false;
@@ -41,6 +45,9 @@ struct RuntimeContext {
 
 /// The process's one context.
 RuntimeContext &runtimeContext();
+
+/// The context's communicator; a single-process one until main() opens it.
+Communicator &communicator();
 
 } // namespace trainc::rt
 

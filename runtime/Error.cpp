@@ -31,6 +31,10 @@ void fatal(const std::string &message) {
     std::fputc('\n', stderr);
   std::fputs(line.c_str(), stderr);
   std::fflush(stderr);
+  // Under mpirun the other ranks must not wait for this one forever.
+  RuntimeContext &context = runtimeContext();
+  if (context.world > 1 && context.comm)
+    context.comm->abortJob();
   std::_Exit(1);
 }
 

@@ -24,15 +24,26 @@ int main(int argc, char **argv) {
     context.program = slash ? slash + 1 : argv[0];
   }
   std::string error;
+  // First, so that every later error names its rank and ends the job.
+  context.comm = openCommunicator(argc, argv, error);
+  if (!context.comm)
+    fatal(error);
+  context.rank = context.comm->rank();
+  context.world = context.comm->world();
   std::optional<TrainOptions> options = parseOptions(argc, argv, error);
   if (!options)
     fatal(error);
   if (options->help) {
-    std::fputs(helpText(context.program).c_str(), stdout);
+    if (context.rank == 0)
+      std::fputs(helpText(context.program).c_str(), stdout);
+    context.comm.reset();
     return 0;
   }
   ModelApi api{trainc_model, trainc_train_step, trainc_optimizer_step,
                trainc_eval_step};
-  return options->forwardOnly ? runForwardOnly(*options, api)
-                              : runTraining(*options, api);
+  int status = options->forwardOnly ? runForwardOnly(*options, api)
+                                     : runTraining(*options, api);
+  // Every rank finalizes MPI (the context itself is never destroyed).
+  context.comm.reset();
+  return status;
 }

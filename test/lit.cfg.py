@@ -31,9 +31,18 @@ config.substitutions.append(("%inputs", os.path.join(config.test_source_root,
 config.substitutions.append(("%harness_libs", " ".join([
     "%s/libtrainc_step_harness.a" % config.trainc_lib_dir,
     "%s/libtrainc_runtime.a" % config.trainc_lib_dir,
-    "-ldnnl -lz -lpthread -lm -fopenmp", config.trainc_runtime_link_flags])))
+    "-ldnnl -lz -lpthread -lm -fopenmp", config.trainc_mpi_link_libs,
+    config.trainc_runtime_link_flags])))
 if config.trainc_build_runtime:
     config.available_features.add("runtime")
+
+# Data-parallel tests run under Open MPI's mpirun: as root it needs the two
+# ALLOW variables, and --oversubscribe for more ranks than cores.
+if shutil.which("mpirun"):
+    config.available_features.add("mpi")
+config.substitutions.append(("%mpirun", "env OMPI_ALLOW_RUN_AS_ROOT=1 "
+                             "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun "
+                             "--oversubscribe"))
 
 # Debian's Python packages (onnx, numpy, torch) belong to /usr/bin/python3.
 def has_module(name):

@@ -56,6 +56,7 @@ std::string encodeHeader(const CheckpointHeader &header) {
   put(72, &header.epoch, 8);
   put(80, &header.position, 8);
   put(88, &header.trainCount, 8);
+  put(112, &header.world, 8);
   put(96, header.optimizer.data(),
       std::min(header.optimizer.size(), kOptimizerField - 1));
   return bytes;
@@ -76,6 +77,9 @@ CheckpointHeader decodeHeader(const char *bytes) {
   get(72, &header.epoch, 8);
   get(80, &header.position, 8);
   get(88, &header.trainCount, 8);
+  get(112, &header.world, 8);
+  if (header.world == 0) // written before the field existed
+    header.world = 1;
   header.optimizer =
       std::string(bytes + 96, strnlen(bytes + 96, kOptimizerField - 1));
   return header;

@@ -38,6 +38,8 @@ struct CheckpointHeader {
   /// order of the rest of the epoch.
   uint64_t seed = 0;
   int64_t trainCount = 0;
+  /// The processes that trained together (1 in files from before the field).
+  int64_t world = 1;
 };
 
 struct Checkpoint {

@@ -9,6 +9,7 @@
 
 #include "train/Trainer.h"
 
+#include "Context.h"
 #include "Error.h"
 #include "data/Dataset.h"
 #include "train/Arenas.h"
@@ -59,7 +60,9 @@ std::string describeResult(const EvalResult &result) {
 class Trainer {
 public:
   Trainer(const TrainOptions &options, const ModelApi &api)
-      : options(options), api(api), desc(describeModel(api)) {}
+      : options(options), api(api), desc(describeModel(api)),
+        comm(communicator()), rank(comm.rank()), world(comm.world()),
+        globalBatch(desc.batch * world) {}
 
   int run();
 
@@ -76,10 +79,28 @@ private:
   void evaluateTestSplit(Progress &progress, const std::string &when);
   void saveCheckpoint();
   void finish();
+  /// Fails unless every rank holds the same parameters and state.
+  void checkRanksAgree(Progress &progress);
+  /// Rank 0's outputs can be written (before the first step).
+  void checkOutputs();
+  /// Checks that every rank runs the same compiled plan.
+  void checkSamePlan();
+  /// The mean over ranks of the gradients (in place) and of the loss.
+  float reduceGradients(float loss);
+  /// Every rank takes rank 0's running statistics (as DDP's
+  /// broadcast_buffers), before they are evaluated or saved.
+  void syncBuffers();
 
   const TrainOptions &options;
   const ModelApi &api;
   const trainc_model_desc &desc;
+  Communicator &comm;
+  /// This process among `world`; each step takes `globalBatch` samples of
+  /// the epoch's order, this rank the `desc.batch` at rank * desc.batch.
+  const int rank, world;
+  const int64_t globalBatch;
+  /// This rank's contiguous share of the test split.
+  DatasetSplit testShard;
 
   Arenas arenas;
   Dataset data;
@@ -97,7 +118,24 @@ private:
   AlignedBytes input, labels;
 };
 
-void Trainer::start() {
+void Trainer::checkSamePlan() {
+  std::vector<uint64_t> hashes = comm.allgather(desc.plan_hash);
+  for (int r = 0; r < world; ++r)
+    if (hashes[r] != hashes[0]) {
+      auto hex = [](uint64_t v) {
+        char text[24];
+        std::snprintf(text, sizeof(text), "0x%016llx",
+                      static_cast<unsigned long long>(v));
+        return std::string(text);
+      };
+      fatal("rank " + std::to_string(r) +
+            " runs a different model or build than rank 0 (plan hash " +
+            hex(hashes[r]) + ", rank 0's is " + hex(hashes[0]) +
+            "): every rank must run the same executable");
+    }
+}
+
+void Trainer::checkOutputs() {
   std::string error;
   if (!options.checkpointPath.empty() &&
       !checkCheckpointWritable(options.checkpointPath, error))
@@ -111,6 +149,15 @@ void Trainer::start() {
       fatal(error);
   if (!options.logPath.empty() && !log.open(options.logPath, error))
     fatal(error);
+}
+
+void Trainer::start() {
+  std::string error;
+  if (world > 1)
+    checkSamePlan();
+  // Rank 0 writes every output; a path it cannot write ends the job.
+  if (rank == 0)
+    checkOutputs();
 
   // The checkpoint comes first: its seed also generates synthetic data.
   std::optional<Checkpoint> checkpoint;
@@ -132,11 +179,24 @@ void Trainer::start() {
     fatal(error);
   data = std::move(*loaded);
   sampleSize = data.sampleSize();
-  stepsPerEpoch = data.train.count / desc.batch;
+  stepsPerEpoch = data.train.count / globalBatch;
   if (stepsPerEpoch == 0)
     fatal("the training split of " + data.description + " has " +
           std::to_string(data.train.count) +
-          " samples, fewer than one batch of " + std::to_string(desc.batch));
+          " samples, fewer than one batch of " + std::to_string(globalBatch) +
+          (world > 1 ? " (" + std::to_string(world) + " ranks x " +
+                           std::to_string(desc.batch) + ")"
+                     : std::string()));
+  // The test split is evaluated in contiguous shards, one per rank.
+  if (data.test.count) {
+    int64_t first = data.test.count * rank / world;
+    int64_t last = data.test.count * (rank + 1) / world;
+    testShard.count = last - first;
+    testShard.images.assign(data.test.images.begin() + first * sampleSize,
+                            data.test.images.begin() + last * sampleSize);
+    testShard.labels.assign(data.test.labels.begin() + first,
+                            data.test.labels.begin() + last);
+  }
 
   arenas = allocateArenas(desc);
   input = AlignedBytes(4 * desc.batch * sampleSize, "an input batch");
@@ -148,6 +208,12 @@ void Trainer::start() {
 
 void Trainer::restore(const Checkpoint &checkpoint) {
   const CheckpointHeader &saved = checkpoint.header;
+  if (saved.world != world)
+    fatal("checkpoint " + options.resumePath + " was taken with " +
+          std::to_string(saved.world) + " process" +
+          (saved.world == 1 ? "" : "es") + " but this run has " +
+          std::to_string(world) +
+          " (the global batch and each rank's share of it would change)");
   if (saved.trainCount != data.train.count)
     fatal("checkpoint " + options.resumePath +
           " was taken on a training split of " +
@@ -179,6 +245,10 @@ int64_t Trainer::finalStep() const {
 }
 
 void Trainer::announce(Progress &progress, int threads) {
+  if (world > 1)
+    progress.message(std::to_string(world) + " processes (" +
+                     comm.describe() + "), global batch " +
+                     std::to_string(globalBatch));
   progress.message(std::string(desc.source ? desc.source : "model") +
                    ": batch " + std::to_string(desc.batch) + ", parameters " +
                    countTensors(desc, TRAINC_PARAM) + ", buffers " +
@@ -189,7 +259,7 @@ void Trainer::announce(Progress &progress, int threads) {
       "data: " + data.description + ": " + std::to_string(data.train.count) +
       " training samples (" + std::to_string(stepsPerEpoch) +
       " steps per epoch, " +
-      std::to_string(data.train.count - stepsPerEpoch * desc.batch) +
+      std::to_string(data.train.count - stepsPerEpoch * globalBatch) +
       " dropped), " +
       (data.test.count ? std::to_string(data.test.count) + " test samples"
                        : std::string("no test split")));
@@ -216,7 +286,8 @@ float Trainer::learningRate() {
 float Trainer::step() {
   float *images = input.as<float>();
   int32_t *classes = labels.as<int32_t>();
-  const int64_t *indices = &order[batchInEpoch * desc.batch];
+  const int64_t *indices =
+      &order[batchInEpoch * globalBatch + rank * desc.batch];
   for (int64_t i = 0; i < desc.batch; ++i) {
     std::memcpy(images + i * sampleSize,
                 &data.train.images[indices[i] * sampleSize], 4 * sampleSize);
@@ -227,6 +298,8 @@ float Trainer::step() {
   api.trainStep(arenas.params.data(), arenas.grads.data(),
                 arenas.buffers.data(), arenas.activations.data(), images,
                 classes, &loss);
+  if (world > 1)
+    loss = reduceGradients(loss);
   if (!std::isfinite(loss))
     fatal(std::string("loss is ") + (std::isnan(loss) ? "NaN" : "infinite") +
           " at step " + std::to_string(stepCount + 1) + " (epoch " +
@@ -249,17 +322,52 @@ float Trainer::step() {
   return loss;
 }
 
+float Trainer::reduceGradients(float loss) {
+  // Each rank's loss and gradients are means over its own samples; their
+  // mean over ranks is the mean over the global batch (OPTIMIZERS.md I1).
+  int64_t count = desc.param_bytes / static_cast<int64_t>(sizeof(float));
+  float *grads = arenas.grads.as<float>();
+  Communicator::Handle handle = comm.allreduceSumStart(grads, count);
+  double total = loss;
+  comm.allreduceSum(&total, 1);
+  comm.wait(handle);
+  const float scale = 1.0f / static_cast<float>(world);
+  for (int64_t i = 0; i < count; ++i)
+    grads[i] *= scale;
+  return static_cast<float>(total / world);
+}
+
+void Trainer::syncBuffers() {
+  if (world > 1 && desc.buffer_bytes > 0)
+    comm.broadcast(arenas.buffers.data(), desc.buffer_bytes, 0);
+}
+
 void Trainer::evaluateTestSplit(Progress &progress, const std::string &when) {
   if (data.test.count == 0)
     return;
-  EvalResult result = evaluate(api, desc, arenas, data.test);
+  syncBuffers();
+  EvalResult result = evaluate(api, desc, arenas, testShard);
+  if (world > 1) {
+    double sums[3] = {
+        std::round(result.accuracy * static_cast<double>(result.samples)),
+        result.loss * static_cast<double>(result.samples),
+        static_cast<double>(result.samples)};
+    comm.allreduceSum(sums, 3);
+    result.samples = static_cast<int64_t>(sums[2]);
+    result.accuracy = sums[2] > 0 ? sums[0] / sums[2] : 0;
+    result.loss = sums[2] > 0 ? sums[1] / sums[2] : 0;
+  }
   log.write(jsonEvalRecord(stepCount, epoch + 1, result.accuracy, result.loss,
                            result.samples));
   progress.message(when + ": " + describeResult(result));
 }
 
 void Trainer::saveCheckpoint() {
+  syncBuffers();
+  if (rank != 0)
+    return;
   CheckpointHeader header = modelCheckpointHeader(desc);
+  header.world = world;
   header.step = stepCount;
   header.epoch = epoch;
   header.position = batchInEpoch;
@@ -271,10 +379,35 @@ void Trainer::saveCheckpoint() {
     fatal(error);
 }
 
+uint64_t fingerprint(const AlignedBytes &a, int64_t bytes, uint64_t hash) {
+  const unsigned char *p = static_cast<const unsigned char *>(a.data());
+  for (int64_t i = 0; i < bytes; ++i)
+    hash = (hash ^ p[i]) * 0x100000001b3ull;
+  return hash;
+}
+
+void Trainer::checkRanksAgree(Progress &progress) {
+  // OPTIMIZERS.md I7: the reduced gradients are bit-identical on every
+  // rank, so parameters and optimizer state must be too.
+  uint64_t hash = fingerprint(arenas.params, desc.param_bytes,
+                              0xcbf29ce484222325ull);
+  hash = fingerprint(arenas.state, desc.state_bytes, hash);
+  std::vector<uint64_t> all = comm.allgather(hash);
+  for (int r = 1; r < world; ++r)
+    if (all[r] != all[0])
+      fatal("rank " + std::to_string(r) + "'s parameters or optimizer state "
+            "differ from rank 0's after step " + std::to_string(stepCount));
+  progress.message("parameters and optimizer state identical on all " +
+                   std::to_string(world) + " ranks");
+}
+
 void Trainer::finish() {
   std::string error;
   if (!options.checkpointPath.empty())
     saveCheckpoint();
+  syncBuffers();
+  if (rank != 0)
+    return;
   if (!options.dumpGradsDir.empty() &&
       !dumpTensors(options.dumpGradsDir, desc, TRAINC_PARAM,
                    arenas.grads.data(), error))
@@ -298,8 +431,8 @@ int Trainer::run() {
     fatal("--dump-grads: no step is left to take (the checkpoint is at step " +
           std::to_string(stepCount) + ", the run ends at step " +
           std::to_string(lastStep) + ")");
-  Progress progress(!options.quiet, stepsPerEpoch, totalEpochs, lastStep,
-                    desc.batch);
+  Progress progress(!options.quiet && rank == 0, stepsPerEpoch, totalEpochs,
+                    lastStep, globalBatch);
   announce(progress, threads);
 
   int64_t firstStep = stepCount;
@@ -312,7 +445,7 @@ int Trainer::run() {
     ++stepCount;
     ++batchInEpoch;
     log.write(jsonStepRecord(stepCount, epoch + 1, loss, lastLr,
-                             seconds > 0 ? desc.batch / seconds : 0.0));
+                             seconds > 0 ? globalBatch / seconds : 0.0));
     progress.step(stepCount, epoch, batchInEpoch, loss);
     if (batchInEpoch == stepsPerEpoch) {
       evaluateTestSplit(progress, "epoch " + std::to_string(epoch + 1));
@@ -333,6 +466,8 @@ int Trainer::run() {
                                     ", batch " + std::to_string(batchInEpoch) +
                                     " of " + std::to_string(stepsPerEpoch) +
                                     ")");
+  if (world > 1)
+    checkRanksAgree(progress);
   finish();
 
   int64_t steps = stepCount - firstStep;
@@ -340,7 +475,7 @@ int Trainer::run() {
   std::snprintf(summary, sizeof(summary),
                 "done: %lld steps in %.2f s (%.0f img/s)",
                 static_cast<long long>(steps), seconds,
-                seconds > 0 ? steps * desc.batch / seconds : 0.0);
+                seconds > 0 ? steps * globalBatch / seconds : 0.0);
   progress.message(summary + (options.checkpointPath.empty()
                                   ? std::string()
                                   : ", checkpoint " + options.checkpointPath));

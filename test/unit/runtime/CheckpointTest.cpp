@@ -104,7 +104,10 @@ TEST(CheckpointTest, LayoutIsTheDocumentedOne) {
   EXPECT_EQ(at<int64_t>(bytes, 80), 17);
   EXPECT_EQ(at<int64_t>(bytes, 88), 60000);
   EXPECT_EQ(std::string(bytes.data() + 96), "sgd");
-  for (size_t i = 99; i < 128; ++i)
+  for (size_t i = 99; i < 112; ++i)
+    EXPECT_EQ(bytes[i], 0) << "header byte " << i << " is not zero";
+  EXPECT_EQ(at<int64_t>(bytes, 112), 1); // one process
+  for (size_t i = 120; i < 128; ++i)
     EXPECT_EQ(bytes[i], 0) << "header byte " << i << " is not zero";
   EXPECT_EQ(bytes.substr(128, 128),
             std::string(saved.params.begin(), saved.params.end()));

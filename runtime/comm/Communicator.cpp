@@ -1,0 +1,42 @@
+//===- Communicator.cpp - the single-process communicator -----------------===//
+
+#include "comm/Communicator.h"
+
+#include <cstdlib>
+
+namespace trainc::rt {
+namespace {
+class SingleProcess final : public Communicator {
+public:
+  int rank() const override { return 0; }
+  int world() const override { return 1; }
+  std::string describe() const override { return "single process"; }
+  Handle allreduceSumStart(float *, int64_t) override { return 0; }
+  bool test(Handle) override { return true; }
+  void wait(Handle) override {}
+  void allreduceSum(double *, int64_t) override {}
+  void broadcast(void *, int64_t, int) override {}
+  std::vector<uint64_t> allgather(uint64_t value) override { return {value}; }
+  [[noreturn]] void abortJob() override { std::_Exit(1); }
+};
+} // namespace
+
+std::unique_ptr<Communicator> singleProcessCommunicator() {
+  return std::make_unique<SingleProcess>();
+}
+
+std::vector<int64_t> sliceCounts(int64_t count, int world) {
+  std::vector<int64_t> counts(world, count / world);
+  for (int64_t r = 0; r < count % world; ++r)
+    ++counts[r];
+  return counts;
+}
+
+#ifndef TRAINC_WITH_MPI
+std::unique_ptr<Communicator> openCommunicator(int &, char **&,
+                                               std::string &) {
+  return singleProcessCommunicator();
+}
+#endif
+
+} // namespace trainc::rt

@@ -1,0 +1,183 @@
+//===- MpiCommunicator.cpp - ranks over MPI (Open MPI) --------------------===//
+//
+// MPI is initialised only when a launcher started the process, so a plain
+// ./train_resnet never touches it. Errors come back as return codes
+// (MPI_ERRORS_RETURN) and end the job through fatal(), naming the call.
+//
+//===----------------------------------------------------------------------===//
+
+#include "comm/Communicator.h"
+
+#include "Error.h"
+
+// The C API only: no MPI C++ bindings (libmpi_cxx) to link.
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
+#include <mpi.h>
+
+#include <climits>
+#include <cstdlib>
+#include <map>
+
+namespace trainc::rt {
+namespace {
+
+void check(int code, const char *call) {
+  if (code == MPI_SUCCESS)
+    return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  fatal(std::string(call) + " failed: " + std::string(text, length));
+}
+
+int asInt(int64_t value, const char *what) {
+  if (value > INT_MAX)
+    fatal(std::string(what) + " of " + std::to_string(value) +
+          " elements exceeds MPI's int counts");
+  return static_cast<int>(value);
+}
+
+class Mpi final : public Communicator {
+public:
+  Mpi() {
+    MPI_Comm_rank(MPI_COMM_WORLD, &rankValue);
+    MPI_Comm_size(MPI_COMM_WORLD, &worldValue);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+  }
+  ~Mpi() override {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized)
+      MPI_Finalize();
+  }
+
+  int rank() const override { return rankValue; }
+  int world() const override { return worldValue; }
+  std::string describe() const override {
+    char version[MPI_MAX_LIBRARY_VERSION_STRING];
+    int length = 0;
+    MPI_Get_library_version(version, &length);
+    std::string text(version, length);
+    return text.substr(0, text.find(','));
+  }
+
+  /// Phase 1 reduces each rank's slice into `slice`; phase 2 gathers the
+  /// slices back into `data`.
+  struct Pending {
+    float *data;
+    std::vector<int> counts, displs;
+    std::vector<float> slice;
+    MPI_Request request = MPI_REQUEST_NULL;
+    int phase = 1;
+  };
+
+  Handle allreduceSumStart(float *data, int64_t count) override {
+    Handle handle = nextHandle++;
+    Pending &p = pending[handle];
+    p.data = data;
+    std::vector<int64_t> counts = sliceCounts(count, worldValue);
+    int64_t offset = 0;
+    for (int64_t c : counts) {
+      p.counts.push_back(asInt(c, "an all-reduce slice"));
+      p.displs.push_back(asInt(offset, "an all-reduce"));
+      offset += c;
+    }
+    p.slice.resize(counts[rankValue]);
+    check(MPI_Ireduce_scatter(data, p.slice.data(), p.counts.data(),
+                              MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &p.request),
+          "MPI_Ireduce_scatter");
+    return handle;
+  }
+
+  bool test(Handle handle) override {
+    auto it = pending.find(handle);
+    if (it == pending.end())
+      return true;
+    Pending &p = it->second;
+    int done = 0;
+    check(MPI_Test(&p.request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+    if (!done)
+      return false;
+    if (p.phase == 1) {
+      p.phase = 2;
+      check(MPI_Iallgatherv(p.slice.data(), p.counts[rankValue], MPI_FLOAT,
+                            p.data, p.counts.data(), p.displs.data(),
+                            MPI_FLOAT, MPI_COMM_WORLD, &p.request),
+            "MPI_Iallgatherv");
+      return false;
+    }
+    pending.erase(it);
+    return true;
+  }
+
+  void wait(Handle handle) override {
+    auto it = pending.find(handle);
+    if (it == pending.end())
+      return;
+    Pending &p = it->second;
+    if (p.phase == 1) {
+      check(MPI_Wait(&p.request, MPI_STATUS_IGNORE), "MPI_Wait");
+      p.phase = 2;
+      check(MPI_Iallgatherv(p.slice.data(), p.counts[rankValue], MPI_FLOAT,
+                            p.data, p.counts.data(), p.displs.data(),
+                            MPI_FLOAT, MPI_COMM_WORLD, &p.request),
+            "MPI_Iallgatherv");
+    }
+    check(MPI_Wait(&p.request, MPI_STATUS_IGNORE), "MPI_Wait");
+    pending.erase(it);
+  }
+
+  void allreduceSum(double *data, int64_t count) override {
+    check(MPI_Allreduce(MPI_IN_PLACE, data, asInt(count, "an all-reduce"),
+                        MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD),
+          "MPI_Allreduce");
+  }
+
+  void broadcast(void *data, int64_t bytes, int root) override {
+    check(MPI_Bcast(data, asInt(bytes, "a broadcast"), MPI_BYTE, root,
+                    MPI_COMM_WORLD),
+          "MPI_Bcast");
+  }
+
+  std::vector<uint64_t> allgather(uint64_t value) override {
+    std::vector<uint64_t> all(worldValue);
+    check(MPI_Allgather(&value, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T,
+                        MPI_COMM_WORLD),
+          "MPI_Allgather");
+    return all;
+  }
+
+  [[noreturn]] void abortJob() override {
+    MPI_Abort(MPI_COMM_WORLD, 1);
+    std::_Exit(1);
+  }
+
+private:
+  int rankValue = 0, worldValue = 1;
+  Handle nextHandle = 1;
+  std::map<Handle, Pending> pending;
+};
+
+bool launchedByMpi() {
+  for (const char *name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK"})
+    if (std::getenv(name))
+      return true;
+  return false;
+}
+} // namespace
+
+std::unique_ptr<Communicator> openCommunicator(int &argc, char **&argv,
+                                               std::string &error) {
+  if (!launchedByMpi())
+    return singleProcessCommunicator();
+  int provided = 0;
+  if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) !=
+      MPI_SUCCESS) {
+    error = "MPI_Init_thread failed";
+    return nullptr;
+  }
+  return std::make_unique<Mpi>();
+}
+
+} // namespace trainc::rt
