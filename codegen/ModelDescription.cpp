@@ -137,8 +137,9 @@ bool onnxExport(DictionaryAttr exportAttr, ArrayAttr tensors, OnnxExport &out,
 } // namespace
 
 bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
-                                      DictionaryAttr onnx, StringRef source,
-                                      uint64_t planHash, std::string &error) {
+                                      DictionaryAttr onnx, ArrayAttr buckets,
+                                      StringRef source, uint64_t planHash,
+                                      std::string &error) {
   llvm::LLVMContext &ctx = m.getContext();
   auto *i32 = llvm::Type::getInt32Ty(ctx);
   auto *i64 = llvm::Type::getInt64Ty(ctx);
@@ -148,10 +149,12 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
       ctx, {ptr, i32, i32, shapeTy, i64, i64, i32, i32}, "trainc_tensor_desc");
   auto *holeTy =
       llvm::StructType::create(ctx, {i64, i32, i32}, "trainc_onnx_hole");
+  auto *bucketTy =
+      llvm::StructType::create(ctx, {i64, i64, i32, i32}, "trainc_bucket");
   auto *modelTy = llvm::StructType::create(
       ctx,
       {i32, i32, ptr, i64, i64, i64, i64, i32, shapeTy, i64, ptr, ptr, ptr, ptr,
-       ptr, ptr, i64, i64, ptr, i64, i32, ptr, ptr},
+       ptr, ptr, i64, i64, ptr, i64, i32, ptr, ptr, i32, ptr},
       "trainc_model_desc");
   auto shapeConst = [&](ArrayRef<int64_t> shape) {
     SmallVector<llvm::Constant *> dims;
@@ -219,6 +222,30 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
       llvm::ConstantArray::get(holeArrayTy, holes), "trainc.onnx_holes");
   llvm::Constant *nullPtr = llvm::ConstantPointerNull::get(ptr);
 
+  SmallVector<llvm::Constant *> bucketConsts;
+  for (Attribute a : buckets ? buckets.getValue() : ArrayRef<Attribute>()) {
+    auto bucket = cast<DictionaryAttr>(a);
+    if (!bucket.get("offset")) {
+      error = "the gradient buckets were not placed (run train-plan-memory)";
+      return false;
+    }
+    int64_t offset = intOf(bucket, "offset"), size = intOf(bucket, "bytes");
+    if (offset < 0 || size < 0 || offset + size > paramBytes) {
+      error = "a gradient bucket lies outside the parameter arena";
+      return false;
+    }
+    bucketConsts.push_back(llvm::ConstantStruct::get(
+        bucketTy,
+        {llvm::ConstantInt::get(i64, offset), llvm::ConstantInt::get(i64, size),
+         llvm::ConstantInt::get(
+             i32, cast<ArrayAttr>(bucket.get("params")).size()),
+         llvm::ConstantInt::get(i32, 0)}));
+  }
+  auto *bucketArrayTy = llvm::ArrayType::get(bucketTy, bucketConsts.size());
+  auto *bucketArray = new llvm::GlobalVariable(
+      m, bucketArrayTy, true, llvm::GlobalValue::PrivateLinkage,
+      llvm::ConstantArray::get(bucketArrayTy, bucketConsts), "trainc.buckets");
+
   ArrayRef<int64_t> input =
       cast<DenseI64ArrayAttr>(model.get("input_shape")).asArrayRef();
   auto optimizer = dyn_cast_or_null<StringAttr>(model.get("optimizer"));
@@ -249,7 +276,8 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
        llvm::ConstantInt::get(i32, holes.size()), holeArray,
        exported.unsupported.empty()
            ? nullPtr
-           : string(m, exported.unsupported, "trainc.onnx_unsupported")});
+           : string(m, exported.unsupported, "trainc.onnx_unsupported"),
+       llvm::ConstantInt::get(i32, bucketConsts.size()), bucketArray});
   auto *descGlobal = new llvm::GlobalVariable(
       m, modelTy, true, llvm::GlobalValue::PrivateLinkage, desc,
       "trainc.model");

@@ -12,11 +12,12 @@ namespace mlir::train {
 /// (runtime/include/trainc/model.h): tensor descriptors, the initial
 /// parameters and buffers, and the plan hash. `model` is the module's
 /// `train.model` attribute; `onnx` its `train.onnx_export` (may be null),
-/// the template `--save-onnx` fills. Fails with `error` set on malformed
-/// input.
+/// the template `--save-onnx` fills; `buckets` its `train.buckets` (may be
+/// null). Fails with `error` set on malformed input.
 bool addModelDescription(llvm::Module &module, DictionaryAttr model,
-                         DictionaryAttr onnx, llvm::StringRef source,
-                         uint64_t planHash, std::string &error);
+                         DictionaryAttr onnx, ArrayAttr buckets,
+                         llvm::StringRef source, uint64_t planHash,
+                         std::string &error);
 
 } // namespace mlir::train
 

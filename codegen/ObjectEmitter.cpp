@@ -97,6 +97,7 @@ mlir::train::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   uint64_t planHash = llvm::xxh3_64bits(text);
   auto onnx = module->getAttrOfType<DictionaryAttr>(
       train::TrainDialect::kOnnxExportAttr);
+  auto buckets = module->getAttrOfType<ArrayAttr>("train.buckets");
 
   stripTrainAttributes(module);
   registerBuiltinDialectTranslation(*module->getContext());
@@ -107,8 +108,8 @@ mlir::train::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
     error = "translation to LLVM IR failed";
     return nullptr;
   }
-  if (!addModelDescription(*llvmModule, model, onnx, source, planHash,
-                           error))
+  if (!addModelDescription(*llvmModule, model, onnx, buckets, source,
+                           planHash, error))
     return nullptr;
   std::unique_ptr<llvm::TargetMachine> machine = hostMachine(cpu, error);
   if (!machine)

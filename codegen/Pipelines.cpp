@@ -26,7 +26,12 @@ void mlir::train::buildTrainPipeline(OpPassManager &pm,
   pm.addPass(createPrepareTrainingPass(prepare));
   pm.addPass(createAutodiffPass());
   pm.addPass(createCSEPass());
+  BucketGradientsPassOptions buckets;
+  buckets.bucketCapBytes = options.bucketCapBytes;
+  buckets.firstBucketBytes = options.firstBucketBytes;
+  pm.addPass(createBucketGradientsPass(buckets));
   pm.addPass(createPlanMemoryPass());
+  pm.addPass(createScheduleCollectivesPass());
 }
 
 void mlir::train::buildLoopsPipeline(OpPassManager &pm,

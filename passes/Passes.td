@@ -43,13 +43,38 @@ def AutodiffPass : Pass<"train-autodiff", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }
 
+def BucketGradientsPass : Pass<"train-bucket-gradients", "::mlir::ModuleOp"> {
+  let summary = "Group gradients into all-reduce buckets in backward order";
+  let description = [{
+    Orders the parameters of `@train_step` by when backward finishes their
+    gradient (the position of the op that produces the returned gradient)
+    and cuts that order into buckets: the first holds up to
+    `first-bucket-bytes`, every later one up to `bucket-cap-bytes` (sizes
+    with each tensor 64-byte aligned; a tensor larger than the cap is a
+    bucket of its own). The plan is the module attribute `train.buckets`,
+    `[{params = ["name", ...], bytes = N}, ...]`, bucket 0 first: a
+    compile-time fact, identical on every rank. train-plan-memory lays the
+    parameter, gradient and optimizer-state arenas out bucket by bucket, so
+    that each bucket is one contiguous range of each arena and every
+    gradient is born in its bucket.
+  }];
+  let options = [
+    Option<"bucketCapBytes", "bucket-cap-bytes", "int64_t",
+           "25 * 1024 * 1024", "Largest bucket, in bytes">,
+    Option<"firstBucketBytes", "first-bucket-bytes", "int64_t",
+           "1024 * 1024", "Largest first bucket, in bytes">,
+  ];
+}
+
 def PlanMemoryPass : Pass<"train-plan-memory", "::mlir::ModuleOp"> {
   let summary = "Static arenas with liveness-based reuse";
   let description = [{
     Gives every tensor of every step function a home, known at compile time.
     Parameters and buffers get fixed byte offsets (`train.offset` on their
-    arguments), in the argument order of `@forward`, shared by all
-    functions; gradients use the parameters' offsets in a gradient arena of
+    arguments), shared by all functions: parameters bucket by bucket in the
+    order of `train.buckets` when the module has it (each bucket then gets
+    its `offset` and `bytes` extent), otherwise in the argument order of
+    `@forward`, like buffers; gradients use the parameters' offsets in a gradient arena of
     the same size; running-statistics updates are written in place. Every
     other value gets a slot of one activation arena (`train.slots` on its
     producer: a byte offset per result, -1 for a value that lives elsewhere):
@@ -59,6 +84,20 @@ def PlanMemoryPass : Pass<"train-plan-memory", "::mlir::ModuleOp"> {
     `train.param_bytes` / `train.buffer_bytes` on the module and
     `train.arena_bytes` on each function.
   }];
+}
+
+def ScheduleCollectivesPass : Pass<"train-schedule-collectives", "::mlir::ModuleOp"> {
+  let summary = "Start each bucket's all-reduce as soon as backward fills it";
+  let description = [{
+    Inserts `train.bucket_ready N` into the planned `@train_step` right
+    after the op that finishes the last gradient of bucket N, in the order
+    of `train.buckets`, so the reduction of the last layers' gradients runs
+    while backward computes the earlier layers'. A bucket with a gradient
+    that is copied into its home after the body (one its producer could not
+    write in place) gets no marker: the runtime starts it when the step
+    returns.
+  }];
+  let dependentDialects = ["::mlir::train::TrainDialect"];
 }
 
 def ConvertTrainToLoopsPass : Pass<"convert-train-to-loops", "::mlir::ModuleOp"> {

@@ -22,6 +22,8 @@ inline constexpr llvm::StringLiteral kSlotsAttr = "train.slots";
 inline constexpr llvm::StringLiteral kArenaBytesAttr = "train.arena_bytes";
 inline constexpr llvm::StringLiteral kParamBytesAttr = "train.param_bytes";
 inline constexpr llvm::StringLiteral kBufferBytesAttr = "train.buffer_bytes";
+/// The all-reduce buckets (train-bucket-gradients, train-plan-memory).
+inline constexpr llvm::StringLiteral kBucketsAttr = "train.buckets";
 
 /// Alignment of every slot, in bytes (a cache line, and AVX-512 loads).
 inline constexpr int64_t kSlotAlignment = 64;

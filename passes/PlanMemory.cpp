@@ -1,7 +1,9 @@
 //===- PlanMemory.cpp - static arenas with liveness-based reuse -----------===//
 //
-// Parameters (and their gradients) and buffers get fixed slots, in argument
-// order, shared by every step function. Activations and backward temporaries
+// Parameters (and their gradients) and buffers get fixed slots, shared by
+// every step function: parameters bucket by bucket when train.buckets is
+// set (so a bucket is one range of the parameter, gradient and state
+// arenas), the rest in argument order. Activations and backward temporaries
 // get slots of one activation arena: a value is live from its producer to
 // its last use (through reshapes, which share bytes), and values whose live
 // ranges are disjoint may share bytes. Placement is greedy, largest first,
@@ -129,6 +131,39 @@ struct PlanMemoryPass
       return ((param ? "param:" : "buffer:") + name).str();
     };
     int64_t paramBytes = 0, bufferBytes = 0;
+    // Parameters in bucket order first, each bucket one contiguous range.
+    auto buckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr);
+    llvm::StringMap<unsigned> paramArg;
+    for (BlockArgument arg : forward.getArguments())
+      if (auto name = forward.getArgAttrOfType<StringAttr>(
+              arg.getArgNumber(), TrainDialect::kParamAttr))
+        paramArg[name.getValue()] = arg.getArgNumber();
+    SmallVector<Attribute> placedBuckets;
+    for (Attribute a : buckets ? buckets : b.getArrayAttr({})) {
+      auto bucket = cast<DictionaryAttr>(a);
+      int64_t start = paramBytes;
+      for (Attribute p : bucket.getAs<ArrayAttr>("params")) {
+        StringRef name = cast<StringAttr>(p).getValue();
+        auto it = paramArg.find(name);
+        if (it == paramArg.end()) {
+          module.emitError("bucket parameter '")
+              << name << "' is not a parameter of @forward";
+          return signalPassFailure();
+        }
+        if (offsets.count(key(true, name))) {
+          module.emitError("parameter '") << name << "' is in two buckets";
+          return signalPassFailure();
+        }
+        offsets[key(true, name)] = paramBytes;
+        paramBytes += alignTo(byteSize(forward.getArgument(it->second).getType()));
+      }
+      placedBuckets.push_back(b.getDictionaryAttr(
+          {b.getNamedAttr("params", bucket.get("params")),
+           b.getNamedAttr("offset", b.getI64IntegerAttr(start)),
+           b.getNamedAttr("bytes", b.getI64IntegerAttr(paramBytes - start))}));
+    }
+    if (buckets)
+      module->setAttr(kBucketsAttr, b.getArrayAttr(placedBuckets));
     for (BlockArgument arg : forward.getArguments()) {
       unsigned i = arg.getArgNumber();
       int64_t *arena = forward.getArgAttr(i, TrainDialect::kParamAttr)
@@ -141,6 +176,8 @@ struct PlanMemoryPass
       auto name = forward.getArgAttrOfType<StringAttr>(
           i, arena == &paramBytes ? TrainDialect::kParamAttr
                                   : TrainDialect::kBufferAttr);
+      if (offsets.count(key(arena == &paramBytes, name.getValue())))
+        continue; // placed with its bucket
       offsets[key(arena == &paramBytes, name.getValue())] = *arena;
       *arena += alignTo(byteSize(arg.getType()));
     }

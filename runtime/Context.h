@@ -19,6 +19,7 @@
 namespace trainc::rt {
 
 struct KernelCache; // kernels/KernelCache.h; keeps dnnl.hpp out of here.
+class BucketReduce; // comm/BucketReduce.h
 
 struct RuntimeContext {
   RuntimeContext();
@@ -32,6 +33,9 @@ struct RuntimeContext {
   int rank = 0, world = 1;
   /// The other ranks (single process unless launched by mpirun).
   std::unique_ptr<Communicator> comm;
+  /// The gradient all-reduce of the train step in progress, which the
+  /// step's trainc_rt_bucket_ready calls drive; null outside a step.
+  BucketReduce *activeReduce = nullptr;
   /// A '\r'-updated progress line is on the terminal: fatal() ends it
   /// before printing its own line.
   bool progressLineOpen = false;

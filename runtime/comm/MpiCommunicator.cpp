@@ -44,8 +44,17 @@ public:
     MPI_Comm_rank(MPI_COMM_WORLD, &rankValue);
     MPI_Comm_size(MPI_COMM_WORLD, &worldValue);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    // Every rank must issue the collectives of a communicator in the same
+    // order. The two phases of the gradient all-reduce get communicators
+    // of their own: reduce-scatters start in program order (identical on
+    // every rank), and all-gathers start in the same order, since a
+    // bucket's starts only after every earlier bucket's has.
+    check(MPI_Comm_dup(MPI_COMM_WORLD, &scatterComm), "MPI_Comm_dup");
+    check(MPI_Comm_dup(MPI_COMM_WORLD, &gatherComm), "MPI_Comm_dup");
   }
   ~Mpi() override {
+    MPI_Comm_free(&scatterComm);
+    MPI_Comm_free(&gatherComm);
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (!finalized)
@@ -85,46 +94,55 @@ public:
     }
     p.slice.resize(counts[rankValue]);
     check(MPI_Ireduce_scatter(data, p.slice.data(), p.counts.data(),
-                              MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &p.request),
+                              MPI_FLOAT, MPI_SUM, scatterComm, &p.request),
           "MPI_Ireduce_scatter");
     return handle;
+  }
+
+  /// Starts the all-gather of every pending reduction, oldest first, whose
+  /// reduce-scatter has completed; stops at the first that has not (waits
+  /// for it, and for those before it, up to `until` when given).
+  void advance(Handle until) {
+    for (auto &[handle, p] : pending) {
+      if (p.phase == 2)
+        continue;
+      if (handle <= until) {
+        check(MPI_Wait(&p.request, MPI_STATUS_IGNORE), "MPI_Wait");
+      } else {
+        int done = 0;
+        check(MPI_Test(&p.request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+        if (!done)
+          return;
+      }
+      p.phase = 2;
+      check(MPI_Iallgatherv(p.slice.data(), p.counts[rankValue], MPI_FLOAT,
+                            p.data, p.counts.data(), p.displs.data(),
+                            MPI_FLOAT, gatherComm, &p.request),
+            "MPI_Iallgatherv");
+    }
   }
 
   bool test(Handle handle) override {
     auto it = pending.find(handle);
     if (it == pending.end())
       return true;
+    advance(0);
     Pending &p = it->second;
+    if (p.phase == 1)
+      return false;
     int done = 0;
     check(MPI_Test(&p.request, &done, MPI_STATUS_IGNORE), "MPI_Test");
-    if (!done)
-      return false;
-    if (p.phase == 1) {
-      p.phase = 2;
-      check(MPI_Iallgatherv(p.slice.data(), p.counts[rankValue], MPI_FLOAT,
-                            p.data, p.counts.data(), p.displs.data(),
-                            MPI_FLOAT, MPI_COMM_WORLD, &p.request),
-            "MPI_Iallgatherv");
-      return false;
-    }
-    pending.erase(it);
-    return true;
+    if (done)
+      pending.erase(it);
+    return done != 0;
   }
 
   void wait(Handle handle) override {
     auto it = pending.find(handle);
     if (it == pending.end())
       return;
-    Pending &p = it->second;
-    if (p.phase == 1) {
-      check(MPI_Wait(&p.request, MPI_STATUS_IGNORE), "MPI_Wait");
-      p.phase = 2;
-      check(MPI_Iallgatherv(p.slice.data(), p.counts[rankValue], MPI_FLOAT,
-                            p.data, p.counts.data(), p.displs.data(),
-                            MPI_FLOAT, MPI_COMM_WORLD, &p.request),
-            "MPI_Iallgatherv");
-    }
-    check(MPI_Wait(&p.request, MPI_STATUS_IGNORE), "MPI_Wait");
+    advance(handle);
+    check(MPI_Wait(&it->second.request, MPI_STATUS_IGNORE), "MPI_Wait");
     pending.erase(it);
   }
 
@@ -155,6 +173,7 @@ public:
 
 private:
   int rankValue = 0, worldValue = 1;
+  MPI_Comm scatterComm = MPI_COMM_NULL, gatherComm = MPI_COMM_NULL;
   Handle nextHandle = 1;
   std::map<Handle, Pending> pending;
 };

@@ -78,6 +78,19 @@ std::string check(const trainc_model_desc &desc) {
     if (!problem.empty())
       return problem;
   }
+  if (desc.num_buckets < 0 || (desc.num_buckets > 0 && !desc.buckets))
+    return "the model's bucket table is missing";
+  int64_t bucketEnd = 0;
+  for (int b = 0; b < desc.num_buckets; ++b) {
+    const trainc_bucket &bucket = desc.buckets[b];
+    if (bucket.offset < bucketEnd || bucket.bytes < 0 ||
+        bucket.offset % kAlignment != 0 || bucket.bytes % 4 != 0 ||
+        bucket.offset + bucket.bytes > desc.param_bytes)
+      return "gradient bucket " + std::to_string(b) +
+             " overlaps another, is misaligned or lies outside the " +
+             std::to_string(desc.param_bytes) + "-byte parameter arena";
+    bucketEnd = bucket.offset + bucket.bytes;
+  }
   return "";
 }
 

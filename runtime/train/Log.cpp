@@ -39,14 +39,25 @@ std::string jsonDouble(double value) {
 }
 
 std::string jsonStepRecord(int64_t step, int64_t epoch, float loss, float lr,
-                           double imagesPerSecond) {
+                           double imagesPerSecond,
+                           std::optional<double> commWaitSeconds,
+                           int bucketsInStep) {
   char rate[32];
   std::snprintf(rate, sizeof(rate), "%.1f", imagesPerSecond);
-  return "{\"step\": " + std::to_string(step) +
-         ", \"epoch\": " + std::to_string(epoch) +
-         ", \"loss\": " + jsonFloat(loss) + ", \"lr\": " + jsonFloat(lr) +
-         ", \"images_per_s\": " +
-         (std::isfinite(imagesPerSecond) ? rate : "null") + "}";
+  std::string record =
+      "{\"step\": " + std::to_string(step) +
+      ", \"epoch\": " + std::to_string(epoch) +
+      ", \"loss\": " + jsonFloat(loss) + ", \"lr\": " + jsonFloat(lr) +
+      ", \"images_per_s\": " +
+      (std::isfinite(imagesPerSecond) ? rate : "null");
+  if (commWaitSeconds) {
+    char wait[32];
+    std::snprintf(wait, sizeof(wait), "%.6f", *commWaitSeconds);
+    record += std::string(", \"comm_wait_s\": ") + wait +
+              ", \"buckets_started_in_backward\": " +
+              std::to_string(bucketsInStep);
+  }
+  return record + "}";
 }
 
 std::string jsonEvalRecord(int64_t step, int64_t epoch, double accuracy,

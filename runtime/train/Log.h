@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 namespace trainc::rt {
@@ -22,9 +23,13 @@ namespace trainc::rt {
 std::string jsonFloat(float value);
 std::string jsonDouble(double value);
 
-/// One line of the log, without the newline.
+/// One line of the log, without the newline. Under mpirun (a wait time
+/// given) also the seconds the step waited for its gradient all-reduce
+/// after backward and how many buckets backward itself started.
 std::string jsonStepRecord(int64_t step, int64_t epoch, float loss, float lr,
-                           double imagesPerSecond);
+                           double imagesPerSecond,
+                           std::optional<double> commWaitSeconds = std::nullopt,
+                           int bucketsInStep = 0);
 std::string jsonEvalRecord(int64_t step, int64_t epoch, double accuracy,
                            double loss, int64_t samples);
 

@@ -11,6 +11,7 @@
 
 #include "Context.h"
 #include "Error.h"
+#include "comm/BucketReduce.h"
 #include "data/Dataset.h"
 #include "train/Arenas.h"
 #include "train/Checkpoint.h"
@@ -101,6 +102,9 @@ private:
   const int64_t globalBatch;
   /// This rank's contiguous share of the test split.
   DatasetSplit testShard;
+  /// The gradient all-reduce, bucket by bucket, and the last step's wait.
+  BucketReduce reduce{comm, desc};
+  double lastWait = 0;
 
   Arenas arenas;
   Dataset data;
@@ -295,9 +299,16 @@ float Trainer::step() {
   }
 
   float loss = 0;
+  // The step starts each bucket's all-reduce as backward fills it.
+  RuntimeContext &context = runtimeContext();
+  if (world > 1) {
+    reduce.begin(arenas.grads.as<float>());
+    context.activeReduce = &reduce;
+  }
   api.trainStep(arenas.params.data(), arenas.grads.data(),
                 arenas.buffers.data(), arenas.activations.data(), images,
                 classes, &loss);
+  context.activeReduce = nullptr;
   if (world > 1)
     loss = reduceGradients(loss);
   if (!std::isfinite(loss))
@@ -327,10 +338,9 @@ float Trainer::reduceGradients(float loss) {
   // mean over ranks is the mean over the global batch (OPTIMIZERS.md I1).
   int64_t count = desc.param_bytes / static_cast<int64_t>(sizeof(float));
   float *grads = arenas.grads.as<float>();
-  Communicator::Handle handle = comm.allreduceSumStart(grads, count);
   double total = loss;
   comm.allreduceSum(&total, 1);
-  comm.wait(handle);
+  lastWait = reduce.finish();
   const float scale = 1.0f / static_cast<float>(world);
   for (int64_t i = 0; i < count; ++i)
     grads[i] *= scale;
@@ -445,7 +455,10 @@ int Trainer::run() {
     ++stepCount;
     ++batchInEpoch;
     log.write(jsonStepRecord(stepCount, epoch + 1, loss, lastLr,
-                             seconds > 0 ? globalBatch / seconds : 0.0));
+                             seconds > 0 ? globalBatch / seconds : 0.0,
+                             world > 1 ? std::optional<double>(lastWait)
+                                       : std::nullopt,
+                             reduce.startedInStep()));
     progress.step(stepCount, epoch, batchInEpoch, loss);
     if (batchInEpoch == stepsPerEpoch) {
       evaluateTestSplit(progress, "epoch " + std::to_string(epoch + 1));

@@ -64,6 +64,17 @@ cl::opt<std::string> optimizer(
                           "the executable)"),
     cl::init("sgd"), cl::value_desc("name"), cl::cat(category));
 
+cl::opt<double> bucketCapMb(
+    "bucket-cap-mb",
+    cl::desc("Largest gradient all-reduce bucket, in MiB (default 25)"),
+    cl::init(25.0), cl::cat(category));
+
+cl::opt<double> firstBucketMb(
+    "first-bucket-mb",
+    cl::desc("Largest first bucket (the last layers' gradients, ready "
+             "first), in MiB (default 1)"),
+    cl::init(1.0), cl::cat(category));
+
 cl::opt<float> labelSmoothing(
     "label-smoothing",
     cl::desc("Label smoothing of the cross-entropy loss, in [0, 1]"),
@@ -183,6 +194,10 @@ int main(int argc, char **argv) {
     fatal("unknown --optimizer '" + optimizer + "'; expected 'sgd'");
   if (!(labelSmoothing >= 0.0f && labelSmoothing <= 1.0f))
     fatal("--label-smoothing must lie in [0, 1]");
+  for (auto [flag, mb] : {std::pair{"--bucket-cap-mb", &bucketCapMb},
+                          std::pair{"--first-bucket-mb", &firstBucketMb}})
+    if (!(*mb > 0 && *mb <= 1 << 20))
+      fatal(std::string(flag) + " must lie in (0, 1048576] MiB");
   int actions = (stage.empty() ? 0 : 1) + (summary ? 1 : 0) + (report ? 1 : 0);
   if (stage.empty() && actions == 0 && outputFile != "-")
     stage = "exe";
@@ -289,12 +304,34 @@ void printReport(mlir::ModuleOp module, raw_ostream &os) {
   line("activations: eval step", eval);
   line("activation arena (shared)", activations);
   line("peak", 3 * params + buffers + activations);
+
+  // The all-reduce buckets, in the order backward fills them.
+  auto buckets = module->getAttrOfType<mlir::ArrayAttr>(mlir::train::kBucketsAttr);
+  if (!buckets)
+    return;
+  os << formatv("gradient buckets (all-reduce order; cap {0:f2} MiB, first "
+                "{1:f2} MiB): {2}\n",
+                double(bucketCapMb), double(firstBucketMb), buckets.size());
+  for (auto [i, a] : llvm::enumerate(buckets)) {
+    auto bucket = cast<mlir::DictionaryAttr>(a);
+    auto names = bucket.getAs<mlir::ArrayAttr>("params");
+    int64_t n = bucket.getAs<mlir::IntegerAttr>("bytes").getInt();
+    os << formatv("  bucket {0,-3} {1,14} bytes ({2,9:f2} MiB) {3,4} "
+                  "parameters: {4} .. {5}\n",
+                  i, n, n / 1048576.0, names.size(),
+                  cast<mlir::StringAttr>(names[0]).getValue(),
+                  cast<mlir::StringAttr>(names[names.size() - 1]).getValue());
+  }
 }
 
 /// Runs the pipeline up to `stage` and writes it.
 void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   mlir::train::TrainingPipelineOptions options;
   options.labelSmoothing = labelSmoothing;
+  options.bucketCapBytes =
+      std::max<int64_t>(1, static_cast<int64_t>(bucketCapMb * 1048576.0));
+  options.firstBucketBytes =
+      std::max<int64_t>(1, static_cast<int64_t>(firstBucketMb * 1048576.0));
   options.optimizer = optimizer;
   runPasses(module, [&](mlir::OpPassManager &pm) {
     mlir::train::buildTrainPipeline(pm, options);

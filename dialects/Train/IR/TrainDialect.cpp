@@ -132,6 +132,26 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
                                 "result";
     return success();
   }
+  if (name == "train.buckets") {
+    // [{params = ["name", ...], bytes = N (, offset = N)}, ...]
+    auto buckets = dyn_cast<ArrayAttr>(attr.getValue());
+    auto bad = [&]() {
+      return op->emitError() << "'train.buckets' must be an array of "
+                                "{params = [names], bytes = N} with at least "
+                                "one parameter each";
+    };
+    if (!buckets)
+      return bad();
+    for (Attribute a : buckets) {
+      auto bucket = dyn_cast<DictionaryAttr>(a);
+      auto params = bucket ? bucket.getAs<ArrayAttr>("params") : nullptr;
+      auto bytes = bucket ? bucket.getAs<IntegerAttr>("bytes") : nullptr;
+      if (!params || params.empty() || !bytes || bytes.getInt() < 0 ||
+          !llvm::all_of(params, [](Attribute p) { return isa<StringAttr>(p); }))
+        return bad();
+    }
+    return success();
+  }
   if (name == "train.model") {
     if (!isa<DictionaryAttr>(attr.getValue()))
       return op->emitError() << "'train.model' must be a dictionary";

@@ -322,4 +322,26 @@ def Train_GlobalAvgPoolOp : Train_ForwardOp<"global_avg_pool", [Train_VJP]> {
 
 include "dialects/Train/IR/TrainGradOps.td"
 
+//===----------------------------------------------------------------------===//
+// Collectives
+//===----------------------------------------------------------------------===//
+
+def Train_BucketReadyOp : Train_Op<"bucket_ready"> {
+  let summary = "Every gradient of an all-reduce bucket is final";
+  let description = [{
+    Placed by train-schedule-collectives in `@train_step` right after the
+    op that finishes the last gradient of bucket `bucket` (see
+    `train.buckets`), so that the runtime starts the bucket's all-reduce
+    while backward goes on with earlier layers. Lowers to a call of the
+    runtime's `trainc_rt_bucket_ready(bucket)` (runtime/include/trainc/
+    kernels.h), which also progresses the reductions already in flight.
+
+    ```mlir
+    train.bucket_ready 0
+    ```
+  }];
+  let arguments = (ins I64Attr:$bucket);
+  let assemblyFormat = "$bucket attr-dict";
+}
+
 #endif // TRAIN_OPS

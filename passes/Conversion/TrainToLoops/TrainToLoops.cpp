@@ -125,6 +125,13 @@ LogicalResult lowerOp(Lowering &l, Operation *op) {
     return lowerLibraryOp(l, op);
   if (isa<FlattenOp, ReshapeOp>(op))
     return success(); // views of their operand's bytes
+  if (auto ready = dyn_cast<BucketReadyOp>(op)) {
+    // void trainc_rt_bucket_ready(int32_t bucket)
+    l.callRuntime("trainc_rt_bucket_ready",
+                  {l.b.create<arith::ConstantIntOp>(
+                      l.loc, static_cast<int64_t>(ready.getBucket()), 32)});
+    return success();
+  }
   return op->emitError("no CPU lowering for '") << op->getName() << "'";
 }
 

@@ -53,6 +53,12 @@ void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
                     int64_t k, float alpha, const float *a, const float *b,
                     float beta, float *c);
 
+/* Every gradient of all-reduce bucket `bucket` is final (the compiler places
+ * the call inside the train step, right after backward finishes the bucket):
+ * the runtime starts the bucket's reduction over ranks and progresses those
+ * in flight. Does nothing outside a data-parallel step. */
+void trainc_rt_bucket_ready(int32_t bucket);
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,6 +42,15 @@ typedef struct trainc_onnx_hole {
   int32_t reserved;
 } trainc_onnx_hole;
 
+/* A gradient all-reduce bucket: one contiguous range of the parameter,
+ * gradient and optimizer-state arenas, in the order backward fills them. */
+typedef struct trainc_bucket {
+  int64_t offset; /* bytes */
+  int64_t bytes;
+  int32_t num_params;
+  int32_t reserved;
+} trainc_bucket;
+
 typedef struct trainc_model_desc {
   int32_t abi_version;   /* TRAINC_MODEL_ABI_VERSION */
   int32_t num_tensors;
@@ -68,6 +77,10 @@ typedef struct trainc_model_desc {
   int32_t num_onnx_holes;
   const trainc_onnx_hole *onnx_holes;
   const char *onnx_unsupported;
+  /* The gradient buckets (trainc --bucket-cap-mb, --first-bucket-mb), in
+   * all-reduce order; they tile the parameters' part of the arenas. */
+  int32_t num_buckets;
+  const trainc_bucket *buckets;
 } trainc_model_desc;
 
 /* Hyper-parameters of the "sgd" update, as torch.optim.SGD. Flags are 0 or 1. */
