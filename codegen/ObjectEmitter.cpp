@@ -3,6 +3,7 @@
 #include "codegen/ObjectEmitter.h"
 #include "codegen/ModelDescription.h"
 #include "dialects/Train/IR/TrainDialect.h"
+#include "passes/Placement.h"
 
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -97,7 +98,7 @@ mlir::train::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
   uint64_t planHash = llvm::xxh3_64bits(text);
   auto onnx = module->getAttrOfType<DictionaryAttr>(
       train::TrainDialect::kOnnxExportAttr);
-  auto buckets = module->getAttrOfType<ArrayAttr>("train.buckets");
+  auto buckets = module->getAttrOfType<ArrayAttr>(train::kBucketsAttr);
 
   stripTrainAttributes(module);
   registerBuiltinDialectTranslation(*module->getContext());

@@ -124,8 +124,9 @@ struct PlanMemoryPass
     // One layout of parameters and buffers for every step function, in the
     // argument order of @forward.
     Builder b(module.getContext());
-    // Keyed by role and name: one ONNX initializer can be both a parameter
-    // and a buffer (see ImportContext::lookup).
+    // Keyed by role and name: the importer names every trained tensor
+    // uniquely (ImportContext::nameStatistics), but IR written by hand may
+    // give a parameter and a buffer one name.
     llvm::StringMap<int64_t> offsets;
     auto key = [](bool param, StringRef name) {
       return ((param ? "param:" : "buffer:") + name).str();

@@ -19,7 +19,6 @@ void BucketReduce::begin(float *arena) {
   size_t count = desc.num_buckets > 0 ? desc.num_buckets : 1;
   handles.assign(count, 0);
   begun.assign(count, false);
-  inStep = true;
   started = 0;
 }
 
@@ -39,7 +38,7 @@ void BucketReduce::ready(int32_t bucket) {
           std::to_string(bucket) + " of " + std::to_string(desc.num_buckets));
   if (!begun[bucket]) {
     start(bucket);
-    started += inStep;
+    ++started;
   }
   // Progress the reductions in flight (MPI moves data inside its calls).
   for (size_t b = 0; b < handles.size(); ++b)
@@ -48,7 +47,6 @@ void BucketReduce::ready(int32_t bucket) {
 }
 
 double BucketReduce::finish() {
-  inStep = false;
   for (size_t b = 0; b < handles.size(); ++b)
     if (!begun[b])
       start(static_cast<int32_t>(b));

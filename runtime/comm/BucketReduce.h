@@ -42,7 +42,7 @@ private:
   float *grads = nullptr;
   std::vector<Communicator::Handle> handles;
   std::vector<bool> begun;
-  bool inStep = false;
+  /// Buckets ready() started (it runs only inside the step).
   int started = 0;
 };
 

@@ -40,9 +40,6 @@ public:
   /// returns at once).
   virtual bool test(Handle handle) = 0;
   virtual void wait(Handle handle) = 0;
-  void allreduceSum(float *data, int64_t count) {
-    wait(allreduceSumStart(data, count));
-  }
 
   /// Sums `count` doubles over ranks in place (evaluation counts, say).
   virtual void allreduceSum(double *data, int64_t count) = 0;

@@ -4,6 +4,7 @@
 
 #include "Error.h"
 #include "train/AtomicFile.h"
+#include "train/Hash.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -23,20 +24,6 @@ namespace trainc::rt {
 namespace {
 
 constexpr size_t kOptimizerField = 16;
-
-/// FNV-1a, 64 bits: simple, and enough to catch a torn or corrupted file.
-class Fnv1a64 {
-public:
-  void update(const void *data, size_t size) {
-    const unsigned char *bytes = static_cast<const unsigned char *>(data);
-    for (size_t i = 0; i < size; ++i)
-      hash = (hash ^ bytes[i]) * 0x100000001b3ull;
-  }
-  uint64_t value() const { return hash; }
-
-private:
-  uint64_t hash = 0xcbf29ce484222325ull;
-};
 
 std::string encodeHeader(const CheckpointHeader &header) {
   std::string bytes(kCheckpointHeaderBytes, '\0');
@@ -83,12 +70,6 @@ CheckpointHeader decodeHeader(const char *bytes) {
   header.optimizer =
       std::string(bytes + 96, strnlen(bytes + 96, kOptimizerField - 1));
   return header;
-}
-
-std::string hex(uint64_t value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "0x%016" PRIx64, value);
-  return text;
 }
 
 } // namespace
@@ -209,8 +190,8 @@ std::string checkCheckpointModel(const std::string &path,
   if (saved.planHash != current.planHash)
     return "checkpoint " + path +
            " was written by a different model or build (plan hash " +
-           hex(saved.planHash) + ", this executable's is " +
-           hex(current.planHash) + ")";
+           hex64(saved.planHash) + ", this executable's is " +
+           hex64(current.planHash) + ")";
   auto differs = [&](const char *what, int64_t was, int64_t is) {
     return "checkpoint " + path + " does not fit this executable: " + what +
            " " + std::to_string(was) + " in the checkpoint, " +

@@ -15,6 +15,7 @@
 #include "data/Dataset.h"
 #include "train/Arenas.h"
 #include "train/Checkpoint.h"
+#include "train/Hash.h"
 #include "train/Inference.h"
 #include "train/Log.h"
 #include "train/SaveOnnx.h"
@@ -89,7 +90,8 @@ private:
   /// The mean over ranks of the gradients (in place) and of the loss.
   float reduceGradients(float loss);
   /// Every rank takes rank 0's running statistics (as DDP's
-  /// broadcast_buffers), before they are evaluated or saved.
+  /// broadcast_buffers), before they are evaluated or saved; once after
+  /// each step that moved them.
   void syncBuffers();
 
   const TrainOptions &options;
@@ -105,6 +107,8 @@ private:
   /// The gradient all-reduce, bucket by bucket, and the last step's wait.
   BucketReduce reduce{comm, desc};
   double lastWait = 0;
+  /// No step has moved the running statistics since syncBuffers().
+  bool buffersShared = true;
 
   Arenas arenas;
   Dataset data;
@@ -125,18 +129,11 @@ private:
 void Trainer::checkSamePlan() {
   std::vector<uint64_t> hashes = comm.allgather(desc.plan_hash);
   for (int r = 0; r < world; ++r)
-    if (hashes[r] != hashes[0]) {
-      auto hex = [](uint64_t v) {
-        char text[24];
-        std::snprintf(text, sizeof(text), "0x%016llx",
-                      static_cast<unsigned long long>(v));
-        return std::string(text);
-      };
+    if (hashes[r] != hashes[0])
       fatal("rank " + std::to_string(r) +
             " runs a different model or build than rank 0 (plan hash " +
-            hex(hashes[r]) + ", rank 0's is " + hex(hashes[0]) +
+            hex64(hashes[r]) + ", rank 0's is " + hex64(hashes[0]) +
             "): every rank must run the same executable");
-    }
 }
 
 void Trainer::checkOutputs() {
@@ -309,6 +306,7 @@ float Trainer::step() {
                 arenas.buffers.data(), arenas.activations.data(), images,
                 classes, &loss);
   context.activeReduce = nullptr;
+  buffersShared = false;
   if (world > 1)
     loss = reduceGradients(loss);
   if (!std::isfinite(loss))
@@ -348,8 +346,9 @@ float Trainer::reduceGradients(float loss) {
 }
 
 void Trainer::syncBuffers() {
-  if (world > 1 && desc.buffer_bytes > 0)
+  if (world > 1 && desc.buffer_bytes > 0 && !buffersShared)
     comm.broadcast(arenas.buffers.data(), desc.buffer_bytes, 0);
+  buffersShared = true;
 }
 
 void Trainer::evaluateTestSplit(Progress &progress, const std::string &when) {
@@ -389,20 +388,13 @@ void Trainer::saveCheckpoint() {
     fatal(error);
 }
 
-uint64_t fingerprint(const AlignedBytes &a, int64_t bytes, uint64_t hash) {
-  const unsigned char *p = static_cast<const unsigned char *>(a.data());
-  for (int64_t i = 0; i < bytes; ++i)
-    hash = (hash ^ p[i]) * 0x100000001b3ull;
-  return hash;
-}
-
 void Trainer::checkRanksAgree(Progress &progress) {
   // OPTIMIZERS.md I7: the reduced gradients are bit-identical on every
   // rank, so parameters and optimizer state must be too.
-  uint64_t hash = fingerprint(arenas.params, desc.param_bytes,
-                              0xcbf29ce484222325ull);
-  hash = fingerprint(arenas.state, desc.state_bytes, hash);
-  std::vector<uint64_t> all = comm.allgather(hash);
+  Fnv1a64 hash;
+  hash.update(arenas.params.data(), desc.param_bytes);
+  hash.update(arenas.state.data(), desc.state_bytes);
+  std::vector<uint64_t> all = comm.allgather(hash.value());
   for (int r = 1; r < world; ++r)
     if (all[r] != all[0])
       fatal("rank " + std::to_string(r) + "'s parameters or optimizer state "
