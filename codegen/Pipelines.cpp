@@ -26,12 +26,15 @@ void mlir::train::buildTrainPipeline(OpPassManager &pm,
   pm.addPass(createPrepareTrainingPass(prepare));
   pm.addPass(createAutodiffPass());
   pm.addPass(createCSEPass());
+  DataParallelPassOptions dataParallel;
+  dataParallel.syncBatchNorm = options.syncBatchNorm;
+  pm.addPass(createDataParallelPass(dataParallel));
   BucketGradientsPassOptions buckets;
   buckets.bucketCapBytes = options.bucketCapBytes;
   buckets.firstBucketBytes = options.firstBucketBytes;
   pm.addPass(createBucketGradientsPass(buckets));
-  pm.addPass(createPlanMemoryPass());
   pm.addPass(createScheduleCollectivesPass());
+  pm.addPass(createPlanMemoryPass());
 }
 
 void mlir::train::buildLoopsPipeline(OpPassManager &pm,

@@ -1,7 +1,9 @@
 //===- Pipelines.h - the pass pipelines of the --emit ladder -----*- C++ -*-===//
 //
 //   mlir   imported forward graph (the importer)
-//   train  + train-prepare-training, train-autodiff, train-plan-memory
+//   train  + train-prepare-training, train-autodiff, train-data-parallel,
+//            train-bucket-gradients, train-schedule-collectives,
+//            train-plan-memory
 //   loops  + convert-train-to-loops, train-insert-optimizer
 //   llvm   + lowering to the LLVM dialect, then LLVM IR with the description
 //   obj    + an object file;  exe  + linked with the runtime
@@ -23,6 +25,8 @@ struct TrainingPipelineOptions {
   /// All-reduce buckets (train-bucket-gradients), in bytes.
   int64_t bucketCapBytes = 25 * 1024 * 1024;
   int64_t firstBucketBytes = 1024 * 1024;
+  /// BatchNorm statistics over the global batch (train-data-parallel).
+  bool syncBatchNorm = false;
 };
 
 /// Imported @forward -> planned @train_step and @forward (tensors).

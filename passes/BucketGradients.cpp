@@ -50,6 +50,9 @@ struct BucketGradientsPass
           step.getResultAttrOfType<StringAttr>(i, TrainDialect::kGradAttr);
       if (!name)
         continue;
+      // Look through the mean all-reduce of train-data-parallel.
+      if (auto reduce = value.getDefiningOp<AllReduceOp>())
+        value = reduce.getInput();
       Operation *producer = value.getDefiningOp();
       auto type = cast<RankedTensorType>(value.getType());
       int64_t bytes = type.getNumElements() *

@@ -43,6 +43,28 @@ def AutodiffPass : Pass<"train-autodiff", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }
 
+def DataParallelPass : Pass<"train-data-parallel", "::mlir::ModuleOp"> {
+  let summary = "Make @train_step compute the step of the global batch";
+  let description = [{
+    Every rank runs `@train_step` on its own share of the global batch
+    (world x the compiled batch). This pass makes the step's results those
+    of the global batch: the loss and every gradient become the mean over
+    ranks of the per-rank values (`train.all_reduce mean`, placed right
+    before the return), which, with equal shards, is the loss and gradient
+    of the global batch (OPTIMIZERS.md I1); the learning rate therefore
+    refers to the global batch. With `sync-bn`, every training-form
+    BatchNorm and its backward get `sync`: the statistics are those of the
+    global batch (I5). Without it each rank normalises over its own samples,
+    as Goyal et al. do (I4). With one process every all-reduce is the
+    identity, so the same executable runs with or without mpirun.
+  }];
+  let options = [
+    Option<"syncBatchNorm", "sync-bn", "bool", "false",
+           "BatchNorm statistics over the global batch (all-reduced sums)">,
+  ];
+  let dependentDialects = ["::mlir::train::TrainDialect"];
+}
+
 def BucketGradientsPass : Pass<"train-bucket-gradients", "::mlir::ModuleOp"> {
   let summary = "Group gradients into all-reduce buckets in backward order";
   let description = [{
@@ -87,15 +109,19 @@ def PlanMemoryPass : Pass<"train-plan-memory", "::mlir::ModuleOp"> {
 }
 
 def ScheduleCollectivesPass : Pass<"train-schedule-collectives", "::mlir::ModuleOp"> {
-  let summary = "Start each bucket's all-reduce as soon as backward fills it";
+  let summary = "Reduce each gradient bucket while backward goes on";
   let description = [{
-    Inserts `train.bucket_ready N` into the planned `@train_step` right
-    after the op that finishes the last gradient of bucket N, in the order
-    of `train.buckets`, so the reduction of the last layers' gradients runs
-    while backward computes the earlier layers'. A bucket with a gradient
-    that is copied into its home after the body (one its producer could not
-    write in place) gets no marker: the runtime starts it when the step
-    returns.
+    Replaces the per-gradient `train.all_reduce` ops of `@train_step`
+    (train-data-parallel) by one asynchronous collective per bucket of
+    `train.buckets`: `train.allreduce_start N` right after the op that
+    finishes the last gradient of bucket N, so the reduction of the last
+    layers' gradients runs while backward computes the earlier layers', and
+    `train.allreduce_wait N` before the return, in bucket order, with the
+    gradients' reduction (the 1/world of a mean is the bucket epilogue).
+    The gradients are returned unreduced in the tensor IR: the start and
+    wait act on the bucket's range of the gradient arena, where
+    train-plan-memory then gives every gradient its home. A module without
+    buckets or without all-reduced gradients is left alone.
   }];
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }

@@ -31,7 +31,8 @@ void toTrainingBatchNorm(func::FuncOp fn, float momentum) {
         bn.getLoc(),
         TypeRange{bn.getType(), channel, channel, channel, channel},
         bn.getInput(), bn.getScale(), bn.getBias(), bn.getMean(),
-        bn.getVariance(), bn.getEpsilonAttr(), b.getF32FloatAttr(momentum));
+        bn.getVariance(), bn.getEpsilonAttr(), b.getF32FloatAttr(momentum),
+        /*sync=*/nullptr);
     bn.replaceAllUsesWith(training.getOutput());
     bn.erase();
   });

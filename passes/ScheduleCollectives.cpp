@@ -1,4 +1,11 @@
-//===- ScheduleCollectives.cpp - all-reduce starts inside backward --------===//
+//===- ScheduleCollectives.cpp - bucket all-reduces inside backward -------===//
+//
+// train-data-parallel left one train.all_reduce per gradient; the buckets of
+// train-bucket-gradients say which gradients travel together. Each bucket
+// becomes one asynchronous collective: started right after backward
+// finishes the bucket's last gradient, waited for before the return.
+//
+//===----------------------------------------------------------------------===//
 
 #include "passes/Passes.h"
 #include "passes/Placement.h"
@@ -26,43 +33,102 @@ struct ScheduleCollectivesPass
     if (!step || step.isExternal() || !buckets)
       return; // nothing to schedule
     Block &body = step.getBody().front();
-    DenseMap<Operation *, int64_t> position;
-    for (auto [i, op] : llvm::enumerate(body))
-      position[&op] = i;
     auto ret = cast<func::ReturnOp>(body.getTerminator());
     llvm::StringMap<unsigned> gradResult;
     for (unsigned i = 0; i < step.getNumResults(); ++i)
       if (auto name =
               step.getResultAttrOfType<StringAttr>(i, TrainDialect::kGradAttr))
         gradResult[name.getValue()] = i;
-    llvm::DenseSet<unsigned> copied;
-    for (unsigned i : resultsNeedingCopy(step))
-      copied.insert(i);
 
-    OpBuilder b(module.getContext());
-    for (auto [index, a] : llvm::enumerate(buckets)) {
-      Operation *last = nullptr;
-      bool deferred = false;
+    // Each bucket's gradient results, and their common reduction.
+    struct Bucket {
+      SmallVector<unsigned> results;
+      StringAttr reduction;
+    };
+    SmallVector<Bucket> plan;
+    unsigned reduced = 0;
+    for (Attribute a : buckets) {
+      Bucket bucket;
       for (Attribute p : cast<DictionaryAttr>(a).getAs<ArrayAttr>("params")) {
-        auto it = gradResult.find(cast<StringAttr>(p).getValue());
+        StringRef name = cast<StringAttr>(p).getValue();
+        auto it = gradResult.find(name);
         if (it == gradResult.end()) {
-          step.emitError("bucket parameter '")
-              << cast<StringAttr>(p).getValue() << "' has no gradient result";
+          step.emitError("bucket parameter '") << name
+                                                << "' has no gradient result";
           return signalPassFailure();
         }
-        Operation *producer = ret.getOperand(it->second).getDefiningOp();
-        if (!producer || copied.contains(it->second)) {
-          deferred = true;
-          break;
+        bucket.results.push_back(it->second);
+        auto reduce = ret.getOperand(it->second).getDefiningOp<AllReduceOp>();
+        StringAttr reduction = reduce ? reduce.getReductionAttr() : StringAttr();
+        if (reduce)
+          ++reduced;
+        if (!bucket.reduction && bucket.results.size() == 1)
+          bucket.reduction = reduction;
+        if (reduction != bucket.reduction) {
+          step.emitError("the gradients of bucket ")
+              << plan.size() << " are not all-reduced alike ('" << name
+              << "')";
+          return signalPassFailure();
         }
-        if (!last || position[producer] > position[last])
+      }
+      plan.push_back(std::move(bucket));
+    }
+    if (reduced == 0)
+      return; // a single-process module: no collectives to schedule
+    if (reduced != gradResult.size()) {
+      step.emitError("some gradients are all-reduced and others not");
+      return signalPassFailure();
+    }
+
+    // The gradients are now returned as backward leaves them; their
+    // buckets carry the reduction.
+    for (const Bucket &bucket : plan) {
+      for (unsigned i : bucket.results) {
+        auto reduce = ret.getOperand(i).getDefiningOp<AllReduceOp>();
+        ret.setOperand(i, reduce.getInput());
+        if (reduce->use_empty())
+          reduce.erase();
+      }
+    }
+    // A value returned for two parameters (the zeros of parameters the
+    // loss does not reach, merged by CSE) would have to be copied into the
+    // second home; a constant is cheaper to rebuild there.
+    llvm::DenseSet<Value> seen;
+    for (const Bucket &bucket : plan) {
+      for (unsigned i : bucket.results) {
+        Value value = ret.getOperand(i);
+        if (seen.insert(value).second)
+          continue;
+        if (auto constant = value.getDefiningOp<ConstantOp>()) {
+          OpBuilder b(constant);
+          b.setInsertionPointAfter(constant);
+          ret.setOperand(i, b.clone(*constant)->getResult(0));
+        }
+      }
+    }
+
+    DenseMap<Operation *, int64_t> position;
+    for (auto [i, op] : llvm::enumerate(body))
+      position[&op] = i;
+    OpBuilder b(module.getContext());
+    for (auto [index, bucket] : llvm::enumerate(plan)) {
+      Operation *last = nullptr;
+      for (unsigned i : bucket.results) {
+        Operation *producer = ret.getOperand(i).getDefiningOp();
+        if (producer && (!last || position[producer] > position[last]))
           last = producer;
       }
-      if (deferred)
-        continue;
-      b.setInsertionPointAfter(last);
-      b.create<BucketReadyOp>(last->getLoc(), b.getI64IntegerAttr(index));
+      if (last)
+        b.setInsertionPointAfter(last);
+      else
+        b.setInsertionPointToStart(&body);
+      b.create<AllReduceStartOp>(last ? last->getLoc() : step.getLoc(),
+                                 b.getI64IntegerAttr(index));
     }
+    b.setInsertionPoint(ret);
+    for (auto [index, bucket] : llvm::enumerate(plan))
+      b.create<AllReduceWaitOp>(ret.getLoc(), b.getI64IntegerAttr(index),
+                                bucket.reduction);
   }
 };
 } // namespace

@@ -34,7 +34,7 @@ struct RuntimeContext {
   /// The other ranks (single process unless launched by mpirun).
   std::unique_ptr<Communicator> comm;
   /// The gradient all-reduce of the train step in progress, which the
-  /// step's trainc_rt_bucket_ready calls drive; null outside a step.
+  /// step's trainc_rt_allreduce_start/wait calls drive; null outside a step.
   BucketReduce *activeReduce = nullptr;
   /// A '\r'-updated progress line is on the terminal: fatal() ends it
   /// before printing its own line.

@@ -7,6 +7,7 @@
 #include "trainc/kernels.h"
 
 #include <chrono>
+#include <string>
 
 namespace trainc::rt {
 
@@ -15,56 +16,92 @@ BucketReduce::BucketReduce(Communicator &comm, const trainc_model_desc &desc)
 
 void BucketReduce::begin(float *arena) {
   grads = arena;
-  // Without a bucket table (a hand-written description) the arena is one.
-  size_t count = desc.num_buckets > 0 ? desc.num_buckets : 1;
-  handles.assign(count, 0);
-  begun.assign(count, false);
-  started = 0;
+  handles.assign(desc.num_buckets, 0);
+  begun.assign(desc.num_buckets, false);
+  done.assign(desc.num_buckets, false);
+  startedEarly = 0;
+  waiting = false;
+  waited = 0;
+}
+
+void BucketReduce::checkBucket(int32_t bucket, const char *what) const {
+  if (!grads || bucket < 0 || bucket >= desc.num_buckets)
+    fatal(std::string("the train step ") + what + " gradient bucket " +
+          std::to_string(bucket) + " of " + std::to_string(desc.num_buckets));
 }
 
 void BucketReduce::start(int32_t bucket) {
-  if (desc.num_buckets == 0)
-    handles[0] = comm.allreduceSumStart(grads, desc.param_bytes / 4);
-  else
+  checkBucket(bucket, "started");
+  if (!begun[bucket]) {
     handles[bucket] = comm.allreduceSumStart(
         grads + desc.buckets[bucket].offset / 4,
         desc.buckets[bucket].bytes / 4);
-  begun[bucket] = true;
-}
-
-void BucketReduce::ready(int32_t bucket) {
-  if (!grads || bucket < 0 || bucket >= desc.num_buckets)
-    fatal("the train step announced gradient bucket " +
-          std::to_string(bucket) + " of " + std::to_string(desc.num_buckets));
-  if (!begun[bucket]) {
-    start(bucket);
-    ++started;
+    begun[bucket] = true;
+    if (!waiting)
+      ++startedEarly;
   }
   // Progress the reductions in flight (MPI moves data inside its calls).
   for (size_t b = 0; b < handles.size(); ++b)
-    if (begun[b])
+    if (begun[b] && !done[b])
       comm.test(handles[b]);
 }
 
-double BucketReduce::finish() {
-  for (size_t b = 0; b < handles.size(); ++b)
-    if (!begun[b])
-      start(static_cast<int32_t>(b));
+void BucketReduce::wait(int32_t bucket) {
+  checkBucket(bucket, "waited for");
+  waiting = true;
+  if (!begun[bucket])
+    start(bucket);
   auto waitStart = std::chrono::steady_clock::now();
-  for (Communicator::Handle handle : handles)
-    comm.wait(handle);
+  comm.wait(handles[bucket]);
+  done[bucket] = true;
+  waited += std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                          waitStart)
+                .count();
+}
+
+void BucketReduce::end() {
+  for (int32_t b = 0; b < desc.num_buckets; ++b)
+    if (!done[b])
+      fatal("the train step returned before gradient bucket " +
+            std::to_string(b) + " was all-reduced");
   grads = nullptr;
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       waitStart)
-      .count();
 }
 
 } // namespace trainc::rt
 
-extern "C" void trainc_rt_bucket_ready(int32_t bucket) {
-  // Outside a data-parallel step (one process, the step harness) the
-  // announcement has nothing to start.
+// The generated step's collectives. Outside a data-parallel step (one
+// process, the step harness) there is nothing to reduce.
+
+extern "C" int32_t trainc_rt_world(void) {
+  return trainc::rt::runtimeContext().world;
+}
+
+extern "C" void trainc_rt_allreduce_start(int32_t bucket) {
   if (trainc::rt::BucketReduce *reduce =
           trainc::rt::runtimeContext().activeReduce)
-    reduce->ready(bucket);
+    reduce->start(bucket);
+}
+
+extern "C" void trainc_rt_allreduce_wait(int32_t bucket) {
+  if (trainc::rt::BucketReduce *reduce =
+          trainc::rt::runtimeContext().activeReduce)
+    reduce->wait(bucket);
+}
+
+extern "C" void trainc_rt_allreduce_f64(double *data, int64_t count) {
+  trainc::rt::RuntimeContext &context = trainc::rt::runtimeContext();
+  if (context.world > 1)
+    context.comm->allreduceSum(data, count);
+}
+
+extern "C" void trainc_rt_allreduce(float *data, int64_t count,
+                                    int32_t mean) {
+  trainc::rt::RuntimeContext &context = trainc::rt::runtimeContext();
+  if (context.world <= 1)
+    return;
+  std::vector<double> sums(data, data + count);
+  context.comm->allreduceSum(sums.data(), count);
+  double scale = mean ? 1.0 / context.world : 1.0;
+  for (int64_t i = 0; i < count; ++i)
+    data[i] = static_cast<float>(sums[i] * scale);
 }

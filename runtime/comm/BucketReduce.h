@@ -1,11 +1,12 @@
 //===- BucketReduce.h - one step's gradient all-reduce, by bucket -*- C++ -*-===//
 //
 // The compiler cut the gradients into buckets (trainc_model_desc.buckets)
-// and placed a call of trainc_rt_bucket_ready(b) in the train step right
-// after backward finishes bucket b. Each call starts that bucket's sum over
-// ranks and progresses those in flight, so communication overlaps the rest
-// of backward; when the step returns, finish() starts any bucket the step
-// did not announce and waits for all of them.
+// and placed, in the train step, a call of trainc_rt_allreduce_start(b)
+// right after backward finishes bucket b and one of
+// trainc_rt_allreduce_wait(b) for every bucket before the step returns.
+// Each start begins that bucket's sum over ranks and progresses those in
+// flight, so communication overlaps the rest of backward; each wait
+// completes one (the generated bucket epilogue then scales it).
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,25 +26,29 @@ public:
 
   /// Before the train step: the gradient arena it writes.
   void begin(float *grads);
-  /// Bucket `bucket`'s gradients are final.
-  void ready(int32_t bucket);
-  /// After the train step: every bucket summed over ranks. Returns the
-  /// seconds spent waiting.
-  double finish();
+  /// Bucket `bucket`'s gradients are final: start its sum.
+  void start(int32_t bucket);
+  /// Complete bucket `bucket`'s sum (starting it first if need be).
+  void wait(int32_t bucket);
+  /// After the train step: fails unless the step waited for every bucket.
+  void end();
 
-  /// Of the last step: buckets started from inside the step.
-  int startedInStep() const { return started; }
+  /// Of the last step: buckets started before the first wait (inside
+  /// backward), and the seconds spent in the waits.
+  int startedInBackward() const { return startedEarly; }
+  double waitSeconds() const { return waited; }
 
 private:
-  void start(int32_t bucket);
+  void checkBucket(int32_t bucket, const char *what) const;
 
   Communicator &comm;
   const trainc_model_desc &desc;
   float *grads = nullptr;
   std::vector<Communicator::Handle> handles;
-  std::vector<bool> begun;
-  /// Buckets ready() started (it runs only inside the step).
-  int started = 0;
+  std::vector<bool> begun, done;
+  int startedEarly = 0;
+  bool waiting = false;
+  double waited = 0;
 };
 
 } // namespace trainc::rt

@@ -41,7 +41,8 @@ public:
   virtual bool test(Handle handle) = 0;
   virtual void wait(Handle handle) = 0;
 
-  /// Sums `count` doubles over ranks in place (evaluation counts, say).
+  /// Sums `count` doubles over ranks in place, added in rank order so that
+  /// every rank gets the same bits (loss, statistics, evaluation counts).
   virtual void allreduceSum(double *data, int64_t count) = 0;
   /// Copies `bytes` bytes from rank `root` to every rank.
   virtual void broadcast(void *data, int64_t bytes, int root) = 0;

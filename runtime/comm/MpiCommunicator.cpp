@@ -18,6 +18,7 @@
 #include <climits>
 #include <cstdlib>
 #include <map>
+#include <vector>
 
 namespace trainc::rt {
 namespace {
@@ -147,9 +148,20 @@ public:
   }
 
   void allreduceSum(double *data, int64_t count) override {
-    check(MPI_Allreduce(MPI_IN_PLACE, data, asInt(count, "an all-reduce"),
-                        MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD),
-          "MPI_Allreduce");
+    // Every rank's values, added in rank order here: the same bits on every
+    // rank whatever algorithm MPI_Allreduce would pick (the vectors are
+    // small: statistics and counts).
+    int n = asInt(count, "an all-reduce");
+    gathered.resize(static_cast<size_t>(count) * worldValue);
+    check(MPI_Allgather(data, n, MPI_DOUBLE, gathered.data(), n, MPI_DOUBLE,
+                        MPI_COMM_WORLD),
+          "MPI_Allgather");
+    for (int64_t i = 0; i < count; ++i) {
+      double sum = gathered[i];
+      for (int r = 1; r < worldValue; ++r)
+        sum += gathered[static_cast<size_t>(r) * count + i];
+      data[i] = sum;
+    }
   }
 
   void broadcast(void *data, int64_t bytes, int root) override {
@@ -174,6 +186,8 @@ public:
 private:
   int rankValue = 0, worldValue = 1;
   MPI_Comm scatterComm = MPI_COMM_NULL, gatherComm = MPI_COMM_NULL;
+  /// allreduceSum's receive buffer, kept between calls.
+  std::vector<double> gathered;
   Handle nextHandle = 1;
   std::map<Handle, Pending> pending;
 };

@@ -87,8 +87,6 @@ private:
   void checkOutputs();
   /// Checks that every rank runs the same compiled plan.
   void checkSamePlan();
-  /// The mean over ranks of the gradients (in place) and of the loss.
-  float reduceGradients(float loss);
   /// Every rank takes rank 0's running statistics (as DDP's
   /// broadcast_buffers), before they are evaluated or saved; once after
   /// each step that moved them.
@@ -106,7 +104,6 @@ private:
   DatasetSplit testShard;
   /// The gradient all-reduce, bucket by bucket, and the last step's wait.
   BucketReduce reduce{comm, desc};
-  double lastWait = 0;
   /// No step has moved the running statistics since syncBuffers().
   bool buffersShared = true;
 
@@ -307,8 +304,10 @@ float Trainer::step() {
                 classes, &loss);
   context.activeReduce = nullptr;
   buffersShared = false;
+  // The step itself all-reduced the loss and every gradient bucket
+  // (train-data-parallel): both are those of the global batch.
   if (world > 1)
-    loss = reduceGradients(loss);
+    reduce.end();
   if (!std::isfinite(loss))
     fatal(std::string("loss is ") + (std::isnan(loss) ? "NaN" : "infinite") +
           " at step " + std::to_string(stepCount + 1) + " (epoch " +
@@ -329,20 +328,6 @@ float Trainer::step() {
   api.optimizerStep(arenas.params.data(), arenas.grads.data(),
                     arenas.state.data(), &hyper);
   return loss;
-}
-
-float Trainer::reduceGradients(float loss) {
-  // Each rank's loss and gradients are means over its own samples; their
-  // mean over ranks is the mean over the global batch (OPTIMIZERS.md I1).
-  int64_t count = desc.param_bytes / static_cast<int64_t>(sizeof(float));
-  float *grads = arenas.grads.as<float>();
-  double total = loss;
-  comm.allreduceSum(&total, 1);
-  lastWait = reduce.finish();
-  const float scale = 1.0f / static_cast<float>(world);
-  for (int64_t i = 0; i < count; ++i)
-    grads[i] *= scale;
-  return static_cast<float>(total / world);
 }
 
 void Trainer::syncBuffers() {
@@ -448,9 +433,9 @@ int Trainer::run() {
     ++batchInEpoch;
     log.write(jsonStepRecord(stepCount, epoch + 1, loss, lastLr,
                              seconds > 0 ? globalBatch / seconds : 0.0,
-                             world > 1 ? std::optional<double>(lastWait)
+                             world > 1 ? std::optional<double>(reduce.waitSeconds())
                                        : std::nullopt,
-                             reduce.startedInStep()));
+                             reduce.startedInBackward()));
     progress.step(stepCount, epoch, batchInEpoch, loss);
     if (batchInEpoch == stepsPerEpoch) {
       evaluateTestSplit(progress, "epoch " + std::to_string(epoch + 1));

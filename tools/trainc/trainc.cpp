@@ -75,6 +75,13 @@ cl::opt<double> firstBucketMb(
              "first), in MiB (default 1)"),
     cl::init(1.0), cl::cat(category));
 
+cl::opt<bool> syncBatchNorm(
+    "sync-bn",
+    cl::desc("BatchNorm over the global batch under mpirun: all-reduce the "
+             "per-channel sums in forward and backward (default: each rank "
+             "normalises over its own samples)"),
+    cl::cat(category));
+
 cl::opt<float> labelSmoothing(
     "label-smoothing",
     cl::desc("Label smoothing of the cross-entropy loss, in [0, 1]"),
@@ -333,6 +340,7 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   options.firstBucketBytes =
       std::max<int64_t>(1, static_cast<int64_t>(firstBucketMb * 1048576.0));
   options.optimizer = optimizer;
+  options.syncBatchNorm = syncBatchNorm;
   runPasses(module, [&](mlir::OpPassManager &pm) {
     mlir::train::buildTrainPipeline(pm, options);
   });

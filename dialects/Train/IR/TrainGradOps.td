@@ -186,16 +186,22 @@ def Train_BatchNormBackwardOp : Train_GradOp<"batch_norm_backward",
     `grad_bias = sum(dy)`, `grad_scale = sum(dy * xhat)`,
     `grad_input = scale / sqrt(batch_var + epsilon) *
                   (dy - grad_bias / m - xhat * grad_scale / m)`.
+    With `sync` (the backward of a synchronised train.batch_norm), the two
+    sums and `m` in `grad_input` are all-reduced over the ranks first;
+    `grad_scale` and `grad_bias` stay this rank's sums, which the gradient
+    all-reduce then averages.
   }];
   let arguments = (ins Train_FloatTensor:$grad_output, Train_FloatTensor:$input,
                        Train_FloatTensor:$scale, Train_FloatTensor:$batch_mean,
-                       Train_FloatTensor:$batch_var, F32Attr:$epsilon);
+                       Train_FloatTensor:$batch_var, F32Attr:$epsilon,
+                       UnitAttr:$sync);
   let results = (outs Train_FloatTensor:$grad_input,
                       Train_FloatTensor:$grad_scale,
                       Train_FloatTensor:$grad_bias);
   let assemblyFormat = [{
     $grad_output `,` $input `,` $scale `,` $batch_mean `,` $batch_var
-    `epsilon` `=` $epsilon attr-dict `:` type($input) `,` type($scale)
+    `epsilon` `=` $epsilon (`sync` $sync^)? attr-dict
+    `:` type($input) `,` type($scale)
   }];
 }
 

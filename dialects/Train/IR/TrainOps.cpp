@@ -209,3 +209,22 @@ LogicalResult GlobalAvgPoolOp::inferReturnTypes(
   return pushResult(inferGlobalAvgPoolShape(loc, (*types)[0].getShape()),
                     (*types)[0].getElementType(), results);
 }
+
+//===----------------------------------------------------------------------===//
+// Collectives
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyReduction(Operation *op, StringRef reduction) {
+  if (reduction != "sum" && reduction != "mean")
+    return op->emitOpError("reduction must be \"sum\" or \"mean\", not \"")
+           << reduction << "\"";
+  return success();
+}
+
+LogicalResult AllReduceOp::verify() {
+  return verifyReduction(*this, getReduction());
+}
+
+LogicalResult AllReduceWaitOp::verify() {
+  return verifyReduction(*this, getReduction());
+}

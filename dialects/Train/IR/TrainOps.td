@@ -177,6 +177,11 @@ def Train_BatchNormOp : Train_ForwardOp<"batch_norm",
     `BatchNormalization` in training mode (5 outputs before opset 15,
     `training_mode = 1` with 3 outputs since).
 
+    With `sync` (train-data-parallel's `sync-bn`), the batch is the global
+    one: the per-channel sums are all-reduced over the ranks, so every rank
+    normalises with the mean and variance of all ranks' samples and updates
+    its running statistics with them (OPTIMIZERS.md I5).
+
     ```mlir
     %y, %rm, %rv, %bm, %bv = train.batch_norm %x, %g, %b, %m, %v
         epsilon = 1.0e-05 momentum = 0.9 : tensor<8x64x56x56xf32>, tensor<64xf32>
@@ -185,7 +190,7 @@ def Train_BatchNormOp : Train_ForwardOp<"batch_norm",
   let arguments = (ins Train_FloatTensor:$input, Train_FloatTensor:$scale,
                        Train_FloatTensor:$bias, Train_FloatTensor:$running_mean,
                        Train_FloatTensor:$running_var,
-                       F32Attr:$epsilon, F32Attr:$momentum);
+                       F32Attr:$epsilon, F32Attr:$momentum, UnitAttr:$sync);
   let results = (outs Train_FloatTensor:$output,
                       Train_FloatTensor:$running_mean_out,
                       Train_FloatTensor:$running_var_out,
@@ -193,8 +198,8 @@ def Train_BatchNormOp : Train_ForwardOp<"batch_norm",
                       Train_FloatTensor:$batch_var);
   let assemblyFormat = [{
     $input `,` $scale `,` $bias `,` $running_mean `,` $running_var
-    `epsilon` `=` $epsilon `momentum` `=` $momentum attr-dict
-    `:` type($input) `,` type($scale)
+    `epsilon` `=` $epsilon `momentum` `=` $momentum (`sync` $sync^)?
+    attr-dict `:` type($input) `,` type($scale)
   }];
 }
 
@@ -326,22 +331,60 @@ include "dialects/Train/IR/TrainGradOps.td"
 // Collectives
 //===----------------------------------------------------------------------===//
 
-def Train_BucketReadyOp : Train_Op<"bucket_ready"> {
-  let summary = "Every gradient of an all-reduce bucket is final";
+def Train_AllReduceOp : Train_Op<"all_reduce", [SameOperandsAndResultType]> {
+  let summary = "The sum or the mean of a tensor over the data-parallel ranks";
+  let description = [{
+    Every rank contributes its `input`; every rank gets the elementwise sum
+    (`sum`) or mean (`mean`) over all ranks, bit-identical on all of them
+    (the runtime adds the ranks' values in rank order). With one process it
+    is the identity. train-data-parallel puts one on the loss and on every
+    gradient of `@train_step`; train-schedule-collectives replaces those of
+    the gradients by the asynchronous bucket collectives below.
+
+    ```mlir
+    %global = train.all_reduce mean %loss : tensor<f32>
+    ```
+  }];
+  let arguments = (ins Train_FloatTensor:$input, StrAttr:$reduction);
+  let results = (outs Train_FloatTensor:$output);
+  let assemblyFormat = "$reduction $input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Train_AllReduceStartOp : Train_Op<"allreduce_start"> {
+  let summary = "Start the all-reduce of a gradient bucket";
   let description = [{
     Placed by train-schedule-collectives in `@train_step` right after the
     op that finishes the last gradient of bucket `bucket` (see
-    `train.buckets`), so that the runtime starts the bucket's all-reduce
-    while backward goes on with earlier layers. Lowers to a call of the
-    runtime's `trainc_rt_bucket_ready(bucket)` (runtime/include/trainc/
-    kernels.h), which also progresses the reductions already in flight.
+    `train.buckets`), so that the bucket's sum over ranks runs while
+    backward goes on with earlier layers. Lowers to a call of the runtime's
+    `trainc_rt_allreduce_start(bucket)` (runtime/include/trainc/kernels.h),
+    which also progresses the reductions already in flight.
 
     ```mlir
-    train.bucket_ready 0
+    train.allreduce_start 0
     ```
   }];
   let arguments = (ins I64Attr:$bucket);
   let assemblyFormat = "$bucket attr-dict";
+}
+
+def Train_AllReduceWaitOp : Train_Op<"allreduce_wait"> {
+  let summary = "Finish the all-reduce of a gradient bucket";
+  let description = [{
+    Waits until bucket `bucket`'s sum over ranks has arrived in the
+    gradient arena; with `mean`, the bucket epilogue then scales the
+    bucket's range by 1/world (a generated loop; nothing when world is 1).
+    After it, every gradient of the bucket is the gradient of the global
+    batch, identical on every rank.
+
+    ```mlir
+    train.allreduce_wait 0 mean
+    ```
+  }];
+  let arguments = (ins I64Attr:$bucket, StrAttr:$reduction);
+  let assemblyFormat = "$bucket $reduction attr-dict";
+  let hasVerifier = 1;
 }
 
 #endif // TRAIN_OPS

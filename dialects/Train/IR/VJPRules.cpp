@@ -137,7 +137,7 @@ LogicalResult BatchNormOp::buildVJP(OpBuilder &b, ArrayRef<Value> resultGrads,
       TypeRange{getInput().getType(), getScale().getType(),
                 getScale().getType()},
       dy, getInput(), getScale(), getBatchMean(), getBatchVar(),
-      getEpsilonAttr());
+      getEpsilonAttr(), getSyncAttr());
   for (int i = 0; i < 3; ++i)
     if (needed[i])
       grads[i] = bwd->getResult(i);

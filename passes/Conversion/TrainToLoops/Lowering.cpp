@@ -190,16 +190,26 @@ Value Lowering::constantI64Array(ArrayRef<int64_t> values, StringRef prefix) {
   return pointer(global);
 }
 
-void Lowering::callRuntime(StringRef name, ValueRange args) {
+Value Lowering::callRuntime(StringRef name, ValueRange args,
+                            TypeRange results) {
   auto callee = module.lookupSymbol<func::FuncOp>(name);
   if (!callee) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(module.getBody());
     callee = b.create<func::FuncOp>(
-        loc, name, b.getFunctionType(ValueRange(args).getTypes(), {}));
+        loc, name, b.getFunctionType(ValueRange(args).getTypes(), results));
     callee.setPrivate();
   }
-  b.create<func::CallOp>(loc, callee, args);
+  auto call = b.create<func::CallOp>(loc, callee, args);
+  return results.empty() ? Value() : call.getResult(0);
+}
+
+Value Lowering::scratch(Type element, int64_t count) {
+  // At the top of the function, so it is one fixed stack slot however
+  // often the op's loops run.
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&target.getBody().front());
+  return b.create<memref::AllocaOp>(loc, MemRefType::get({count}, element));
 }
 
 void Lowering::fill(Value memref, int64_t count, Value value) {

@@ -74,8 +74,11 @@ public:
   /// A private constant global holding `values`, as a flat memref.
   Value constantTable(DenseElementsAttr values);
   /// Declares (once) an external runtime function taking pointers and
-  /// scalars, and calls it.
-  void callRuntime(StringRef name, ValueRange args);
+  /// scalars, and calls it; returns its result, if it has one.
+  Value callRuntime(StringRef name, ValueRange args, TypeRange results = {});
+  /// A private scratch buffer of `count` elements (a stack slot of the
+  /// lowered function).
+  Value scratch(Type element, int64_t count);
 
   /// Writes `value` (f32) into every element of `memref` (1-D).
   void fill(Value memref, int64_t count, Value value);

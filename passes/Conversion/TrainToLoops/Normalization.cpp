@@ -31,6 +31,14 @@ struct NCS {
   SmallVector<int64_t> shape() const { return {n, c, s}; }
 };
 
+/// Sums `count` doubles over the ranks, in place, identically on every rank
+/// (runtime/include/trainc/kernels.h: trainc_rt_allreduce_f64).
+void allreduceF64(Lowering &l, Value buffer, int64_t count) {
+  l.callRuntime("trainc_rt_allreduce_f64",
+                {l.pointer(buffer),
+                 l.b.create<arith::ConstantIntOp>(l.loc, count, 64)});
+}
+
 void lowerTraining(Lowering &l, BatchNormOp bn) {
   ScalarOps o(l);
   NCS g(bn.getInput());
@@ -43,19 +51,23 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
   double m = double(g.n) * double(g.s);
   float eps = bn.getEpsilon().convertToFloat();
   double momentum = bn.getMomentum().convertToFloat();
-  // PyTorch updates the running variance with the unbiased batch variance.
-  double unbias = m > 1 ? m / (m - 1) : 1.0;
-  l.parallel({g.c}, [&](ValueRange civ) {
-    Value c = civ[0];
-    Value mean = o.div(o.sum2(g.n, g.s, [&](Value n, Value s) {
-                         return o.ext(o.load(x, {n, c, s}));
-                       }),
-                       l.f64(m));
-    Value var = o.div(o.sum2(g.n, g.s, [&](Value n, Value s) {
-                        Value d = o.sub(o.ext(o.load(x, {n, c, s})), mean);
-                        return o.mul(d, d);
-                      }),
-                      l.f64(m));
+  auto sumX = [&](Value c) {
+    return o.sum2(g.n, g.s, [&](Value n, Value s) {
+      return o.ext(o.load(x, {n, c, s}));
+    });
+  };
+  auto sumSquares = [&](Value c, Value mean) {
+    return o.sum2(g.n, g.s, [&](Value n, Value s) {
+      Value d = o.sub(o.ext(o.load(x, {n, c, s})), mean);
+      return o.mul(d, d);
+    });
+  };
+  // Given the channel's mean and biased variance (f64) over `total`
+  // elements: the batch statistics, the running ones, and y.
+  // `unbias` builds total / (total - 1): PyTorch updates the running
+  // variance with the unbiased variance.
+  auto finish = [&](Value c, Value mean, Value var,
+                    function_ref<Value()> unbias) {
     o.store(o.trunc(mean), bm, c);
     o.store(o.trunc(var), bv, c);
     Value keep = l.f64(momentum), take = l.f64(1.0 - momentum);
@@ -63,7 +75,7 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
                           o.mul(take, mean))),
             rmOut, c);
     o.store(o.trunc(o.add(o.mul(keep, o.ext(o.load(rv, c))),
-                          o.mul(take, o.mul(var, l.f64(unbias))))),
+                          o.mul(take, o.mul(var, unbias())))),
             rvOut, c);
     // y = (x - mean) * (scale * invstd) + bias, in f32.
     Value mul = o.mul(o.load(scale, c), o.trunc(o.invStd(var, eps)));
@@ -71,6 +83,42 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
     l.loops({g.n, g.s}, [&](ValueRange iv) {
       Value v = o.load(x, {iv[0], c, iv[1]});
       o.store(o.add(o.mul(o.sub(v, mean32), mul), shift), y, {iv[0], c, iv[1]});
+    });
+  };
+
+  if (!bn.getSync()) {
+    l.parallel({g.c}, [&](ValueRange civ) {
+      Value c = civ[0];
+      Value mean = o.div(sumX(c), l.f64(m));
+      Value var = o.div(sumSquares(c, mean), l.f64(m));
+      finish(c, mean, var, [&] { return l.f64(m > 1 ? m / (m - 1) : 1.0); });
+    });
+    return;
+  }
+  // Statistics of the global batch: the same two passes, each channel's
+  // sum all-reduced (with the element count, so the world size need not be
+  // known here) before it is divided.
+  Value sums = l.scratch(l.b.getF64Type(), g.c + 1);
+  Value squares = l.scratch(l.b.getF64Type(), g.c + 1);
+  Value at = l.index(g.c);
+  l.parallel({g.c}, [&](ValueRange civ) { o.store(sumX(civ[0]), sums, civ[0]); });
+  o.store(l.f64(m), sums, at);
+  allreduceF64(l, sums, g.c + 1);
+  l.parallel({g.c}, [&](ValueRange civ) {
+    Value c = civ[0];
+    Value mean = o.div(o.load(sums, c), o.load(sums, at));
+    o.store(mean, sums, c);
+    o.store(sumSquares(c, mean), squares, c);
+  });
+  o.store(l.f64(m), squares, at);
+  allreduceF64(l, squares, g.c + 1);
+  l.parallel({g.c}, [&](ValueRange civ) {
+    Value c = civ[0];
+    Value total = o.load(sums, at);
+    Value var = o.div(o.load(squares, c), total);
+    finish(c, o.load(sums, c), var, [&] {
+      Value one = l.f64(1.0);
+      return o.select(o.fgt(total, one), o.div(total, o.sub(total, one)), one);
     });
   });
 }
@@ -102,8 +150,9 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
   Value dscale = l.view(bwd.getGradScale()), dbias = l.view(bwd.getGradBias());
   double m = double(g.n) * double(g.s);
   float eps = bwd.getEpsilon().convertToFloat();
-  l.parallel({g.c}, [&](ValueRange civ) {
-    Value c = civ[0];
+  // This rank's sum(dy) and sum(dy * xhat) of channel c: the gradients of
+  // bias and scale.
+  auto sums = [&](Value c) -> std::pair<Value, Value> {
     Value mean = o.ext(o.load(bm, c));
     Value inv = o.invStd(o.ext(o.load(bv, c)), eps);
     Value sumDy = o.sum2(g.n, g.s, [&](Value n, Value s) {
@@ -115,10 +164,15 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
     });
     o.store(o.trunc(sumDy), dbias, c);
     o.store(o.trunc(sumDyXhat), dscale, c);
-    // dx = scale * inv * (dy - sumDy/m - xhat * sumDyXhat/m)
+    return {sumDy, sumDyXhat};
+  };
+  // dx = scale * inv * (dy - sumDy/m - xhat * sumDyXhat/m)
+  auto gradInput = [&](Value c, Value sumDy, Value sumDyXhat, Value total) {
+    Value mean = o.ext(o.load(bm, c));
+    Value inv = o.invStd(o.ext(o.load(bv, c)), eps);
     Value k = o.trunc(o.mul(o.ext(o.load(scale, c)), inv));
-    Value meanDy = o.trunc(o.div(sumDy, l.f64(m)));
-    Value meanDyXhat = o.trunc(o.div(sumDyXhat, l.f64(m)));
+    Value meanDy = o.trunc(o.div(sumDy, total));
+    Value meanDyXhat = o.trunc(o.div(sumDyXhat, total));
     Value mean32 = o.trunc(mean), inv32 = o.trunc(inv);
     l.loops({g.n, g.s}, [&](ValueRange iv) {
       SmallVector<Value> at{iv[0], c, iv[1]};
@@ -126,6 +180,35 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
       Value r = o.sub(o.sub(o.load(dy, at), meanDy), o.mul(xhat, meanDyXhat));
       o.store(o.mul(k, r), dx, at);
     });
+  };
+
+  if (!bwd.getSync()) {
+    l.parallel({g.c}, [&](ValueRange civ) {
+      auto [sumDy, sumDyXhat] = sums(civ[0]);
+      gradInput(civ[0], sumDy, sumDyXhat, l.f64(m));
+    });
+    return;
+  }
+  // The forward normalised over the global batch, so dx needs the sums
+  // over all ranks' samples (each rank's dy is that of its own loss term;
+  // the mean over ranks of the parameter gradients then follows I5).
+  // scale and bias keep this rank's sums: the gradient all-reduce averages
+  // them like every other gradient.
+  Value global = l.scratch(l.b.getF64Type(), 2 * g.c + 1);
+  Value at = l.index(2 * g.c);
+  l.parallel({g.c}, [&](ValueRange civ) {
+    Value c = civ[0];
+    auto [sumDy, sumDyXhat] = sums(c);
+    Value c2 = o.imul(c, 2);
+    o.store(sumDy, global, c2);
+    o.store(sumDyXhat, global, o.iadd(c2, 1));
+  });
+  o.store(l.f64(m), global, at);
+  allreduceF64(l, global, 2 * g.c + 1);
+  l.parallel({g.c}, [&](ValueRange civ) {
+    Value c = civ[0], c2 = o.imul(c, 2);
+    gradInput(c, o.load(global, c2), o.load(global, o.iadd(c2, 1)),
+              o.load(global, at));
   });
 }
 } // namespace

@@ -53,11 +53,30 @@ void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
                     int64_t k, float alpha, const float *a, const float *b,
                     float beta, float *c);
 
+/* --- collectives (the data-parallel ranks; see docs/data-parallel.md) ---
+ * Outside a data-parallel run (one process, the step harness) every one of
+ * them is the identity and trainc_rt_world() is 1. */
+
+/* The number of ranks training together. */
+int32_t trainc_rt_world(void);
+
 /* Every gradient of all-reduce bucket `bucket` is final (the compiler places
- * the call inside the train step, right after backward finishes the bucket):
- * the runtime starts the bucket's reduction over ranks and progresses those
- * in flight. Does nothing outside a data-parallel step. */
-void trainc_rt_bucket_ready(int32_t bucket);
+ * the call inside the train step, right after backward finishes the
+ * bucket): starts the bucket's sum over ranks and progresses those in
+ * flight. */
+void trainc_rt_allreduce_start(int32_t bucket);
+
+/* Completes bucket `bucket`'s sum (starting it first if need be): its range
+ * of the gradient arena holds the sum over ranks, bit-identical on all. */
+void trainc_rt_allreduce_wait(int32_t bucket);
+
+/* Replaces `count` floats by their sum over ranks (the mean if `mean`),
+ * added in rank order in double: the same bits on every rank. */
+void trainc_rt_allreduce(float *data, int64_t count, int32_t mean);
+
+/* Replaces `count` doubles by their sum over ranks, added in rank order:
+ * the same bits on every rank (the sums of synchronised BatchNorm). */
+void trainc_rt_allreduce_f64(double *data, int64_t count);
 
 #ifdef __cplusplus
 }
