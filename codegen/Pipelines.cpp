@@ -28,6 +28,7 @@ void mlir::train::buildTrainPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   DataParallelPassOptions dataParallel;
   dataParallel.syncBatchNorm = options.syncBatchNorm;
+  dataParallel.allreduceDtype = options.allreduceDtype;
   pm.addPass(createDataParallelPass(dataParallel));
   BucketGradientsPassOptions buckets;
   buckets.bucketCapBytes = options.bucketCapBytes;

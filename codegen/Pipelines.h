@@ -27,6 +27,8 @@ struct TrainingPipelineOptions {
   int64_t firstBucketBytes = 1024 * 1024;
   /// BatchNorm statistics over the global batch (train-data-parallel).
   bool syncBatchNorm = false;
+  /// The type gradients travel in: f32, fp16 or bf16.
+  std::string allreduceDtype = "f32";
 };
 
 /// Imported @forward -> planned @train_step and @forward (tensors).

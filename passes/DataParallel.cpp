@@ -46,6 +46,16 @@ struct DataParallelPass
     }
 
     OpBuilder b(ret);
+    Type wire;
+    if (allreduceDtype == "fp16")
+      wire = b.getF16Type();
+    else if (allreduceDtype == "bf16")
+      wire = b.getBF16Type();
+    else if (allreduceDtype != "f32") {
+      module.emitError("unknown all-reduce type '")
+          << allreduceDtype << "' (f32, fp16 or bf16)";
+      return signalPassFailure();
+    }
     StringAttr mean = b.getStringAttr("mean");
     for (unsigned i = 0, e = ret.getNumOperands(); i < e; ++i) {
       bool loss = step.getResultAttr(i, TrainDialect::kLossAttr) != nullptr;
@@ -53,7 +63,10 @@ struct DataParallelPass
       if (!loss && !grad)
         continue; // running statistics stay each rank's own
       Value value = ret.getOperand(i);
-      auto reduced = b.create<AllReduceOp>(value.getLoc(), value, mean);
+      // The loss is one number: it always travels in f32.
+      auto reduced = b.create<AllReduceOp>(
+          value.getLoc(), value, mean,
+          grad && wire ? TypeAttr::get(wire) : TypeAttr());
       ret.setOperand(i, reduced);
     }
 

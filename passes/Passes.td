@@ -55,12 +55,17 @@ def DataParallelPass : Pass<"train-data-parallel", "::mlir::ModuleOp"> {
     refers to the global batch. With `sync-bn`, every training-form
     BatchNorm and its backward get `sync`: the statistics are those of the
     global batch (I5). Without it each rank normalises over its own samples,
-    as Goyal et al. do (I4). With one process every all-reduce is the
-    identity, so the same executable runs with or without mpirun.
+    as Goyal et al. do (I4). With `allreduce-dtype` fp16 or bf16 the
+    gradients' all-reduces are marked `as f16` / `as bf16`: they travel
+    compressed (half the bytes), the loss stays f32. With one process every
+    all-reduce is the identity, so the same executable runs with or without
+    mpirun (and nothing is compressed).
   }];
   let options = [
     Option<"syncBatchNorm", "sync-bn", "bool", "false",
            "BatchNorm statistics over the global batch (all-reduced sums)">,
+    Option<"allreduceDtype", "allreduce-dtype", "std::string", "\"f32\"",
+           "The type gradients travel in: f32, fp16 or bf16">,
   ];
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }
@@ -102,7 +107,11 @@ def PlanMemoryPass : Pass<"train-plan-memory", "::mlir::ModuleOp"> {
     producer: a byte offset per result, -1 for a value that lives elsewhere):
     a value is live from its producer to its last use, reshapes share their
     operand's bytes, and values that are never live together share memory.
-    Slots are 64-byte aligned. The sizes are recorded as
+    Slots are 64-byte aligned. When bucket collectives travel compressed
+    (`train.allreduce_start N as bf16`), the step's arena also gets a
+    staging range of half the parameter bytes after its activations
+    (`train.wire_offset`; bucket N stages at half its gradient offset).
+    The sizes are recorded as
     `train.param_bytes` / `train.buffer_bytes` on the module and
     `train.arena_bytes` on each function.
   }];
@@ -117,7 +126,8 @@ def ScheduleCollectivesPass : Pass<"train-schedule-collectives", "::mlir::Module
     finishes the last gradient of bucket N, so the reduction of the last
     layers' gradients runs while backward computes the earlier layers', and
     `train.allreduce_wait N` before the return, in bucket order, with the
-    gradients' reduction (the 1/world of a mean is the bucket epilogue).
+    gradients' reduction (the 1/world of a mean is the bucket epilogue) and
+    their wire type.
     The gradients are returned unreduced in the tensor IR: the start and
     wait act on the bucket's range of the gradient arena, where
     train-plan-memory then gives every gradient its home. A module without

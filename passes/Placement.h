@@ -20,6 +20,9 @@ namespace mlir::train {
 inline constexpr llvm::StringLiteral kOffsetAttr = "train.offset";
 inline constexpr llvm::StringLiteral kSlotsAttr = "train.slots";
 inline constexpr llvm::StringLiteral kArenaBytesAttr = "train.arena_bytes";
+/// Where compressed bucket collectives stage their 16-bit gradients in the
+/// function's activation arena (train-plan-memory).
+inline constexpr llvm::StringLiteral kWireOffsetAttr = "train.wire_offset";
 inline constexpr llvm::StringLiteral kParamBytesAttr = "train.param_bytes";
 inline constexpr llvm::StringLiteral kBufferBytesAttr = "train.buffer_bytes";
 /// The all-reduce buckets (train-bucket-gradients, train-plan-memory).

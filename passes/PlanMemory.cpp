@@ -108,6 +108,28 @@ int64_t planActivations(func::FuncOp fn) {
     }
     op.setAttr(kSlotsAttr, b.getDenseI64ArrayAttr(slots));
   }
+  // Compressed bucket collectives stage their 16-bit copy of the gradients
+  // after the activations, for the whole step: half the parameter bytes,
+  // bucket by bucket at half the gradient offsets.
+  bool compressed = llvm::any_of(body, [](Operation &op) {
+    auto start = dyn_cast<AllReduceStartOp>(op);
+    return start && start.getWire();
+  });
+  auto buckets = fn->getParentOfType<ModuleOp>()->getAttrOfType<ArrayAttr>(
+      kBucketsAttr);
+  if (compressed && buckets) {
+    int64_t gradBytes = 0;
+    for (Attribute a : buckets) {
+      auto bucket = cast<DictionaryAttr>(a);
+      if (auto offset = bucket.getAs<IntegerAttr>("offset"))
+        gradBytes = std::max(gradBytes,
+                             offset.getInt() +
+                                 bucket.getAs<IntegerAttr>("bytes").getInt());
+    }
+    int64_t wireOffset = alignTo(peak);
+    fn->setAttr(kWireOffsetAttr, b.getI64IntegerAttr(wireOffset));
+    peak = wireOffset + alignTo(gradBytes / 2);
+  }
   fn->setAttr(kArenaBytesAttr, b.getI64IntegerAttr(peak));
   return peak;
 }

@@ -13,6 +13,7 @@
 #include "dialects/Train/IR/TrainOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace mlir::train {
 #define GEN_PASS_DEF_SCHEDULECOLLECTIVESPASS
@@ -44,9 +45,11 @@ struct ScheduleCollectivesPass
     struct Bucket {
       SmallVector<unsigned> results;
       StringAttr reduction;
+      TypeAttr wire;
     };
     SmallVector<Bucket> plan;
     unsigned reduced = 0;
+    llvm::StringSet<> bucketed;
     for (Attribute a : buckets) {
       Bucket bucket;
       for (Attribute p : cast<DictionaryAttr>(a).getAs<ArrayAttr>("params")) {
@@ -57,14 +60,21 @@ struct ScheduleCollectivesPass
                                                 << "' has no gradient result";
           return signalPassFailure();
         }
+        if (!bucketed.insert(name).second) {
+          step.emitError("parameter '") << name << "' is in two buckets";
+          return signalPassFailure();
+        }
         bucket.results.push_back(it->second);
         auto reduce = ret.getOperand(it->second).getDefiningOp<AllReduceOp>();
         StringAttr reduction = reduce ? reduce.getReductionAttr() : StringAttr();
+        TypeAttr wire = reduce ? reduce.getWireAttr() : TypeAttr();
         if (reduce)
           ++reduced;
-        if (!bucket.reduction && bucket.results.size() == 1)
+        if (bucket.results.size() == 1) {
           bucket.reduction = reduction;
-        if (reduction != bucket.reduction) {
+          bucket.wire = wire;
+        }
+        if (reduction != bucket.reduction || wire != bucket.wire) {
           step.emitError("the gradients of bucket ")
               << plan.size() << " are not all-reduced alike ('" << name
               << "')";
@@ -75,6 +85,13 @@ struct ScheduleCollectivesPass
     }
     if (reduced == 0)
       return; // a single-process module: no collectives to schedule
+    for (auto &entry : gradResult) {
+      if (bucketed.contains(entry.getKey()))
+        continue;
+      step.emitError("the gradient of '")
+          << entry.getKey() << "' is in no bucket";
+      return signalPassFailure();
+    }
     if (reduced != gradResult.size()) {
       step.emitError("some gradients are all-reduced and others not");
       return signalPassFailure();
@@ -110,25 +127,52 @@ struct ScheduleCollectivesPass
     DenseMap<Operation *, int64_t> position;
     for (auto [i, op] : llvm::enumerate(body))
       position[&op] = i;
+    // A bucket's reduction runs in place in the gradient arena, so it may
+    // start only once backward has produced its gradients and has no use
+    // of them left (a gradient that is also a cotangent flowing on, as for
+    // a parameter added elementwise, is read again; views share the bytes).
+    auto lastUse = [&](Value value, Operation *last) {
+      SmallVector<Value> worklist{value};
+      while (!worklist.empty()) {
+        Value v = worklist.pop_back_val();
+        for (Operation *user : v.getUsers()) {
+          if (user == ret.getOperation())
+            continue;
+          if (!last || position[user] > position[last])
+            last = user;
+          if (isa<FlattenOp, ReshapeOp>(user))
+            worklist.push_back(user->getResult(0));
+        }
+      }
+      return last;
+    };
     OpBuilder b(module.getContext());
+    DenseMap<Operation *, Operation *> startAfter; // keeps bucket order
     for (auto [index, bucket] : llvm::enumerate(plan)) {
       Operation *last = nullptr;
       for (unsigned i : bucket.results) {
-        Operation *producer = ret.getOperand(i).getDefiningOp();
+        Value value = ret.getOperand(i);
+        Operation *producer = value.getDefiningOp();
         if (producer && (!last || position[producer] > position[last]))
           last = producer;
+        last = lastUse(value, last);
       }
-      if (last)
-        b.setInsertionPointAfter(last);
+      Operation *anchor = last;
+      if (auto it = startAfter.find(last); it != startAfter.end())
+        anchor = it->second;
+      if (anchor)
+        b.setInsertionPointAfter(anchor);
       else
         b.setInsertionPointToStart(&body);
-      b.create<AllReduceStartOp>(last ? last->getLoc() : step.getLoc(),
-                                 b.getI64IntegerAttr(index));
+      auto start = b.create<AllReduceStartOp>(
+          last ? last->getLoc() : step.getLoc(), b.getI64IntegerAttr(index),
+          bucket.wire);
+      startAfter[last] = start;
     }
     b.setInsertionPoint(ret);
     for (auto [index, bucket] : llvm::enumerate(plan))
       b.create<AllReduceWaitOp>(ret.getLoc(), b.getI64IntegerAttr(index),
-                                bucket.reduction);
+                                bucket.reduction, bucket.wire);
   }
 };
 } // namespace

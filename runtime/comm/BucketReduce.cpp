@@ -14,8 +14,8 @@ namespace trainc::rt {
 BucketReduce::BucketReduce(Communicator &comm, const trainc_model_desc &desc)
     : comm(comm), desc(desc) {}
 
-void BucketReduce::begin(float *arena) {
-  grads = arena;
+void BucketReduce::begin() {
+  active = true;
   handles.assign(desc.num_buckets, 0);
   begun.assign(desc.num_buckets, false);
   done.assign(desc.num_buckets, false);
@@ -25,17 +25,23 @@ void BucketReduce::begin(float *arena) {
 }
 
 void BucketReduce::checkBucket(int32_t bucket, const char *what) const {
-  if (!grads || bucket < 0 || bucket >= desc.num_buckets)
+  if (!active || bucket < 0 || bucket >= desc.num_buckets)
     fatal(std::string("the train step ") + what + " gradient bucket " +
           std::to_string(bucket) + " of " + std::to_string(desc.num_buckets));
 }
 
-void BucketReduce::start(int32_t bucket) {
+void BucketReduce::start(int32_t bucket, void *data, int64_t count,
+                         int32_t wire) {
   checkBucket(bucket, "started");
+  if (wire < TRAINC_WIRE_F32 || wire > TRAINC_WIRE_BF16)
+    fatal("the train step sends gradient bucket " + std::to_string(bucket) +
+          " in an unknown type (" + std::to_string(wire) + ")");
   if (!begun[bucket]) {
     handles[bucket] = comm.allreduceSumStart(
-        grads + desc.buckets[bucket].offset / 4,
-        desc.buckets[bucket].bytes / 4);
+        data, count,
+        wire == TRAINC_WIRE_F32   ? Communicator::Wire::F32
+        : wire == TRAINC_WIRE_F16 ? Communicator::Wire::F16
+                                  : Communicator::Wire::BF16);
     begun[bucket] = true;
     if (!waiting)
       ++startedEarly;
@@ -50,7 +56,8 @@ void BucketReduce::wait(int32_t bucket) {
   checkBucket(bucket, "waited for");
   waiting = true;
   if (!begun[bucket])
-    start(bucket);
+    fatal("the train step waited for gradient bucket " +
+          std::to_string(bucket) + " before starting it");
   auto waitStart = std::chrono::steady_clock::now();
   comm.wait(handles[bucket]);
   done[bucket] = true;
@@ -64,7 +71,7 @@ void BucketReduce::end() {
     if (!done[b])
       fatal("the train step returned before gradient bucket " +
             std::to_string(b) + " was all-reduced");
-  grads = nullptr;
+  active = false;
 }
 
 } // namespace trainc::rt
@@ -76,10 +83,11 @@ extern "C" int32_t trainc_rt_world(void) {
   return trainc::rt::runtimeContext().world;
 }
 
-extern "C" void trainc_rt_allreduce_start(int32_t bucket) {
+extern "C" void trainc_rt_allreduce_start(int32_t bucket, void *data,
+                                          int64_t count, int32_t wire) {
   if (trainc::rt::BucketReduce *reduce =
           trainc::rt::runtimeContext().activeReduce)
-    reduce->start(bucket);
+    reduce->start(bucket, data, count, wire);
 }
 
 extern "C" void trainc_rt_allreduce_wait(int32_t bucket) {

@@ -24,11 +24,12 @@ class BucketReduce {
 public:
   BucketReduce(Communicator &comm, const trainc_model_desc &desc);
 
-  /// Before the train step: the gradient arena it writes.
-  void begin(float *grads);
-  /// Bucket `bucket`'s gradients are final: start its sum.
-  void start(int32_t bucket);
-  /// Complete bucket `bucket`'s sum (starting it first if need be).
+  /// Before the train step.
+  void begin();
+  /// Bucket `bucket`'s gradients are final: start the sum of its `count`
+  /// values of type `wire` at `data` (trainc_rt_allreduce_start).
+  void start(int32_t bucket, void *data, int64_t count, int32_t wire);
+  /// Complete bucket `bucket`'s sum.
   void wait(int32_t bucket);
   /// After the train step: fails unless the step waited for every bucket.
   void end();
@@ -43,7 +44,7 @@ private:
 
   Communicator &comm;
   const trainc_model_desc &desc;
-  float *grads = nullptr;
+  bool active = false;
   std::vector<Communicator::Handle> handles;
   std::vector<bool> begun, done;
   int startedEarly = 0;

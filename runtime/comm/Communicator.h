@@ -33,9 +33,13 @@ public:
   /// "single process", "Open MPI 4.1.4"
   virtual std::string describe() const = 0;
 
-  /// Starts the sum over ranks of `count` floats, in place. `data` must stay
-  /// valid and untouched until wait() returns.
-  virtual Handle allreduceSumStart(float *data, int64_t count) = 0;
+  /// The element types a sum can travel in.
+  enum class Wire { F32, F16, BF16 };
+
+  /// Starts the sum over ranks of `count` values of type `wire`, in place
+  /// (16-bit values are added in float and rounded back, per step of the
+  /// reduction). `data` must stay valid and untouched until wait() returns.
+  virtual Handle allreduceSumStart(void *data, int64_t count, Wire wire) = 0;
   /// Progresses the collective; true once it has completed (then wait()
   /// returns at once).
   virtual bool test(Handle handle) = 0;

@@ -16,6 +16,8 @@
 #include <mpi.h>
 
 #include <climits>
+#include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <map>
 #include <vector>
@@ -39,6 +41,40 @@ int asInt(int64_t value, const char *what) {
   return static_cast<int>(value);
 }
 
+// 16-bit sums: MPI has no half-precision types, so they travel as pairs of
+// bytes and add through user-defined operations, in float, rounding each
+// partial sum back (as NCCL's half sums do).
+uint16_t bf16FromFloat(float x) {
+  uint32_t bits;
+  std::memcpy(&bits, &x, 4);
+  if (std::isnan(x))
+    return 0x7fc0;
+  bits += 0x7fff + ((bits >> 16) & 1); // round to nearest even
+  return static_cast<uint16_t>(bits >> 16);
+}
+
+float floatFromBF16(uint16_t h) {
+  uint32_t bits = static_cast<uint32_t>(h) << 16;
+  float x;
+  std::memcpy(&x, &bits, 4);
+  return x;
+}
+
+void sumF16(void *in, void *inout, int *count, MPI_Datatype *) {
+  const _Float16 *a = static_cast<const _Float16 *>(in);
+  _Float16 *b = static_cast<_Float16 *>(inout);
+  for (int i = 0; i < *count; ++i)
+    b[i] = static_cast<_Float16>(static_cast<float>(a[i]) +
+                                 static_cast<float>(b[i]));
+}
+
+void sumBF16(void *in, void *inout, int *count, MPI_Datatype *) {
+  const uint16_t *a = static_cast<const uint16_t *>(in);
+  uint16_t *b = static_cast<uint16_t *>(inout);
+  for (int i = 0; i < *count; ++i)
+    b[i] = bf16FromFloat(floatFromBF16(a[i]) + floatFromBF16(b[i]));
+}
+
 class Mpi final : public Communicator {
 public:
   Mpi() {
@@ -52,8 +88,15 @@ public:
     // bucket's starts only after every earlier bucket's has.
     check(MPI_Comm_dup(MPI_COMM_WORLD, &scatterComm), "MPI_Comm_dup");
     check(MPI_Comm_dup(MPI_COMM_WORLD, &gatherComm), "MPI_Comm_dup");
+    check(MPI_Type_contiguous(2, MPI_BYTE, &halfType), "MPI_Type_contiguous");
+    check(MPI_Type_commit(&halfType), "MPI_Type_commit");
+    check(MPI_Op_create(sumF16, /*commute=*/1, &f16Sum), "MPI_Op_create");
+    check(MPI_Op_create(sumBF16, /*commute=*/1, &bf16Sum), "MPI_Op_create");
   }
   ~Mpi() override {
+    MPI_Op_free(&f16Sum);
+    MPI_Op_free(&bf16Sum);
+    MPI_Type_free(&halfType);
     MPI_Comm_free(&scatterComm);
     MPI_Comm_free(&gatherComm);
     int finalized = 0;
@@ -75,17 +118,23 @@ public:
   /// Phase 1 reduces each rank's slice into `slice`; phase 2 gathers the
   /// slices back into `data`.
   struct Pending {
-    float *data;
+    void *data;
+    MPI_Datatype type;
     std::vector<int> counts, displs;
-    std::vector<float> slice;
+    std::vector<char> slice;
     MPI_Request request = MPI_REQUEST_NULL;
     int phase = 1;
   };
 
-  Handle allreduceSumStart(float *data, int64_t count) override {
+  Handle allreduceSumStart(void *data, int64_t count, Wire wire) override {
     Handle handle = nextHandle++;
     Pending &p = pending[handle];
     p.data = data;
+    p.type = wire == Wire::F32 ? MPI_FLOAT : halfType;
+    MPI_Op op = wire == Wire::F32   ? MPI_SUM
+                : wire == Wire::F16 ? f16Sum
+                                    : bf16Sum;
+    size_t size = wire == Wire::F32 ? 4 : 2;
     std::vector<int64_t> counts = sliceCounts(count, worldValue);
     int64_t offset = 0;
     for (int64_t c : counts) {
@@ -93,9 +142,9 @@ public:
       p.displs.push_back(asInt(offset, "an all-reduce"));
       offset += c;
     }
-    p.slice.resize(counts[rankValue]);
-    check(MPI_Ireduce_scatter(data, p.slice.data(), p.counts.data(),
-                              MPI_FLOAT, MPI_SUM, scatterComm, &p.request),
+    p.slice.resize(static_cast<size_t>(counts[rankValue]) * size);
+    check(MPI_Ireduce_scatter(data, p.slice.data(), p.counts.data(), p.type,
+                              op, scatterComm, &p.request),
           "MPI_Ireduce_scatter");
     return handle;
   }
@@ -116,9 +165,9 @@ public:
           return;
       }
       p.phase = 2;
-      check(MPI_Iallgatherv(p.slice.data(), p.counts[rankValue], MPI_FLOAT,
-                            p.data, p.counts.data(), p.displs.data(),
-                            MPI_FLOAT, gatherComm, &p.request),
+      check(MPI_Iallgatherv(p.slice.data(), p.counts[rankValue], p.type,
+                            p.data, p.counts.data(), p.displs.data(), p.type,
+                            gatherComm, &p.request),
             "MPI_Iallgatherv");
     }
   }
@@ -186,6 +235,9 @@ public:
 private:
   int rankValue = 0, worldValue = 1;
   MPI_Comm scatterComm = MPI_COMM_NULL, gatherComm = MPI_COMM_NULL;
+  /// Two bytes, and the sums of f16 and bf16 values in them.
+  MPI_Datatype halfType = MPI_DATATYPE_NULL;
+  MPI_Op f16Sum = MPI_OP_NULL, bf16Sum = MPI_OP_NULL;
   /// allreduceSum's receive buffer, kept between calls.
   std::vector<double> gathered;
   Handle nextHandle = 1;

@@ -296,7 +296,7 @@ float Trainer::step() {
   // The step starts each bucket's all-reduce as backward fills it.
   RuntimeContext &context = runtimeContext();
   if (world > 1) {
-    reduce.begin(arenas.grads.as<float>());
+    reduce.begin();
     context.activeReduce = &reduce;
   }
   api.trainStep(arenas.params.data(), arenas.grads.data(),

@@ -82,6 +82,13 @@ cl::opt<bool> syncBatchNorm(
              "normalises over its own samples)"),
     cl::cat(category));
 
+cl::opt<std::string> allreduceDtype(
+    "allreduce-dtype",
+    cl::desc("The type gradients travel in under mpirun: f32 (default), "
+             "fp16 or bf16 (half the bytes; compressed and decompressed in "
+             "the bucket epilogues)"),
+    cl::init("f32"), cl::value_desc("type"), cl::cat(category));
+
 cl::opt<float> labelSmoothing(
     "label-smoothing",
     cl::desc("Label smoothing of the cross-entropy loss, in [0, 1]"),
@@ -199,6 +206,10 @@ int main(int argc, char **argv) {
           "'; expected 'text' or 'json'");
   if (optimizer != "sgd")
     fatal("unknown --optimizer '" + optimizer + "'; expected 'sgd'");
+  if (allreduceDtype != "f32" && allreduceDtype != "fp16" &&
+      allreduceDtype != "bf16")
+    fatal("unknown --allreduce-dtype '" + allreduceDtype +
+          "'; expected f32, fp16 or bf16");
   if (!(labelSmoothing >= 0.0f && labelSmoothing <= 1.0f))
     fatal("--label-smoothing must lie in [0, 1]");
   for (auto [flag, mb] : {std::pair{"--bucket-cap-mb", &bucketCapMb},
@@ -341,6 +352,7 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
       std::max<int64_t>(1, static_cast<int64_t>(firstBucketMb * 1048576.0));
   options.optimizer = optimizer;
   options.syncBatchNorm = syncBatchNorm;
+  options.allreduceDtype = allreduceDtype;
   runPasses(module, [&](mlir::OpPassManager &pm) {
     mlir::train::buildTrainPipeline(pm, options);
   });

@@ -116,9 +116,10 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
   if (name == kSourceAttr)
     return verifyNameAttr(op, attr);
   // The memory plan (train-plan-memory): sizes in bytes on the module and
-  // on step functions, result slots on ops.
+  // on step functions (and where compressed gradients stage), result slots
+  // on ops.
   if (name == "train.param_bytes" || name == "train.buffer_bytes" ||
-      name == "train.arena_bytes") {
+      name == "train.arena_bytes" || name == "train.wire_offset") {
     auto bytes = dyn_cast<IntegerAttr>(attr.getValue());
     if (!bytes || bytes.getInt() < 0)
       return op->emitError() << "'" << name

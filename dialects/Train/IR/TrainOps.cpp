@@ -221,10 +221,24 @@ static LogicalResult verifyReduction(Operation *op, StringRef reduction) {
   return success();
 }
 
+/// The types a collective may travel in: 16-bit floats (f32 is the
+/// default, written without `as`).
+static LogicalResult verifyWire(Operation *op, std::optional<Type> wire) {
+  if (wire && !isa<Float16Type, BFloat16Type>(*wire))
+    return op->emitOpError("can travel as f16 or bf16 only, not ") << *wire;
+  return success();
+}
+
 LogicalResult AllReduceOp::verify() {
-  return verifyReduction(*this, getReduction());
+  return failure(failed(verifyReduction(*this, getReduction())) ||
+                 failed(verifyWire(*this, getWire())));
+}
+
+LogicalResult AllReduceStartOp::verify() {
+  return verifyWire(*this, getWire());
 }
 
 LogicalResult AllReduceWaitOp::verify() {
-  return verifyReduction(*this, getReduction());
+  return failure(failed(verifyReduction(*this, getReduction())) ||
+                 failed(verifyWire(*this, getWire())));
 }

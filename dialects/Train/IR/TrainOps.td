@@ -339,15 +339,19 @@ def Train_AllReduceOp : Train_Op<"all_reduce", [SameOperandsAndResultType]> {
     (the runtime adds the ranks' values in rank order). With one process it
     is the identity. train-data-parallel puts one on the loss and on every
     gradient of `@train_step`; train-schedule-collectives replaces those of
-    the gradients by the asynchronous bucket collectives below.
+    the gradients by the asynchronous bucket collectives below. `as f16` or
+    `as bf16` (`--allreduce-dtype`) sends the values in that type: the
+    bucket collectives compress and decompress around the transfer.
 
     ```mlir
     %global = train.all_reduce mean %loss : tensor<f32>
     ```
   }];
-  let arguments = (ins Train_FloatTensor:$input, StrAttr:$reduction);
+  let arguments = (ins Train_FloatTensor:$input, StrAttr:$reduction,
+                       OptionalAttr<TypeAttr>:$wire);
   let results = (outs Train_FloatTensor:$output);
-  let assemblyFormat = "$reduction $input attr-dict `:` type($input)";
+  let assemblyFormat =
+      "$reduction $input (`as` $wire^)? attr-dict `:` type($input)";
   let hasVerifier = 1;
 }
 
@@ -359,14 +363,21 @@ def Train_AllReduceStartOp : Train_Op<"allreduce_start"> {
     `train.buckets`), so that the bucket's sum over ranks runs while
     backward goes on with earlier layers. Lowers to a call of the runtime's
     `trainc_rt_allreduce_start(bucket)` (runtime/include/trainc/kernels.h),
-    which also progresses the reductions already in flight.
+    which also progresses the reductions already in flight. With `as f16`
+    or `as bf16` the bucket epilogue first compresses the bucket (divided
+    by world for a mean, so the 16-bit sum cannot overflow where the mean
+    would not) into a staging range of the activation arena
+    (`train.wire_offset` of the function, planned by train-plan-memory),
+    and that range travels instead.
 
     ```mlir
     train.allreduce_start 0
+    train.allreduce_start 1 as bf16
     ```
   }];
-  let arguments = (ins I64Attr:$bucket);
-  let assemblyFormat = "$bucket attr-dict";
+  let arguments = (ins I64Attr:$bucket, OptionalAttr<TypeAttr>:$wire);
+  let assemblyFormat = "$bucket (`as` $wire^)? attr-dict";
+  let hasVerifier = 1;
 }
 
 def Train_AllReduceWaitOp : Train_Op<"allreduce_wait"> {
@@ -376,14 +387,18 @@ def Train_AllReduceWaitOp : Train_Op<"allreduce_wait"> {
     gradient arena; with `mean`, the bucket epilogue then scales the
     bucket's range by 1/world (a generated loop; nothing when world is 1).
     After it, every gradient of the bucket is the gradient of the global
-    batch, identical on every rank.
+    batch, identical on every rank. With `as f16` / `as bf16`, the epilogue
+    decompresses the staged sum into the gradient arena instead (already a
+    mean: the start divided). With one process nothing is compressed.
 
     ```mlir
-    train.allreduce_wait 0 mean
+    train.allreduce_wait 0 "mean"
+    train.allreduce_wait 1 "mean" as bf16
     ```
   }];
-  let arguments = (ins I64Attr:$bucket, StrAttr:$reduction);
-  let assemblyFormat = "$bucket $reduction attr-dict";
+  let arguments = (ins I64Attr:$bucket, StrAttr:$reduction,
+                       OptionalAttr<TypeAttr>:$wire);
+  let assemblyFormat = "$bucket $reduction (`as` $wire^)? attr-dict";
   let hasVerifier = 1;
 }
 

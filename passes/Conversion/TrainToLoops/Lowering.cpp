@@ -14,15 +14,32 @@ Lowering::Lowering(ModuleOp module, func::FuncOp source, func::FuncOp target,
     : b(builder), loc(source.getLoc()), module(module), source(source),
       target(target) {}
 
+Value Lowering::argWithRole(StringRef role) {
+  for (BlockArgument arg : target.getArguments())
+    if (auto name = target.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                        "train.role"))
+      if (name.getValue() == role)
+        return arg;
+  llvm_unreachable("lowered function lacks an argument role");
+}
+
+Value Lowering::arenaView(StringRef role, int64_t offset, Type element,
+                          int64_t count) {
+  return b.create<memref::ViewOp>(loc, MemRefType::get({count}, element),
+                                  argWithRole(role), index(offset),
+                                  ValueRange{});
+}
+
+Value Lowering::arenaPointer(StringRef role, int64_t offset) {
+  Value address = b.create<memref::ExtractAlignedPointerAsIndexOp>(
+      loc, argWithRole(role));
+  address = b.create<arith::AddIOp>(loc, address, index(offset));
+  Value asInt = b.create<arith::IndexCastOp>(loc, b.getI64Type(), address);
+  return b.create<LLVM::IntToPtrOp>(
+      loc, LLVM::LLVMPointerType::get(b.getContext()), asInt);
+}
+
 std::pair<Value, int64_t> Lowering::baseOf(Value tensor) {
-  auto argWithRole = [&](StringRef role) -> Value {
-    for (BlockArgument arg : target.getArguments())
-      if (auto name = target.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                          "train.role"))
-        if (name.getValue() == role)
-          return arg;
-    llvm_unreachable("lowered function lacks an argument role");
-  };
   auto argOffset = [&](unsigned argIndex) {
     return source.getArgAttrOfType<IntegerAttr>(argIndex, kOffsetAttr)
         .getInt();

@@ -4,7 +4,8 @@
 // byte arenas. Each tensor value becomes a view of its home (Placement.h);
 // each op becomes either a call into the runtime's library kernels or an
 // scf.parallel loop nest. Op families live in one file each, as in Triton:
-// Elementwise.cpp, Normalization.cpp, Pooling.cpp, Loss.cpp, Library.cpp.
+// Elementwise.cpp, Normalization.cpp, Pooling.cpp, Loss.cpp, Library.cpp,
+// Collectives.cpp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,6 +35,10 @@ public:
   OpBuilder &b;
   Location loc;
 
+  /// The tensor-level function being lowered, and its module.
+  func::FuncOp sourceFunction() const { return source; }
+  ModuleOp parentModule() const { return module; }
+
   /// The lowered function's argument that backs `home` (an arena or an
   /// output), and the byte offset of the value in it.
   std::pair<Value, int64_t> baseOf(Value tensor);
@@ -42,6 +47,12 @@ public:
   Value view(Value tensor, ArrayRef<int64_t> shape);
   /// `tensor` as a 1-D memref of all its elements.
   Value flat(Value tensor);
+  /// The lowered function's argument with `train.role` `role`.
+  Value argWithRole(StringRef role);
+  /// `count` elements of `element` at byte `offset` of the `role` arena.
+  Value arenaView(StringRef role, int64_t offset, Type element, int64_t count);
+  /// A raw pointer to byte `offset` of the `role` arena, for runtime calls.
+  Value arenaPointer(StringRef role, int64_t offset);
 
   // --- scalar helpers --------------------------------------------------------
   Value index(int64_t v);
@@ -108,6 +119,9 @@ struct ScalarOps {
   Value mul(Value x, Value y) { return b.create<arith::MulFOp>(loc, x, y); }
   Value div(Value x, Value y) { return b.create<arith::DivFOp>(loc, x, y); }
   Value ext(Value x) { return b.create<arith::ExtFOp>(loc, b.getF64Type(), x); }
+  Value ext32(Value x) {
+    return b.create<arith::ExtFOp>(loc, b.getF32Type(), x);
+  }
   Value trunc(Value x) {
     return b.create<arith::TruncFOp>(loc, b.getF32Type(), x);
   }
@@ -179,6 +193,7 @@ LogicalResult lowerNormalizationOp(Lowering &l, Operation *op);
 LogicalResult lowerPoolingOp(Lowering &l, Operation *op);
 LogicalResult lowerLossOp(Lowering &l, Operation *op);
 LogicalResult lowerLibraryOp(Lowering &l, Operation *op);
+LogicalResult lowerCollectiveOp(Lowering &l, Operation *op);
 
 } // namespace mlir::train
 

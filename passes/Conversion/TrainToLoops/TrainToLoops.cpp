@@ -14,7 +14,6 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace mlir::train {
@@ -126,22 +125,8 @@ LogicalResult lowerOp(Lowering &l, Operation *op) {
     return lowerLibraryOp(l, op);
   if (isa<FlattenOp, ReshapeOp>(op))
     return success(); // views of their operand's bytes
-  if (auto reduce = dyn_cast<AllReduceOp>(op)) {
-    // The result's home gets the operand, then the runtime reduces it in
-    // place: void trainc_rt_allreduce(float *, int64_t count, int32_t mean).
-    int64_t count = cast<RankedTensorType>(reduce.getType()).getNumElements();
-    Value from = l.flat(reduce.getInput()), to = l.flat(reduce.getOutput());
-    l.parallel({count}, [&](ValueRange iv) {
-      Value x = l.b.create<memref::LoadOp>(l.loc, from, iv);
-      l.b.create<memref::StoreOp>(l.loc, x, to, iv);
-    });
-    l.callRuntime("trainc_rt_allreduce",
-                  {l.pointerTo(reduce.getOutput()),
-                   l.b.create<arith::ConstantIntOp>(l.loc, count, 64),
-                   l.b.create<arith::ConstantIntOp>(
-                       l.loc, reduce.getReduction() == "mean" ? 1 : 0, 32)});
-    return success();
-  }
+  if (isa<AllReduceOp, AllReduceStartOp, AllReduceWaitOp>(op))
+    return lowerCollectiveOp(l, op);
   return op->emitError("no CPU lowering for '") << op->getName() << "'";
 }
 
@@ -224,101 +209,36 @@ struct ConvertTrainToLoopsPass
     Lowering l(module, source, target, b);
     auto ret = cast<func::ReturnOp>(source.getBody().front().getTerminator());
     // Results whose producer could not write them in place are copied into
-    // their home: those of a gradient bucket before its all-reduce starts,
-    // the others at the end.
-    llvm::SetVector<unsigned> toCopy;
+    // their home as soon as the value exists: a gradient bucket's
+    // all-reduce, which starts later, then finds it there, and no copy
+    // reads a range that is already being reduced.
+    DenseMap<Value, SmallVector<unsigned>> copies;
     for (unsigned index : resultsNeedingCopy(source))
-      toCopy.insert(index);
-    auto copyResult = [&](unsigned index) {
-      if (!toCopy.remove(index))
+      copies[ret.getOperand(index)].push_back(index);
+    auto copyResults = [&](Value value) {
+      auto it = copies.find(value);
+      if (it == copies.end())
         return;
-      Value value = ret.getOperand(index);
-      Value from = l.flat(value);
-      Value to = copyTarget(l, source, index, value);
-      int64_t count = cast<RankedTensorType>(value.getType()).getNumElements();
-      l.parallel({count}, [&](ValueRange iv) {
-        Value x = b.create<memref::LoadOp>(l.loc, from, iv);
-        b.create<memref::StoreOp>(l.loc, x, to, iv);
-      });
-    };
-    for (Operation &op : source.getBody().front().without_terminator()) {
-      LogicalResult lowered = success();
-      if (auto start = dyn_cast<AllReduceStartOp>(op)) {
-        for (unsigned index : bucketResults(module, source, start.getBucket()))
-          copyResult(index);
-        lowered = lowerStart(l, start);
-      } else if (auto wait = dyn_cast<AllReduceWaitOp>(op)) {
-        lowered = lowerWait(l, module, wait);
-      } else {
-        lowered = lowerOp(l, &op);
+      for (unsigned index : it->second) {
+        Value from = l.flat(value);
+        Value to = copyTarget(l, source, index, value);
+        int64_t count =
+            cast<RankedTensorType>(value.getType()).getNumElements();
+        l.parallel({count}, [&](ValueRange iv) {
+          Value x = b.create<memref::LoadOp>(l.loc, from, iv);
+          b.create<memref::StoreOp>(l.loc, x, to, iv);
+        });
       }
-      if (failed(lowered))
+    };
+    for (BlockArgument arg : source.getArguments())
+      copyResults(arg);
+    for (Operation &op : source.getBody().front().without_terminator()) {
+      if (failed(lowerOp(l, &op)))
         return failure();
+      for (Value result : op.getResults())
+        copyResults(result);
     }
-    for (unsigned index : SmallVector<unsigned>(toCopy.begin(), toCopy.end()))
-      copyResult(index);
     b.create<func::ReturnOp>(source.getLoc());
-    return success();
-  }
-
-  /// The result indices of the gradients of bucket `bucket`.
-  static SmallVector<unsigned> bucketResults(ModuleOp module,
-                                             func::FuncOp source,
-                                             int64_t bucket) {
-    SmallVector<unsigned> results;
-    auto buckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr);
-    if (!buckets || bucket >= static_cast<int64_t>(buckets.size()))
-      return results;
-    for (Attribute p :
-         cast<DictionaryAttr>(buckets[bucket]).getAs<ArrayAttr>("params"))
-      for (unsigned i = 0; i < source.getNumResults(); ++i)
-        if (source.getResultAttr(i, TrainDialect::kGradAttr) == p)
-          results.push_back(i);
-    return results;
-  }
-
-  static Value i32(Lowering &l, int64_t v) {
-    return l.b.create<arith::ConstantIntOp>(l.loc, v, 32);
-  }
-
-  /// void trainc_rt_allreduce_start(int32_t bucket)
-  static LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
-    l.callRuntime("trainc_rt_allreduce_start", {i32(l, start.getBucket())});
-    return success();
-  }
-
-  /// void trainc_rt_allreduce_wait(int32_t bucket), then the bucket
-  /// epilogue: a mean scales the bucket's range of the gradient arena by
-  /// 1 / trainc_rt_world() (skipped for one process).
-  LogicalResult lowerWait(Lowering &l, ModuleOp module, AllReduceWaitOp wait) {
-    l.callRuntime("trainc_rt_allreduce_wait", {i32(l, wait.getBucket())});
-    if (wait.getReduction() != "mean")
-      return success();
-    auto buckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr);
-    auto bucket = buckets && wait.getBucket() < int64_t(buckets.size())
-                      ? dyn_cast<DictionaryAttr>(buckets[wait.getBucket()])
-                      : DictionaryAttr();
-    auto offset = bucket ? bucket.getAs<IntegerAttr>("offset") : IntegerAttr();
-    if (!offset)
-      return wait.emitError("bucket ")
-             << wait.getBucket() << " has no planned offset (run "
-             << "train-plan-memory first)";
-    int64_t count = bucket.getAs<IntegerAttr>("bytes").getInt() / 4;
-    OpBuilder &b = l.b;
-    ScalarOps o(l);
-    Value world = l.callRuntime("trainc_rt_world", {}, {b.getI32Type()});
-    Value many = b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::sgt,
-                                         world, i32(l, 1));
-    Value range = viewAt(l, "grads", offset.getInt(),
-                         RankedTensorType::get({count}, b.getF32Type()));
-    o.when(many, [&] {
-      Value scale = o.div(l.f32(1.0),
-                          b.create<arith::SIToFPOp>(l.loc, b.getF32Type(),
-                                                    world));
-      l.parallel({count}, [&](ValueRange iv) {
-        o.store(o.mul(o.load(range, iv), scale), range, iv);
-      });
-    });
     return success();
   }
 
@@ -352,17 +272,8 @@ struct ConvertTrainToLoopsPass
 
   Value viewAt(Lowering &l, StringRef role, int64_t offset,
                RankedTensorType type) {
-    func::FuncOp target = cast<func::FuncOp>(
-        l.b.getInsertionBlock()->getParentOp());
-    for (BlockArgument arg : target.getArguments())
-      if (target.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                              "train.role")
-              .getValue() == role)
-        return l.b.create<memref::ViewOp>(
-            l.loc,
-            MemRefType::get({type.getNumElements()}, type.getElementType()),
-            arg, l.index(offset), ValueRange{});
-    llvm_unreachable("no argument with that role");
+    return l.arenaView(role, offset, type.getElementType(),
+                       type.getNumElements());
   }
 };
 } // namespace

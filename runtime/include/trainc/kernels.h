@@ -60,14 +60,20 @@ void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
 /* The number of ranks training together. */
 int32_t trainc_rt_world(void);
 
+/* The types a bucket travels in (trainc_rt_allreduce_start). */
+enum { TRAINC_WIRE_F32 = 0, TRAINC_WIRE_F16 = 1, TRAINC_WIRE_BF16 = 2 };
+
 /* Every gradient of all-reduce bucket `bucket` is final (the compiler places
  * the call inside the train step, right after backward finishes the
- * bucket): starts the bucket's sum over ranks and progresses those in
- * flight. */
-void trainc_rt_allreduce_start(int32_t bucket);
+ * bucket): starts the in-place sum over ranks of the `count` values of
+ * type `wire` at `data` (the bucket's gradients, or their 16-bit copy) and
+ * progresses the sums in flight. `data` must stay untouched until the
+ * bucket's wait. */
+void trainc_rt_allreduce_start(int32_t bucket, void *data, int64_t count,
+                               int32_t wire);
 
-/* Completes bucket `bucket`'s sum (starting it first if need be): its range
- * of the gradient arena holds the sum over ranks, bit-identical on all. */
+/* Completes bucket `bucket`'s sum: its data holds the sum over ranks,
+ * bit-identical on all. */
 void trainc_rt_allreduce_wait(int32_t bucket);
 
 /* Replaces `count` floats by their sum over ranks (the mean if `mean`),

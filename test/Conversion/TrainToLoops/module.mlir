@@ -121,8 +121,10 @@ module @model {
 // -----
 
 // @copies: results whose producer cannot write them into their homes, each
-// copied (one scf.parallel over its elements) after the body, in result
-// order:
+// copied (one scf.parallel over its elements) right after the op that
+// produces the value, so before any later all-reduce could start on its
+// home (here: the BatchNorm's statistics, then the reshape, then the
+// second reduction):
 //   grad "w"  a reshape of grad "v"'s value: from grads + 64 (v) to grads + 0
 //   grad "b"  the value already returned as grad "g": grads + 128 to + 192
 //   update "m" / "s"  the BatchNorm's running statistics returned under
@@ -140,20 +142,13 @@ module @model {
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<256xi8> {train.role = "grads"},
 // CHECK-SAME: %[[BUFFERS:[^:]+]]: memref<128xi8> {train.role = "buffers"},
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<320xi8> {train.role = "arena"},
-// The two reductions write their gradient slots (v, g) directly.
-// CHECK: %[[DV:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<256xi8> to memref<1x4xf32>
-// CHECK: %[[DG:.+]] = memref.view %[[GRADS]][%c128{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
-// grad "w" <- grad "v".
-// CHECK: %[[FROM:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
-// CHECK-NEXT: %c0{{.*}} = arith.constant 0 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
-// CHECK: scf.parallel (%[[I:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
-// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]]
-// grad "b" <- grad "g".
-// CHECK: %[[FROM:.+]] = memref.view %[[GRADS]][%c128{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
-// CHECK-NEXT: %c192{{.*}} = arith.constant 192 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[GRADS]][%c192{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
+// The BatchNorm's loop nest ends with its output store.
+// CHECK: memref.store {{.*}} : memref<2x4x1xf32>
+// CHECK: scf.reduce
+// update "s" <- running_mean_out.
+// CHECK: %[[FROM:.+]] = memref.view %[[ARENA]][%c64{{(_[0-9]+)?}}][] : memref<320xi8> to memref<4xf32>
+// CHECK-NEXT: %c64{{.*}} = arith.constant 64 : index
+// CHECK-NEXT: %[[TO:.+]] = memref.view %[[BUFFERS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
 // CHECK: scf.parallel (%[[I:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
 // CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
 // CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]]
@@ -164,10 +159,22 @@ module @model {
 // CHECK: scf.parallel (%[[I:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
 // CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
 // CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]]
-// update "s" <- running_mean_out.
-// CHECK: %[[FROM:.+]] = memref.view %[[ARENA]][%c64{{(_[0-9]+)?}}][] : memref<320xi8> to memref<4xf32>
-// CHECK-NEXT: %c64{{.*}} = arith.constant 64 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[BUFFERS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+// The two reductions write their gradient slots (v, g) directly.
+// CHECK: %[[DV:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<256xi8> to memref<1x4xf32>
+// CHECK: memref.store %{{.+}}, %[[DV]]
+// grad "w" <- grad "v".
+// CHECK: %[[FROM:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
+// CHECK-NEXT: %c0{{.*}} = arith.constant 0 : index
+// CHECK-NEXT: %[[TO:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
+// CHECK: scf.parallel (%[[I:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
+// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
+// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]]
+// CHECK: %[[DG:.+]] = memref.view %[[GRADS]][%c128{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
+// CHECK: memref.store %{{.+}}, %[[DG]]
+// grad "b" <- grad "g".
+// CHECK: %[[FROM:.+]] = memref.view %[[GRADS]][%c128{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
+// CHECK-NEXT: %c192{{.*}} = arith.constant 192 : index
+// CHECK-NEXT: %[[TO:.+]] = memref.view %[[GRADS]][%c192{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
 // CHECK: scf.parallel (%[[I:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
 // CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
 // CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]]
