@@ -35,15 +35,15 @@ void mlir::train::buildTrainPipeline(OpPassManager &pm,
   buckets.firstBucketBytes = options.firstBucketBytes;
   pm.addPass(createBucketGradientsPass(buckets));
   pm.addPass(createScheduleCollectivesPass());
+  InsertOptimizerPassOptions optimizer;
+  optimizer.optimizer = options.optimizer;
+  pm.addPass(createInsertOptimizerPass(optimizer));
   pm.addPass(createPlanMemoryPass());
 }
 
 void mlir::train::buildLoopsPipeline(OpPassManager &pm,
                                      const TrainingPipelineOptions &options) {
   pm.addPass(createConvertTrainToLoopsPass());
-  InsertOptimizerPassOptions optimizer;
-  optimizer.optimizer = options.optimizer;
-  pm.addPass(createInsertOptimizerPass(optimizer));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

@@ -3,8 +3,8 @@
 //   mlir   imported forward graph (the importer)
 //   train  + train-prepare-training, train-autodiff, train-data-parallel,
 //            train-bucket-gradients, train-schedule-collectives,
-//            train-plan-memory
-//   loops  + convert-train-to-loops, train-insert-optimizer
+//            train-insert-optimizer, train-plan-memory
+//   loops  + convert-train-to-loops
 //   llvm   + lowering to the LLVM dialect, then LLVM IR with the description
 //   obj    + an object file;  exe  + linked with the runtime
 //

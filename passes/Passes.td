@@ -158,25 +158,25 @@ def ConvertTrainToLoopsPass : Pass<"convert-train-to-loops", "::mlir::ModuleOp">
 }
 
 def InsertOptimizerPass : Pass<"train-insert-optimizer", "::mlir::ModuleOp"> {
-  let summary = "Generate the parameter update on the lowered arenas";
+  let summary = "Update each bucket as soon as its gradients are reduced";
   let description = [{
-    Adds `@trainc_optimizer_step(params, grads, state, hyper)`: one
-    `scf.parallel` loop per parameter tensor, updating parameters and
-    optimizer state in place. `sgd` follows `torch.optim.SGD` (momentum,
-    dampening, Nesterov, coupled weight decay; the first step initialises
-    the momentum buffer with the gradient). Hyper-parameters are runtime
-    values (`trainc_sgd_hyper` in runtime/include/trainc/model.h); BatchNorm
-    parameters and biases take their own weight decay. Records `optimizer`
-    and `state_bytes` in the module's `train.model`.
+    Puts `train.optimizer_update N "<optimizer>"` into `@train_step` right
+    after bucket N's `train.allreduce_wait` (train-schedule-collectives), or
+    before the return, in bucket order, when the step has no collectives:
+    the step ends with the parameters and optimizer state updated, and a
+    bucket's update runs while the later buckets are still being reduced.
+    `sgd` follows `torch.optim.SGD` (momentum, dampening, Nesterov, coupled
+    weight decay; the first step initialises the momentum buffer with the
+    gradient); BatchNorm parameters and biases take their own weight decay.
+    The algorithm is chosen at compile time; its hyper-parameters are
+    runtime values (`trainc_sgd_hyper` in runtime/include/trainc/model.h).
+    Records the module attribute `train.optimizer`.
   }];
   let options = [
     Option<"optimizer", "optimizer", "std::string", "\"sgd\"",
            "The update algorithm (sgd)">,
   ];
-  let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::func::FuncDialect",
-                           "::mlir::memref::MemRefDialect",
-                           "::mlir::scf::SCFDialect"];
+  let dependentDialects = ["::mlir::train::TrainDialect"];
 }
 
 #endif // TRAINC_PASSES

@@ -27,6 +27,9 @@ inline constexpr llvm::StringLiteral kParamBytesAttr = "train.param_bytes";
 inline constexpr llvm::StringLiteral kBufferBytesAttr = "train.buffer_bytes";
 /// The all-reduce buckets (train-bucket-gradients, train-plan-memory).
 inline constexpr llvm::StringLiteral kBucketsAttr = "train.buckets";
+/// The update algorithm of the step's optimizer_update ops
+/// (train-insert-optimizer).
+inline constexpr llvm::StringLiteral kOptimizerAttr = "train.optimizer";
 
 /// Alignment of every slot, in bytes (a cache line, and AVX-512 loads).
 inline constexpr int64_t kSlotAlignment = 64;

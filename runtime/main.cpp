@@ -39,8 +39,7 @@ int main(int argc, char **argv) {
     context.comm.reset();
     return 0;
   }
-  ModelApi api{trainc_model, trainc_train_step, trainc_optimizer_step,
-               trainc_eval_step};
+  ModelApi api{trainc_model, trainc_train_step, trainc_eval_step};
   int status = options->forwardOnly ? runForwardOnly(*options, api)
                                      : runTraining(*options, api);
   // Every rank finalizes MPI (the context itself is never destroyed).

@@ -46,7 +46,10 @@ void BucketReduce::start(int32_t bucket, void *data, int64_t count,
     if (!waiting)
       ++startedEarly;
   }
-  // Progress the reductions in flight (MPI moves data inside its calls).
+  progress();
+}
+
+void BucketReduce::progress() {
   for (size_t b = 0; b < handles.size(); ++b)
     if (begun[b] && !done[b])
       comm.test(handles[b]);

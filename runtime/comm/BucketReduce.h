@@ -29,6 +29,9 @@ public:
   /// Bucket `bucket`'s gradients are final: start the sum of its `count`
   /// values of type `wire` at `data` (trainc_rt_allreduce_start).
   void start(int32_t bucket, void *data, int64_t count, int32_t wire);
+  /// Lets the reductions in flight advance (MPI moves data only inside its
+  /// calls): the library kernels call it between the ops of backward.
+  void progress();
   /// Complete bucket `bucket`'s sum.
   void wait(int32_t bucket);
   /// After the train step: fails unless the step waited for every bucket.

@@ -20,6 +20,7 @@
 #include "trainc/kernels.h"
 
 #include "Context.h"
+#include "comm/BucketReduce.h"
 #include "Error.h"
 #include "kernels/KernelCache.h"
 
@@ -226,6 +227,11 @@ void runConvolution(ConvKind kind, const trainc_conv2d_geometry *geometry,
   key[18] = static_cast<int64_t>(kind);
 
   RuntimeContext &context = runtimeContext();
+  // Between the ops of backward: let the gradient all-reduces in flight
+  // advance, so they overlap the convolutions rather than wait for the
+  // next bucket's start.
+  if (BucketReduce *reduce = context.activeReduce)
+    reduce->progress();
   // Held while the primitive runs, too: one stream serves every caller and
   // oneDNN streams are not meant to be shared by threads submitting at once.
   std::lock_guard<std::mutex> lock(context.kernelMutex);
@@ -320,6 +326,9 @@ void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
     fatal("gemm: negative dimension (" + describe() + ")");
   if (m == 0 || n == 0)
     return;
+  if (trainc::rt::BucketReduce *reduce =
+          trainc::rt::runtimeContext().activeReduce)
+    reduce->progress();
   if (!c || (k > 0 && (!a || !b)))
     fatal("gemm: null matrix pointer (" + describe() + ")");
   // kernels.h promises C is not read when beta == 0; dnnl_sgemm does not

@@ -16,7 +16,6 @@ namespace trainc::rt {
 struct ModelApi {
   decltype(&trainc_model) describe;
   decltype(&trainc_train_step) trainStep;
-  decltype(&trainc_optimizer_step) optimizerStep;
   decltype(&trainc_eval_step) evalStep;
 };
 

@@ -292,8 +292,20 @@ float Trainer::step() {
     classes[i] = data.train.labels[indices[i]];
   }
 
+  trainc_sgd_hyper hyper;
+  hyper.lr = learningRate();
+  hyper.momentum = options.momentum;
+  hyper.dampening = options.dampening;
+  hyper.weight_decay = options.weightDecay;
+  hyper.nesterov = options.nesterov ? 1.0f : 0.0f;
+  // torch.optim.SGD starts the momentum buffer at the first gradient of the
+  // run; after a resume the buffer comes from the checkpoint.
+  hyper.first_step = stepCount == 0 ? 1.0f : 0.0f;
+  hyper.weight_decay_bn_bias = options.weightDecayBnBias ? 1.0f : 0.0f;
+
   float loss = 0;
-  // The step starts each bucket's all-reduce as backward fills it.
+  // The step starts each bucket's all-reduce as backward fills it, waits
+  // for them in order and updates each bucket as soon as its sum is in.
   RuntimeContext &context = runtimeContext();
   if (world > 1) {
     reduce.begin();
@@ -301,7 +313,7 @@ float Trainer::step() {
   }
   api.trainStep(arenas.params.data(), arenas.grads.data(),
                 arenas.buffers.data(), arenas.activations.data(), images,
-                classes, &loss);
+                classes, &loss, arenas.state.data(), &hyper);
   context.activeReduce = nullptr;
   buffersShared = false;
   // The step itself all-reduced the loss and every gradient bucket
@@ -314,19 +326,6 @@ float Trainer::step() {
           std::to_string(epoch + 1) + ", batch " +
           std::to_string(batchInEpoch + 1) + " of " +
           std::to_string(stepsPerEpoch) + ")");
-
-  trainc_sgd_hyper hyper;
-  hyper.lr = learningRate();
-  hyper.momentum = options.momentum;
-  hyper.dampening = options.dampening;
-  hyper.weight_decay = options.weightDecay;
-  hyper.nesterov = options.nesterov ? 1.0f : 0.0f;
-  // torch.optim.SGD starts the momentum buffer at the first gradient of the
-  // run; after a resume the buffer comes from the checkpoint.
-  hyper.first_step = stepCount == 0 ? 1.0f : 0.0f;
-  hyper.weight_decay_bn_bias = options.weightDecayBnBias ? 1.0f : 0.0f;
-  api.optimizerStep(arenas.params.data(), arenas.grads.data(),
-                    arenas.state.data(), &hyper);
   return loss;
 }
 

@@ -40,13 +40,16 @@ namespace {
 struct Arenas {
   const trainc_model_desc *m;
   std::vector<char *> owned;
-  char *params, *grads, *buffers, *activations;
+  char *params, *grads, *buffers, *activations, *state;
+  /// All zero: learning rate 0 leaves the parameters as they are.
+  trainc_sgd_hyper hyper{};
 
   explicit Arenas(const trainc_model_desc *m) : m(m) {
     params = alloc(m->param_bytes);
     grads = alloc(m->param_bytes);
     buffers = alloc(m->buffer_bytes);
     activations = alloc(m->arena_bytes);
+    state = alloc(m->state_bytes);
     std::memcpy(params, m->initial_params, m->param_bytes);
     resetBuffers();
   }
@@ -68,7 +71,7 @@ struct Arenas {
     float l = 0;
     resetBuffers(); // the loss uses batch statistics; keep state identical
     trainc_train_step(params, grads, buffers, activations, x.data(), y.data(),
-                      &l);
+                      &l, state, &hyper);
     return l;
   }
   float *tensor(char *arena, const trainc_tensor_desc &t) {

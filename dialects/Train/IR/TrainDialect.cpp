@@ -115,6 +115,12 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
   StringRef name = attr.getName().getValue();
   if (name == kSourceAttr)
     return verifyNameAttr(op, attr);
+  // The update algorithm of the step (train-insert-optimizer).
+  if (name == "train.optimizer") {
+    if (!isa<StringAttr>(attr.getValue()) || !isa<ModuleOp>(op))
+      return op->emitError("'train.optimizer' must be a string on the module");
+    return success();
+  }
   // The memory plan (train-plan-memory): sizes in bytes on the module and
   // on step functions (and where compressed gradients stage), result slots
   // on ops.

@@ -402,4 +402,26 @@ def Train_AllReduceWaitOp : Train_Op<"allreduce_wait"> {
   let hasVerifier = 1;
 }
 
+def Train_OptimizerUpdateOp : Train_Op<"optimizer_update"> {
+  let summary = "Update the parameters and optimizer state of one bucket";
+  let description = [{
+    Placed by train-insert-optimizer in `@train_step` right after bucket
+    `bucket`'s `train.allreduce_wait` (before the return when the step has
+    no collectives), so that a bucket is updated as soon as its reduction
+    completes while later buckets are still being reduced. It applies the
+    update `algorithm` to the bucket's ranges of the parameter, gradient
+    and optimizer-state arenas, with the hyper-parameters the runtime
+    passes each step (runtime/include/trainc/model.h). Lowered right after
+    its wait, the two are one pass over the bucket: the epilogue (1/world,
+    decompression) and the update in the same loop.
+
+    ```mlir
+    train.allreduce_wait 0 "mean"
+    train.optimizer_update 0 "sgd"
+    ```
+  }];
+  let arguments = (ins I64Attr:$bucket, StrAttr:$algorithm);
+  let assemblyFormat = "$bucket $algorithm attr-dict";
+}
+
 #endif // TRAIN_OPS

@@ -6,6 +6,9 @@
 // mean by 1/world or, when the bucket travels as f16/bf16, compresses it
 // into its staging range before the start and decompresses it after the
 // wait. With one process (trainc_rt_world() == 1) the epilogues do nothing.
+// A bucket's optimizer update right after its wait is fused with the
+// epilogue: one pass over the bucket reads the reduced gradient, finishes
+// it (stored back for --dump-grads), and updates parameters and state.
 //
 //===----------------------------------------------------------------------===//
 
@@ -56,8 +59,9 @@ void whenDistributed(Lowering &l, function_ref<void(Value world)> body) {
 /// 1 / world as f32.
 Value inverse(Lowering &l, Value world) {
   ScalarOps o(l);
-  return o.div(l.f32(1.0),
-               l.b.create<arith::SIToFPOp>(l.loc, l.b.getF32Type(), world));
+  Value one = l.f32(1.0);
+  Value count = l.b.create<arith::SIToFPOp>(l.loc, l.b.getF32Type(), world);
+  return o.div(one, count);
 }
 
 /// The staging view of `count` 16-bit values for the gradients at byte
@@ -77,12 +81,14 @@ Value toBF16Bits(Lowering &l, Value x) {
   ScalarOps o(l);
   Type i32t = b.getI32Type();
   Value bits = b.create<arith::BitcastOp>(l.loc, i32t, x);
-  Value lsb = b.create<arith::AndIOp>(
-      l.loc, b.create<arith::ShRUIOp>(l.loc, bits, i32(l, 16)), i32(l, 1));
+  Value shifted = b.create<arith::ShRUIOp>(l.loc, bits, i32(l, 16));
+  Value lsb = b.create<arith::AndIOp>(l.loc, shifted, i32(l, 1));
   Value rounded = b.create<arith::AddIOp>(
       l.loc, bits, b.create<arith::AddIOp>(l.loc, lsb, i32(l, 0x7fff)));
   Value high = b.create<arith::ShRUIOp>(l.loc, rounded, i32(l, 16));
-  Value value = o.select(o.isNan(x), i32(l, 0x7fc0), high);
+  Value nan = o.isNan(x);
+  Value quiet = i32(l, 0x7fc0);
+  Value value = o.select(nan, quiet, high);
   return b.create<arith::TruncIOp>(l.loc, b.getI16Type(), value);
 }
 
@@ -155,13 +161,23 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
   return success();
 }
 
+/// The update fused with `wait`'s epilogue, if the next op is one.
+OptimizerUpdateOp fusedUpdate(AllReduceWaitOp wait) {
+  auto update = dyn_cast_or_null<OptimizerUpdateOp>(wait->getNextNode());
+  return update && update.getBucket() == wait.getBucket() ? update
+                                                          : OptimizerUpdateOp();
+}
+
 LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   auto range = bucketRange(l, wait, wait.getBucket());
   if (failed(range))
     return failure();
   auto [offset, count] = *range;
-  // trainc_rt_allreduce_wait(bucket), then the epilogue.
+  // trainc_rt_allreduce_wait(bucket), then the epilogue (in the update's
+  // loop when one follows).
   l.callRuntime("trainc_rt_allreduce_wait", {i32(l, wait.getBucket())});
+  if (fusedUpdate(wait))
+    return success();
   std::optional<Type> wire = wait.getWire();
   if (!wire && wait.getReduction() != "mean")
     return success();
@@ -187,6 +203,174 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   });
   return success();
 }
+/// One parameter of a bucket: its byte offset (the same in the parameter,
+/// gradient and state arenas), element count and weight-decay class.
+struct Segment {
+  int64_t offset, count;
+  bool bnOrBias;
+};
+
+FailureOr<SmallVector<Segment>> bucketSegments(Lowering &l, Operation *op,
+                                               int64_t index) {
+  auto buckets = l.parentModule()->getAttrOfType<ArrayAttr>(kBucketsAttr);
+  if (!buckets || index < 0 || index >= int64_t(buckets.size()))
+    return op->emitError("no bucket ") << index;
+  func::FuncOp fn = l.sourceFunction();
+  SmallVector<Segment> segments;
+  for (Attribute p :
+       cast<DictionaryAttr>(buckets[index]).getAs<ArrayAttr>("params")) {
+    std::optional<BlockArgument> arg;
+    for (BlockArgument a : fn.getArguments())
+      if (fn.getArgAttr(a.getArgNumber(), TrainDialect::kParamAttr) == p)
+        arg = a;
+    auto offset =
+        arg ? fn.getArgAttrOfType<IntegerAttr>(arg->getArgNumber(), kOffsetAttr)
+            : IntegerAttr();
+    if (!offset)
+      return op->emitError("bucket parameter ")
+             << p << " is not a planned parameter of the step";
+    segments.push_back(
+        {offset.getInt(),
+         cast<RankedTensorType>(arg->getType()).getNumElements(),
+         isBatchNormOrBias(fn, *arg)});
+  }
+  return segments;
+}
+
+/// torch.optim.SGD on one element: returns the new parameter and stores
+/// the new momentum buffer.
+struct Sgd {
+  Value lr, momentum, keep, nesterov, first, hasMomentum, decay[2];
+
+  explicit Sgd(Lowering &l) {
+    ScalarOps o(l);
+    Value hyper = l.arenaView("hyper", 0, l.b.getF32Type(), kNumSgdHyper);
+    auto h = [&](SgdHyper which) { return o.load(hyper, l.index(which)); };
+    auto isSet = [&](Value v) {
+      return l.b
+          .create<arith::CmpFOp>(l.loc, arith::CmpFPredicate::ONE, v,
+                                 l.f32(0.0))
+          .getResult();
+    };
+    // Named steps throughout: C++ leaves the order of argument evaluation
+    // open, and the IR (and the plan hash) must not depend on the compiler.
+    lr = h(kLr);
+    momentum = h(kMomentum);
+    Value one = l.f32(1.0);
+    Value dampening = h(kDampening);
+    keep = o.sub(one, dampening);
+    nesterov = isSet(h(kNesterov));
+    first = isSet(h(kFirstStep));
+    hasMomentum = isSet(momentum);
+    decay[0] = h(kWeightDecay);
+    decay[1] = h(kWeightDecayBnBias);
+  }
+
+  Value step(ScalarOps &o, Value w, Value g, Value buf, Value bufs,
+             Value at, bool bnOrBias) {
+    // d = g + wd * w;  buf = first ? d : m * buf + (1 - dampening) * d
+    Value d = o.add(g, o.mul(decay[bnOrBias], w));
+    Value kept = o.mul(momentum, buf);
+    Value added = o.mul(keep, d);
+    Value newBuf = o.select(first, d, o.add(kept, added));
+    o.store(newBuf, bufs, at);
+    // step = nesterov ? d + m * buf : buf; plain SGD (m = 0) steps by d.
+    Value withMomentum =
+        o.select(nesterov, o.add(d, o.mul(momentum, newBuf)), newBuf);
+    return o.sub(w, o.mul(lr, o.select(hasMomentum, withMomentum, d)));
+  }
+};
+
+LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
+  // The state arena is sized by the module's optimizer.
+  if (l.parentModule()->getAttrOfType<StringAttr>(kOptimizerAttr) !=
+      update.getAlgorithmAttr())
+    return update.emitError("the module's optimizer (train.optimizer) is "
+                            "not '")
+           << update.getAlgorithm() << "' (run train-insert-optimizer)";
+  if (update.getAlgorithm() != "sgd")
+    return update.emitError("no CPU lowering for optimizer '")
+           << update.getAlgorithm() << "'";
+  auto segments = bucketSegments(l, update, update.getBucket());
+  if (failed(segments))
+    return failure();
+  auto wait = dyn_cast_or_null<AllReduceWaitOp>(update->getPrevNode());
+  if (wait && wait.getBucket() != update.getBucket())
+    wait = nullptr;
+  Sgd sgd(l);
+  Type f32 = l.b.getF32Type();
+
+  // One loop per parameter over the bucket's contiguous range; `load`
+  // gives the finished gradient of element iv of segment s.
+  auto loops = [&](function_ref<Value(ScalarOps &, const Segment &, Value,
+                                      ValueRange)>
+                       load) {
+    for (const Segment &s : *segments) {
+      Value w = l.arenaView("params", s.offset, f32, s.count);
+      Value g = l.arenaView("grads", s.offset, f32, s.count);
+      Value buf = l.arenaView("state", s.offset, f32, s.count);
+      l.parallel({s.count}, [&](ValueRange iv) {
+        ScalarOps o(l);
+        Value grad = load(o, s, g, iv);
+        Value weight = o.load(w, iv);
+        Value momentum = o.load(buf, iv);
+        o.store(sgd.step(o, weight, grad, momentum, buf, iv[0], s.bnOrBias),
+                w, iv);
+      });
+    }
+  };
+  auto plain = [&](ScalarOps &o, const Segment &, Value g, ValueRange iv) {
+    return o.load(g, iv);
+  };
+
+  if (!wait || (!wait.getWire() && wait.getReduction() != "mean")) {
+    loops(plain);
+    return success();
+  }
+  if (!wait.getWire()) {
+    // The mean: the sum times 1/world (1 for one process), stored back.
+    ScalarOps o(l);
+    Value world = l.callRuntime("trainc_rt_world", {}, {l.b.getI32Type()});
+    Value many = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::sgt,
+                                           world, i32(l, 1));
+    Value mean = inverse(l, world);
+    Value scale = o.select(many, mean, l.f32(1.0));
+    loops([&](ScalarOps &o, const Segment &, Value g, ValueRange iv) {
+      Value grad = o.mul(o.load(g, iv), scale);
+      o.store(grad, g, iv);
+      return grad;
+    });
+    return success();
+  }
+  // Compressed: with several processes the staged 16-bit mean is widened
+  // (and stored back); one process never compressed.
+  Type wire = *wait.getWire();
+  auto range = bucketRange(l, update, update.getBucket());
+  if (failed(range))
+    return failure();
+  int64_t bucketOffset = range->first;
+  ScalarOps o(l);
+  Value world = l.callRuntime("trainc_rt_world", {}, {l.b.getI32Type()});
+  Value many = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::sgt,
+                                         world, i32(l, 1));
+  auto ifOp = l.b.create<scf::IfOp>(l.loc, many, /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(l.b);
+    l.b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+    Value staged = staging(l, update, wire, bucketOffset, range->second);
+    loops([&](ScalarOps &o, const Segment &s, Value g, ValueRange iv) {
+      Value at = o.iadd(iv[0], (s.offset - bucketOffset) / 4);
+      Value packed = o.load(staged, at);
+      Value grad = isa<BFloat16Type>(wire) ? fromBF16Bits(l, packed)
+                                           : o.ext32(packed);
+      o.store(grad, g, iv);
+      return grad;
+    });
+    l.b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+    loops(plain);
+  }
+  return success();
+}
 } // namespace
 
 LogicalResult mlir::train::lowerCollectiveOp(Lowering &l, Operation *op) {
@@ -194,6 +378,7 @@ LogicalResult mlir::train::lowerCollectiveOp(Lowering &l, Operation *op) {
       .Case([&](AllReduceOp reduce) { return lowerAllReduce(l, reduce); })
       .Case([&](AllReduceStartOp start) { return lowerStart(l, start); })
       .Case([&](AllReduceWaitOp wait) { return lowerWait(l, wait); })
+      .Case([&](OptimizerUpdateOp update) { return lowerUpdate(l, update); })
       .Default([](Operation *op) {
         return op->emitError("not a collective op");
       });

@@ -195,6 +195,23 @@ LogicalResult lowerLossOp(Lowering &l, Operation *op);
 LogicalResult lowerLibraryOp(Lowering &l, Operation *op);
 LogicalResult lowerCollectiveOp(Lowering &l, Operation *op);
 
+/// Parameters that by convention get no weight decay: BatchNorm scale and
+/// shift, and biases.
+bool isBatchNormOrBias(func::FuncOp fn, BlockArgument arg);
+
+/// The f32 hyper-parameters of "sgd", in the order of trainc_sgd_hyper
+/// (runtime/include/trainc/model.h).
+enum SgdHyper {
+  kLr,
+  kMomentum,
+  kDampening,
+  kWeightDecay,
+  kNesterov,
+  kFirstStep,
+  kWeightDecayBnBias,
+  kNumSgdHyper
+};
+
 } // namespace mlir::train
 
 #endif // TRAINC_PASSES_CONVERSION_TRAINTOLOOPS_LOWERING_H

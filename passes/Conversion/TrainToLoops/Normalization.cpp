@@ -106,7 +106,9 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
   allreduceF64(l, sums, g.c + 1);
   l.parallel({g.c}, [&](ValueRange civ) {
     Value c = civ[0];
-    Value mean = o.div(o.load(sums, c), o.load(sums, at));
+    Value sum = o.load(sums, c);
+    Value count = o.load(sums, at);
+    Value mean = o.div(sum, count);
     o.store(mean, sums, c);
     o.store(sumSquares(c, mean), squares, c);
   });
@@ -118,7 +120,9 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
     Value var = o.div(o.load(squares, c), total);
     finish(c, o.load(sums, c), var, [&] {
       Value one = l.f64(1.0);
-      return o.select(o.fgt(total, one), o.div(total, o.sub(total, one)), one);
+      Value several = o.fgt(total, one);
+      Value ratio = o.div(total, o.sub(total, one));
+      return o.select(several, ratio, one);
     });
   });
 }
@@ -207,8 +211,10 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
   allreduceF64(l, global, 2 * g.c + 1);
   l.parallel({g.c}, [&](ValueRange civ) {
     Value c = civ[0], c2 = o.imul(c, 2);
-    gradInput(c, o.load(global, c2), o.load(global, o.iadd(c2, 1)),
-              o.load(global, at));
+    Value sumDy = o.load(global, c2);
+    Value sumDyXhat = o.load(global, o.iadd(c2, 1));
+    Value total = o.load(global, at);
+    gradInput(c, sumDy, sumDyXhat, total);
   });
 }
 } // namespace

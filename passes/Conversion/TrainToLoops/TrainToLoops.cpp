@@ -30,9 +30,11 @@ int64_t bytesOf(Type type) {
   return t.getNumElements() * t.getElementTypeBitWidth() / 8;
 }
 
+} // namespace
+
 /// Parameters that by convention get no weight decay: BatchNorm scale and
 /// shift, and biases.
-bool isBatchNormOrBias(func::FuncOp fn, BlockArgument arg) {
+bool mlir::train::isBatchNormOrBias(func::FuncOp fn, BlockArgument arg) {
   for (OpOperand &use : arg.getUses()) {
     Operation *user = use.getOwner();
     unsigned i = use.getOperandNumber();
@@ -42,6 +44,8 @@ bool isBatchNormOrBias(func::FuncOp fn, BlockArgument arg) {
   }
   return cast<RankedTensorType>(arg.getType()).getRank() <= 1;
 }
+
+namespace {
 
 /// The description the runtime needs, from the planned @forward.
 FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
@@ -94,6 +98,15 @@ FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
   return b.getDictionaryAttr({
       b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
       b.getNamedAttr("param_bytes", module->getAttr(kParamBytesAttr)),
+      // The optimizer state has the parameters' layout (sgd: one momentum
+      // buffer); none without an update.
+      b.getNamedAttr("optimizer", module->hasAttr(kOptimizerAttr)
+                                      ? module->getAttr(kOptimizerAttr)
+                                      : b.getStringAttr("")),
+      b.getNamedAttr("state_bytes",
+                     module->hasAttr(kOptimizerAttr)
+                         ? module->getAttr(kParamBytesAttr)
+                         : b.getI64IntegerAttr(0)),
       b.getNamedAttr("buffer_bytes", module->getAttr(kBufferBytesAttr)),
       b.getNamedAttr("arena_bytes", b.getI64IntegerAttr(arenaBytes)),
       b.getNamedAttr("input_shape",
@@ -125,7 +138,7 @@ LogicalResult lowerOp(Lowering &l, Operation *op) {
     return lowerLibraryOp(l, op);
   if (isa<FlattenOp, ReshapeOp>(op))
     return success(); // views of their operand's bytes
-  if (isa<AllReduceOp, AllReduceStartOp, AllReduceWaitOp>(op))
+  if (isa<AllReduceOp, AllReduceStartOp, AllReduceWaitOp, OptimizerUpdateOp>(op))
     return lowerCollectiveOp(l, op);
   return op->emitError("no CPU lowering for '") << op->getName() << "'";
 }
@@ -172,7 +185,11 @@ struct ConvertTrainToLoopsPass
                         {"arena", arenaBytes},
                         {"input", inputBytes},
                         {"labels", labelsBytes},
-                        {"output", 4}})))
+                        {"output", 4},
+                        {"state", module->hasAttr(kOptimizerAttr)
+                                      ? bytes(kParamBytesAttr)
+                                      : 0},
+                        {"hyper", 4 * kNumSgdHyper}})))
         return signalPassFailure();
     }
     if (failed(lower(module, forward, "trainc_eval_step",

@@ -93,18 +93,16 @@ typedef struct trainc_sgd_hyper {
 /* The description of the compiled model. */
 const trainc_model_desc *trainc_model(void);
 
-/* One training step on a batch: forward, loss, backward. Writes the mean
- * loss, every gradient (into `grads`) and the updated running statistics
- * (in `buffers`). */
-void trainc_train_step(const void *params, void *grads, void *buffers,
-                       void *arena, const float *input, const int32_t *labels,
-                       float *loss);
-
-/* The parameter update: params and state (same layout as params) are
- * updated in place from grads. `hyper` points to the optimizer's
+/* One training step on a batch: forward, loss, backward, the all-reduce
+ * of the loss and the gradients over the ranks, and the parameter update.
+ * Writes the mean loss (over the global batch), every gradient (into
+ * `grads`: the mean over the global batch), the updated running statistics
+ * (in `buffers`), and updates `params` and `state` (the optimizer state,
+ * same layout as params) in place. `hyper` points to the optimizer's
  * hyper-parameters (trainc_sgd_hyper for "sgd"). */
-void trainc_optimizer_step(void *params, const void *grads, void *state,
-                           const void *hyper);
+void trainc_train_step(void *params, void *grads, void *buffers, void *arena,
+                       const float *input, const int32_t *labels, float *loss,
+                       void *state, const void *hyper);
 
 /* Inference on a batch (running statistics): writes the logits
  * ([batch, num_classes]). */

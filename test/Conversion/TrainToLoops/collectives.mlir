@@ -200,8 +200,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : i32
 // CHECK-NEXT: %[[MANY:.+]] = arith.cmpi sgt, %[[W]], %[[ONE]] : i32
 // CHECK-NEXT: scf.if %[[MANY]] {
-// CHECK-NEXT: %[[WF:.+]] = arith.sitofp %[[W]] : i32 to f32
 // CHECK-NEXT: %[[F1:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[WF:.+]] = arith.sitofp %[[W]] : i32 to f32
 // CHECK-NEXT: %[[S:.+]] = arith.divf %[[F1]], %[[WF]] : f32
 // CHECK-NEXT: %[[LB:.+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[UB:.+]] = arith.constant [[#div(B0,4)]] : index
@@ -221,8 +221,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : i32
 // CHECK-NEXT: %[[MANY:.+]] = arith.cmpi sgt, %[[W]], %[[ONE]] : i32
 // CHECK-NEXT: scf.if %[[MANY]] {
-// CHECK-NEXT: %[[WF:.+]] = arith.sitofp %[[W]] : i32 to f32
 // CHECK-NEXT: %[[F1:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[WF:.+]] = arith.sitofp %[[W]] : i32 to f32
 // CHECK-NEXT: %[[S:.+]] = arith.divf %[[F1]], %[[WF]] : f32
 // CHECK-NEXT: %[[LB:.+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[UB:.+]] = arith.constant [[#div(B1,4)]] : index
@@ -484,8 +484,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // 2. mean = global sum / global count, kept in the sums buffer; this
 // rank's squared deviations from it, then its count again.
 // CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[TOTAL:.+]] = memref.load %[[SUMS]][%[[AT]]] : memref<4xf64>
 // CHECK-NEXT: %[[S:.+]] = memref.load %[[SUMS]][%[[C]]] : memref<4xf64>
+// CHECK-NEXT: %[[TOTAL:.+]] = memref.load %[[SUMS]][%[[AT]]] : memref<4xf64>
 // CHECK-NEXT: %[[MEAN:.+]] = arith.divf %[[S]], %[[TOTAL]] : f64
 // CHECK-NEXT: memref.store %[[MEAN]], %[[SUMS]][%[[C]]] : memref<4xf64>
 // CHECK: arith.subf %{{.+}}, %[[MEAN]] : f64
@@ -509,9 +509,9 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: %[[VAR32:.+]] = arith.truncf %[[VAR]] : f64 to f32
 // CHECK-NEXT: memref.store %[[VAR32]], %[[BV]][%[[C]]]
 // CHECK: %[[ONE:.+]] = arith.constant 1.000000e+00 : f64
+// CHECK-NEXT: %[[GT:.+]] = arith.cmpf ogt, %[[TOTAL]], %[[ONE]] : f64
 // CHECK-NEXT: %[[TM1:.+]] = arith.subf %[[TOTAL]], %[[ONE]] : f64
 // CHECK-NEXT: %[[RATIO:.+]] = arith.divf %[[TOTAL]], %[[TM1]] : f64
-// CHECK-NEXT: %[[GT:.+]] = arith.cmpf ogt, %[[TOTAL]], %[[ONE]] : f64
 // CHECK-NEXT: %[[UNBIAS:.+]] = arith.select %[[GT]], %[[RATIO]], %[[ONE]] : f64
 // CHECK-NEXT: arith.mulf %[[VAR]], %[[UNBIAS]] : f64
 // Backward: this rank's sum(dy) and sum(dy * xhat) give the bias and scale
@@ -541,9 +541,9 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: call @trainc_rt_allreduce_f64(%[[PTR]], %[[N]]) : (!llvm.ptr, i64) -> ()
 // dx from the global sums divided by the global count.
 // CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{(_[0-9]+)?}}) step
-// CHECK: %[[TOTAL:.+]] = memref.load %[[GLOBAL]][%[[AT2]]] : memref<7xf64>
+// CHECK: %[[GDY:.+]] = memref.load %[[GLOBAL]][%{{.+}}] : memref<7xf64>
 // CHECK: %[[GDYX:.+]] = memref.load %[[GLOBAL]][%{{.+}}] : memref<7xf64>
-// CHECK-NEXT: %[[GDY:.+]] = memref.load %[[GLOBAL]][%{{.+}}] : memref<7xf64>
+// CHECK-NEXT: %[[TOTAL:.+]] = memref.load %[[GLOBAL]][%[[AT2]]] : memref<7xf64>
 // CHECK: arith.divf %[[GDY]], %[[TOTAL]] : f64
 // CHECK: arith.divf %[[GDYX]], %[[TOTAL]] : f64
 // CHECK-NOT: trainc_rt_allreduce_f64

@@ -24,7 +24,7 @@
 // number of classes (the logits' second dimension) and the output's name.
 // CHECK-LABEL: module @model attributes {train.buffer_bytes = 128 : i64, train.model = {
 // CHECK-SAME: arena_bytes = 4736 : i64, buffer_bytes = 128 : i64, input_name = "input",
-// CHECK-SAME: input_shape = array<i64: 2, 3, 6, 6>, num_classes = 10 : i64, output_name = "logits", param_bytes = 832 : i64,
+// CHECK-SAME: input_shape = array<i64: 2, 3, 6, 6>, num_classes = 10 : i64, optimizer = "", output_name = "logits", param_bytes = 832 : i64,
 // CHECK-SAME: tensors = [
 // CHECK-SAME: {bn_or_bias = false, init = dense<5.000000e-01> : tensor<4x3x3x3xf32>, kind = 0 : i32, name = "conv.weight", offset = 0 : i64, shape = array<i64: 4, 3, 3, 3>},
 // CHECK-SAME: {bn_or_bias = true, init = dense<1.000000e+00> : tensor<4xf32>, kind = 0 : i32, name = "bn.weight", offset = 448 : i64, shape = array<i64: 4>},
@@ -47,7 +47,8 @@
 // CHECK-SAME: %arg3: memref<4736xi8> {train.role = "arena"},
 // CHECK-SAME: %arg4: memref<864xi8> {train.role = "input"},
 // CHECK-SAME: %arg5: memref<8xi8> {train.role = "labels"},
-// CHECK-SAME: %arg6: memref<4xi8> {train.role = "output"}) {
+// CHECK-SAME: %arg6: memref<4xi8> {train.role = "output"},
+// CHECK-SAME: %arg7: memref<0xi8> {train.role = "state"}, %arg8: memref<28xi8> {train.role = "hyper"}) {
 // Every result was written in place: the body ends with the last kernel
 // (the stem's filter gradient), no copy loop.
 // CHECK: call @trainc_rt_conv2d_backward_filter

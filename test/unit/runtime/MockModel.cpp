@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "MockModel.h"
 #include "trainc/model.h"
 
 #include "data/SplitMix64.h"
@@ -159,13 +160,30 @@ void sgdUpdate(float *p, const float *g, float *buf, int64_t n,
 
 } // namespace
 
+void trainc::test::mockOptimizerStep(void *params, const void *grads,
+                                     void *state, const void *hyper) {
+  const trainc_sgd_hyper &h = *static_cast<const trainc_sgd_hyper *>(hyper);
+  char *p = static_cast<char *>(params);
+  const char *g = static_cast<const char *>(grads);
+  char *s = static_cast<char *>(state);
+  for (const trainc_tensor_desc &tensor : mock().tensors) {
+    if (tensor.kind != TRAINC_PARAM)
+      continue;
+    bool decay = !tensor.is_bn_or_bias || h.weight_decay_bn_bias != 0.0f;
+    sgdUpdate(reinterpret_cast<float *>(p + tensor.offset),
+              reinterpret_cast<const float *>(g + tensor.offset),
+              reinterpret_cast<float *>(s + tensor.offset), tensor.numel, h,
+              decay);
+  }
+}
+
 extern "C" {
 
 const trainc_model_desc *trainc_model(void) { return &mock().desc; }
 
-void trainc_train_step(const void *params, void *grads, void *buffers,
-                       void *arena, const float *input, const int32_t *labels,
-                       float *loss) {
+void trainc_train_step(void *params, void *grads, void *buffers, void *arena,
+                       const float *input, const int32_t *labels, float *loss,
+                       void *state, const void *hyper) {
   reportThreadsOnce();
   // delta[n, k] = softmax(logits)[k] - [k == label], kept in the arena.
   float *delta = static_cast<float *>(arena);
@@ -207,23 +225,10 @@ void trainc_train_step(const void *params, void *grads, void *buffers,
     }
   }
   static_cast<float *>(buffers)[0] += static_cast<float>(kBatch);
-}
-
-void trainc_optimizer_step(void *params, const void *grads, void *state,
-                           const void *hyper) {
-  const trainc_sgd_hyper &h = *static_cast<const trainc_sgd_hyper *>(hyper);
-  char *p = static_cast<char *>(params);
-  const char *g = static_cast<const char *>(grads);
-  char *s = static_cast<char *>(state);
-  for (const trainc_tensor_desc &tensor : mock().tensors) {
-    if (tensor.kind != TRAINC_PARAM)
-      continue;
-    bool decay = !tensor.is_bn_or_bias || h.weight_decay_bn_bias != 0.0f;
-    sgdUpdate(reinterpret_cast<float *>(p + tensor.offset),
-              reinterpret_cast<const float *>(g + tensor.offset),
-              reinterpret_cast<float *>(s + tensor.offset), tensor.numel, h,
-              decay);
-  }
+  // The update, as the compiled step ends with it (no hyper-parameters: no
+  // update, for tests of the gradients alone).
+  if (hyper)
+    trainc::test::mockOptimizerStep(params, grads, state, hyper);
 }
 
 void trainc_eval_step(const void *params, const void *buffers, void *arena,

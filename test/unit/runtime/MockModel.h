@@ -16,9 +16,13 @@ inline constexpr int64_t kMockBiasOffset = 4 * kMockClasses * kMockFeatures;
 
 /// The entry points MockModel.cpp defines.
 inline rt::ModelApi mockApi() {
-  return {trainc_model, trainc_train_step, trainc_optimizer_step,
-          trainc_eval_step};
+  return {trainc_model, trainc_train_step, trainc_eval_step};
 }
+
+/// The mock's parameter update (torch.optim.SGD), which its train step
+/// ends with when given hyper-parameters.
+void mockOptimizerStep(void *params, const void *grads, void *state,
+                       const void *hyper);
 
 } // namespace trainc::test
 

@@ -63,7 +63,8 @@ TEST(MockModelTest, GradientsMatchFiniteDifferences) {
   float loss = 0;
   trainc_train_step(arenas.params.data(), arenas.grads.data(),
                     arenas.buffers.data(), arenas.activations.data(),
-                    batch.images.data(), batch.labels.data(), &loss);
+                    batch.images.data(), batch.labels.data(), &loss,
+                    arenas.state.data(), /*hyper=*/nullptr);
   float *params = arenas.params.as<float>();
   const float *grads = arenas.grads.as<float>();
   EXPECT_NEAR(loss, meanLoss(params, batch), 1e-5);
@@ -136,7 +137,7 @@ TEST(MockModelTest, OptimizerIsTorchSgd) {
                                 h.nesterov ? 1.0f : 0.0f,
                                 t == 0 ? 1.0f : 0.0f,
                                 h.decayBias ? 1.0f : 0.0f};
-      trainc_optimizer_step(params, grads, arenas.state.data(), &hyper);
+      mockOptimizerStep(params, grads, arenas.state.data(), &hyper);
     }
     std::vector<float> negated = {-0.5f, 0.25f, -1.0f};
     std::string what = "lr " + std::to_string(h.lr) + " momentum " +

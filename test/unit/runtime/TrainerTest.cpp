@@ -32,14 +32,16 @@ std::vector<int64_t> &trained() {
   return indices;
 }
 
-void spyTrainStep(const void *params, void *grads, void *buffers, void *arena,
-                  const float *input, const int32_t *labels, float *loss) {
+void spyTrainStep(void *params, void *grads, void *buffers, void *arena,
+                  const float *input, const int32_t *labels, float *loss,
+                  void *state, const void *hyper) {
   for (int64_t n = 0; n < kMockBatch; ++n) {
     int64_t index = static_cast<int64_t>(input[n * kMockFeatures]);
     trained().push_back(index);
     EXPECT_EQ(labels[n], index % 10) << "label of sample " << index;
   }
-  trainc_train_step(params, grads, buffers, arena, input, labels, loss);
+  trainc_train_step(params, grads, buffers, arena, input, labels, loss, state,
+                    hyper);
 }
 
 /// An int32 .npy (the runtime only writes float32 ones).
