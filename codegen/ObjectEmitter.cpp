@@ -117,6 +117,18 @@ mlir::train::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
     return nullptr;
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(machine->getTargetTriple().str());
+  // The CPU and its features go on every function: emitObjectFile (and any
+  // later llc) then generates code for them, not for the baseline x86-64
+  // (without them the object had no AVX, and every f16 conversion was a
+  // library call).
+  for (llvm::Function &function : *llvmModule) {
+    if (function.isDeclaration())
+      continue;
+    function.addFnAttr("target-cpu", machine->getTargetCPU());
+    if (!machine->getTargetFeatureString().empty())
+      function.addFnAttr("target-features",
+                         machine->getTargetFeatureString());
+  }
   optimize(*llvmModule, *machine);
   return llvmModule;
 }
