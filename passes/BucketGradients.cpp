@@ -28,12 +28,9 @@ struct BucketGradientsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto step = module.lookupSymbol<func::FuncOp>(kTrainStepFn);
-    if (!step || step.isExternal()) {
-      module.emitError("expected a func.func @train_step (run train-autodiff "
-                       "first)");
+    func::FuncOp step = lookupTrainStep(module);
+    if (!step)
       return signalPassFailure();
-    }
     if (bucketCapBytes < 1 || firstBucketBytes < 1) {
       module.emitError("bucket sizes must be positive");
       return signalPassFailure();

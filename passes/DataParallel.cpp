@@ -29,12 +29,9 @@ struct DataParallelPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto step = module.lookupSymbol<func::FuncOp>(kTrainStepFn);
-    if (!step || step.isExternal()) {
-      module.emitError("expected a func.func @train_step (run train-autodiff "
-                       "first)");
+    func::FuncOp step = lookupTrainStep(module);
+    if (!step)
       return signalPassFailure();
-    }
     Block &body = step.getBody().front();
     auto ret = cast<func::ReturnOp>(body.getTerminator());
     for (Operation &op : body) {

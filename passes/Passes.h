@@ -27,6 +27,18 @@ inline constexpr llvm::StringLiteral kForwardFn = "forward";
 inline constexpr llvm::StringLiteral kForwardLossFn = "forward_loss";
 inline constexpr llvm::StringLiteral kTrainStepFn = "train_step";
 
+/// The module's @train_step, or null after an error saying it is missing
+/// (the passes after train-autodiff need it).
+inline func::FuncOp lookupTrainStep(ModuleOp module) {
+  auto step = module.lookupSymbol<func::FuncOp>(kTrainStepFn);
+  if (!step || step.isExternal()) {
+    module.emitError("expected a func.func @train_step (run train-autodiff "
+                     "first)");
+    return nullptr;
+  }
+  return step;
+}
+
 } // namespace mlir::train
 
 #endif // TRAINC_PASSES_PASSES_H

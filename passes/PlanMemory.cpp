@@ -115,20 +115,12 @@ int64_t planActivations(func::FuncOp fn) {
     auto start = dyn_cast<AllReduceStartOp>(op);
     return start && start.getWire();
   });
-  auto buckets = fn->getParentOfType<ModuleOp>()->getAttrOfType<ArrayAttr>(
-      kBucketsAttr);
-  if (compressed && buckets) {
-    int64_t gradBytes = 0;
-    for (Attribute a : buckets) {
-      auto bucket = cast<DictionaryAttr>(a);
-      if (auto offset = bucket.getAs<IntegerAttr>("offset"))
-        gradBytes = std::max(gradBytes,
-                             offset.getInt() +
-                                 bucket.getAs<IntegerAttr>("bytes").getInt());
-    }
+  auto paramBytes = fn->getParentOfType<ModuleOp>()->getAttrOfType<IntegerAttr>(
+      kParamBytesAttr);
+  if (compressed && paramBytes) {
     int64_t wireOffset = alignTo(peak);
     fn->setAttr(kWireOffsetAttr, b.getI64IntegerAttr(wireOffset));
-    peak = wireOffset + alignTo(gradBytes / 2);
+    peak = wireOffset + alignTo(paramBytes.getInt() / 2);
   }
   fn->setAttr(kArenaBytesAttr, b.getI64IntegerAttr(peak));
   return peak;

@@ -2,8 +2,8 @@
 //
 // train-data-parallel left one train.all_reduce per gradient; the buckets of
 // train-bucket-gradients say which gradients travel together. Each bucket
-// becomes one asynchronous collective: started right after backward
-// finishes the bucket's last gradient, waited for before the return.
+// becomes one asynchronous collective: started once backward has produced,
+// and no longer reads, the bucket's gradients; waited for before the return.
 //
 //===----------------------------------------------------------------------===//
 

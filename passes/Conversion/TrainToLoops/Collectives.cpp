@@ -47,12 +47,18 @@ FailureOr<std::pair<int64_t, int64_t>> bucketRange(Lowering &l, Operation *op,
                         bucket.getAs<IntegerAttr>("bytes").getInt() / 4);
 }
 
-/// Runs `body` only when more than one process trains.
-void whenDistributed(Lowering &l, function_ref<void(Value world)> body) {
-  ScalarOps o(l);
+/// trainc_rt_world(), and whether it is more than 1.
+std::pair<Value, Value> worldSize(Lowering &l) {
   Value world = l.callRuntime("trainc_rt_world", {}, {l.b.getI32Type()});
   Value many = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::sgt,
                                          world, i32(l, 1));
+  return {world, many};
+}
+
+/// Runs `body` only when more than one process trains.
+void whenDistributed(Lowering &l, function_ref<void(Value world)> body) {
+  ScalarOps o(l);
+  auto [world, many] = worldSize(l);
   o.when(many, [&] { body(world); });
 }
 
@@ -64,15 +70,20 @@ Value inverse(Lowering &l, Value world) {
   return o.div(one, count);
 }
 
+/// Where, in the activation arena, the 16-bit copy of the gradients at
+/// byte `offset` of the gradient arena is staged.
+int64_t stagingOffset(Lowering &l, int64_t offset) {
+  return l.sourceFunction()
+             ->getAttrOfType<IntegerAttr>(kWireOffsetAttr)
+             .getInt() +
+         offset / 2;
+}
+
 /// The staging view of `count` 16-bit values for the gradients at byte
 /// `offset` (the bf16 values as their i16 bits).
-Value staging(Lowering &l, Operation *op, Type wire, int64_t offset,
-              int64_t count) {
-  auto wireOffset =
-      l.sourceFunction()->getAttrOfType<IntegerAttr>(kWireOffsetAttr);
+Value staging(Lowering &l, Type wire, int64_t offset, int64_t count) {
   Type element = isa<BFloat16Type>(wire) ? Type(l.b.getI16Type()) : wire;
-  return l.arenaView("arena", wireOffset.getInt() + offset / 2, element,
-                     count);
+  return l.arenaView("arena", stagingOffset(l, offset), element, count);
 }
 
 /// f32 -> bf16 bits, rounding to nearest even (a NaN stays a quiet NaN).
@@ -99,15 +110,24 @@ Value fromBF16Bits(Lowering &l, Value bits16) {
   return b.create<arith::BitcastOp>(l.loc, b.getF32Type(), shifted);
 }
 
+/// f32 -> the staged form of `wire` (f16, or bf16 as its bits), and back.
+Value narrow(Lowering &l, Type wire, Value x) {
+  if (isa<BFloat16Type>(wire))
+    return toBF16Bits(l, x);
+  return l.b.create<arith::TruncFOp>(l.loc, wire, x);
+}
+Value widen(Lowering &l, Type wire, Value packed) {
+  if (isa<BFloat16Type>(wire))
+    return fromBF16Bits(l, packed);
+  return ScalarOps(l).ext32(packed);
+}
+
 LogicalResult lowerAllReduce(Lowering &l, AllReduceOp reduce) {
   // The result's home gets the operand, then the runtime reduces it in
   // place (small tensors: the loss): trainc_rt_allreduce(data, count, mean).
   int64_t count = cast<RankedTensorType>(reduce.getType()).getNumElements();
   Value from = l.flat(reduce.getInput()), to = l.flat(reduce.getOutput());
-  l.parallel({count}, [&](ValueRange iv) {
-    Value x = l.b.create<memref::LoadOp>(l.loc, from, iv);
-    l.b.create<memref::StoreOp>(l.loc, x, to, iv);
-  });
+  l.copy(from, to, count);
   l.callRuntime("trainc_rt_allreduce",
                 {l.pointerTo(reduce.getOutput()), i64(l, count),
                  i32(l, reduce.getReduction() == "mean" ? 1 : 0)});
@@ -133,7 +153,7 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
   // The epilogue divides by world before compressing: the sum of the
   // ranks' shares is then the mean, in range wherever the mean is.
   Value grads = l.arenaView("grads", offset, l.b.getF32Type(), count);
-  Value staged = staging(l, start, *wire, offset, count);
+  Value staged = staging(l, *wire, offset, count);
   bool mean = true;
   for (Operation *op = start->getNextNode(); op; op = op->getNextNode())
     if (auto wait = dyn_cast<AllReduceWaitOp>(op))
@@ -144,18 +164,12 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
     Value scale = mean ? inverse(l, world) : l.f32(1.0);
     l.parallel({count}, [&](ValueRange iv) {
       Value x = o.mul(o.load(grads, iv), scale);
-      Value packed = isa<BFloat16Type>(*wire)
-                         ? toBF16Bits(l, x)
-                         : l.b.create<arith::TruncFOp>(l.loc, *wire, x)
-                               .getResult();
-      o.store(packed, staged, iv);
+      o.store(narrow(l, *wire, x), staged, iv);
     });
   });
-  int64_t wireOffset =
-      l.sourceFunction()->getAttrOfType<IntegerAttr>(kWireOffsetAttr).getInt();
   l.callRuntime("trainc_rt_allreduce_start",
                 {i32(l, start.getBucket()),
-                 l.arenaPointer("arena", wireOffset + offset / 2),
+                 l.arenaPointer("arena", stagingOffset(l, offset)),
                  i64(l, count),
                  i32(l, isa<BFloat16Type>(*wire) ? kWireBF16 : kWireF16)});
   return success();
@@ -182,7 +196,7 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   if (!wire && wait.getReduction() != "mean")
     return success();
   Value grads = l.arenaView("grads", offset, l.b.getF32Type(), count);
-  Value staged = wire ? staging(l, wait, *wire, offset, count) : Value();
+  Value staged = wire ? staging(l, *wire, offset, count) : Value();
   whenDistributed(l, [&](Value world) {
     ScalarOps o(l);
     if (!wire) {
@@ -194,15 +208,12 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
     }
     // Already a mean (the start divided): decompress only.
     l.parallel({count}, [&](ValueRange iv) {
-      Value packed = o.load(staged, iv);
-      Value x = isa<BFloat16Type>(*wire)
-                    ? fromBF16Bits(l, packed)
-                    : o.ext32(packed);
-      o.store(x, grads, iv);
+      o.store(widen(l, *wire, o.load(staged, iv)), grads, iv);
     });
   });
   return success();
 }
+
 /// One parameter of a bucket: its byte offset (the same in the parameter,
 /// gradient and state arenas), element count and weight-decay class.
 struct Segment {
@@ -330,9 +341,7 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   if (!wait.getWire()) {
     // The mean: the sum times 1/world (1 for one process), stored back.
     ScalarOps o(l);
-    Value world = l.callRuntime("trainc_rt_world", {}, {l.b.getI32Type()});
-    Value many = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::sgt,
-                                           world, i32(l, 1));
+    auto [world, many] = worldSize(l);
     Value mean = inverse(l, world);
     Value scale = o.select(many, mean, l.f32(1.0));
     loops([&](ScalarOps &o, const Segment &, Value g, ValueRange iv) {
@@ -349,20 +358,15 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   if (failed(range))
     return failure();
   int64_t bucketOffset = range->first;
-  ScalarOps o(l);
-  Value world = l.callRuntime("trainc_rt_world", {}, {l.b.getI32Type()});
-  Value many = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::sgt,
-                                         world, i32(l, 1));
+  Value many = worldSize(l).second;
   auto ifOp = l.b.create<scf::IfOp>(l.loc, many, /*withElseRegion=*/true);
   {
     OpBuilder::InsertionGuard guard(l.b);
     l.b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-    Value staged = staging(l, update, wire, bucketOffset, range->second);
+    Value staged = staging(l, wire, bucketOffset, range->second);
     loops([&](ScalarOps &o, const Segment &s, Value g, ValueRange iv) {
       Value at = o.iadd(iv[0], (s.offset - bucketOffset) / 4);
-      Value packed = o.load(staged, at);
-      Value grad = isa<BFloat16Type>(wire) ? fromBF16Bits(l, packed)
-                                           : o.ext32(packed);
+      Value grad = widen(l, wire, o.load(staged, at));
       o.store(grad, g, iv);
       return grad;
     });

@@ -229,6 +229,13 @@ Value Lowering::scratch(Type element, int64_t count) {
   return b.create<memref::AllocaOp>(loc, MemRefType::get({count}, element));
 }
 
+void Lowering::copy(Value from, Value to, int64_t count) {
+  parallel({count}, [&](ValueRange iv) {
+    Value x = b.create<memref::LoadOp>(loc, from, iv);
+    b.create<memref::StoreOp>(loc, x, to, iv);
+  });
+}
+
 void Lowering::fill(Value memref, int64_t count, Value value) {
   parallel({count}, [&](ValueRange iv) {
     b.create<memref::StoreOp>(loc, value, memref, iv);

@@ -93,6 +93,8 @@ public:
 
   /// Writes `value` (f32) into every element of `memref` (1-D).
   void fill(Value memref, int64_t count, Value value);
+  /// Copies `count` elements from `from` to `to` (both 1-D).
+  void copy(Value from, Value to, int64_t count);
 
 private:
   std::string uniqueGlobalName(StringRef prefix);

@@ -30,6 +30,14 @@ int64_t bytesOf(Type type) {
   return t.getNumElements() * t.getElementTypeBitWidth() / 8;
 }
 
+/// The optimizer state has the parameters' layout (sgd: one momentum
+/// buffer); there is none without an update.
+int64_t stateBytes(ModuleOp module) {
+  if (!module->hasAttr(kOptimizerAttr))
+    return 0;
+  return module->getAttrOfType<IntegerAttr>(kParamBytesAttr).getInt();
+}
+
 } // namespace
 
 /// Parameters that by convention get no weight decay: BatchNorm scale and
@@ -98,15 +106,10 @@ FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
   return b.getDictionaryAttr({
       b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
       b.getNamedAttr("param_bytes", module->getAttr(kParamBytesAttr)),
-      // The optimizer state has the parameters' layout (sgd: one momentum
-      // buffer); none without an update.
       b.getNamedAttr("optimizer", module->hasAttr(kOptimizerAttr)
                                       ? module->getAttr(kOptimizerAttr)
                                       : b.getStringAttr("")),
-      b.getNamedAttr("state_bytes",
-                     module->hasAttr(kOptimizerAttr)
-                         ? module->getAttr(kParamBytesAttr)
-                         : b.getI64IntegerAttr(0)),
+      b.getNamedAttr("state_bytes", b.getI64IntegerAttr(stateBytes(module))),
       b.getNamedAttr("buffer_bytes", module->getAttr(kBufferBytesAttr)),
       b.getNamedAttr("arena_bytes", b.getI64IntegerAttr(arenaBytes)),
       b.getNamedAttr("input_shape",
@@ -186,9 +189,7 @@ struct ConvertTrainToLoopsPass
                         {"input", inputBytes},
                         {"labels", labelsBytes},
                         {"output", 4},
-                        {"state", module->hasAttr(kOptimizerAttr)
-                                      ? bytes(kParamBytesAttr)
-                                      : 0},
+                        {"state", stateBytes(module)},
                         {"hyper", 4 * kNumSgdHyper}})))
         return signalPassFailure();
     }
@@ -239,12 +240,8 @@ struct ConvertTrainToLoopsPass
       for (unsigned index : it->second) {
         Value from = l.flat(value);
         Value to = copyTarget(l, source, index, value);
-        int64_t count =
-            cast<RankedTensorType>(value.getType()).getNumElements();
-        l.parallel({count}, [&](ValueRange iv) {
-          Value x = b.create<memref::LoadOp>(l.loc, from, iv);
-          b.create<memref::StoreOp>(l.loc, x, to, iv);
-        });
+        l.copy(from, to,
+               cast<RankedTensorType>(value.getType()).getNumElements());
       }
     };
     for (BlockArgument arg : source.getArguments())
