@@ -12,6 +12,8 @@
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/IRBuilder.h"
 
+#include "runtime/include/trainc/model.h"
+
 #include <cstring>
 #include <map>
 
@@ -19,8 +21,9 @@ using namespace mlir;
 using namespace mlir::train;
 
 namespace {
-constexpr int kMaxRank = 8;
-constexpr int kAbiVersion = 2;
+// The layout and version are those of the runtime's header.
+constexpr int kMaxRank = TRAINC_MAX_RANK;
+constexpr int kAbiVersion = TRAINC_MODEL_ABI_VERSION;
 
 /// The bytes of an initial value: a dense_resource blob or dense elements.
 bool initialBytes(Attribute init, int64_t numel, std::vector<char> &bytes,

@@ -21,7 +21,7 @@ namespace mlir::train {
 
 struct TrainingPipelineOptions {
   float labelSmoothing = 0.0f;
-  std::string optimizer = "sgd";
+  std::string optimizer = "momentum";
   /// All-reduce buckets (train-bucket-gradients), in bytes.
   int64_t bucketCapBytes = 25 * 1024 * 1024;
   int64_t firstBucketBytes = 1024 * 1024;

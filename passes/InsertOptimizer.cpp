@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/Optimizers.h"
 #include "passes/Passes.h"
 #include "passes/Placement.h"
 
@@ -38,13 +39,15 @@ struct InsertOptimizerPass
                        "(run train-bucket-gradients first)");
       return signalPassFailure();
     }
-    if (optimizer != "sgd") {
-      module.emitError("unknown optimizer '") << optimizer << "'";
+    const OptimizerInfo *info = lookupOptimizer(optimizer);
+    if (!info) {
+      module.emitError("unknown optimizer '")
+          << optimizer << "'; expected " << optimizerNames();
       return signalPassFailure();
     }
     Block &body = step.getBody().front();
     for (Operation &op : body) {
-      if (isa<OptimizerUpdateOp>(op)) {
+      if (isa<OptimizerUpdateOp, OptimizerStepOp>(op)) {
         op.emitError("@train_step already updates its parameters");
         return signalPassFailure();
       }
@@ -61,6 +64,11 @@ struct InsertOptimizerPass
         b.setInsertionPoint(body.getTerminator());
       b.create<OptimizerUpdateOp>(step.getLoc(), b.getI64IntegerAttr(i),
                                   algorithm);
+    }
+    // A global update finishes after every bucket has gathered its part.
+    if (info->global) {
+      b.setInsertionPoint(body.getTerminator());
+      b.create<OptimizerStepOp>(step.getLoc(), algorithm);
     }
     module->setAttr(kOptimizerAttr, algorithm);
   }

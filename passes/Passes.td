@@ -165,16 +165,16 @@ def InsertOptimizerPass : Pass<"train-insert-optimizer", "::mlir::ModuleOp"> {
     before the return, in bucket order, when the step has no collectives:
     the step ends with the parameters and optimizer state updated, and a
     bucket's update runs while the later buckets are still being reduced.
-    `sgd` follows `torch.optim.SGD` (momentum, dampening, Nesterov, coupled
-    weight decay; the first step initialises the momentum buffer with the
-    gradient); BatchNorm parameters and biases take their own weight decay.
-    The algorithm is chosen at compile time; its hyper-parameters are
-    runtime values (`trainc_sgd_hyper` in runtime/include/trainc/model.h).
+    The algorithm (passes/Optimizers.h: sgd, momentum, nesterov, adagrad,
+    rmsprop, adam, adamw, lars, lamb) is chosen at compile time and sizes
+    the optimizer state; its coefficients are runtime values computed each
+    step (`trainc_update_coeffs` in runtime/include/trainc/model.h, which
+    also gives each algorithm's rule).
     Records the module attribute `train.optimizer`.
   }];
   let options = [
     Option<"optimizer", "optimizer", "std::string", "\"sgd\"",
-           "The update algorithm (sgd)">,
+           "The update algorithm (passes/Optimizers.h)">,
   ];
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }

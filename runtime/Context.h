@@ -19,6 +19,7 @@
 namespace trainc::rt {
 
 struct KernelCache; // kernels/KernelCache.h; keeps dnnl.hpp out of here.
+struct NlcgSettings; // train/Nlcg.h
 class BucketReduce; // comm/BucketReduce.h
 
 struct RuntimeContext {
@@ -36,6 +37,8 @@ struct RuntimeContext {
   /// The gradient all-reduce of the train step in progress, which the
   /// step's trainc_rt_allreduce_start/wait calls drive; null outside a step.
   BucketReduce *activeReduce = nullptr;
+  /// The NLCG flags of the run (trainc_rt_nlcg_phase); null: the defaults.
+  const NlcgSettings *nlcg = nullptr;
   /// A '\r'-updated progress line is on the terminal: fatal() ends it
   /// before printing its own line.
   bool progressLineOpen = false;

@@ -3,6 +3,7 @@
 #include "train/Arenas.h"
 
 #include "Error.h"
+#include "train/Optimizer.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -67,10 +68,22 @@ std::string check(const trainc_model_desc &desc) {
   if ((desc.param_bytes > 0 && !desc.initial_params) ||
       (desc.buffer_bytes > 0 && !desc.initial_buffers))
     return "the model has no initial parameters or buffers";
-  if (!desc.optimizer || std::string(desc.optimizer) != "sgd")
+  std::optional<OptimizerKind> kind =
+      lookupOptimizerKind(desc.optimizer ? desc.optimizer : "");
+  if (!kind)
     return std::string("the model was compiled with the '") +
            (desc.optimizer ? desc.optimizer : "") +
-           "' optimizer but this runtime drives 'sgd' only";
+           "' optimizer, which this runtime does not know";
+  if (desc.state_bytes !=
+      kind->stateSlots * desc.param_bytes + kind->scalarBytes)
+    return "the model's optimizer state is " +
+           std::to_string(desc.state_bytes) + " bytes, not " +
+           std::to_string(kind->stateSlots) + " x the parameters' " +
+           std::to_string(desc.param_bytes) + " bytes" +
+           (kind->scalarBytes
+                ? " + " + std::to_string(kind->scalarBytes) + " bytes"
+                : std::string()) +
+           " (" + desc.optimizer + ")";
   if (desc.num_tensors < 0 || (desc.num_tensors > 0 && !desc.tensors))
     return "the model's tensor table is missing";
   for (int i = 0; i < desc.num_tensors; ++i) {

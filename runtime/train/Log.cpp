@@ -41,7 +41,7 @@ std::string jsonDouble(double value) {
 std::string jsonStepRecord(int64_t step, int64_t epoch, float loss, float lr,
                            double imagesPerSecond,
                            std::optional<double> commWaitSeconds,
-                           int bucketsInStep) {
+                           int bucketsInStep, const std::string &extra) {
   char rate[32];
   std::snprintf(rate, sizeof(rate), "%.1f", imagesPerSecond);
   std::string record =
@@ -57,7 +57,16 @@ std::string jsonStepRecord(int64_t step, int64_t epoch, float loss, float lr,
               ", \"buckets_started_in_backward\": " +
               std::to_string(bucketsInStep);
   }
-  return record + "}";
+  return record + extra + "}";
+}
+
+std::string jsonNlcgFields(double lrMultiplier, double beta, bool restart,
+                           double undo, bool preconditionerUpdated) {
+  return ", \"lr_mult\": " + jsonDouble(lrMultiplier) +
+         ", \"beta\": " + jsonDouble(beta) +
+         ", \"restart\": " + (restart ? "true" : "false") +
+         ", \"undo\": " + jsonDouble(undo) +
+         ", \"precond\": " + (preconditionerUpdated ? "true" : "false");
 }
 
 std::string jsonEvalRecord(int64_t step, int64_t epoch, double accuracy,

@@ -25,11 +25,18 @@ std::string jsonDouble(double value);
 
 /// One line of the log, without the newline. Under mpirun (a wait time
 /// given) also the seconds the step waited for its gradient all-reduce
-/// after backward and how many buckets backward itself started.
+/// after backward and how many buckets backward itself started. `extra`
+/// is more fields, each starting with ", " (jsonNlcgFields).
 std::string jsonStepRecord(int64_t step, int64_t epoch, float loss, float lr,
                            double imagesPerSecond,
                            std::optional<double> commWaitSeconds = std::nullopt,
-                           int bucketsInStep = 0);
+                           int bucketsInStep = 0,
+                           const std::string &extra = std::string());
+/// NLCG's step: the line-search multiplier of the learning rate, beta,
+/// whether beta was a restart, the undo fraction and whether the
+/// preconditioner was updated.
+std::string jsonNlcgFields(double lrMultiplier, double beta, bool restart,
+                           double undo, bool preconditionerUpdated);
 std::string jsonEvalRecord(int64_t step, int64_t epoch, double accuracy,
                            double loss, int64_t samples);
 

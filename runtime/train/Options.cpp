@@ -1,6 +1,9 @@
 //===- Options.cpp - the training executable's command line ---------------===//
 
 #include "train/Options.h"
+#include "train/Schedule.h"
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cmath>
@@ -114,56 +117,187 @@ const OptionSpec kOptions[] = {
        return true;
      }},
 
-    {nullptr, nullptr, "Optimizer (torch.optim.SGD semantics)", nullptr},
-    {"--lr", "LR", "learning rate. Default: 0.1",
+    {nullptr, nullptr,
+     "Optimizer (compiled in by trainc --optimizer; each flag applies to the "
+     "optimizers it names)",
+     nullptr},
+    {"--lr", "LR",
+     "learning rate (the peak of the schedule). Default: 0.1",
      [](TrainOptions &o, const std::string &n, const std::string &v,
         std::string &e) { return parseFloat(n, v, 0.0, o.lr, e); }},
-    {"--momentum", "M", "momentum. Default: 0.9",
+    {"--momentum", "M",
+     "momentum of momentum, nesterov, lars (default 0.9) and rmsprop (default 0)",
      [](TrainOptions &o, const std::string &n, const std::string &v,
         std::string &e) { return parseFloat(n, v, 0.0, o.momentum, e); }},
-    {"--dampening", "D", "dampening of the momentum. Default: 0",
+    {"--dampening", "D", "dampening of the momentum (momentum). Default: 0",
      [](TrainOptions &o, const std::string &n, const std::string &v,
         std::string &e) {
        return parseFloat(n, v, std::nullopt, o.dampening, e);
      }},
-    {"--lr-schedule", "NAME",
-     "constant, or cosine: lr * (1 + cos(pi * step / steps)) / 2 over the "
-     "run's steps (torch's CosineAnnealingLR to 0). Default: constant",
-     [](TrainOptions &o, const std::string &n, const std::string &v,
-        std::string &e) {
-       if (v != "constant" && v != "cosine") {
-         e = n + ": expected 'constant' or 'cosine', got '" + v + "'";
-         return false;
-       }
-       o.lrSchedule = v;
-       return true;
-     }},
-    {"--warmup-steps", "N",
-     "raise the learning rate linearly from 0 over the first N steps "
-     "(Goyal et al.). Default: 0",
-     [](TrainOptions &o, const std::string &n, const std::string &v,
-        std::string &e) {
-       return parseInteger(n, v, 0, o.warmupSteps, e);
-     }},
-    {"--nesterov", nullptr,
-     "Nesterov momentum (needs --momentum > 0 and --dampening 0)",
-     [](TrainOptions &o, const std::string &, const std::string &,
-        std::string &) {
-       o.nesterov = true;
-       return true;
-     }},
     {"--weight-decay", "WD",
-     "L2 penalty added to the gradient, not applied to BatchNorm parameters "
-     "and biases. Default: 0",
+     "weight decay, not applied to BatchNorm parameters and biases: an L2 term added to the gradient (adamw: decoupled, w *= 1 - lr WD; lars: inside the trust ratio; lamb: added to the update). Default: 0 (adamw 0.01, lars 1e-4)",
      [](TrainOptions &o, const std::string &n, const std::string &v,
         std::string &e) { return parseFloat(n, v, 0.0, o.weightDecay, e); }},
     {"--weight-decay-bn-bias", nullptr,
-     "apply --weight-decay to BatchNorm parameters and biases as well",
+     "apply --weight-decay to BatchNorm parameters and biases as well (lars: and the trust ratio)",
      [](TrainOptions &o, const std::string &, const std::string &,
         std::string &) {
        o.weightDecayBnBias = true;
        return true;
      }},
+    {"--beta1", "B1",
+     "decay of the first moment (adam, adamw, lamb). Default: 0.9",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.beta1, e); }},
+    {"--beta2", "B2",
+     "decay of the second moment (adam, adamw, lamb). Default: 0.999",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.beta2, e); }},
+    {"--eps", "EPS",
+     "added to the denominator (adagrad 1e-10; rmsprop, adam, adamw 1e-8; lamb 1e-6) or to the trust ratio's (lars 0)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.eps, e); }},
+    {"--alpha", "A",
+     "smoothing constant of the square average (rmsprop). Default: 0.99",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.alpha, e); }},
+    {"--centered", nullptr,
+     "normalise by the estimated variance of the gradient (rmsprop)",
+     [](TrainOptions &o, const std::string &, const std::string &,
+        std::string &) {
+       o.centered = true;
+       return true;
+     }},
+    {"--lr-decay", "D",
+     "learning-rate decay lr / (1 + step D) (adagrad). Default: 0",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.lrDecay, e); }},
+    {"--trust-coefficient", "T",
+     "trust coefficient of the per-layer ratio (lars). Default: 0.001",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.trustCoefficient, e); }},
+    {"--no-bias-correction", nullptr,
+     "no bias correction of the moments (lamb)",
+     [](TrainOptions &o, const std::string &, const std::string &,
+        std::string &) {
+       o.noBiasCorrection = true;
+       return true;
+     }},
+
+    {nullptr, nullptr,
+     "NLCG (trainc --optimizer nlcg; docs/optimizers.md has the rule)",
+     nullptr},
+    {"--nlcg-rule", "RULE",
+     "beta: fr (Fletcher-Reeves), pr (Polak-Ribiere), pr+, hs (Hestenes-Stiefel) or dy (Dai-Yuan), preconditioned. Default: fr",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.nlcgRule = v;
+       return true;
+     }},
+    {"--no-beta-clip", nullptr,
+     "do not clip beta to [0, 1]",
+     [](TrainOptions &o, const std::string &, const std::string &,
+        std::string &) {
+       o.noBetaClip = true;
+       return true;
+     }},
+    {"--nlcg-restart-every", "N",
+     "restart (beta = 0) every N steps. Default: 0 (never)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseInteger(n, v, 0, o.nlcgRestartEvery, e); }},
+    {"--nlcg-powell", "NU",
+     "Powell's restart test |G'g_prev| >= NU G'G (0.2 is Powell's). Default: 0 (off)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.nlcgPowell, e); }},
+    {"--nlcg-preconditioner", "NAME",
+     "bfgs (the diagonal quasi-Newton estimate) or none. Default: bfgs",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.nlcgPreconditioner = v;
+       return true;
+     }},
+    {"--nlcg-precond-reset", "N",
+     "reset the preconditioner every N steps. Default: 0 (never)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseInteger(n, v, 0, o.nlcgPrecondReset, e); }},
+    {"--nlcg-s", "WHICH",
+     "s of the preconditioner update: step (w_t - w_{t-1}) or code (the authors' eta_t alpha_{t-1} d_{t-1}). Default: step",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.nlcgS = v;
+       return true;
+     }},
+    {"--line-search", "MODE",
+     "the loss-driven step multiplier: step (every --line-search-period steps on the loss average), online (every step), brief (the 2% / 1% / 2.5% rule) or off. Default: step",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.lineSearch = v;
+       return true;
+     }},
+    {"--line-search-period", "K",
+     "steps between line-search decisions (step, brief). Default: 5",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseInteger(n, v, 1, o.lineSearchPeriod, e); }},
+    {"--line-search-threshold", "T",
+     "the table's rises are in units of T percent. Default: 1",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.lineSearchThreshold, e); }},
+    {"--layer-scale", "LAMBDA",
+     "scale each layer's gradient by LAMBDA |w| / (|G| + 1e-8 + 0.1 LAMBDA |w|) first (N13). Default: 0 (off)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.layerScale, e); }},
+
+    {nullptr, nullptr, "Learning-rate schedule", nullptr},
+    {"--lr-schedule", "NAME",
+     "constant; step: lr * gamma^k after k --lr-milestones (torch's "
+     "MultiStepLR); cosine: END + (lr - END) * (1 + cos(pi * step / steps)) "
+     "/ 2 (torch's CosineAnnealingLR); polynomial: END + (lr - END) * (1 - "
+     "step / steps)^P (TensorFlow's polynomial_decay). Default: constant",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       if (v != "constant" && v != "step" && v != "cosine" &&
+           v != "polynomial") {
+         e = n + ": expected 'constant', 'step', 'cosine' or 'polynomial', "
+                 "got '" + v + "'";
+         return false;
+       }
+       o.lrSchedule = v;
+       return true;
+     }},
+    {"--lr-milestones", "E1,E2,...",
+     "with --lr-schedule step: increasing epochs (may be fractional) at "
+     "which the rate is multiplied by --lr-gamma",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseMilestones(n, v, o.lrMilestones, e); }},
+    {"--lr-gamma", "G",
+     "the factor at each of --lr-milestones. Default: 0.1",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.lrGamma, e); }},
+    {"--lr-power", "P",
+     "the exponent of --lr-schedule polynomial. Default: 1",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.lrPower, e); }},
+    {"--lr-end", "LR",
+     "the rate at the last step of cosine and polynomial. Default: 0",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.lrEnd, e); }},
+    {"--warmup-steps", "N",
+     "raise the learning rate linearly from --warmup-start-lr to the "
+     "schedule's over the first N steps (Goyal et al.). Default: 0",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       return parseInteger(n, v, 0, o.warmupSteps, e);
+     }},
+    {"--warmup-epochs", "E",
+     "like --warmup-steps, in epochs (may be fractional; rounded to steps)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.warmupEpochs, e); }},
+    {"--warmup-start-lr", "LR",
+     "the rate the warm-up starts from. Default: 0",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseFloat(n, v, 0.0, o.warmupStartLr, e); }},
+
+    {nullptr, nullptr, "Other training options", nullptr},
     {"--seed", "S",
      "seed of the per-epoch shuffle and of synthetic data. Default: 0",
      [](TrainOptions &o, const std::string &n, const std::string &v,
@@ -293,15 +427,42 @@ const OptionSpec *findOption(const std::string &name) {
   return nullptr;
 }
 
+} // namespace
+
+ScheduleOptions scheduleOptions(const TrainOptions &options,
+                                int64_t stepsPerEpoch) {
+  ScheduleOptions s;
+  s.kind = options.lrSchedule;
+  s.lr = options.lr;
+  s.milestones = options.lrMilestones;
+  s.gamma = options.lrGamma;
+  s.power = options.lrPower;
+  s.endLr = options.lrEnd;
+  s.warmupSteps =
+      options.warmupEpochs > 0
+          ? std::max<int64_t>(1, std::llround(double(options.warmupEpochs) *
+                                              double(stepsPerEpoch)))
+          : options.warmupSteps;
+  s.warmupStartLr = options.warmupStartLr;
+  return s;
+}
+
+namespace {
+
 /// Combinations the table cannot check one flag at a time.
 bool checkCombinations(const TrainOptions &options, std::string &error) {
   auto given = [&](const char *flag) { return options.given.count(flag) > 0; };
-  if (options.nesterov &&
-      (options.momentum <= 0.0f || options.dampening != 0.0f)) {
-    error = "--nesterov needs --momentum > 0 and --dampening 0 (as "
-            "torch.optim.SGD)";
+  if (given("--warmup-steps") && given("--warmup-epochs")) {
+    error = "--warmup-steps and --warmup-epochs cannot be used together";
     return false;
   }
+  if (given("--warmup-start-lr") && !given("--warmup-steps") &&
+      !given("--warmup-epochs")) {
+    error = "--warmup-start-lr needs --warmup-steps or --warmup-epochs";
+    return false;
+  }
+  if (!validateSchedule(scheduleOptions(options), error))
+    return false;
   if (given("--checkpoint-every") && options.checkpointPath.empty()) {
     error = "--checkpoint-every needs --checkpoint FILE";
     return false;
@@ -316,9 +477,16 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
     return true;
   }
   for (const char *flag :
-       {"--data", "--steps", "--epochs", "--lr", "--lr-schedule",
-        "--warmup-steps", "--momentum", "--dampening",
-        "--nesterov", "--weight-decay", "--weight-decay-bn-bias", "--seed",
+       {"--data", "--steps", "--epochs", "--lr", "--momentum", "--dampening",
+        "--weight-decay", "--weight-decay-bn-bias", "--beta1", "--beta2",
+        "--eps", "--alpha", "--centered", "--lr-decay",
+        "--trust-coefficient", "--no-bias-correction", "--nlcg-rule",
+        "--no-beta-clip", "--nlcg-restart-every", "--nlcg-powell",
+        "--nlcg-preconditioner", "--nlcg-precond-reset", "--nlcg-s",
+        "--line-search", "--line-search-period", "--line-search-threshold",
+        "--layer-scale", "--lr-schedule",
+        "--lr-milestones", "--lr-gamma", "--lr-power", "--lr-end",
+        "--warmup-steps", "--warmup-epochs", "--warmup-start-lr", "--seed",
         "--log", "--dump-grads", "--checkpoint", "--checkpoint-every",
         "--save-onnx"}) {
     if (given(flag)) {
@@ -411,7 +579,8 @@ std::string helpText(const std::string &program) {
       " [options]\n"
       "       " +
       program + " --forward-only --input X.npy --output Y.npy [options]\n\n" +
-      wrap("Trains the model compiled into this executable with SGD, "
+      wrap("Trains the model compiled into this executable with its "
+           "optimizer, "
            "evaluating test accuracy after every epoch, or runs it on "
            "inputs. Each epoch takes full batches of a new shuffle of the "
            "training data (the remainder is dropped). Options take their "

@@ -23,17 +23,29 @@ struct TrainOptions {
   /// Where the run stops, counted from the start of training (a resumed run
   /// continues up to the same totals). Without --steps, --epochs is 1.
   std::optional<int64_t> steps, epochs;
-  /// torch.optim.SGD's hyper-parameters (torch's defaults except lr and
-  /// momentum).
+  /// The optimizer's hyper-parameters (train/Optimizer.h resolves them for
+  /// the compiled algorithm; defaults that depend on it are applied there
+  /// when a flag is not given).
   float lr = 0.1f, momentum = 0.9f, dampening = 0.0f, weightDecay = 0.0f;
-  bool nesterov = false;
-  /// The learning-rate schedule over the run: "constant" or "cosine" (to 0
-  /// at the run's last step, as torch's CosineAnnealingLR), after
-  /// `warmupSteps` of linear warm-up from 0.
-  std::string lrSchedule = "constant";
-  int64_t warmupSteps = 0;
+  float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f, alpha = 0.99f;
+  float lrDecay = 0.0f, trustCoefficient = 0.001f;
+  bool centered = false, noBiasCorrection = false;
+  /// nlcg (train/Nlcg.h).
+  std::string nlcgRule = "fr", nlcgPreconditioner = "bfgs", nlcgS = "step";
+  std::string lineSearch = "step";
+  bool noBetaClip = false;
+  int64_t nlcgRestartEvery = 0, nlcgPrecondReset = 0, lineSearchPeriod = 5;
+  float nlcgPowell = 0.0f, lineSearchThreshold = 1.0f, layerScale = 0.0f;
   /// Also decay BatchNorm parameters and biases.
   bool weightDecayBnBias = false;
+  /// The learning-rate schedule (train/Schedule.h): "constant", "step",
+  /// "cosine" or "polynomial", after a linear warm-up of `warmupSteps`
+  /// (or `warmupEpochs`) from `warmupStartLr`.
+  std::string lrSchedule = "constant";
+  std::vector<double> lrMilestones;
+  float lrGamma = 0.1f, lrPower = 1.0f, lrEnd = 0.0f;
+  int64_t warmupSteps = 0;
+  float warmupEpochs = 0.0f, warmupStartLr = 0.0f;
   uint64_t seed = 0;
   /// 0: this process's share of the cores (see Threads.h).
   int threads = 0;
@@ -59,6 +71,12 @@ struct TrainOptions {
 /// `error` to a one-line message.
 std::optional<TrainOptions> parseOptions(int argc, const char *const *argv,
                                          std::string &error);
+
+struct ScheduleOptions;
+/// The schedule the options ask for, with --warmup-epochs converted at
+/// `stepsPerEpoch`.
+ScheduleOptions scheduleOptions(const TrainOptions &options,
+                                int64_t stepsPerEpoch = 1);
 
 /// The text --help prints.
 std::string helpText(const std::string &program);

@@ -18,7 +18,9 @@
 #include "train/Hash.h"
 #include "train/Inference.h"
 #include "train/Log.h"
+#include "train/Optimizer.h"
 #include "train/SaveOnnx.h"
+#include "train/Schedule.h"
 #include "train/Shuffle.h"
 #include "train/TensorDump.h"
 #include "train/Threads.h"
@@ -28,6 +30,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <sstream>
 
 namespace trainc::rt {
 namespace {
@@ -112,9 +115,13 @@ private:
   JsonLog log;
   uint64_t seed = 0;
   int64_t sampleSize = 0, stepsPerEpoch = 0, totalEpochs = 0;
-  /// The learning rate of the step being taken (schedule and warm-up).
+  /// The compiled optimizer's hyper-parameters, and the learning rate of
+  /// the step being taken (schedule and warm-up).
+  OptimizerSettings optimizer;
   float learningRate();
   float lastLr = 0;
+  /// NLCG's scalars of the last step, as log fields ("" for others).
+  std::string nlcgLogFields() const;
   /// Where the run stands: optimizer steps done since the start of
   /// training, the 0-based epoch in progress and the batches of it done.
   int64_t stepCount = 0, epoch = 0, batchInEpoch = 0;
@@ -151,6 +158,13 @@ void Trainer::checkOutputs() {
 
 void Trainer::start() {
   std::string error;
+  std::optional<OptimizerSettings> settings =
+      resolveOptimizer(options, desc.optimizer ? desc.optimizer : "", error);
+  if (!settings)
+    fatal(error);
+  optimizer = *settings;
+  if (optimizer.name == "nlcg")
+    runtimeContext().nlcg = &optimizer.nlcg;
   if (world > 1)
     checkSamePlan();
   // Rank 0 writes every output; a path it cannot write ends the job.
@@ -261,6 +275,11 @@ void Trainer::announce(Progress &progress, int threads) {
       " dropped), " +
       (data.test.count ? std::to_string(data.test.count) + " test samples"
                        : std::string("no test split")));
+  std::ostringstream rate;
+  rate << options.lr;
+  progress.message("optimizer: " + describeOptimizer(optimizer) + ", lr " +
+                   rate.str() + ", " +
+                   describeSchedule(scheduleOptions(options, stepsPerEpoch)));
   if (!options.resumePath.empty())
     progress.message("resuming " + options.resumePath + " at step " +
                      std::to_string(stepCount) + " (epoch " +
@@ -271,14 +290,21 @@ void Trainer::announce(Progress &progress, int threads) {
 
 float Trainer::learningRate() {
   // A pure function of the step, so a resumed run follows the same curve.
-  double lr = options.lr;
-  int64_t total = finalStep();
-  if (options.lrSchedule == "cosine" && total > 0)
-    lr *= 0.5 * (1.0 + std::cos(M_PI * double(stepCount) / double(total)));
-  if (stepCount < options.warmupSteps)
-    lr *= double(stepCount + 1) / double(options.warmupSteps);
-  lastLr = static_cast<float>(lr);
+  ScheduleOptions schedule = scheduleOptions(options, stepsPerEpoch);
+  lastLr = static_cast<float>(
+      rt::learningRate(schedule, stepCount, finalStep(), stepsPerEpoch));
   return lastLr;
+}
+
+std::string Trainer::nlcgLogFields() const {
+  if (optimizer.name != "nlcg")
+    return std::string();
+  // The scalar state follows the element slots (train/Nlcg.h).
+  const double *scalars = reinterpret_cast<const double *>(
+      arenas.state.data() + 3 * desc.param_bytes);
+  return jsonNlcgFields(scalars[kNlcgAlpha], scalars[kNlcgBeta],
+                        scalars[kNlcgRestart] != 0, scalars[kNlcgUndo],
+                        scalars[kNlcgPrecond] != 0);
 }
 
 float Trainer::step() {
@@ -292,16 +318,8 @@ float Trainer::step() {
     classes[i] = data.train.labels[indices[i]];
   }
 
-  trainc_sgd_hyper hyper;
-  hyper.lr = learningRate();
-  hyper.momentum = options.momentum;
-  hyper.dampening = options.dampening;
-  hyper.weight_decay = options.weightDecay;
-  hyper.nesterov = options.nesterov ? 1.0f : 0.0f;
-  // torch.optim.SGD starts the momentum buffer at the first gradient of the
-  // run; after a resume the buffer comes from the checkpoint.
-  hyper.first_step = stepCount == 0 ? 1.0f : 0.0f;
-  hyper.weight_decay_bn_bias = options.weightDecayBnBias ? 1.0f : 0.0f;
+  trainc_update_coeffs hyper =
+      updateCoefficients(optimizer, stepCount, learningRate());
 
   float loss = 0;
   // The step starts each bucket's all-reduce as backward fills it, waits
@@ -434,7 +452,7 @@ int Trainer::run() {
                              seconds > 0 ? globalBatch / seconds : 0.0,
                              world > 1 ? std::optional<double>(reduce.waitSeconds())
                                        : std::nullopt,
-                             reduce.startedInBackward()));
+                             reduce.startedInBackward(), nlcgLogFields()));
     progress.step(stepCount, epoch, batchInEpoch, loss);
     if (batchInEpoch == stepsPerEpoch) {
       evaluateTestSplit(progress, "epoch " + std::to_string(epoch + 1));

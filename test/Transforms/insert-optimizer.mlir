@@ -1,5 +1,7 @@
 // RUN: trainc-opt %s -split-input-file -train-insert-optimizer -verify-diagnostics | FileCheck %s
-// RUN: not trainc-opt %s -split-input-file -train-insert-optimizer='optimizer=adam' 2>&1 | FileCheck %s --check-prefix=ADAM
+// RUN: not trainc-opt %s -split-input-file -train-insert-optimizer='optimizer=adamax' 2>&1 | FileCheck %s --check-prefix=ADAM
+// RUN: trainc-opt %s -split-input-file -train-insert-optimizer='optimizer=lamb' -verify-diagnostics | FileCheck %s --check-prefix=LAMB
+// RUN: trainc-opt %s -split-input-file -train-insert-optimizer='optimizer=nlcg' -verify-diagnostics | FileCheck %s --check-prefix=NLCG
 // RUN: not trainc-opt %s -split-input-file -train-insert-optimizer -train-insert-optimizer 2>&1 | FileCheck %s --check-prefix=TWICE
 
 // train-insert-optimizer (InsertOptimizer.cpp) on hand-written @train_step
@@ -22,7 +24,11 @@
 //    train-bucket-gradients first)" ....... no_train_step, no_buckets, external
 //   "@train_step already updates its parameters" ............ already_updated
 //     (and on every step the pass already ran on: TWICE)
-//   "unknown optimizer 'adam'" ............................ every step (ADAM)
+//   "unknown optimizer 'adamax'; expected sgd, ..." ....... every step (ADAM)
+// Another algorithm (passes/Optimizers.h) is only a different name on the
+// ops and the module (LAMB); a global one (nlcg) also gets one
+// train.optimizer_step after every bucket's update, right before the
+// return (NLCG).
 
 // Three buckets whose waits are in the order 2, 0, 1, of three kinds: each
 // update follows its own wait, not bucket order.
@@ -180,19 +186,34 @@ func.func @train_step(%a: tensor<4xf32> {train.param = "a"})
 // With the adam option, every module is refused: the optimizer is checked
 // after the module's shape and before an existing update. Each error is
 // followed by the line it points at.
-// ADAM: error: unknown optimizer 'adam'
+// ADAM: error: unknown optimizer 'adamax'; expected sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lars, lamb or nlcg
 // ADAM-NEXT: module @waits
-// ADAM: error: unknown optimizer 'adam'
+// ADAM: error: unknown optimizer 'adamax'; expected sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lars, lamb or nlcg
 // ADAM-NEXT: module @no_waits
-// ADAM: error: unknown optimizer 'adam'
+// ADAM: error: unknown optimizer 'adamax'; expected sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lars, lamb or nlcg
 // ADAM-NEXT: module @some_waits
+// LAMB-LABEL: module @waits
+// LAMB-SAME: train.optimizer = "lamb"
+// LAMB: train.allreduce_wait 2 "mean" as bf16
+// LAMB-NEXT: train.optimizer_update 2 "lamb"
+// LAMB-NOT: train.optimizer_step
+// NLCG-LABEL: module @waits
+// NLCG-SAME: train.optimizer = "nlcg"
+// NLCG: train.optimizer_update 1 "nlcg"
+// NLCG-NEXT: train.optimizer_step "nlcg"
+// NLCG-NEXT: return
+// NLCG-LABEL: module @no_waits
+// NLCG: train.optimizer_update 2 "nlcg"
+// NLCG-NEXT: train.optimizer_step "nlcg"
+// NLCG-NEXT: return
+
 // ADAM: error: expected a func.func @train_step and train.buckets (run train-bucket-gradients first)
 // ADAM-NEXT: module @no_train_step
 // ADAM: error: expected a func.func @train_step and train.buckets (run train-bucket-gradients first)
 // ADAM-NEXT: module @no_buckets
 // ADAM: error: expected a func.func @train_step and train.buckets (run train-bucket-gradients first)
 // ADAM-NEXT: module @external
-// ADAM: error: unknown optimizer 'adam'
+// ADAM: error: unknown optimizer 'adamax'; expected sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, lars, lamb or nlcg
 // ADAM-NEXT: module @already_updated
 // ADAM-NOT: error:
 // ADAM-NOT: train.optimizer = "sgd"

@@ -14,6 +14,12 @@
 //       OUTDIR/grad/<name>.npy, per buffer the updated OUTDIR/buffer/<name>.npy
 //       and then the eval_step's output on the same batch with the updated
 //       running statistics (OUTDIR/logits.npy), for comparison with PyTorch.
+//   step-harness update DIR
+//       The compiled optimizer alone (trainc_apply_update) on given
+//       tensors: DIR/coeffs.npy (float32 [16], trainc_update_coeffs), per
+//       parameter DIR/param/<name>.npy and DIR/grad/<name>.npy, and per
+//       state slot k DIR/state<k>/<name>.npy (zeros when missing); writes
+//       DIR/out/param/<name>.npy and DIR/out/state<k>/<name>.npy.
 //   step-harness eval X.npy OUT.npy [COUNT]
 //       One eval_step (running statistics) on the batch; writes the output
 //       as OUT.npy: [batch, num_classes] as model.h documents, or COUNT
@@ -41,8 +47,9 @@ struct Arenas {
   const trainc_model_desc *m;
   std::vector<char *> owned;
   char *params, *grads, *buffers, *activations, *state;
-  /// All zero: learning rate 0 leaves the parameters as they are.
-  trainc_sgd_hyper hyper{};
+  /// All zero: learning rate 0 leaves the parameters as they are (Adam's
+  /// and AdamW's decay multiplies them by 0, so those are set to 1).
+  trainc_update_coeffs hyper{};
 
   explicit Arenas(const trainc_model_desc *m) : m(m) {
     params = alloc(m->param_bytes);
@@ -51,6 +58,9 @@ struct Arenas {
     activations = alloc(m->arena_bytes);
     state = alloc(m->state_bytes);
     std::memcpy(params, m->initial_params, m->param_bytes);
+    hyper.decay = hyper.decay_bn_bias = 1.0f;
+    hyper.denom_scale = hyper.m_scale = 1.0f;
+    hyper.eps = 1.0f;
     resetBuffers();
   }
   ~Arenas() {
@@ -257,6 +267,87 @@ int eval(const char *xPath, const char *outPath, const char *countArg) {
     return std::fprintf(stderr, "step-harness: error: %s\n", error.c_str()), 1;
   return 0;
 }
+/// A tensor's file name: its ONNX name with '/' replaced.
+std::string fileName(const trainc_tensor_desc &t) {
+  std::string name = t.name;
+  for (char &c : name)
+    if (c == '/')
+      c = '_';
+  return name + ".npy";
+}
+
+bool fileExists(const std::string &path) {
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (f)
+    std::fclose(f);
+  return f != nullptr;
+}
+
+int update(const std::string &dir) {
+  const trainc_model_desc *m = trainc_model();
+  Arenas a(m);
+  std::string error;
+  std::vector<int64_t> shape;
+  auto fail = [&] {
+    std::fprintf(stderr, "step-harness: error: %s\n", error.c_str());
+    return 1;
+  };
+  auto coeffs = trainc::rt::readNpyFloat32(dir + "/coeffs.npy", shape, error);
+  if (!coeffs)
+    return fail();
+  if (coeffs->size() != sizeof(trainc_update_coeffs) / 4) {
+    error = dir + "/coeffs.npy must hold " +
+            std::to_string(sizeof(trainc_update_coeffs) / 4) + " floats";
+    return fail();
+  }
+  std::memcpy(&a.hyper, coeffs->data(), sizeof(trainc_update_coeffs));
+  int64_t slots = m->param_bytes ? m->state_bytes / m->param_bytes : 0;
+  // Reads `path` into tensor t's range of `arena`; a missing optional file
+  // leaves zeros.
+  auto load = [&](const std::string &path, const trainc_tensor_desc &t,
+                  char *arena, bool required) {
+    if (!required && !fileExists(path))
+      return true;
+    auto data = trainc::rt::readNpyFloat32(path, shape, error);
+    if (!data)
+      return false;
+    if (static_cast<int64_t>(data->size()) != t.numel) {
+      error = path + " holds " + std::to_string(data->size()) +
+              " values, the parameter " + std::to_string(t.numel);
+      return false;
+    }
+    std::memcpy(a.tensor(arena, t), data->data(), 4 * t.numel);
+    return true;
+  };
+  for (int i = 0; i < m->num_tensors; ++i) {
+    const trainc_tensor_desc &t = m->tensors[i];
+    if (t.kind != TRAINC_PARAM)
+      continue;
+    if (!load(dir + "/param/" + fileName(t), t, a.params, true) ||
+        !load(dir + "/grad/" + fileName(t), t, a.grads, true))
+      return fail();
+    for (int64_t k = 0; k < slots; ++k)
+      if (!load(dir + "/state" + std::to_string(k) + "/" + fileName(t), t,
+                a.state + k * m->param_bytes, false))
+        return fail();
+  }
+  trainc_apply_update(a.params, a.grads, a.state, &a.hyper);
+  for (int i = 0; i < m->num_tensors; ++i) {
+    const trainc_tensor_desc &t = m->tensors[i];
+    if (t.kind != TRAINC_PARAM)
+      continue;
+    std::vector<int64_t> dims(t.shape, t.shape + t.rank);
+    if (!trainc::rt::writeNpyFloat32(dir + "/out/param/" + fileName(t),
+                                     a.tensor(a.params, t), dims, error))
+      return fail();
+    for (int64_t k = 0; k < slots; ++k)
+      if (!trainc::rt::writeNpyFloat32(
+              dir + "/out/state" + std::to_string(k) + "/" + fileName(t),
+              a.tensor(a.state + k * m->param_bytes, t), dims, error))
+        return fail();
+  }
+  return 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -266,9 +357,12 @@ int main(int argc, char **argv) {
                    argc > 3 ? std::strtod(argv[3], nullptr) : 1e-3);
   if (mode == "step" && argc == 5)
     return step(argv[2], argv[3], argv[4]);
+  if (mode == "update" && argc == 3)
+    return update(argv[2]);
   if (mode == "eval" && (argc == 4 || argc == 5))
     return eval(argv[2], argv[3], argc == 5 ? argv[4] : nullptr);
   std::fprintf(stderr, "usage: step-harness fdcheck [SEED] | step X.npy "
-                       "Y.npy OUTDIR | eval X.npy OUT.npy [COUNT]\n");
+                       "Y.npy OUTDIR | update DIR | eval X.npy OUT.npy "
+                       "[COUNT]\n");
   return 2;
 }

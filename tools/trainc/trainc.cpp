@@ -14,6 +14,7 @@
 #include "codegen/Linker.h"
 #include "codegen/ObjectEmitter.h"
 #include "codegen/Pipelines.h"
+#include "passes/Optimizers.h"
 #include "passes/Passes.h"
 #include "passes/Placement.h"
 
@@ -58,11 +59,11 @@ cl::opt<bool> report(
     cl::cat(category));
 
 cl::opt<std::string> optimizer(
-    "optimizer", cl::desc("The parameter update compiled in: 'sgd' "
-                          "(momentum, Nesterov and weight decay as "
-                          "torch.optim.SGD; hyper-parameters are flags of "
-                          "the executable)"),
-    cl::init("sgd"), cl::value_desc("name"), cl::cat(category));
+    "optimizer",
+    cl::desc("The parameter update compiled in: sgd, momentum (default), "
+             "nesterov, adagrad, rmsprop, adam, adamw, lars, lamb or nlcg "
+             "(hyper-parameters are flags of the executable)"),
+    cl::init("momentum"), cl::value_desc("name"), cl::cat(category));
 
 cl::opt<double> bucketCapMb(
     "bucket-cap-mb",
@@ -204,8 +205,9 @@ int main(int argc, char **argv) {
   if (summaryFormat != "text" && summaryFormat != "json")
     fatal("unknown --summary-format '" + summaryFormat +
           "'; expected 'text' or 'json'");
-  if (optimizer != "sgd")
-    fatal("unknown --optimizer '" + optimizer + "'; expected 'sgd'");
+  if (!mlir::train::lookupOptimizer(optimizer))
+    fatal("unknown --optimizer '" + optimizer + "'; expected " +
+          mlir::train::optimizerNames());
   if (allreduceDtype != "f32" && allreduceDtype != "fp16" &&
       allreduceDtype != "bf16")
     fatal("unknown --allreduce-dtype '" + allreduceDtype +
@@ -307,8 +309,10 @@ void printReport(mlir::ModuleOp module, raw_ostream &os) {
   int64_t train = fnBytes(mlir::train::kTrainStepFn);
   int64_t eval = fnBytes(mlir::train::kForwardFn);
   int64_t activations = std::max(train, eval);
-  // Momentum SGD keeps one buffer per parameter.
-  int64_t state = params;
+  // Each slot of optimizer state has the parameters' layout.
+  const mlir::train::OptimizerInfo *info =
+      mlir::train::lookupOptimizer(optimizer);
+  int64_t state = params * info->stateSlots + info->scalarBytes;
   auto line = [&](StringRef what, int64_t n) {
     os << formatv("{0,-34} {1,14} bytes ({2,9:f2} MiB)\n", what, n,
                   n / 1048576.0);
@@ -321,7 +325,7 @@ void printReport(mlir::ModuleOp module, raw_ostream &os) {
   line("activations: train step", train);
   line("activations: eval step", eval);
   line("activation arena (shared)", activations);
-  line("peak", 3 * params + buffers + activations);
+  line("peak", 2 * params + state + buffers + activations);
 
   // The all-reduce buckets, in the order backward fills them.
   auto buckets = module->getAttrOfType<mlir::ArrayAttr>(mlir::train::kBucketsAttr);

@@ -424,4 +424,26 @@ def Train_OptimizerUpdateOp : Train_Op<"optimizer_update"> {
   let assemblyFormat = "$bucket $algorithm attr-dict";
 }
 
+def Train_OptimizerStepOp : Train_Op<"optimizer_step"> {
+  let summary = "The global part of an update that needs every gradient";
+  let description = [{
+    For an optimizer whose update needs dot products over all parameters
+    (`nlcg`: the preconditioner's curvature test, beta, the line search),
+    each bucket's `train.optimizer_update` only gathers its partial sums as
+    the bucket's reduction completes (fused with the epilogue), and this
+    op, after the last of them, finishes the step: the scalars from the
+    summed partials (a runtime call), a pass over every bucket (the
+    preconditioner and its dot products), the scalars again (beta, the
+    line search), and a last pass that steps the parameters.
+
+    ```mlir
+    train.allreduce_wait 1 "mean"
+    train.optimizer_update 1 "nlcg"
+    train.optimizer_step "nlcg"
+    ```
+  }];
+  let arguments = (ins StrAttr:$algorithm);
+  let assemblyFormat = "$algorithm attr-dict";
+}
+
 #endif // TRAIN_OPS

@@ -8,7 +8,8 @@
 // wait. With one process (trainc_rt_world() == 1) the epilogues do nothing.
 // A bucket's optimizer update right after its wait is fused with the
 // epilogue: one pass over the bucket reads the reduced gradient, finishes
-// it (stored back for --dump-grads), and updates parameters and state.
+// it (stored back for --dump-grads), and updates parameters and state
+// (the update itself: Optimizers.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -214,84 +215,6 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   return success();
 }
 
-/// One parameter of a bucket: its byte offset (the same in the parameter,
-/// gradient and state arenas), element count and weight-decay class.
-struct Segment {
-  int64_t offset, count;
-  bool bnOrBias;
-};
-
-FailureOr<SmallVector<Segment>> bucketSegments(Lowering &l, Operation *op,
-                                               int64_t index) {
-  auto buckets = l.parentModule()->getAttrOfType<ArrayAttr>(kBucketsAttr);
-  if (!buckets || index < 0 || index >= int64_t(buckets.size()))
-    return op->emitError("no bucket ") << index;
-  func::FuncOp fn = l.sourceFunction();
-  SmallVector<Segment> segments;
-  for (Attribute p :
-       cast<DictionaryAttr>(buckets[index]).getAs<ArrayAttr>("params")) {
-    std::optional<BlockArgument> arg;
-    for (BlockArgument a : fn.getArguments())
-      if (fn.getArgAttr(a.getArgNumber(), TrainDialect::kParamAttr) == p)
-        arg = a;
-    auto offset =
-        arg ? fn.getArgAttrOfType<IntegerAttr>(arg->getArgNumber(), kOffsetAttr)
-            : IntegerAttr();
-    if (!offset)
-      return op->emitError("bucket parameter ")
-             << p << " is not a planned parameter of the step";
-    segments.push_back(
-        {offset.getInt(),
-         cast<RankedTensorType>(arg->getType()).getNumElements(),
-         isBatchNormOrBias(fn, *arg)});
-  }
-  return segments;
-}
-
-/// torch.optim.SGD on one element: returns the new parameter and stores
-/// the new momentum buffer.
-struct Sgd {
-  Value lr, momentum, keep, nesterov, first, hasMomentum, decay[2];
-
-  explicit Sgd(Lowering &l) {
-    ScalarOps o(l);
-    Value hyper = l.arenaView("hyper", 0, l.b.getF32Type(), kNumSgdHyper);
-    auto h = [&](SgdHyper which) { return o.load(hyper, l.index(which)); };
-    auto isSet = [&](Value v) {
-      return l.b
-          .create<arith::CmpFOp>(l.loc, arith::CmpFPredicate::ONE, v,
-                                 l.f32(0.0))
-          .getResult();
-    };
-    // Named steps throughout: C++ leaves the order of argument evaluation
-    // open, and the IR (and the plan hash) must not depend on the compiler.
-    lr = h(kLr);
-    momentum = h(kMomentum);
-    Value one = l.f32(1.0);
-    Value dampening = h(kDampening);
-    keep = o.sub(one, dampening);
-    nesterov = isSet(h(kNesterov));
-    first = isSet(h(kFirstStep));
-    hasMomentum = isSet(momentum);
-    decay[0] = h(kWeightDecay);
-    decay[1] = h(kWeightDecayBnBias);
-  }
-
-  Value step(ScalarOps &o, Value w, Value g, Value buf, Value bufs,
-             Value at, bool bnOrBias) {
-    // d = g + wd * w;  buf = first ? d : m * buf + (1 - dampening) * d
-    Value d = o.add(g, o.mul(decay[bnOrBias], w));
-    Value kept = o.mul(momentum, buf);
-    Value added = o.mul(keep, d);
-    Value newBuf = o.select(first, d, o.add(kept, added));
-    o.store(newBuf, bufs, at);
-    // step = nesterov ? d + m * buf : buf; plain SGD (m = 0) steps by d.
-    Value withMomentum =
-        o.select(nesterov, o.add(d, o.mul(momentum, newBuf)), newBuf);
-    return o.sub(w, o.mul(lr, o.select(hasMomentum, withMomentum, d)));
-  }
-};
-
 LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   // The state arena is sized by the module's optimizer.
   if (l.parentModule()->getAttrOfType<StringAttr>(kOptimizerAttr) !=
@@ -299,57 +222,33 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
     return update.emitError("the module's optimizer (train.optimizer) is "
                             "not '")
            << update.getAlgorithm() << "' (run train-insert-optimizer)";
-  if (update.getAlgorithm() != "sgd")
-    return update.emitError("no CPU lowering for optimizer '")
-           << update.getAlgorithm() << "'";
   auto segments = bucketSegments(l, update, update.getBucket());
   if (failed(segments))
     return failure();
   auto wait = dyn_cast_or_null<AllReduceWaitOp>(update->getPrevNode());
   if (wait && wait.getBucket() != update.getBucket())
     wait = nullptr;
-  Sgd sgd(l);
-  Type f32 = l.b.getF32Type();
-
-  // One loop per parameter over the bucket's contiguous range; `load`
-  // gives the finished gradient of element iv of segment s.
-  auto loops = [&](function_ref<Value(ScalarOps &, const Segment &, Value,
-                                      ValueRange)>
-                       load) {
-    for (const Segment &s : *segments) {
-      Value w = l.arenaView("params", s.offset, f32, s.count);
-      Value g = l.arenaView("grads", s.offset, f32, s.count);
-      Value buf = l.arenaView("state", s.offset, f32, s.count);
-      l.parallel({s.count}, [&](ValueRange iv) {
-        ScalarOps o(l);
-        Value grad = load(o, s, g, iv);
-        Value weight = o.load(w, iv);
-        Value momentum = o.load(buf, iv);
-        o.store(sgd.step(o, weight, grad, momentum, buf, iv[0], s.bnOrBias),
-                w, iv);
-      });
-    }
+  auto emit = [&](GradientLoad load) {
+    return emitOptimizerUpdate(l, update, update.getAlgorithm(),
+                               update.getBucket(), *segments, load);
   };
-  auto plain = [&](ScalarOps &o, const Segment &, Value g, ValueRange iv) {
-    return o.load(g, iv);
-  };
+  auto plain = [&](ScalarOps &o, const UpdateSegment &, Value g,
+                   ValueRange iv) { return o.load(g, iv); };
 
-  if (!wait || (!wait.getWire() && wait.getReduction() != "mean")) {
-    loops(plain);
-    return success();
-  }
+  if (!wait || (!wait.getWire() && wait.getReduction() != "mean"))
+    return emit(plain);
   if (!wait.getWire()) {
     // The mean: the sum times 1/world (1 for one process), stored back.
     ScalarOps o(l);
     auto [world, many] = worldSize(l);
     Value mean = inverse(l, world);
     Value scale = o.select(many, mean, l.f32(1.0));
-    loops([&](ScalarOps &o, const Segment &, Value g, ValueRange iv) {
+    return emit([&](ScalarOps &o, const UpdateSegment &, Value g,
+                    ValueRange iv) {
       Value grad = o.mul(o.load(g, iv), scale);
       o.store(grad, g, iv);
       return grad;
     });
-    return success();
   }
   // Compressed: with several processes the staged 16-bit mean is widened
   // (and stored back); one process never compressed.
@@ -360,20 +259,19 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   int64_t bucketOffset = range->first;
   Value many = worldSize(l).second;
   auto ifOp = l.b.create<scf::IfOp>(l.loc, many, /*withElseRegion=*/true);
-  {
-    OpBuilder::InsertionGuard guard(l.b);
-    l.b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-    Value staged = staging(l, wire, bucketOffset, range->second);
-    loops([&](ScalarOps &o, const Segment &s, Value g, ValueRange iv) {
-      Value at = o.iadd(iv[0], (s.offset - bucketOffset) / 4);
-      Value grad = widen(l, wire, o.load(staged, at));
-      o.store(grad, g, iv);
-      return grad;
-    });
-    l.b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
-    loops(plain);
-  }
-  return success();
+  OpBuilder::InsertionGuard guard(l.b);
+  l.b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+  Value staged = staging(l, wire, bucketOffset, range->second);
+  if (failed(emit([&](ScalarOps &o, const UpdateSegment &s, Value g,
+                      ValueRange iv) {
+        Value at = o.iadd(iv[0], (s.offset - bucketOffset) / 4);
+        Value grad = widen(l, wire, o.load(staged, at));
+        o.store(grad, g, iv);
+        return grad;
+      })))
+    return failure();
+  l.b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+  return emit(plain);
 }
 } // namespace
 
@@ -383,6 +281,16 @@ LogicalResult mlir::train::lowerCollectiveOp(Lowering &l, Operation *op) {
       .Case([&](AllReduceStartOp start) { return lowerStart(l, start); })
       .Case([&](AllReduceWaitOp wait) { return lowerWait(l, wait); })
       .Case([&](OptimizerUpdateOp update) { return lowerUpdate(l, update); })
+      .Case([&](OptimizerStepOp step) {
+        // The step's all-reduced loss (result 0) drives the line search.
+        func::FuncOp fn = l.sourceFunction();
+        auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+        Value loss = fn.getNumResults() &&
+                             fn.getResultAttr(0, TrainDialect::kLossAttr)
+                         ? l.pointerTo(ret.getOperand(0))
+                         : l.nullPointer();
+        return emitOptimizerStep(l, step, step.getAlgorithm(), loss);
+      })
       .Default([](Operation *op) {
         return op->emitError("not a collective op");
       });

@@ -229,6 +229,20 @@ Value Lowering::scratch(Type element, int64_t count) {
   return b.create<memref::AllocaOp>(loc, MemRefType::get({count}, element));
 }
 
+Value Lowering::sharedScratch(StringRef key, Type element, int64_t count,
+                              bool *created) {
+  Value &slot = sharedScratches[key];
+  if (created)
+    *created = !slot;
+  if (!slot)
+    slot = scratch(element, count);
+  return slot;
+}
+
+Value Lowering::nullPointer() {
+  return b.create<LLVM::ZeroOp>(loc, LLVM::LLVMPointerType::get(b.getContext()));
+}
+
 void Lowering::copy(Value from, Value to, int64_t count) {
   parallel({count}, [&](ValueRange iv) {
     Value x = b.create<memref::LoadOp>(loc, from, iv);

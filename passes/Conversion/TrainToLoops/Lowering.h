@@ -91,6 +91,13 @@ public:
   /// lowered function).
   Value scratch(Type element, int64_t count);
 
+  /// A scratch buffer shared by every op of the function that asks for
+  /// `key`; `created` tells whether this call made it.
+  Value sharedScratch(StringRef key, Type element, int64_t count,
+                      bool *created = nullptr);
+  /// A null pointer, for runtime calls.
+  Value nullPointer();
+
   /// Writes `value` (f32) into every element of `memref` (1-D).
   void fill(Value memref, int64_t count, Value value);
   /// Copies `count` elements from `from` to `to` (both 1-D).
@@ -102,6 +109,7 @@ private:
   ModuleOp module;
   func::FuncOp source, target;
   llvm::StringMap<unsigned> globalCounts;
+  llvm::StringMap<Value> sharedScratches;
 };
 
 /// Terse builders for the scalar arithmetic of kernel bodies.
@@ -201,18 +209,60 @@ LogicalResult lowerCollectiveOp(Lowering &l, Operation *op);
 /// shift, and biases.
 bool isBatchNormOrBias(func::FuncOp fn, BlockArgument arg);
 
-/// The f32 hyper-parameters of "sgd", in the order of trainc_sgd_hyper
+/// The f32 coefficients of the update, in the order of trainc_update_coeffs
 /// (runtime/include/trainc/model.h).
-enum SgdHyper {
+enum UpdateCoeff {
   kLr,
-  kMomentum,
-  kDampening,
   kWeightDecay,
-  kNesterov,
-  kFirstStep,
   kWeightDecayBnBias,
-  kNumSgdHyper
+  kDecay,
+  kDecayBnBias,
+  kMomentum,
+  kKeep,
+  kBeta2,
+  kKeep2,
+  kDenomScale,
+  kEps,
+  kCentered,
+  kHasMomentum,
+  kTrust,
+  kMScale,
+  kReservedCoeff,
+  kNumUpdateCoeffs
 };
+
+/// One parameter of a bucket: its byte offset (the same in the parameter,
+/// gradient and every state slot), element count and weight-decay class.
+struct UpdateSegment {
+  int64_t offset, count;
+  bool bnOrBias;
+};
+
+/// The parameters of bucket `index` of the module (train.buckets), in
+/// order; their offsets are those of the planned step `l.sourceFunction()`.
+FailureOr<SmallVector<UpdateSegment>> bucketSegments(Lowering &l,
+                                                     Operation *op,
+                                                     int64_t index);
+
+/// Gives the finished gradient of element `iv` of a segment whose gradient
+/// range is `grads` (it may also store it back there).
+using GradientLoad = function_ref<Value(ScalarOps &o, const UpdateSegment &s,
+                                        Value grads, ValueRange iv)>;
+
+/// The update `algorithm` (passes/Optimizers.h) of bucket `bucket`, whose
+/// parameters are `segments`, reading the gradients through `load` and the
+/// coefficients from the `hyper` argument. For a global algorithm this
+/// only gathers the bucket's partial sums; emitOptimizerStep finishes.
+LogicalResult emitOptimizerUpdate(Lowering &l, Operation *anchor,
+                                  StringRef algorithm, int64_t bucket,
+                                  ArrayRef<UpdateSegment> segments,
+                                  GradientLoad load);
+
+/// The global part of `algorithm`'s update (train.optimizer_step), after
+/// every bucket's emitOptimizerUpdate; `loss` points to the step's
+/// all-reduced loss, or is null.
+LogicalResult emitOptimizerStep(Lowering &l, Operation *anchor,
+                                StringRef algorithm, Value loss);
 
 } // namespace mlir::train
 

@@ -84,6 +84,16 @@ void trainc_rt_allreduce(float *data, int64_t count, int32_t mean);
  * the same bits on every rank (the sums of synchronised BatchNorm). */
 void trainc_rt_allreduce_f64(double *data, int64_t count);
 
+/* --- optimizers ---
+ * The scalar phases of NLCG between the generated passes over the buckets
+ * (runtime/train/Nlcg.h): `partials` holds `buckets` rows of the phase's
+ * partial sums, `loss` the all-reduced loss (or NULL: no line search),
+ * `hyper` the step's trainc_update_coeffs, `scalars` NLCG's f64 scalar
+ * state; writes the coefficients of the next pass to `derived`. */
+void trainc_rt_nlcg_phase(int32_t phase, const double *partials,
+                          int32_t buckets, const float *loss,
+                          const void *hyper, void *scalars, float *derived);
+
 #ifdef __cplusplus
 }
 #endif

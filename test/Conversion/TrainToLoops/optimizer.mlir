@@ -1,31 +1,50 @@
 // RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops -verify-diagnostics | FileCheck %s
 
-// The parameter update inside the train step, lowered (Collectives.cpp:
-// lowerUpdate, fusedUpdate, Sgd; TrainToLoops.cpp: the roles and
-// train.model), on hand-written @train_step functions as
-// train-insert-optimizer leaves them (train.optimizer = "sgd" on the
-// module, `train.optimizer_update N "sgd"` after bucket N's wait), planned
-// by train-plan-memory. Every case is a named module, its CHECK-LABEL.
+// The parameter update, lowered (Collectives.cpp: lowerUpdate, fusedUpdate;
+// Optimizers.cpp: the per-algorithm update; TrainToLoops.cpp: the roles,
+// train.model and @trainc_apply_update), on hand-written @train_step
+// functions as train-insert-optimizer leaves them (train.optimizer = "<alg>"
+// on the module, `train.optimizer_update N "<alg>"` after bucket N's wait),
+// planned by train-plan-memory. Every case is a named module, its
+// CHECK-LABEL.
 //
 // @trainc_train_step gains two arguments after the output: "state" (the
-// optimizer state: the parameters' layout and size, one momentum buffer)
-// and "hyper" (trainc_sgd_hyper, runtime/include/trainc/model.h, 7 floats:
-//   0 lr, 1 momentum, 2 dampening, 3 weight_decay, 4 nesterov, 5 first_step,
-//   6 weight_decay_bn_bias).
-// train.model records optimizer = "sgd" and state_bytes = param_bytes.
-// Per update: the 7 hyper-parameters are loaded, then one scf.parallel per
-// parameter of the bucket over exactly its elements, at its offset (the same
-// in params, grads and state), updating in place as torch.optim.SGD:
-//   d    = g + wd * w               (wd: hyper[6] for BatchNorm parameters
-//                                    and biases, hyper[3] otherwise)
-//   buf  = first_step ? d : momentum * buf + (1 - dampening) * d
-//   step = momentum != 0 ? (nesterov ? d + momentum * buf : buf) : d
-//   w   -= lr * step
+// optimizer state: passes/Optimizers.h's slots, each with the parameters'
+// layout, slot k at byte k * param_bytes) and "hyper" (trainc_update_coeffs,
+// runtime/include/trainc/model.h, 16 floats, 64 bytes:
+//   0 lr, 1 weight_decay, 2 weight_decay_bn_bias, 3 decay, 4 decay_bn_bias,
+//   5 momentum, 6 keep, 7 beta2, 8 keep2, 9 denom_scale, 10 eps,
+//   11 centered, 12 has_momentum, 13 trust, 14 m_scale, 15 reserved).
+// train.model records optimizer = "<alg>" and state_bytes = slots *
+// param_bytes. Per update: the coefficients the algorithm reads are loaded
+// once, then (per parameter of the bucket, at its offset in params, grads
+// and every state slot) one scf.parallel over exactly its elements; LARS
+// and LAMB first run an scf.for over the parameter summing two f64 squares
+// for the layer's norms. With d = g + wd * w (wd: coefficient 2 for
+// BatchNorm parameters and biases, 1 otherwise), the rules checked are
+// model.h's:
+//   momentum  b = momentum b + keep d;  w -= lr b          (slot 0)
+//   sgd       w -= lr d                                    (no state)
+//   nesterov  as momentum, w -= lr (d + momentum b)
+//   adagrad   s += d^2;  w -= lr d / (sqrt(s) + eps)
+//   rmsprop   scf.if centered (11) { scf.if has_momentum (12) } else
+//             { scf.if has_momentum }: four specialised loops; slot 0 the
+//             square average, slot 2 (centered only) the average, slot 1
+//             (momentum only) the buffer
+//   adam(w)   m, v in slots 0, 1; w = decay w - lr m / (sqrt(v) denom_scale
+//             + eps) (decay: 3, or 4 for BatchNorm parameters and biases)
+//   lars      tau = trust |w| / (|g| + wd |w| + eps) if both norms > 0
+//             else 1 (biases: 1 unless coefficient 2 != 0);
+//             b = momentum b + lr tau d;  w -= b
+//   lamb      m, v of g; u = m_scale m / (sqrt(v) denom_scale + eps) + wd w;
+//             r = |w| / |u| if both > 0 else 1;  w -= lr r u
 // where g, the finished gradient, depends on the wait before the update:
 //   "mean" ........ g = grad * scale, scale = world > 1 ? 1 / world : 1
 //                   (trainc_rt_world() once per update), stored back to the
 //                   gradient arena before the update math; the wait emits no
-//                   epilogue of its own (mean)
+//                   epilogue of its own (mean); LARS and LAMB finish it in
+//                   their norm pass (LARS's update pass reads it back,
+//                   LAMB's reads only the moments)
 //   "sum", none ... g = grad as is, no world (sum, no_wait)
 //   "mean" as bf16  scf.if world > 1: g = the staged bf16 bits (arena at
 //                   train.wire_offset + bucket offset / 2, element
@@ -34,30 +53,42 @@
 //                   loops (one process never compressed) (bf16)
 // An update not right after its own bucket's wait is not fused: the wait
 // scales on its own and the update reads the gradient as is (unfused).
-// An update op in a module without train.optimizer (whose state would be
-// 0 bytes) is refused (no_optimizer_attr).
+// @trainc_apply_update(params, grads, state, hyper) is every bucket's
+// update in order, generated by the same code on plain gradients: no wait,
+// no world, nothing stored to grads (mean).
 //
 // The lowering builds every op as a named step (never two inside one
 // argument list, whose evaluation order C++ leaves open), so the order
-// checked below does not depend on the compiler.
+// checked below does not depend on the compiler. @mean spells one update
+// in full; the other cases check what distinguishes them.
+//
+// The per-algorithm cases (sgd ... lamb) share one model: w (2x4, offset
+// 0, coefficient 1) and b (4, offset 64, coefficient 2) in one "mean"
+// bucket; param_bytes = 128, so slot k of w is at 128 k, of b at 128 k + 64.
 //
 // Diagnostics, by case:
-//   "no CPU lowering for optimizer '<name>'" ..................... adam
+//   "no CPU lowering for optimizer '<name>'" ..................... adamax
+//     (at the update), adamax_apply (at the step, for trainc_apply_update)
 //   "the module's optimizer (train.optimizer) is not '<name>'" ... no_optimizer_attr
 //   "no bucket <N>" ............................................. unknown_bucket
+//   "the step has no train.buckets" ............................. no_buckets
+// (bucketSegments' "bucket parameter '<p>' is not a planned parameter of
+// the step" cannot be reached here: train-plan-memory refuses such a bucket
+// first.)
 
 // Two linear layers, fc1 with a bias, as train-insert-optimizer leaves
 // them: bucket 0 = fc2.weight (gradient offset 0, 15 floats), bucket 1 =
-// fc1.weight (64, 20 floats) and fc1.bias (192, 5 floats), both "mean".
+// fc1.weight (64, 20 floats) and fc1.bias (192, 5 floats), both "mean";
+// SGD with momentum (one slot: state_bytes = param_bytes).
 // CHECK-LABEL: module @mean
 // CHECK-SAME: train.buckets = [{bytes = 64 : i64, offset = [[#O0:0]] : i64, params = ["fc2.weight"]}, {bytes = 192 : i64, offset = [[#O1:64]] : i64, params = ["fc1.weight", "fc1.bias"]}]
 // CHECK-SAME: train.model = {
-// CHECK-SAME: optimizer = "sgd", output_name = "logits", param_bytes = [[#P:256]] : i64, source = "",
+// CHECK-SAME: optimizer = "momentum", output_name = "logits", param_bytes = [[#P:256]] : i64, source = "",
 // CHECK-SAME: state_bytes = [[#P]] : i64,
 // CHECK-SAME: tensors = [{bn_or_bias = false, init = dense<5.000000e-01> : tensor<5x4xf32>, kind = 0 : i32, name = "fc1.weight", offset = [[#W1:64]] : i64, shape = array<i64: 5, 4>},
 // CHECK-SAME: {bn_or_bias = true, init = dense<0.000000e+00> : tensor<5xf32>, kind = 0 : i32, name = "fc1.bias", offset = [[#B1:192]] : i64, shape = array<i64: 5>},
 // CHECK-SAME: {bn_or_bias = false, init = dense<2.500000e-01> : tensor<3x5xf32>, kind = 0 : i32, name = "fc2.weight", offset = [[#W2:0]] : i64, shape = array<i64: 3, 5>}]},
-// CHECK-SAME: train.optimizer = "sgd", train.param_bytes = [[#P]] : i64} {
+// CHECK-SAME: train.optimizer = "momentum", train.param_bytes = [[#P]] : i64} {
 // CHECK-DAG: func.func private @trainc_rt_world() -> i32
 // CHECK-DAG: func.func private @trainc_rt_allreduce_wait(i32)
 // The roles in the order of the C ABI, state and hyper last.
@@ -70,35 +101,11 @@
 // CHECK-SAME: %{{[^:]+}}: memref<8xi8> {train.role = "labels"},
 // CHECK-SAME: %{{[^:]+}}: memref<4xi8> {train.role = "output"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#P]]xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<28xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
 // The loss's all-reduce, then bucket 0's wait and its update, in full.
 // CHECK: call @trainc_rt_allreduce(
 // CHECK-NEXT: %[[B:.+]] = arith.constant 0 : i32
 // CHECK-NEXT: call @trainc_rt_allreduce_wait(%[[B]]) : (i32) -> ()
-// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<28xi8> to memref<7xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
-// CHECK-NEXT: %[[MOMENTUM:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
-// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
-// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
-// CHECK-NEXT: %[[DAMPENING:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
-// CHECK-NEXT: %[[KEEP:.+]] = arith.subf %[[ONE]], %[[DAMPENING]] : f32
-// CHECK-NEXT: %[[K:.+]] = arith.constant 4 : index
-// CHECK-NEXT: %[[NESTEROV_F:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
-// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %[[NESTEROV:.+]] = arith.cmpf one, %[[NESTEROV_F]], %[[ZERO]] : f32
-// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
-// CHECK-NEXT: %[[FIRST_F:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
-// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %[[FIRST:.+]] = arith.cmpf one, %[[FIRST_F]], %[[ZERO]] : f32
-// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %[[HAS_MOMENTUM:.+]] = arith.cmpf one, %[[MOMENTUM]], %[[ZERO]] : f32
-// CHECK-NEXT: %[[K:.+]] = arith.constant 3 : index
-// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
-// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
 // The mean's scale: 1 / world when world > 1, else 1.
 // CHECK-NEXT: %[[WORLD:.+]] = call @trainc_rt_world() : () -> i32
 // CHECK-NEXT: %[[I1:.+]] = arith.constant 1 : i32
@@ -108,7 +115,20 @@
 // CHECK-NEXT: %[[INV:.+]] = arith.divf %[[ONE_DIV]], %[[WORLD_F]] : f32
 // CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
 // CHECK-NEXT: %[[SCALE:.+]] = arith.select %[[MANY]], %[[INV]], %[[ONE]] : f32
-// fc2.weight: 15 elements at W2 in params, grads and state; hyper[3].
+// The coefficients momentum reads, as trainc_update_coeffs' floats.
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[MOMENTUM:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
+// CHECK-NEXT: %[[KEEP:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// fc2.weight: 15 elements at W2 in params, grads and state slot 0.
 // CHECK-NEXT: %[[O:.+]] = arith.constant [[#W2]] : index
 // CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<[[#P]]xi8> to memref<15xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant [[#W2]] : index
@@ -119,43 +139,39 @@
 // CHECK-NEXT: %[[UB:.+]] = arith.constant 15 : index
 // CHECK-NEXT: %[[STEP1:.+]] = arith.constant 1 : index
 // CHECK-NEXT: scf.parallel (%[[I:[^)]+]]) = (%[[LB]]) to (%[[UB]]) step (%[[STEP1]]) {
-// The gradient of the global batch, stored back, then the update.
+// The gradient of the global batch, stored back, then the update:
+// d = g + wd w; b = momentum b + keep d (stored); w -= lr b.
 // CHECK-NEXT: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<15xf32>
 // CHECK-NEXT: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
 // CHECK-NEXT: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<15xf32>
 // CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<15xf32>
-// CHECK-NEXT: %[[BI:.+]] = memref.load %[[SV]][%[[I]]] : memref<15xf32>
 // CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
 // CHECK-NEXT: %[[D:.+]] = arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: %[[BI:.+]] = memref.load %[[SV]][%[[I]]] : memref<15xf32>
 // CHECK-NEXT: %[[MB:.+]] = arith.mulf %[[MOMENTUM]], %[[BI]] : f32
 // CHECK-NEXT: %[[KD:.+]] = arith.mulf %[[KEEP]], %[[D]] : f32
-// CHECK-NEXT: %[[ACC:.+]] = arith.addf %[[MB]], %[[KD]] : f32
-// CHECK-NEXT: %[[BUF:.+]] = arith.select %[[FIRST]], %[[D]], %[[ACC]] : f32
+// CHECK-NEXT: %[[BUF:.+]] = arith.addf %[[MB]], %[[KD]] : f32
 // CHECK-NEXT: memref.store %[[BUF]], %[[SV]][%[[I]]] : memref<15xf32>
-// CHECK-NEXT: %[[MBUF:.+]] = arith.mulf %[[MOMENTUM]], %[[BUF]] : f32
-// CHECK-NEXT: %[[NEST:.+]] = arith.addf %[[D]], %[[MBUF]] : f32
-// CHECK-NEXT: %[[WITH:.+]] = arith.select %[[NESTEROV]], %[[NEST]], %[[BUF]] : f32
-// CHECK-NEXT: %[[STEP:.+]] = arith.select %[[HAS_MOMENTUM]], %[[WITH]], %[[D]] : f32
-// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[STEP]] : f32
+// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[BUF]] : f32
 // CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[WI]], %[[LSTEP]] : f32
 // CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<15xf32>
 // CHECK-NEXT: scf.reduce
 // CHECK-NEXT: }
 // One loop for bucket 0 and no epilogue of the wait's own: bucket 1's wait
-// comes next.
+// comes next, with its own scale and coefficients.
 // CHECK-NEXT: %[[B:.+]] = arith.constant 1 : i32
 // CHECK-NEXT: call @trainc_rt_allreduce_wait(%[[B]]) : (i32) -> ()
-// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<28xi8> to memref<7xf32>
-// CHECK: %[[K:.+]] = arith.constant 3 : index
-// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
-// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
-// CHECK-NEXT: %[[WORLD:.+]] = call @trainc_rt_world() : () -> i32
+// CHECK-NEXT: call @trainc_rt_world() : () -> i32
 // CHECK: %[[SCALE:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
-// fc1.weight: 20 elements at W1, hyper[3]; the first parameter of bucket 1
-// starts at the bucket's offset.
-// CHECK-NEXT: %[[O:.+]] = arith.constant [[#O1]] : index
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// fc1.weight: 20 elements at W1, coefficient 1; the first parameter of
+// bucket 1 starts at the bucket's offset.
+// CHECK: %[[O:.+]] = arith.constant [[#O1]] : index
 // CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<[[#P]]xi8> to memref<20xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant [[#W1]] : index
 // CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<[[#P]]xi8> to memref<20xf32>
@@ -169,14 +185,14 @@
 // CHECK-NEXT: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
 // CHECK-NEXT: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<20xf32>
 // CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<20xf32>
-// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<20xf32>
 // CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
 // CHECK-NEXT: arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<20xf32>
 // CHECK: memref.store %{{.+}}, %[[SV]][%[[I]]] : memref<20xf32>
 // CHECK: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<20xf32>
 // CHECK-NEXT: scf.reduce
 // CHECK-NEXT: }
-// fc1.bias: 5 elements at B1, hyper[6].
+// fc1.bias: 5 elements at B1, coefficient 2.
 // CHECK-NEXT: %[[O:.+]] = arith.constant [[#B1]] : index
 // CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<[[#P]]xi8> to memref<5xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant [[#B1]] : index
@@ -191,21 +207,99 @@
 // CHECK-NEXT: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
 // CHECK-NEXT: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<5xf32>
 // CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<5xf32>
-// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<5xf32>
 // CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD_BN]], %[[WI]] : f32
 // CHECK-NEXT: arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<5xf32>
 // CHECK: memref.store %{{.+}}, %[[SV]][%[[I]]] : memref<5xf32>
 // CHECK: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<5xf32>
 // CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+// trainc_apply_update: the same update on plain gradients, bucket by
+// bucket: the gradient loaded as is (no world, no scale, no store back).
+// CHECK-LABEL: func.func @trainc_apply_update(
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<[[#P]]xi8> {train.role = "params"},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<[[#P]]xi8> {train.role = "grads"},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#P]]xi8> {train.role = "state"},
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[MOMENTUM:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
+// CHECK-NEXT: %[[KEEP:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant [[#W2]] : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<[[#P]]xi8> to memref<15xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant [[#W2]] : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<[[#P]]xi8> to memref<15xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant [[#W2]] : index
+// CHECK-NEXT: %[[SV:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<[[#P]]xi8> to memref<15xf32>
+// CHECK-NEXT: %[[LB:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[UB:.+]] = arith.constant 15 : index
+// CHECK-NEXT: %[[STEP1:.+]] = arith.constant 1 : index
+// CHECK-NEXT: scf.parallel (%[[I:[^)]+]]) = (%[[LB]]) to (%[[UB]]) step (%[[STEP1]]) {
+// CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<15xf32>
+// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<15xf32>
+// CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: %[[D:.+]] = arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: %[[BI:.+]] = memref.load %[[SV]][%[[I]]] : memref<15xf32>
+// CHECK-NEXT: %[[MB:.+]] = arith.mulf %[[MOMENTUM]], %[[BI]] : f32
+// CHECK-NEXT: %[[KD:.+]] = arith.mulf %[[KEEP]], %[[D]] : f32
+// CHECK-NEXT: %[[BUF:.+]] = arith.addf %[[MB]], %[[KD]] : f32
+// CHECK-NEXT: memref.store %[[BUF]], %[[SV]][%[[I]]] : memref<15xf32>
+// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[BUF]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[WI]], %[[LSTEP]] : f32
+// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<15xf32>
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// Bucket 1, reloading its coefficients; no call anywhere (no world).
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NOT: call
+// CHECK: %[[O:.+]] = arith.constant [[#W1]] : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<[[#P]]xi8> to memref<20xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant [[#W1]] : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<[[#P]]xi8> to memref<20xf32>
+// CHECK-NOT: call
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<20xf32>
+// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<20xf32>
+// CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NOT: call
+// CHECK-NOT: memref.store %{{.+}}, %[[GV]]
+// CHECK: %[[O:.+]] = arith.constant [[#B1]] : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<[[#P]]xi8> to memref<5xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant [[#B1]] : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<[[#P]]xi8> to memref<5xf32>
+// CHECK-NOT: call
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<5xf32>
+// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<5xf32>
+// CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD_BN]], %[[WI]] : f32
+// CHECK-NEXT: arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NOT: call
+// CHECK-NOT: memref.store %{{.+}}, %[[GV]]
+// CHECK: scf.reduce
 // CHECK-NEXT: }
 // CHECK-NEXT: return
 // The eval step neither updates nor takes state.
 // CHECK-LABEL: func.func @trainc_eval_step(
 // CHECK-NOT: train.role = "state"
 // CHECK-NOT: train.role = "hyper"
-// CHECK-NOT: memref<7xf32>
+// CHECK-NOT: memref<16xf32>
 // CHECK: return
-module @mean attributes {train.optimizer = "sgd", train.buckets = [{bytes = 64 : i64, params = ["fc2.weight"]}, {bytes = 192 : i64, params = ["fc1.weight", "fc1.bias"]}]} {
+module @mean attributes {train.optimizer = "momentum", train.buckets = [{bytes = 64 : i64, params = ["fc2.weight"]}, {bytes = 192 : i64, params = ["fc1.weight", "fc1.bias"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w1: tensor<5x4xf32> {train.param = "fc1.weight", train.init = dense<0.5> : tensor<5x4xf32>},
     %b1: tensor<5xf32> {train.param = "fc1.bias", train.init = dense<0.0> : tensor<5xf32>},
@@ -237,34 +331,38 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
   train.allreduce_start 1
   %rloss = train.all_reduce "mean" %loss : tensor<f32>
   train.allreduce_wait 0 "mean"
-  train.optimizer_update 0 "sgd"
+  train.optimizer_update 0 "momentum"
   train.allreduce_wait 1 "mean"
-  train.optimizer_update 1 "sgd"
+  train.optimizer_update 1 "momentum"
   return %rloss, %dw1, %db1, %dw2 : tensor<f32>, tensor<5x4xf32>, tensor<5xf32>, tensor<3x5xf32>
 }
 }
 
 // -----
 
-// A bucket of summed gradients (a, rank 1: hyper[6]): the wait's call, then
-// the update reading the gradient as is; no world size anywhere.
+// A bucket of summed gradients (a, rank 1: coefficient 2): the wait's call,
+// then the update reading the gradient as is; no world size anywhere.
 // CHECK-LABEL: module @sum
-// CHECK-SAME: optimizer = "sgd", {{.+}}, state_bytes = 64 : i64,
+// CHECK-SAME: optimizer = "momentum", {{.+}}, state_bytes = 64 : i64,
 // CHECK-NOT: trainc_rt_world
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<64xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<64xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<64xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<28xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
 // CHECK: call @trainc_rt_allreduce_start(
 // CHECK-NEXT: %[[B:.+]] = arith.constant 0 : i32
 // CHECK-NEXT: call @trainc_rt_allreduce_wait(%[[B]]) : (i32) -> ()
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<28xi8> to memref<7xf32>
-// CHECK: %[[K:.+]] = arith.constant 3 : index
-// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[MOMENTUM:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
 // CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
-// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
+// CHECK-NEXT: %[[KEEP:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<64xi8> to memref<4xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
@@ -277,18 +375,19 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: scf.parallel (%[[I:[^)]+]]) = (%[[LB]]) to (%[[UB]]) step (%[[STEP1]]) {
 // CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<4xf32>
-// CHECK-NEXT: %[[BI:.+]] = memref.load %[[SV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD_BN]], %[[WI]] : f32
 // CHECK-NEXT: %[[D:.+]] = arith.addf %[[GI]], %[[DECAY]] : f32
-// CHECK-NEXT: arith.mulf %{{.+}}, %[[BI]] : f32
-// CHECK-NEXT: arith.mulf %{{.+}}, %[[D]] : f32
+// CHECK-NEXT: %[[BI:.+]] = memref.load %[[SV]][%[[I]]] : memref<4xf32>
+// CHECK-NEXT: arith.mulf %[[MOMENTUM]], %[[BI]] : f32
+// CHECK-NEXT: arith.mulf %[[KEEP]], %[[D]] : f32
 // CHECK-NOT: memref.store %{{.+}}, %[[GV]]
 // CHECK: memref.store %{{.+}}, %[[SV]][%[[I]]] : memref<4xf32>
+// CHECK-NOT: memref.store %{{.+}}, %[[GV]]
 // CHECK: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: scf.reduce
 // CHECK-NEXT: }
 // CHECK-NEXT: return
-module @sum attributes {train.optimizer = "sgd", train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
+module @sum attributes {train.optimizer = "momentum", train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>})
     -> (tensor<2x4xf32> {train.output = "logits"}) {
@@ -303,7 +402,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
   %d = train.relu %a : tensor<4xf32>
   train.allreduce_start 0
   train.allreduce_wait 0 "sum"
-  train.optimizer_update 0 "sgd"
+  train.optimizer_update 0 "momentum"
   return %loss, %d : tensor<f32>, tensor<4xf32>
 }
 }
@@ -311,10 +410,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // -----
 
 // One process, no collectives: the updates before the return, in bucket
-// order, reading the gradients as is. a (bucket 0, rank 1) at 0: hyper[6];
-// w (bucket 1, 2x4) at 64: hyper[3].
+// order, reading the gradients as is. a (bucket 0, rank 1) at 0:
+// coefficient 2; w (bucket 1, 2x4) at 64: coefficient 1.
 // CHECK-LABEL: module @no_wait
-// CHECK-SAME: optimizer = "sgd", {{.+}}, param_bytes = 128 : i64, {{.+}}, state_bytes = 128 : i64,
+// CHECK-SAME: optimizer = "momentum", {{.+}}, param_bytes = 128 : i64, {{.+}}, state_bytes = 128 : i64,
 // CHECK-SAME: {bn_or_bias = true, {{.+}}, name = "a", offset = 0 : i64,
 // CHECK-SAME: {bn_or_bias = false, {{.+}}, name = "w", offset = 64 : i64,
 // CHECK-NOT: trainc_rt_world
@@ -322,7 +421,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<28xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
 // The relu of w writes its gradient (the first store of 8 floats): the
 // last op before the updates.
 // CHECK: memref.store %{{.+}}, %{{.+}}[%{{.+}}] : memref<8xf32>
@@ -330,11 +429,17 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: }
 // Bucket 0.
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<28xi8> to memref<7xf32>
-// CHECK: %[[K:.+]] = arith.constant 3 : index
-// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: memref.load %[[H]][%[[K]]] : memref<16xf32>
 // CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
-// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
+// CHECK-NEXT: memref.load %[[H]][%[[K]]] : memref<16xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
@@ -347,20 +452,26 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: scf.parallel (%[[I:[^)]+]]) = (%{{.+}}) to (%[[UB]]) step
 // CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<4xf32>
-// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD_BN]], %[[WI]] : f32
 // CHECK-NEXT: arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<4xf32>
 // CHECK: memref.store %{{.+}}, %[[SV]][%[[I]]] : memref<4xf32>
 // CHECK: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: scf.reduce
 // CHECK-NEXT: }
 // Bucket 1, right after.
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<28xi8> to memref<7xf32>
-// CHECK: %[[K:.+]] = arith.constant 3 : index
-// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: memref.load %[[H]][%[[K]]] : memref<16xf32>
 // CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
-// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
+// CHECK-NEXT: memref.load %[[H]][%[[K]]] : memref<16xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
 // CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
@@ -373,15 +484,16 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: scf.parallel (%[[I:[^)]+]]) = (%{{.+}}) to (%[[UB]]) step
 // CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
 // CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<8xf32>
 // CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
 // CHECK-NEXT: arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<8xf32>
 // CHECK: memref.store %{{.+}}, %[[SV]][%[[I]]] : memref<8xf32>
 // CHECK: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<8xf32>
 // CHECK-NEXT: scf.reduce
 // CHECK-NEXT: }
 // CHECK-NEXT: return
-module @no_wait attributes {train.optimizer = "sgd", train.buckets = [{bytes = 64 : i64, params = ["a"]}, {bytes = 64 : i64, params = ["w"]}]} {
+// CHECK-LABEL: func.func @trainc_apply_update(
+module @no_wait attributes {train.optimizer = "momentum", train.buckets = [{bytes = 64 : i64, params = ["a"]}, {bytes = 64 : i64, params = ["w"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>})
@@ -397,8 +509,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
   %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
   %da = train.relu %a : tensor<4xf32>
   %dw = train.relu %w : tensor<2x4xf32>
-  train.optimizer_update 0 "sgd"
-  train.optimizer_update 1 "sgd"
+  train.optimizer_update 0 "momentum"
+  train.optimizer_update 1 "momentum"
   return %loss, %da, %dw : tensor<f32>, tensor<4xf32>, tensor<2x4xf32>
 }
 }
@@ -406,10 +518,11 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // -----
 
 // Compressed buckets (as bf16): bucket 0 = a (gradient offset 0, 4 floats),
-// bucket 1 = w (64, 2x4: hyper[3]) and b (128, 4: hyper[6]), 32 floats.
-// The staging range starts at WIRE (train.wire_offset, read off bucket 0's
-// start); bucket 1 stages at WIRE + 64 / 2 as 32 i16, w's elements from
-// index 0, b's from (128 - 64) / 4 = 16.
+// bucket 1 = w (64, 2x4: coefficient 1) and b (128, 4: coefficient 2), 32
+// floats. The staging range starts at WIRE (train.wire_offset, read off
+// bucket 0's start); bucket 1 stages at WIRE + 64 / 2 as 32 i16, w's
+// elements from index 0, b's from (128 - 64) / 4 = 16. Each branch loads
+// its own coefficients.
 // CHECK-LABEL: module @bf16
 // CHECK-SAME: train.buckets = [{bytes = 64 : i64, offset = [[#O0:0]] : i64, params = ["a"]}, {bytes = 128 : i64, offset = [[#O1:64]] : i64, params = ["w", "b"]}]
 // CHECK-SAME: name = "w", offset = [[#W:64]] : i64, shape = array<i64: 2, 4>}, {bn_or_bias = true, {{.+}}, name = "b", offset = [[#BB:128]] : i64,
@@ -418,7 +531,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"},
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<[[#ARENA_BYTES:]]xi8> {train.role = "arena"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<192xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<28xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
 // CHECK: memref.extract_aligned_pointer_as_index %[[ARENA]]
 // CHECK-NEXT: arith.constant [[#WIRE:]] : index
 // CHECK: call @trainc_rt_allreduce_start(
@@ -433,12 +546,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: } else {
 // CHECK: %[[B:.+]] = arith.constant 1 : i32
 // CHECK-NEXT: call @trainc_rt_allreduce_wait(%[[B]]) : (i32) -> ()
-// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<28xi8> to memref<7xf32>
-// CHECK: %[[K:.+]] = arith.constant 3 : index
-// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
-// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<7xf32>
 // CHECK-NEXT: %[[WORLD:.+]] = call @trainc_rt_world() : () -> i32
 // CHECK-NEXT: %[[I1:.+]] = arith.constant 1 : i32
 // CHECK-NEXT: %[[MANY:.+]] = arith.cmpi sgt, %[[WORLD]], %[[I1]] : i32
@@ -446,7 +553,13 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // Several processes: the staged bf16 mean, widened, stored back, updated.
 // CHECK-NEXT: %[[O:.+]] = arith.constant [[#WIRE + div(O1,2)]] : index
 // CHECK-NEXT: %[[STAGED:.+]] = memref.view %[[ARENA]][%[[O]]][] : memref<[[#ARENA_BYTES]]xi8> to memref<32xi16>
-// CHECK-NEXT: %[[O:.+]] = arith.constant [[#W]] : index
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK: %[[O:.+]] = arith.constant [[#W]] : index
 // CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<192xi8> to memref<8xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant [[#W]] : index
 // CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<192xi8> to memref<8xf32>
@@ -465,9 +578,9 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: %[[GI:.+]] = arith.bitcast %[[HIGH]] : i32 to f32
 // CHECK-NEXT: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<8xf32>
 // CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<8xf32>
 // CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
 // CHECK-NEXT: arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<8xf32>
 // CHECK: memref.store %{{.+}}, %[[SV]][%[[I]]] : memref<8xf32>
 // CHECK: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<8xf32>
 // CHECK-NEXT: scf.reduce
@@ -491,16 +604,22 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: %[[GI:.+]] = arith.bitcast %[[HIGH]] : i32 to f32
 // CHECK-NEXT: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<4xf32>
-// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD_BN]], %[[WI]] : f32
 // CHECK-NEXT: arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<4xf32>
 // CHECK: memref.store %{{.+}}, %[[SV]][%[[I]]] : memref<4xf32>
 // CHECK: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: scf.reduce
 // CHECK-NEXT: }
 // One process: nothing was compressed; the plain loops read the gradients.
 // CHECK-NEXT: } else {
-// CHECK-NEXT: %[[O:.+]] = arith.constant [[#W]] : index
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK: %[[O:.+]] = arith.constant [[#W]] : index
 // CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<192xi8> to memref<8xf32>
 // CHECK-NEXT: %[[O:.+]] = arith.constant [[#W]] : index
 // CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<192xi8> to memref<8xf32>
@@ -512,9 +631,9 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: scf.parallel (%[[I:[^)]+]]) = (%{{.+}}) to (%[[UB]]) step
 // CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
 // CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<8xf32>
 // CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
 // CHECK-NEXT: arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<8xf32>
 // CHECK: memref.store %{{.+}}, %[[SV]][%[[I]]] : memref<8xf32>
 // CHECK: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<8xf32>
 // CHECK-NEXT: scf.reduce
@@ -531,16 +650,20 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: scf.parallel (%[[I:[^)]+]]) = (%{{.+}}) to (%[[UB]]) step
 // CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<4xf32>
-// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD_BN]], %[[WI]] : f32
 // CHECK-NEXT: arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: memref.load %[[SV]][%[[I]]] : memref<4xf32>
 // CHECK: memref.store %{{.+}}, %[[SV]][%[[I]]] : memref<4xf32>
 // CHECK: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<4xf32>
 // CHECK-NEXT: scf.reduce
 // CHECK-NEXT: }
 // CHECK-NEXT: }
 // CHECK-NEXT: return
-module @bf16 attributes {train.optimizer = "sgd", train.buckets = [{bytes = 64 : i64, params = ["a"]}, {bytes = 128 : i64, params = ["w", "b"]}]} {
+// trainc_apply_update neither stages nor branches on the world.
+// CHECK-LABEL: func.func @trainc_apply_update(
+// CHECK-NOT: {{xi16|scf.if|call}}
+// CHECK: return
+module @bf16 attributes {train.optimizer = "momentum", train.buckets = [{bytes = 64 : i64, params = ["a"]}, {bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -564,9 +687,9 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
   train.allreduce_start 1 as bf16
   %rloss = train.all_reduce "mean" %loss : tensor<f32>
   train.allreduce_wait 0 "mean" as bf16
-  train.optimizer_update 0 "sgd"
+  train.optimizer_update 0 "momentum"
   train.allreduce_wait 1 "mean" as bf16
-  train.optimizer_update 1 "sgd"
+  train.optimizer_update 1 "momentum"
   return %rloss, %da, %dw, %db : tensor<f32>, tensor<4xf32>, tensor<2x4xf32>, tensor<4xf32>
 }
 }
@@ -608,32 +731,36 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.reduce
 // CHECK-NEXT: }
 // CHECK-NEXT: }
-// Then the two updates, plain: the first op of each loop loads the gradient
-// and the next but one the momentum buffer (no scale, no store back).
+// Then the two updates, plain: the first op of each loop loads the gradient,
+// which d adds as is (no scale, no store back).
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: memref.view %{{.+}}[%[[K]]][] : memref<28xi8> to memref<7xf32>
+// CHECK-NEXT: memref.view %{{.+}}[%[[K]]][] : memref<64xi8> to memref<16xf32>
 // CHECK-NOT: trainc_rt_world
 // CHECK: %[[GV:.+]] = memref.view %[[GRADS]][%{{.+}}][] : memref<128xi8> to memref<4xf32>
 // CHECK-NEXT: arith.constant
 // CHECK-NEXT: %[[SV:.+]] = memref.view
 // CHECK: scf.parallel
-// CHECK-NEXT: memref.load %[[GV]]
+// CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]]
 // CHECK-NEXT: memref.load
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: arith.addf %[[GI]], %{{.+}} : f32
 // CHECK-NEXT: memref.load %[[SV]]
 // CHECK: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: memref.view %{{.+}}[%[[K]]][] : memref<28xi8> to memref<7xf32>
+// CHECK-NEXT: memref.view %{{.+}}[%[[K]]][] : memref<64xi8> to memref<16xf32>
 // CHECK-NOT: trainc_rt_world
 // CHECK: %[[GV:.+]] = memref.view %[[GRADS]][%{{.+}}][] : memref<128xi8> to memref<4xf32>
 // CHECK-NEXT: arith.constant
 // CHECK-NEXT: %[[SV:.+]] = memref.view
 // CHECK: scf.parallel
-// CHECK-NEXT: memref.load %[[GV]]
+// CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]]
 // CHECK-NEXT: memref.load
+// CHECK-NEXT: arith.mulf
+// CHECK-NEXT: arith.addf %[[GI]], %{{.+}} : f32
 // CHECK-NEXT: memref.load %[[SV]]
 // CHECK: scf.reduce
 // CHECK-NEXT: }
 // CHECK-NEXT: return
-module @unfused attributes {train.optimizer = "sgd", train.buckets = [{bytes = 64 : i64, params = ["a"]}, {bytes = 64 : i64, params = ["b"]}]} {
+module @unfused attributes {train.optimizer = "momentum", train.buckets = [{bytes = 64 : i64, params = ["a"]}, {bytes = 64 : i64, params = ["b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>},
     %b: tensor<4xf32> {train.param = "b", train.init = dense<1.0> : tensor<4xf32>})
@@ -653,9 +780,959 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
   train.allreduce_start 1
   train.allreduce_wait 0 "mean"
   train.allreduce_wait 1 "mean"
-  train.optimizer_update 0 "sgd"
-  train.optimizer_update 1 "sgd"
+  train.optimizer_update 0 "momentum"
+  train.optimizer_update 1 "momentum"
   return %loss, %da, %db : tensor<f32>, tensor<4xf32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// sgd: no state (state_bytes 0), w -= lr d; the loops view params and grads
+// only.
+// CHECK-LABEL: module @sgd
+// CHECK-SAME: optimizer = "sgd", {{.+}}, param_bytes = 128 : i64, {{.+}}, state_bytes = 0 : i64,
+// CHECK-LABEL: func.func @trainc_train_step(
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<0xi8> {train.role = "state"},
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: %[[SCALE:.+]] = arith.select
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NOT: memref.view
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK-NEXT: memref.load %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[GI:.+]] = arith.mulf %{{.+}}, %[[SCALE]] : f32
+// CHECK-NEXT: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: %[[D:.+]] = arith.addf %[[GI]], %[[DECAY]] : f32
+// CHECK-NEXT: %[[STEP:.+]] = arith.mulf %[[LR]], %[[D]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[WI]], %[[STEP]] : f32
+// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NOT: memref.view
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<4xf32>
+// CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD_BN]], %[[WI]] : f32
+// CHECK-NEXT: %[[D:.+]] = arith.addf %{{.+}}, %[[DECAY]] : f32
+// CHECK-NEXT: %[[STEP:.+]] = arith.mulf %[[LR]], %[[D]] : f32
+// CHECK-NEXT: arith.subf %[[WI]], %[[STEP]] : f32
+// CHECK: return
+// CHECK-LABEL: func.func @trainc_apply_update(
+// CHECK-SAME: memref<0xi8> {train.role = "state"}
+module @sgd attributes {train.optimizer = "sgd", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
+    %b: tensor<4xf32> {train.param = "b", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %w: tensor<2x4xf32> {train.param = "w"},
+    %b: tensor<4xf32> {train.param = "b"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<2x4xf32> {train.grad = "w"}, tensor<4xf32> {train.grad = "b"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %dw = train.relu %w : tensor<2x4xf32>
+  %db = train.relu %b : tensor<4xf32>
+  train.allreduce_start 0
+  train.allreduce_wait 0 "mean"
+  train.optimizer_update 0 "sgd"
+  return %loss, %dw, %db : tensor<f32>, tensor<2x4xf32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// nesterov: one slot (state_bytes 128), the momentum buffer; the step is
+// d + momentum b with the new buffer.
+// CHECK-LABEL: module @nesterov
+// CHECK-SAME: optimizer = "nesterov", {{.+}}, state_bytes = 128 : i64,
+// CHECK-LABEL: func.func @trainc_train_step(
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"},
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: %[[SCALE:.+]] = arith.select
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[MOMENTUM:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
+// CHECK-NEXT: %[[KEEP:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: %[[D:.+]] = arith.addf %{{.+}}, %[[DECAY]] : f32
+// CHECK-NEXT: %[[BI:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[MB:.+]] = arith.mulf %[[MOMENTUM]], %[[BI]] : f32
+// CHECK-NEXT: %[[KD:.+]] = arith.mulf %[[KEEP]], %[[D]] : f32
+// CHECK-NEXT: %[[BUF:.+]] = arith.addf %[[MB]], %[[KD]] : f32
+// CHECK-NEXT: memref.store %[[BUF]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[MBUF:.+]] = arith.mulf %[[MOMENTUM]], %[[BUF]] : f32
+// CHECK-NEXT: %[[STEP:.+]] = arith.addf %[[D]], %[[MBUF]] : f32
+// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[STEP]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[WI]], %[[LSTEP]] : f32
+// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
+// b: slot 0 at its own offset, coefficient 2.
+// CHECK: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK: scf.parallel
+// CHECK: arith.mulf %[[WD_BN]], %{{.+}} : f32
+// CHECK: memref.store %{{.+}}, %[[S0]][%{{.+}}] : memref<4xf32>
+// CHECK: return
+// CHECK-LABEL: func.func @trainc_apply_update(
+// CHECK-SAME: memref<128xi8> {train.role = "state"}
+module @nesterov attributes {train.optimizer = "nesterov", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
+    %b: tensor<4xf32> {train.param = "b", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %w: tensor<2x4xf32> {train.param = "w"},
+    %b: tensor<4xf32> {train.param = "b"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<2x4xf32> {train.grad = "w"}, tensor<4xf32> {train.grad = "b"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %dw = train.relu %w : tensor<2x4xf32>
+  %db = train.relu %b : tensor<4xf32>
+  train.allreduce_start 0
+  train.allreduce_wait 0 "mean"
+  train.optimizer_update 0 "nesterov"
+  return %loss, %dw, %db : tensor<f32>, tensor<2x4xf32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// adagrad: one slot, the sum of squares; s += d^2, w -= lr d / (sqrt(s) +
+// eps) with eps coefficient 10.
+// CHECK-LABEL: module @adagrad
+// CHECK-SAME: optimizer = "adagrad", {{.+}}, state_bytes = 128 : i64,
+// CHECK-LABEL: func.func @trainc_train_step(
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"},
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: %[[SCALE:.+]] = arith.select
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 10 : index
+// CHECK-NEXT: %[[EPS:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: %[[D:.+]] = arith.addf %{{.+}}, %[[DECAY]] : f32
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[SQ:.+]] = arith.mulf %[[D]], %[[D]] : f32
+// CHECK-NEXT: %[[SUM:.+]] = arith.addf %[[OLD]], %[[SQ]] : f32
+// CHECK-NEXT: memref.store %[[SUM]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[SUM]] : f32
+// CHECK-NEXT: %[[DENOM:.+]] = arith.addf %[[ROOT]], %[[EPS]] : f32
+// CHECK-NEXT: %[[Q:.+]] = arith.divf %[[D]], %[[DENOM]] : f32
+// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[Q]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[WI]], %[[LSTEP]] : f32
+// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK: scf.parallel
+// CHECK: arith.mulf %[[WD_BN]], %{{.+}} : f32
+// CHECK: memref.store %{{.+}}, %[[S0]][%{{.+}}] : memref<4xf32>
+// CHECK: return
+// CHECK-LABEL: func.func @trainc_apply_update(
+// CHECK-SAME: memref<128xi8> {train.role = "state"}
+module @adagrad attributes {train.optimizer = "adagrad", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
+    %b: tensor<4xf32> {train.param = "b", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %w: tensor<2x4xf32> {train.param = "w"},
+    %b: tensor<4xf32> {train.param = "b"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<2x4xf32> {train.grad = "w"}, tensor<4xf32> {train.grad = "b"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %dw = train.relu %w : tensor<2x4xf32>
+  %db = train.relu %b : tensor<4xf32>
+  train.allreduce_start 0
+  train.allreduce_wait 0 "mean"
+  train.optimizer_update 0 "adagrad"
+  return %loss, %dw, %db : tensor<f32>, tensor<2x4xf32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// rmsprop: three slots (state_bytes 384). The uniform flags centered (11)
+// and has_momentum (12) pick one of four loops per parameter outside the
+// loops; each variant views all three slots but touches only its own:
+// slot 0 always, slot 2 when centered, slot 1 with momentum.
+// CHECK-LABEL: module @rmsprop
+// CHECK-SAME: optimizer = "rmsprop", {{.+}}, state_bytes = 384 : i64,
+// CHECK-LABEL: func.func @trainc_train_step(
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<384xi8> {train.role = "state"},
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: %[[SCALE:.+]] = arith.select
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 7 : index
+// CHECK-NEXT: %[[ALPHA:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 8 : index
+// CHECK-NEXT: %[[KEEP2:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 10 : index
+// CHECK-NEXT: %[[EPS:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[MOMENTUM:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 11 : index
+// CHECK-NEXT: %[[CENTERED_F:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[CENTERED:.+]] = arith.cmpf one, %[[CENTERED_F]], %[[ZERO]] : f32
+// CHECK-NEXT: %[[K:.+]] = arith.constant 12 : index
+// CHECK-NEXT: %[[HAS_MOMENTUM_F:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[HAS_MOMENTUM:.+]] = arith.cmpf one, %[[HAS_MOMENTUM_F]], %[[ZERO]] : f32
+// CHECK-NEXT: scf.if %[[CENTERED]] {
+// CHECK-NEXT: scf.if %[[HAS_MOMENTUM]] {
+// Centered, with momentum: s (slot 0), a (slot 2), q = sqrt(s - a^2) + eps,
+// b = momentum b + d / q (slot 1), w -= lr b.
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 256 : index
+// CHECK-NEXT: %[[S2:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[DECAY:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: %[[D:.+]] = arith.addf %{{.+}}, %[[DECAY]] : f32
+// CHECK-NEXT: %[[SQ:.+]] = arith.mulf %[[D]], %[[D]] : f32
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[ALPHA]], %[[OLD]] : f32
+// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[KEEP2]], %[[SQ]] : f32
+// CHECK-NEXT: %[[S:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK-NEXT: memref.store %[[S]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S2]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[ALPHA]], %[[OLD]] : f32
+// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[KEEP2]], %[[D]] : f32
+// CHECK-NEXT: %[[AVG:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK-NEXT: memref.store %[[AVG]], %[[S2]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[AVG2:.+]] = arith.mulf %[[AVG]], %[[AVG]] : f32
+// CHECK-NEXT: %[[VAR:.+]] = arith.subf %[[S]], %[[AVG2]] : f32
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[VAR]] : f32
+// CHECK-NEXT: %[[DENOM:.+]] = arith.addf %[[ROOT]], %[[EPS]] : f32
+// CHECK-NEXT: %[[Q:.+]] = arith.divf %[[D]], %[[DENOM]] : f32
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[MOMENTUM]], %[[OLD]] : f32
+// CHECK-NEXT: %[[BUF:.+]] = arith.addf %[[KEPT]], %[[Q]] : f32
+// CHECK-NEXT: memref.store %[[BUF]], %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[BUF]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[WI]], %[[LSTEP]] : f32
+// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// b: the three slots at 64, 192, 320; coefficient 2.
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 192 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 320 : index
+// CHECK-NEXT: %[[S2:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<4xf32>
+// CHECK: scf.parallel
+// CHECK: arith.mulf %[[WD_BN]], %{{.+}} : f32
+// CHECK: memref.store %{{.+}}, %[[S1]][%{{.+}}] : memref<4xf32>
+// CHECK: scf.reduce
+// CHECK-NEXT: }
+// Centered, no momentum: slots 0 and 2, w -= lr d / q.
+// CHECK-NEXT: } else {
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 256 : index
+// CHECK-NEXT: %[[S2:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK-NOT: %[[S1]][
+// CHECK: memref.store %{{.+}}, %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: memref.load %[[S2]][%[[I]]] : memref<8xf32>
+// CHECK-NOT: %[[S1]][
+// CHECK: memref.store %{{.+}}, %[[S2]][%[[I]]] : memref<8xf32>
+// CHECK-NOT: %[[S1]][
+// CHECK: %[[Q:.+]] = arith.divf
+// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[Q]] : f32
+// CHECK-NEXT: arith.subf %{{.+}}, %[[LSTEP]] : f32
+// CHECK-NEXT: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// CHECK: scf.reduce
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// Not centered, with momentum: slots 0 and 1, q = sqrt(s) + eps.
+// CHECK-NEXT: } else {
+// CHECK-NEXT: scf.if %[[HAS_MOMENTUM]] {
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 256 : index
+// CHECK-NEXT: %[[S2:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK-NOT: %[[S2]][
+// CHECK: memref.store %[[S:[^,]+]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[S]] : f32
+// CHECK-NEXT: %[[DENOM:.+]] = arith.addf %[[ROOT]], %[[EPS]] : f32
+// CHECK-NEXT: %[[Q:.+]] = arith.divf %{{.+}}, %[[DENOM]] : f32
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[MOMENTUM]], %[[OLD]] : f32
+// CHECK-NEXT: %[[BUF:.+]] = arith.addf %[[KEPT]], %[[Q]] : f32
+// CHECK-NEXT: memref.store %[[BUF]], %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[BUF]] : f32
+// CHECK-NEXT: arith.subf %{{.+}}, %[[LSTEP]] : f32
+// CHECK-NEXT: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// CHECK: scf.reduce
+// CHECK-NEXT: }
+// Neither: slot 0 only.
+// CHECK-NEXT: } else {
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 256 : index
+// CHECK-NEXT: %[[S2:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<384xi8> to memref<8xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK-NOT: %[[S1]][
+// CHECK-NOT: %[[S2]][
+// CHECK: memref.store %[[S:[^,]+]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[S]] : f32
+// CHECK-NEXT: %[[DENOM:.+]] = arith.addf %[[ROOT]], %[[EPS]] : f32
+// CHECK-NEXT: %[[Q:.+]] = arith.divf %{{.+}}, %[[DENOM]] : f32
+// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[Q]] : f32
+// CHECK-NEXT: arith.subf %{{.+}}, %[[LSTEP]] : f32
+// CHECK-NEXT: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// CHECK: scf.reduce
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NEXT: }
+// CHECK-NEXT: return
+// CHECK-LABEL: func.func @trainc_apply_update(
+// CHECK-SAME: memref<384xi8> {train.role = "state"}
+module @rmsprop attributes {train.optimizer = "rmsprop", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
+    %b: tensor<4xf32> {train.param = "b", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %w: tensor<2x4xf32> {train.param = "w"},
+    %b: tensor<4xf32> {train.param = "b"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<2x4xf32> {train.grad = "w"}, tensor<4xf32> {train.grad = "b"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %dw = train.relu %w : tensor<2x4xf32>
+  %db = train.relu %b : tensor<4xf32>
+  train.allreduce_start 0
+  train.allreduce_wait 0 "mean"
+  train.optimizer_update 0 "rmsprop"
+  return %loss, %dw, %db : tensor<f32>, tensor<2x4xf32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// adam: two slots (state_bytes 256), m and v; the denominator scales
+// sqrt(v) by denom_scale (9) before eps (10), and w is multiplied by decay
+// (3; 4 for the bias) before the step.
+// CHECK-LABEL: module @adam
+// CHECK-SAME: optimizer = "adam", {{.+}}, state_bytes = 256 : i64,
+// CHECK-LABEL: func.func @trainc_train_step(
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"},
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: %[[SCALE:.+]] = arith.select
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[BETA1:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
+// CHECK-NEXT: %[[KEEP1:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 7 : index
+// CHECK-NEXT: %[[BETA2:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 8 : index
+// CHECK-NEXT: %[[KEEP2:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 9 : index
+// CHECK-NEXT: %[[DENOM_SCALE:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 10 : index
+// CHECK-NEXT: %[[EPS:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[DECAY_W:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[DECAY_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<8xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: %[[D:.+]] = arith.addf %{{.+}}, %[[L2]] : f32
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[BETA1]], %[[OLD]] : f32
+// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[KEEP1]], %[[D]] : f32
+// CHECK-NEXT: %[[M:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK-NEXT: memref.store %[[M]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[SQ:.+]] = arith.mulf %[[D]], %[[D]] : f32
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[BETA2]], %[[OLD]] : f32
+// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[KEEP2]], %[[SQ]] : f32
+// CHECK-NEXT: %[[V:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK-NEXT: memref.store %[[V]], %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[V]] : f32
+// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[ROOT]], %[[DENOM_SCALE]] : f32
+// CHECK-NEXT: %[[DENOM:.+]] = arith.addf %[[SCALED]], %[[EPS]] : f32
+// CHECK-NEXT: %[[SHRUNK:.+]] = arith.mulf %[[DECAY_W]], %[[WI]] : f32
+// CHECK-NEXT: %[[Q:.+]] = arith.divf %[[M]], %[[DENOM]] : f32
+// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[Q]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[SHRUNK]], %[[LSTEP]] : f32
+// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// b: slots 0 and 1 at 64 and 192, weight decay 2 and decay 4.
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 192 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<4xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<4xf32>
+// CHECK-NEXT: arith.mulf %[[WD_BN]], %[[WI]] : f32
+// CHECK: memref.store %{{.+}}, %[[S0]][%[[I]]] : memref<4xf32>
+// CHECK: memref.store %{{.+}}, %[[S1]][%[[I]]] : memref<4xf32>
+// CHECK: %[[SHRUNK:.+]] = arith.mulf %[[DECAY_BN]], %[[WI]] : f32
+// CHECK: arith.subf %[[SHRUNK]], %{{.+}} : f32
+// CHECK: return
+// CHECK-LABEL: func.func @trainc_apply_update(
+// CHECK-SAME: memref<256xi8> {train.role = "state"}
+module @adam attributes {train.optimizer = "adam", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
+    %b: tensor<4xf32> {train.param = "b", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %w: tensor<2x4xf32> {train.param = "w"},
+    %b: tensor<4xf32> {train.param = "b"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<2x4xf32> {train.grad = "w"}, tensor<4xf32> {train.grad = "b"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %dw = train.relu %w : tensor<2x4xf32>
+  %db = train.relu %b : tensor<4xf32>
+  train.allreduce_start 0
+  train.allreduce_wait 0 "mean"
+  train.optimizer_update 0 "adam"
+  return %loss, %dw, %db : tensor<f32>, tensor<2x4xf32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// adamw: the same IR as adam (the decoupled decay is in the coefficients
+// the runtime computes: decay = 1 - lr wd, weight_decay = 0).
+// CHECK-LABEL: module @adamw
+// CHECK-SAME: optimizer = "adamw", {{.+}}, state_bytes = 256 : i64,
+// CHECK-LABEL: func.func @trainc_train_step(
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"},
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: %[[SCALE:.+]] = arith.select
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[BETA1:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
+// CHECK-NEXT: %[[KEEP1:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 7 : index
+// CHECK-NEXT: %[[BETA2:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 8 : index
+// CHECK-NEXT: %[[KEEP2:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 9 : index
+// CHECK-NEXT: %[[DENOM_SCALE:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 10 : index
+// CHECK-NEXT: %[[EPS:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 3 : index
+// CHECK-NEXT: %[[DECAY_W:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 4 : index
+// CHECK-NEXT: %[[DECAY_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<8xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: %[[D:.+]] = arith.addf %{{.+}}, %[[L2]] : f32
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[BETA1]], %[[OLD]] : f32
+// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[KEEP1]], %[[D]] : f32
+// CHECK-NEXT: %[[M:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK-NEXT: memref.store %[[M]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[SQ:.+]] = arith.mulf %[[D]], %[[D]] : f32
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[BETA2]], %[[OLD]] : f32
+// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[KEEP2]], %[[SQ]] : f32
+// CHECK-NEXT: %[[V:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK-NEXT: memref.store %[[V]], %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[V]] : f32
+// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[ROOT]], %[[DENOM_SCALE]] : f32
+// CHECK-NEXT: %[[DENOM:.+]] = arith.addf %[[SCALED]], %[[EPS]] : f32
+// CHECK-NEXT: %[[SHRUNK:.+]] = arith.mulf %[[DECAY_W]], %[[WI]] : f32
+// CHECK-NEXT: %[[Q:.+]] = arith.divf %[[M]], %[[DENOM]] : f32
+// CHECK-NEXT: %[[LSTEP:.+]] = arith.mulf %[[LR]], %[[Q]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[SHRUNK]], %[[LSTEP]] : f32
+// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// b: slots 0 and 1 at 64 and 192, weight decay 2 and decay 4.
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 192 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<4xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<4xf32>
+// CHECK-NEXT: arith.mulf %[[WD_BN]], %[[WI]] : f32
+// CHECK: memref.store %{{.+}}, %[[S0]][%[[I]]] : memref<4xf32>
+// CHECK: memref.store %{{.+}}, %[[S1]][%[[I]]] : memref<4xf32>
+// CHECK: %[[SHRUNK:.+]] = arith.mulf %[[DECAY_BN]], %[[WI]] : f32
+// CHECK: arith.subf %[[SHRUNK]], %{{.+}} : f32
+// CHECK: return
+// CHECK-LABEL: func.func @trainc_apply_update(
+// CHECK-SAME: memref<256xi8> {train.role = "state"}
+module @adamw attributes {train.optimizer = "adamw", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
+    %b: tensor<4xf32> {train.param = "b", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %w: tensor<2x4xf32> {train.param = "w"},
+    %b: tensor<4xf32> {train.param = "b"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<2x4xf32> {train.grad = "w"}, tensor<4xf32> {train.grad = "b"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %dw = train.relu %w : tensor<2x4xf32>
+  %db = train.relu %b : tensor<4xf32>
+  train.allreduce_start 0
+  train.allreduce_wait 0 "mean"
+  train.optimizer_update 0 "adamw"
+  return %loss, %dw, %db : tensor<f32>, tensor<2x4xf32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// lars: one slot, the momentum buffer. Per parameter, an scf.for sums
+// w^2 and g^2 in f64 (finishing the mean and storing it back), then the
+// trust ratio, then the update loop, which reads the finished gradient
+// back as is.
+// CHECK-LABEL: module @lars
+// CHECK-SAME: optimizer = "lars", {{.+}}, state_bytes = 128 : i64,
+// CHECK-LABEL: func.func @trainc_train_step(
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"},
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: %[[SCALE:.+]] = arith.select
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[MOMENTUM:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 13 : index
+// CHECK-NEXT: %[[TRUST:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 10 : index
+// CHECK-NEXT: %[[EPS:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[ZERO_W:.+]] = arith.constant 0.000000e+00 : f64
+// CHECK-NEXT: %[[ZERO_G:.+]] = arith.constant 0.000000e+00 : f64
+// CHECK-NOT: scf.parallel
+// CHECK: %[[SUMS:[^:]+]]:2 = scf.for %[[I:[^ ]+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[WSQ:[^ ]+]] = %[[ZERO_W]], %[[GSQ:[^ ]+]] = %[[ZERO_G]]) -> (f64, f64) {
+// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[W64:.+]] = arith.extf %[[WI]] : f32 to f64
+// CHECK-NEXT: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
+// CHECK-NEXT: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[G64:.+]] = arith.extf %[[GI]] : f32 to f64
+// CHECK-NEXT: %[[WSQ_I:.+]] = arith.mulf %[[W64]], %[[W64]] : f64
+// CHECK-NEXT: %[[WACC:.+]] = arith.addf %[[WSQ]], %[[WSQ_I]] : f64
+// CHECK-NEXT: %[[GSQ_I:.+]] = arith.mulf %[[G64]], %[[G64]] : f64
+// CHECK-NEXT: %[[GACC:.+]] = arith.addf %[[GSQ]], %[[GSQ_I]] : f64
+// CHECK-NEXT: scf.yield %[[WACC]], %[[GACC]] : f64, f64
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#0 : f64
+// CHECK-NEXT: %[[WNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#1 : f64
+// CHECK-NEXT: %[[GNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
+// tau = trust |w| / (|g| + wd |w| + eps) when both norms are positive.
+// CHECK-NEXT: %[[X:.+]] = arith.mulf %[[WD]], %[[WNORM]] : f32
+// CHECK-NEXT: %[[Y:.+]] = arith.addf %[[GNORM]], %[[X]] : f32
+// CHECK-NEXT: %[[DEN:.+]] = arith.addf %[[Y]], %[[EPS]] : f32
+// CHECK-NEXT: %[[NUM:.+]] = arith.mulf %[[TRUST]], %[[WNORM]] : f32
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[WPOS:.+]] = arith.cmpf ogt, %[[WNORM]], %[[ZERO]] : f32
+// CHECK-NEXT: %[[GPOS:.+]] = arith.cmpf ogt, %[[GNORM]], %[[ZERO]] : f32
+// CHECK-NEXT: %[[BOTH:.+]] = arith.andi %[[WPOS]], %[[GPOS]] : i1
+// CHECK-NEXT: %[[Q:.+]] = arith.divf %[[NUM]], %[[DEN]] : f32
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[TAU:.+]] = arith.select %[[BOTH]], %[[Q]], %[[ONE]] : f32
+// CHECK-NEXT: %[[LR_TAU:.+]] = arith.mulf %[[LR]], %[[TAU]] : f32
+// b = momentum b + lr tau d; w -= b.
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: %[[D:.+]] = arith.addf %[[GI]], %[[L2]] : f32
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[MOMENTUM]], %[[OLD]] : f32
+// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[LR_TAU]], %[[D]] : f32
+// CHECK-NEXT: %[[BUF:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK-NEXT: memref.store %[[BUF]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[WI]], %[[BUF]] : f32
+// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// b: its own pass with wd = coefficient 2, and tau only if that is set.
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK: %[[SUMS:[^:]+]]:2 = scf.for
+// CHECK: %[[WNORM:.+]] = arith.truncf %{{.+}} : f64 to f32
+// CHECK-NEXT: math.sqrt %[[SUMS]]#1 : f64
+// CHECK-NEXT: arith.truncf
+// CHECK-NEXT: arith.mulf %[[WD_BN]], %[[WNORM]] : f32
+// CHECK: %[[TAU:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN_F:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[DECAYED:.+]] = arith.cmpf one, %[[WD_BN_F]], %[[ZERO]] : f32
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[TAU_B:.+]] = arith.select %[[DECAYED]], %[[TAU]], %[[ONE]] : f32
+// CHECK-NEXT: %[[LR_TAU:.+]] = arith.mulf %[[LR]], %[[TAU_B]] : f32
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK: arith.mulf %[[LR_TAU]], %{{.+}} : f32
+// CHECK: memref.store %{{.+}}, %[[S0]][%[[I]]] : memref<4xf32>
+// CHECK: return
+// CHECK-LABEL: func.func @trainc_apply_update(
+// CHECK-SAME: memref<128xi8> {train.role = "state"}
+module @lars attributes {train.optimizer = "lars", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
+    %b: tensor<4xf32> {train.param = "b", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %w: tensor<2x4xf32> {train.param = "w"},
+    %b: tensor<4xf32> {train.param = "b"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<2x4xf32> {train.grad = "w"}, tensor<4xf32> {train.grad = "b"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %dw = train.relu %w : tensor<2x4xf32>
+  %db = train.relu %b : tensor<4xf32>
+  train.allreduce_start 0
+  train.allreduce_wait 0 "mean"
+  train.optimizer_update 0 "lars"
+  return %loss, %dw, %db : tensor<f32>, tensor<2x4xf32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// lamb: two slots, m and v of the gradient. The first pass (scf.for)
+// updates and stores both moments, builds u = m_scale m / (sqrt(v)
+// denom_scale + eps) + wd w and sums |w|^2 and |u|^2 in f64; r = |w| / |u|
+// when both are positive; the update loop reloads m and v (not the
+// gradient), rebuilds u and steps by lr r u.
+// CHECK-LABEL: module @lamb
+// CHECK-SAME: optimizer = "lamb", {{.+}}, state_bytes = 256 : i64,
+// CHECK-LABEL: func.func @trainc_train_step(
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"},
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: %[[SCALE:.+]] = arith.select
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
+// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
+// CHECK-NEXT: %[[BETA1:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
+// CHECK-NEXT: %[[KEEP1:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 7 : index
+// CHECK-NEXT: %[[BETA2:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 8 : index
+// CHECK-NEXT: %[[KEEP2:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 14 : index
+// CHECK-NEXT: %[[M_SCALE:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 9 : index
+// CHECK-NEXT: %[[DENOM_SCALE:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[K:.+]] = arith.constant 10 : index
+// CHECK-NEXT: %[[EPS:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<8xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<8xf32>
+// CHECK-NOT: scf.parallel
+// CHECK: %[[SUMS:[^:]+]]:2 = scf.for %[[I:[^ ]+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[WSQ:[^ ]+]] = %{{.+}}, %[[USQ:[^ ]+]] = %{{.+}}) -> (f64, f64) {
+// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
+// CHECK-NEXT: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[BETA1]], %[[OLD]] : f32
+// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[KEEP1]], %[[GI]] : f32
+// CHECK-NEXT: %[[M:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK-NEXT: memref.store %[[M]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[SQ:.+]] = arith.mulf %[[GI]], %[[GI]] : f32
+// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[BETA2]], %[[OLD]] : f32
+// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[KEEP2]], %[[SQ]] : f32
+// CHECK-NEXT: %[[V:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK-NEXT: memref.store %[[V]], %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[V]] : f32
+// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[ROOT]], %[[DENOM_SCALE]] : f32
+// CHECK-NEXT: %[[DENOM:.+]] = arith.addf %[[SCALED]], %[[EPS]] : f32
+// CHECK-NEXT: %[[MS:.+]] = arith.mulf %[[M_SCALE]], %[[M]] : f32
+// CHECK-NEXT: %[[ADAM:.+]] = arith.divf %[[MS]], %[[DENOM]] : f32
+// CHECK-NEXT: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: %[[U:.+]] = arith.addf %[[ADAM]], %[[L2]] : f32
+// CHECK-NEXT: %[[U64:.+]] = arith.extf %[[U]] : f32 to f64
+// CHECK-NEXT: %[[W64:.+]] = arith.extf %[[WI]] : f32 to f64
+// CHECK-NEXT: %[[WSQ_I:.+]] = arith.mulf %[[W64]], %[[W64]] : f64
+// CHECK-NEXT: %[[WACC:.+]] = arith.addf %[[WSQ]], %[[WSQ_I]] : f64
+// CHECK-NEXT: %[[USQ_I:.+]] = arith.mulf %[[U64]], %[[U64]] : f64
+// CHECK-NEXT: %[[UACC:.+]] = arith.addf %[[USQ]], %[[USQ_I]] : f64
+// CHECK-NEXT: scf.yield %[[WACC]], %[[UACC]] : f64, f64
+// CHECK-NEXT: }
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#0 : f64
+// CHECK-NEXT: %[[WNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#1 : f64
+// CHECK-NEXT: %[[UNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
+// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-NEXT: %[[WPOS:.+]] = arith.cmpf ogt, %[[WNORM]], %[[ZERO]] : f32
+// CHECK-NEXT: %[[UPOS:.+]] = arith.cmpf ogt, %[[UNORM]], %[[ZERO]] : f32
+// CHECK-NEXT: %[[BOTH:.+]] = arith.andi %[[WPOS]], %[[UPOS]] : i1
+// CHECK-NEXT: %[[Q:.+]] = arith.divf %[[WNORM]], %[[UNORM]] : f32
+// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[R:.+]] = arith.select %[[BOTH]], %[[Q]], %[[ONE]] : f32
+// CHECK-NEXT: %[[LR_R:.+]] = arith.mulf %[[LR]], %[[R]] : f32
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[M:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[V:.+]] = memref.load %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[V]] : f32
+// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[ROOT]], %[[DENOM_SCALE]] : f32
+// CHECK-NEXT: %[[DENOM:.+]] = arith.addf %[[SCALED]], %[[EPS]] : f32
+// CHECK-NEXT: %[[MS:.+]] = arith.mulf %[[M_SCALE]], %[[M]] : f32
+// CHECK-NEXT: %[[ADAM:.+]] = arith.divf %[[MS]], %[[DENOM]] : f32
+// CHECK-NEXT: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK-NEXT: %[[U:.+]] = arith.addf %[[ADAM]], %[[L2]] : f32
+// CHECK-NEXT: %[[STEP:.+]] = arith.mulf %[[LR_R]], %[[U]] : f32
+// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[WI]], %[[STEP]] : f32
+// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK-NEXT: scf.reduce
+// CHECK-NEXT: }
+// b: slots 0 and 1 at 64 and 192; u's decay is coefficient 2 in both passes.
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
+// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<4xf32>
+// CHECK-NEXT: %[[O:.+]] = arith.constant 192 : index
+// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<4xf32>
+// CHECK: scf.for
+// CHECK: arith.mulf %[[WD_BN]], %{{.+}} : f32
+// CHECK: scf.yield
+// CHECK: scf.parallel (%[[I:[^)]+]])
+// CHECK-NEXT: memref.load %{{.+}}[%[[I]]] : memref<4xf32>
+// CHECK-NEXT: memref.load %[[S0]][%[[I]]] : memref<4xf32>
+// CHECK-NEXT: memref.load %[[S1]][%[[I]]] : memref<4xf32>
+// CHECK: arith.mulf %[[WD_BN]], %{{.+}} : f32
+// CHECK: return
+// CHECK-LABEL: func.func @trainc_apply_update(
+// CHECK-SAME: memref<256xi8> {train.role = "state"}
+module @lamb attributes {train.optimizer = "lamb", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
+    %b: tensor<4xf32> {train.param = "b", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %w: tensor<2x4xf32> {train.param = "w"},
+    %b: tensor<4xf32> {train.param = "b"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<2x4xf32> {train.grad = "w"}, tensor<4xf32> {train.grad = "b"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %dw = train.relu %w : tensor<2x4xf32>
+  %db = train.relu %b : tensor<4xf32>
+  train.allreduce_start 0
+  train.allreduce_wait 0 "mean"
+  train.optimizer_update 0 "lamb"
+  return %loss, %dw, %db : tensor<f32>, tensor<2x4xf32>, tensor<4xf32>
 }
 }
 
@@ -676,16 +1753,17 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
     -> (tensor<f32> {train.loss = "loss"}, tensor<4xf32> {train.grad = "a"}) {
   %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
   %d = train.relu %a : tensor<4xf32>
-  // expected-error @+1 {{the module's optimizer (train.optimizer) is not 'sgd' (run train-insert-optimizer)}}
-  train.optimizer_update 0 "sgd"
+  // expected-error @+1 {{the module's optimizer (train.optimizer) is not 'momentum' (run train-insert-optimizer)}}
+  train.optimizer_update 0 "momentum"
   return %loss, %d : tensor<f32>, tensor<4xf32>
 }
 }
 
 // -----
 
-// An algorithm the CPU lowering does not have.
-module @adam attributes {train.optimizer = "adam", train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
+// An algorithm the CPU lowering does not have (passes/Optimizers.h):
+// refused at the update.
+module @adamax attributes {train.optimizer = "adamax", train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>})
     -> (tensor<2x4xf32> {train.output = "logits"}) {
@@ -698,8 +1776,31 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
     -> (tensor<f32> {train.loss = "loss"}, tensor<4xf32> {train.grad = "a"}) {
   %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
   %d = train.relu %a : tensor<4xf32>
-  // expected-error @+1 {{no CPU lowering for optimizer 'adam'}}
-  train.optimizer_update 0 "adam"
+  // expected-error @+1 {{no CPU lowering for optimizer 'adamax'}}
+  train.optimizer_update 0 "adamax"
+  return %loss, %d : tensor<f32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// The same algorithm on a module whose step has no update op: the step
+// lowers, then trainc_apply_update (built for every module with
+// train.optimizer) refuses it, at the step.
+module @adamax_apply attributes {train.optimizer = "adamax", train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+// expected-error @+1 {{no CPU lowering for optimizer 'adamax'}}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %a: tensor<4xf32> {train.param = "a"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<4xf32> {train.grad = "a"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %d = train.relu %a : tensor<4xf32>
   return %loss, %d : tensor<f32>, tensor<4xf32>
 }
 }
@@ -707,7 +1808,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // -----
 
 // An update of a bucket the module does not have.
-module @unknown_bucket attributes {train.optimizer = "sgd", train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
+module @unknown_bucket attributes {train.optimizer = "momentum", train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>})
     -> (tensor<2x4xf32> {train.output = "logits"}) {
@@ -721,7 +1822,29 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
   %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
   %d = train.relu %a : tensor<4xf32>
   // expected-error @+1 {{no bucket 1}}
-  train.optimizer_update 1 "sgd"
+  train.optimizer_update 1 "momentum"
+  return %loss, %d : tensor<f32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// train.optimizer without train.buckets: trainc_apply_update, which
+// updates bucket by bucket, has nothing to go by.
+module @no_buckets attributes {train.optimizer = "momentum"} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+// expected-error @+1 {{the step has no train.buckets (run train-bucket-gradients first)}}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %a: tensor<4xf32> {train.param = "a"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<4xf32> {train.grad = "a"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %d = train.relu %a : tensor<4xf32>
   return %loss, %d : tensor<f32>, tensor<4xf32>
 }
 }

@@ -5,11 +5,12 @@ usage: sgd_vs_torch.py TRAIN_EXECUTABLE DIR FLAGS...
 
 One batch of 16 samples is the whole training set, so every step of both
 sees the same full-batch gradient (the runtime's sample order only changes
-the float summation order). FLAGS are the runtime's optimizer flags; the
-torch side reads them too.
+the float summation order). FLAGS are the runtime's optimizer flags (and --nesterov, which selects
+the mock compiled as "nesterov"); the torch side reads them too.
 """
 import argparse
 import json
+import os
 import subprocess
 import sys
 
@@ -34,9 +35,17 @@ np.save(d + "/x.npy", x)
 np.save(d + "/y.npy", y)
 
 
+# Nesterov momentum is compiled in: the mock plays a model compiled with
+# trainc --optimizer nesterov.
+env = dict(os.environ)
+if h.nesterov:
+    env["TRAINC_MOCK_OPTIMIZER"] = "nesterov"
+    flags = [f for f in flags if f != "--nesterov"]
+
+
 def run(arguments):
     result = subprocess.run([executable, "--quiet"] + arguments,
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, env=env)
     if result.returncode != 0:
         sys.exit("%s failed: %s" % (" ".join(arguments), result.stderr))
 

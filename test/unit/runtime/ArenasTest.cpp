@@ -46,12 +46,16 @@ TEST(ArenasTest, BadDescriptionsAreRefusedWithTheirReason) {
   EXPECT_EQ(
       problemAfter([](trainc_model_desc &d, Tensors &) { d.abi_version = 7; }),
       prefix + "the model was compiled for runtime ABI version 7 but "
-               "this runtime implements version 2 (compile it with the "
+               "this runtime implements version 3 (compile it with the "
                "trainc that built this runtime)");
   EXPECT_EQ(problemAfter(
                 [](trainc_model_desc &d, Tensors &) { d.optimizer = "adam"; }),
-            prefix + "the model was compiled with the 'adam' optimizer but "
-                     "this runtime drives 'sgd' only");
+            prefix + "the model's optimizer state is 31424 bytes, not 2 x "
+                     "the parameters' 31424 bytes (adam)");
+  EXPECT_EQ(problemAfter(
+                [](trainc_model_desc &d, Tensors &) { d.optimizer = "sgdx"; }),
+            prefix + "the model was compiled with the 'sgdx' optimizer, "
+                     "which this runtime does not know");
   EXPECT_EQ(problemAfter(
                 [](trainc_model_desc &d, Tensors &) { d.input_shape[0] = 8; }),
             prefix + "the model's input must be [batch, ...] with rank 2 to 8");

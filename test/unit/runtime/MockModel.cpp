@@ -32,6 +32,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <initializer_list>
+#include <string>
 
 namespace {
 
@@ -87,8 +89,18 @@ Mock makeMock() {
   d.source = "mock-linear.onnx";
   d.input_name = "input";
   d.output_name = "logits";
-  d.optimizer = "sgd";
+  // The compiled optimizer: "momentum" (SGD with momentum, trainc's
+  // default), or TRAINC_MOCK_OPTIMIZER: sgd, momentum or nesterov.
+  d.optimizer = "momentum";
   d.state_bytes = kParamBytes;
+  if (const char *name = std::getenv("TRAINC_MOCK_OPTIMIZER")) {
+    for (const char *known : {"sgd", "momentum", "nesterov"})
+      if (std::strcmp(name, known) == 0)
+        d.optimizer = known;
+    if (std::strcmp(name, d.optimizer) != 0)
+      d.optimizer = "unknown-to-the-mock";
+    d.state_bytes = std::strcmp(d.optimizer, "sgd") == 0 ? 0 : kParamBytes;
+  }
   d.plan_hash = 0x6d6f636b6c696e31ull; // "mocklin1"
   d.onnx_unsupported = "the mock model has no ONNX graph";
   if (const char *hash = std::getenv("TRAINC_MOCK_PLAN_HASH"))
@@ -139,20 +151,16 @@ void forward(const void *params, const float *x, float *logits) {
   }
 }
 
-/// One tensor of the torch.optim.SGD update (torch/optim/sgd.py,
-/// _single_tensor_sgd), in its order of operations.
+/// One tensor of the compiled update for "sgd", "momentum" and
+/// "nesterov", as trainc_update_coeffs documents it (trainc/model.h).
 void sgdUpdate(float *p, const float *g, float *buf, int64_t n,
-               const trainc_sgd_hyper &h, bool decay) {
+               const trainc_update_coeffs &h, float decay) {
+  const std::string optimizer = mock().desc.optimizer;
   for (int64_t i = 0; i < n; ++i) {
-    float d = g[i];
-    if (decay && h.weight_decay != 0.0f)
-      d = d + h.weight_decay * p[i];
-    if (h.momentum != 0.0f) {
-      if (h.first_step != 0.0f)
-        buf[i] = d;
-      else
-        buf[i] = h.momentum * buf[i] + (1.0f - h.dampening) * d;
-      d = h.nesterov != 0.0f ? d + h.momentum * buf[i] : buf[i];
+    float d = g[i] + decay * p[i];
+    if (optimizer != "sgd") {
+      buf[i] = h.momentum * buf[i] + h.keep * d;
+      d = optimizer == "nesterov" ? d + h.momentum * buf[i] : buf[i];
     }
     p[i] = p[i] - h.lr * d;
   }
@@ -162,14 +170,16 @@ void sgdUpdate(float *p, const float *g, float *buf, int64_t n,
 
 void trainc::test::mockOptimizerStep(void *params, const void *grads,
                                      void *state, const void *hyper) {
-  const trainc_sgd_hyper &h = *static_cast<const trainc_sgd_hyper *>(hyper);
+  const trainc_update_coeffs &h =
+      *static_cast<const trainc_update_coeffs *>(hyper);
   char *p = static_cast<char *>(params);
   const char *g = static_cast<const char *>(grads);
   char *s = static_cast<char *>(state);
   for (const trainc_tensor_desc &tensor : mock().tensors) {
     if (tensor.kind != TRAINC_PARAM)
       continue;
-    bool decay = !tensor.is_bn_or_bias || h.weight_decay_bn_bias != 0.0f;
+    float decay =
+        tensor.is_bn_or_bias ? h.weight_decay_bn_bias : h.weight_decay;
     sgdUpdate(reinterpret_cast<float *>(p + tensor.offset),
               reinterpret_cast<const float *>(g + tensor.offset),
               reinterpret_cast<float *>(s + tensor.offset), tensor.numel, h,

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "MockModel.h"
+#include "train/Optimizer.h"
 #include "data/SplitMix64.h"
 #include "train/Arenas.h"
 
@@ -114,29 +115,32 @@ float torchSgd(float p, const std::vector<float> &grads, const Hyper &h,
 }
 
 TEST(MockModelTest, OptimizerIsTorchSgd) {
+  // The mock's optimizer is "momentum" (SGD with momentum): the runtime's
+  // coefficients (train/Optimizer.h) with the rule of trainc/model.h must
+  // be torch.optim.SGD, momentum buffer started at the first gradient.
   const trainc_model_desc &desc = *trainc_model();
+  ASSERT_EQ(std::string(desc.optimizer), "momentum");
   for (Hyper h : {Hyper{0.1f, 0, 0, 0, false, false},
                   Hyper{0.1f, 0.9f, 0, 0, false, false},
                   Hyper{0.05f, 0.9f, 0.5f, 0.01f, false, false},
-                  Hyper{0.05f, 0.8f, 0, 0.01f, true, false},
-                  Hyper{0.05f, 0.8f, 0, 0.01f, true, true}}) {
+                  Hyper{0.05f, 0.8f, 0, 0.01f, false, true}}) {
     Arenas arenas = allocateArenas(desc);
     float *params = arenas.params.as<float>();
     float *grads = arenas.grads.as<float>();
     const int64_t weight = 1234, bias = kMockBiasOffset / 4 + 3;
     params[bias] = 0.75f;
     float weight0 = params[weight], bias0 = params[bias];
+    OptimizerSettings settings;
+    settings.name = "momentum";
+    settings.momentum = h.momentum;
+    settings.dampening = h.dampening;
+    settings.weightDecay = h.weightDecay;
+    settings.weightDecayBnBias = h.decayBias;
     std::vector<float> g = {0.5f, -0.25f, 1.0f};
     for (size_t t = 0; t < g.size(); ++t) {
       grads[weight] = g[t];
       grads[bias] = -g[t];
-      trainc_sgd_hyper hyper = {h.lr,
-                                h.momentum,
-                                h.dampening,
-                                h.weightDecay,
-                                h.nesterov ? 1.0f : 0.0f,
-                                t == 0 ? 1.0f : 0.0f,
-                                h.decayBias ? 1.0f : 0.0f};
+      trainc_update_coeffs hyper = updateCoefficients(settings, t, h.lr);
       mockOptimizerStep(params, grads, arenas.state.data(), &hyper);
     }
     std::vector<float> negated = {-0.5f, 0.25f, -1.0f};
@@ -144,7 +148,6 @@ TEST(MockModelTest, OptimizerIsTorchSgd) {
                        std::to_string(h.momentum) + " dampening " +
                        std::to_string(h.dampening) + " weight decay " +
                        std::to_string(h.weightDecay) +
-                       (h.nesterov ? " nesterov" : "") +
                        (h.decayBias ? " decay-bias" : "");
     EXPECT_EQ(params[weight], torchSgd(weight0, g, h, false)) << what;
     EXPECT_EQ(params[bias], torchSgd(bias0, negated, h, true)) << what;

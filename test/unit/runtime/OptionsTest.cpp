@@ -38,7 +38,7 @@ TEST(OptionsTest, DefaultsAreTheDocumentedOnes) {
   EXPECT_EQ(options.momentum, 0.9f);
   EXPECT_EQ(options.dampening, 0.0f);
   EXPECT_EQ(options.weightDecay, 0.0f);
-  EXPECT_FALSE(options.nesterov);
+  EXPECT_EQ(options.lrSchedule, "constant");
   EXPECT_FALSE(options.weightDecayBnBias);
   EXPECT_EQ(options.seed, 0u);
   EXPECT_EQ(options.threads, 0);
@@ -58,7 +58,30 @@ TEST(OptionsTest, EveryValueIsParsed) {
                                   "0.05",
                                   "--momentum",
                                   "0.5",
-                                  "--nesterov",
+                                  "--beta1",
+                                  "0.8",
+                                  "--beta2",
+                                  "0.99",
+                                  "--eps",
+                                  "1e-6",
+                                  "--alpha",
+                                  "0.95",
+                                  "--centered",
+                                  "--lr-decay",
+                                  "0.25",
+                                  "--trust-coefficient",
+                                  "0.02",
+                                  "--no-bias-correction",
+                                  "--lr-schedule",
+                                  "step",
+                                  "--lr-milestones",
+                                  "2,4.5",
+                                  "--lr-gamma",
+                                  "0.5",
+                                  "--warmup-epochs",
+                                  "0.5",
+                                  "--warmup-start-lr",
+                                  "0.01",
                                   "--weight-decay",
                                   "1e-4",
                                   "--weight-decay-bn-bias",
@@ -84,7 +107,19 @@ TEST(OptionsTest, EveryValueIsParsed) {
   EXPECT_EQ(options.epochs, 3);
   EXPECT_EQ(options.lr, 0.05f);
   EXPECT_EQ(options.momentum, 0.5f);
-  EXPECT_TRUE(options.nesterov);
+  EXPECT_EQ(options.beta1, 0.8f);
+  EXPECT_EQ(options.beta2, 0.99f);
+  EXPECT_EQ(options.eps, 1e-6f);
+  EXPECT_EQ(options.alpha, 0.95f);
+  EXPECT_TRUE(options.centered);
+  EXPECT_EQ(options.lrDecay, 0.25f);
+  EXPECT_EQ(options.trustCoefficient, 0.02f);
+  EXPECT_TRUE(options.noBiasCorrection);
+  EXPECT_EQ(options.lrSchedule, "step");
+  EXPECT_EQ(options.lrMilestones, (std::vector<double>{2, 4.5}));
+  EXPECT_EQ(options.lrGamma, 0.5f);
+  EXPECT_EQ(options.warmupEpochs, 0.5f);
+  EXPECT_EQ(options.warmupStartLr, 0.01f);
   EXPECT_EQ(options.weightDecay, 1e-4f);
   EXPECT_TRUE(options.weightDecayBnBias);
   EXPECT_EQ(options.seed, 18446744073709551615ull);
@@ -130,7 +165,7 @@ TEST(OptionsTest, BadCommandLinesHaveOneLineErrors) {
             "option '--log' needs a value (--log FILE.jsonl)");
   EXPECT_EQ(parseError({"--data="}),
             "option '--data' needs a value (--data SPEC)");
-  EXPECT_EQ(parseError({"--nesterov=1"}), "option '--nesterov' takes no value");
+  EXPECT_EQ(parseError({"--centered=1"}), "option '--centered' takes no value");
   EXPECT_EQ(parseError({"--lr", "fast"}),
             "option '--lr' expects a finite number, got 'fast'");
   EXPECT_EQ(parseError({"--lr", "0.1x"}),
@@ -160,12 +195,17 @@ TEST(OptionsTest, BadCommandLinesHaveOneLineErrors) {
 }
 
 TEST(OptionsTest, CombinationsAreChecked) {
-  EXPECT_EQ(parseError({"--nesterov", "--momentum", "0"}),
-            "--nesterov needs --momentum > 0 and --dampening 0 (as "
-            "torch.optim.SGD)");
-  EXPECT_EQ(parseError({"--nesterov", "--dampening", "0.1"}),
-            "--nesterov needs --momentum > 0 and --dampening 0 (as "
-            "torch.optim.SGD)");
+  EXPECT_EQ(parseError({"--warmup-steps", "3", "--warmup-epochs", "1"}),
+            "--warmup-steps and --warmup-epochs cannot be used together");
+  EXPECT_EQ(parseError({"--warmup-start-lr", "0.01"}),
+            "--warmup-start-lr needs --warmup-steps or --warmup-epochs");
+  EXPECT_EQ(parseError({"--lr-schedule", "step"}),
+            "--lr-schedule step needs --lr-milestones E1,E2,...");
+  EXPECT_EQ(parseError({"--lr-milestones", "3,2"}),
+            "--lr-milestones: expected increasing epochs > 0, got '3,2'");
+  EXPECT_EQ(parseError({"--lr-schedule", "linear"}),
+            "--lr-schedule: expected 'constant', 'step', 'cosine' or "
+            "'polynomial', got 'linear'");
   EXPECT_EQ(parseError({"--checkpoint-every", "10"}),
             "--checkpoint-every needs --checkpoint FILE");
   EXPECT_EQ(parseError({"--input", "x.npy"}), "--input needs --forward-only");
