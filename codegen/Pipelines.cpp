@@ -38,6 +38,7 @@ void mlir::train::buildTrainPipeline(OpPassManager &pm,
   InsertOptimizerPassOptions optimizer;
   optimizer.optimizer = options.optimizer;
   pm.addPass(createInsertOptimizerPass(optimizer));
+  pm.addPass(createFuseUpdatesPass());
   pm.addPass(createPlanMemoryPass());
 }
 

@@ -63,7 +63,8 @@ struct InsertOptimizerPass
       else
         b.setInsertionPoint(body.getTerminator());
       b.create<OptimizerUpdateOp>(step.getLoc(), b.getI64IntegerAttr(i),
-                                  algorithm);
+                                  algorithm, /*epilogue=*/StringAttr(),
+                                  /*wire=*/TypeAttr());
     }
     // A global update finishes after every bucket has gathered its part.
     if (info->global) {

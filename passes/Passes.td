@@ -179,4 +179,26 @@ def InsertOptimizerPass : Pass<"train-insert-optimizer", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }
 
+def FuseUpdatesPass : Pass<"train-fuse-updates", "::mlir::ModuleOp"> {
+  let summary = "Fuse each bucket's all-reduce epilogue into its update";
+  let description = [{
+    Where a bucket's `train.optimizer_update` follows its
+    `train.allreduce_wait` (train-insert-optimizer puts it there), the
+    wait's epilogue (the 1/world scale of a mean, or the widening of a
+    bucket that travelled as f16/bf16) moves into the update:
+
+    ```mlir
+    train.allreduce_wait 0 "mean" as bf16 fused
+    train.optimizer_update 0 "adam" fused "mean" as bf16
+    ```
+
+    The lowering then makes one pass over the bucket that reads the reduced
+    sum, finishes the gradient (stored back, for --dump-grads), gathers the
+    partial sums an optimizer needs and updates the parameters and state.
+    An update not right after its bucket's wait is left alone (its wait
+    keeps the epilogue).
+  }];
+  let dependentDialects = ["::mlir::train::TrainDialect"];
+}
+
 #endif // TRAINC_PASSES

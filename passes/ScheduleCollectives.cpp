@@ -172,7 +172,8 @@ struct ScheduleCollectivesPass
     b.setInsertionPoint(ret);
     for (auto [index, bucket] : llvm::enumerate(plan))
       b.create<AllReduceWaitOp>(ret.getLoc(), b.getI64IntegerAttr(index),
-                                bucket.reduction, bucket.wire);
+                                bucket.reduction, bucket.wire,
+                                /*fused=*/UnitAttr());
   }
 };
 } // namespace

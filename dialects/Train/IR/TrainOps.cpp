@@ -239,6 +239,33 @@ LogicalResult AllReduceStartOp::verify() {
 }
 
 LogicalResult AllReduceWaitOp::verify() {
-  return failure(failed(verifyReduction(*this, getReduction())) ||
-                 failed(verifyWire(*this, getWire())));
+  if (failed(verifyReduction(*this, getReduction())) ||
+      failed(verifyWire(*this, getWire())))
+    return failure();
+  if (!getFused())
+    return success();
+  // The update that took the epilogue follows right after, saying so.
+  auto update = dyn_cast_or_null<OptimizerUpdateOp>((*this)->getNextNode());
+  if (!update || update.getBucket() != getBucket() ||
+      update.getEpilogue() != getReduction() ||
+      update.getWire() != getWire())
+    return emitOpError("is fused but not followed by bucket ")
+           << getBucket() << "'s optimizer_update with the same epilogue";
+  return success();
+}
+
+LogicalResult OptimizerUpdateOp::verify() {
+  if (getWire() && !getEpilogue())
+    return emitOpError("has a wire type but no fused epilogue");
+  if (getEpilogue() && failed(verifyReduction(*this, *getEpilogue())))
+    return failure();
+  if (getWire() && failed(verifyWire(*this, getWire())))
+    return failure();
+  if (!getEpilogue())
+    return success();
+  auto wait = dyn_cast_or_null<AllReduceWaitOp>((*this)->getPrevNode());
+  if (!wait || !wait.getFused() || wait.getBucket() != getBucket())
+    return emitOpError("has a fused epilogue but does not follow bucket ")
+           << getBucket() << "'s fused allreduce_wait";
+  return success();
 }

@@ -390,15 +390,21 @@ def Train_AllReduceWaitOp : Train_Op<"allreduce_wait"> {
     batch, identical on every rank. With `as f16` / `as bf16`, the epilogue
     decompresses the staged sum into the gradient arena instead (already a
     mean: the start divided). With one process nothing is compressed.
+    `fused` (train-fuse-updates) leaves the epilogue to the bucket's
+    `train.optimizer_update`, which must follow right after it and say so:
+    the wait then only waits.
 
     ```mlir
     train.allreduce_wait 0 "mean"
     train.allreduce_wait 1 "mean" as bf16
+    train.allreduce_wait 2 "mean" fused
+    train.optimizer_update 2 "adam" fused "mean"
     ```
   }];
   let arguments = (ins I64Attr:$bucket, StrAttr:$reduction,
-                       OptionalAttr<TypeAttr>:$wire);
-  let assemblyFormat = "$bucket $reduction (`as` $wire^)? attr-dict";
+                       OptionalAttr<TypeAttr>:$wire, UnitAttr:$fused);
+  let assemblyFormat =
+      "$bucket $reduction (`as` $wire^)? (`fused` $fused^)? attr-dict";
   let hasVerifier = 1;
 }
 
@@ -410,18 +416,26 @@ def Train_OptimizerUpdateOp : Train_Op<"optimizer_update"> {
     no collectives), so that a bucket is updated as soon as its reduction
     completes while later buckets are still being reduced. It applies the
     update `algorithm` to the bucket's ranges of the parameter, gradient
-    and optimizer-state arenas, with the hyper-parameters the runtime
-    passes each step (runtime/include/trainc/model.h). Lowered right after
-    its wait, the two are one pass over the bucket: the epilogue (1/world,
-    decompression) and the update in the same loop.
+    and optimizer-state arenas, with the coefficients the runtime passes
+    each step (runtime/include/trainc/model.h). With `fused "mean"` (and
+    `as f16/bf16`), put there by train-fuse-updates, it also does its
+    wait's epilogue: one pass over the bucket reads the reduced sum (or the
+    staged 16-bit mean), finishes the gradient (stored back), and updates
+    parameters and state.
 
     ```mlir
-    train.allreduce_wait 0 "mean"
-    train.optimizer_update 0 "sgd"
+    train.allreduce_wait 0 "mean" fused
+    train.optimizer_update 0 "adam" fused "mean"
+    train.allreduce_wait 1 "mean" as bf16 fused
+    train.optimizer_update 1 "adam" fused "mean" as bf16
     ```
   }];
-  let arguments = (ins I64Attr:$bucket, StrAttr:$algorithm);
-  let assemblyFormat = "$bucket $algorithm attr-dict";
+  let arguments = (ins I64Attr:$bucket, StrAttr:$algorithm,
+                       OptionalAttr<StrAttr>:$epilogue,
+                       OptionalAttr<TypeAttr>:$wire);
+  let assemblyFormat = "$bucket $algorithm (`fused` $epilogue^)? "
+                       "(`as` $wire^)? attr-dict";
+  let hasVerifier = 1;
 }
 
 def Train_OptimizerStepOp : Train_Op<"optimizer_step"> {

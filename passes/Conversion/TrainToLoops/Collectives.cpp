@@ -6,10 +6,10 @@
 // mean by 1/world or, when the bucket travels as f16/bf16, compresses it
 // into its staging range before the start and decompresses it after the
 // wait. With one process (trainc_rt_world() == 1) the epilogues do nothing.
-// A bucket's optimizer update right after its wait is fused with the
-// epilogue: one pass over the bucket reads the reduced gradient, finishes
-// it (stored back for --dump-grads), and updates parameters and state
-// (the update itself: Optimizers.cpp).
+// A wait marked `fused` (train-fuse-updates) leaves its epilogue to the
+// bucket's update: one pass over the bucket reads the reduced gradient,
+// finishes it (stored back for --dump-grads), and updates parameters and
+// state (the update itself: Optimizers.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -176,13 +176,6 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
   return success();
 }
 
-/// The update fused with `wait`'s epilogue, if the next op is one.
-OptimizerUpdateOp fusedUpdate(AllReduceWaitOp wait) {
-  auto update = dyn_cast_or_null<OptimizerUpdateOp>(wait->getNextNode());
-  return update && update.getBucket() == wait.getBucket() ? update
-                                                          : OptimizerUpdateOp();
-}
-
 LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   auto range = bucketRange(l, wait, wait.getBucket());
   if (failed(range))
@@ -191,8 +184,8 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   // trainc_rt_allreduce_wait(bucket), then the epilogue (in the update's
   // loop when one follows).
   l.callRuntime("trainc_rt_allreduce_wait", {i32(l, wait.getBucket())});
-  if (fusedUpdate(wait))
-    return success();
+  if (wait.getFused())
+    return success(); // the update after it does the epilogue
   std::optional<Type> wire = wait.getWire();
   if (!wire && wait.getReduction() != "mean")
     return success();
@@ -225,9 +218,6 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   auto segments = bucketSegments(l, update, update.getBucket());
   if (failed(segments))
     return failure();
-  auto wait = dyn_cast_or_null<AllReduceWaitOp>(update->getPrevNode());
-  if (wait && wait.getBucket() != update.getBucket())
-    wait = nullptr;
   auto emit = [&](GradientLoad load) {
     return emitOptimizerUpdate(l, update, update.getAlgorithm(),
                                update.getBucket(), *segments, load);
@@ -235,9 +225,13 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   auto plain = [&](ScalarOps &o, const UpdateSegment &, Value g,
                    ValueRange iv) { return o.load(g, iv); };
 
-  if (!wait || (!wait.getWire() && wait.getReduction() != "mean"))
+  // The epilogue of the bucket's wait, when train-fuse-updates moved it
+  // here: the gradient is finished as it is loaded.
+  std::optional<StringRef> epilogue = update.getEpilogue();
+  std::optional<Type> wire = update.getWire();
+  if (!epilogue || (!wire && *epilogue != "mean"))
     return emit(plain);
-  if (!wait.getWire()) {
+  if (!wire) {
     // The mean: the sum times 1/world (1 for one process), stored back.
     ScalarOps o(l);
     auto [world, many] = worldSize(l);
@@ -252,7 +246,6 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   }
   // Compressed: with several processes the staged 16-bit mean is widened
   // (and stored back); one process never compressed.
-  Type wire = *wait.getWire();
   auto range = bucketRange(l, update, update.getBucket());
   if (failed(range))
     return failure();
@@ -261,11 +254,11 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   auto ifOp = l.b.create<scf::IfOp>(l.loc, many, /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(l.b);
   l.b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-  Value staged = staging(l, wire, bucketOffset, range->second);
+  Value staged = staging(l, *wire, bucketOffset, range->second);
   if (failed(emit([&](ScalarOps &o, const UpdateSegment &s, Value g,
                       ValueRange iv) {
         Value at = o.iadd(iv[0], (s.offset - bucketOffset) / 4);
-        Value grad = widen(l, wire, o.load(staged, at));
+        Value grad = widen(l, *wire, o.load(staged, at));
         o.store(grad, g, iv);
         return grad;
       })))

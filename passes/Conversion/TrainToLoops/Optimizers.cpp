@@ -52,6 +52,15 @@ mlir::train::bucketSegments(Lowering &l, Operation *op, int64_t index) {
 
 namespace {
 
+/// acc + x for the f64 sums of the updates' reductions. Reassociation is
+/// allowed, so the loop vectorizer may keep several partial sums: the
+/// order is then fixed by the generated code (the same on every rank, which
+/// runs the same executable), not by the source's left-to-right order.
+Value sumInto(ScalarOps &o, Value acc, Value x) {
+  return o.b.create<arith::AddFOp>(o.loc, acc, x,
+                                   arith::FastMathFlags::reassoc);
+}
+
 /// The coefficients of this step, loaded once before the loops. Named
 /// steps throughout: C++ leaves the order of argument evaluation open, and
 /// the IR (and the plan hash) must not depend on the compiler.
@@ -322,8 +331,8 @@ private:
                        [&](Value i, ValueRange acc) -> SmallVector<Value> {
                          Value w = o.ext(o.load(v.w, i));
                          Value g = o.ext(load(o, s, v.g, i));
-                         return {o.add(acc[0], o.mul(w, w)),
-                                 o.add(acc[1], o.mul(g, g))};
+                         return {sumInto(o, acc[0], o.mul(w, w)),
+                                 sumInto(o, acc[1], o.mul(g, g))};
                        });
       auto [wNorm, gNorm] = norms(o, sums);
       Value decay = s.bnOrBias ? wdBnBias : wd;
@@ -377,7 +386,7 @@ private:
             Value sq = moment(o, beta2, v.state[1], i, keep2, square);
             Value u = o.ext(direction(o, s, w, m, sq));
             Value w64 = o.ext(w);
-            return {o.add(acc[0], o.mul(w64, w64)), o.add(acc[1], o.mul(u, u))};
+            return {sumInto(o, acc[0], o.mul(w64, w64)), sumInto(o, acc[1], o.mul(u, u))};
           });
       auto [wNorm, uNorm] = norms(o, sums);
       Value r = ratio(o, wNorm, uNorm, wNorm, uNorm);
@@ -465,7 +474,7 @@ public:
               Value w64 = o.ext(w);
               Value ww = o.mul(w64, w64);
               Value gg = o.mul(total, total);
-              return {o.add(acc[0], ww), o.add(acc[1], gg)};
+              return {sumInto(o, acc[0], ww), sumInto(o, acc[1], gg)};
             });
         Value wNorm = o.trunc(sqrtOf(o, norms[0]));
         Value gNorm = o.trunc(sqrtOf(o, norms[1]));
@@ -547,7 +556,7 @@ public:
                 Value pG = o.mul(o.ext(p), G64);
                 Value rho = o.mul(pG, G64);
                 Value cross = o.mul(pG, o.ext(gp));
-                return {o.add(acc[0], rho), o.add(acc[1], cross)};
+                return {sumInto(o, acc[0], rho), sumInto(o, acc[1], cross)};
               });
           totals[0] = o.add(totals[0], sums[0]);
           totals[1] = o.add(totals[1], sums[1]);
@@ -632,7 +641,7 @@ private:
               o.mul(dw, w64)};
           SmallVector<Value> next;
           for (int k = 0; k <= kDecayW2; ++k)
-            next.push_back(o.add(acc[k], terms[k]));
+            next.push_back(sumInto(o, acc[k], terms[k]));
           return next;
         });
   }
