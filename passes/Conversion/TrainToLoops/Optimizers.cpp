@@ -158,6 +158,20 @@ private:
   Value decayed(ScalarOps &o, const UpdateSegment &s, Value w, Value g) {
     return o.add(g, o.mul(s.bnOrBias ? wdBnBias : wd, w));
   }
+  /// Adam's and LAMB's moment coefficients, loaded in this order.
+  struct Moments {
+    Value beta1, keep1, beta2, keep2, scale, eps;
+  };
+  Moments moments() {
+    Moments m;
+    m.beta1 = c(kMomentum);
+    m.keep1 = c(kKeep);
+    m.beta2 = c(kBeta2);
+    m.keep2 = c(kKeep2);
+    m.scale = c(kDenomScale);
+    m.eps = c(kEps);
+    return m;
+  }
   void loadDecay() {
     wd = c(kWeightDecay);
     wdBnBias = c(kWeightDecayBnBias);
@@ -275,12 +289,9 @@ private:
   LogicalResult emitAdam() {
     loadDecay();
     Value lr = c(kLr);
-    Value beta1 = c(kMomentum);
-    Value keep1 = c(kKeep);
-    Value beta2 = c(kBeta2);
-    Value keep2 = c(kKeep2);
-    Value scale = c(kDenomScale);
-    Value eps = c(kEps);
+    Moments mo = moments();
+    Value beta1 = mo.beta1, keep1 = mo.keep1, beta2 = mo.beta2;
+    Value keep2 = mo.keep2, scale = mo.scale, eps = mo.eps;
     Value decay = c(kDecay);
     Value decayBnBias = c(kDecayBnBias);
     elementwise([&](ScalarOps &o, const UpdateSegment &s, SegmentViews &v,
@@ -360,13 +371,10 @@ private:
   LogicalResult emitLamb() {
     loadDecay();
     Value lr = c(kLr);
-    Value beta1 = c(kMomentum);
-    Value keep1 = c(kKeep);
-    Value beta2 = c(kBeta2);
-    Value keep2 = c(kKeep2);
+    Moments mo = moments();
+    Value beta1 = mo.beta1, keep1 = mo.keep1, beta2 = mo.beta2;
+    Value keep2 = mo.keep2, scale = mo.scale, eps = mo.eps;
     Value mScale = c(kMScale);
-    Value scale = c(kDenomScale);
-    Value eps = c(kEps);
     auto direction = [&](ScalarOps &o, const UpdateSegment &s, Value w,
                          Value m, Value sq) {
       Value denom = o.add(o.mul(sqrt(o, sq), scale), eps);
