@@ -20,6 +20,13 @@
 //       parameter DIR/param/<name>.npy and DIR/grad/<name>.npy, and per
 //       state slot k DIR/state<k>/<name>.npy (zeros when missing); writes
 //       DIR/out/param/<name>.npy and DIR/out/state<k>/<name>.npy.
+//   step-harness bench-update ITERATIONS
+//       A benchmark, not a test (test/bench/update_bandwidth.py): the
+//       compiled update alone (trainc_apply_update) on random parameters
+//       and gradients, and STREAM's triad a = b + s c on float arrays of
+//       the parameters' size, single-threaded and on every OpenMP thread,
+//       in the same process. Prints one JSON object: the median seconds of
+//       each and the triad's bandwidth.
 //   step-harness eval X.npy OUT.npy [COUNT]
 //       One eval_step (running statistics) on the batch; writes the output
 //       as OUT.npy: [batch, num_classes] as model.h documents, or COUNT
@@ -34,7 +41,11 @@
 #include "data/Npy.h"
 #include "trainc/model.h"
 
+#include <omp.h>
+
 #include <algorithm>
+#include <chrono>
+#include <functional>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -350,6 +361,71 @@ int update(const std::string &dir) {
 }
 } // namespace
 
+double seconds(const std::function<void()> &f, int iterations) {
+  std::vector<double> times;
+  for (int i = 0; i < iterations + 2; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    f();
+    auto end = std::chrono::steady_clock::now();
+    if (i >= 2) // warm-up
+      times.push_back(std::chrono::duration<double>(end - start).count());
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+int benchUpdate(int iterations) {
+  const trainc_model_desc *m = trainc_model();
+  Arenas a(m);
+  Rng rng{7};
+  int64_t count = m->param_bytes / 4;
+  float *w = reinterpret_cast<float *>(a.params);
+  float *g = reinterpret_cast<float *>(a.grads);
+  for (int64_t i = 0; i < count; ++i) {
+    w[i] = 0.05f * rng.normal();
+    g[i] = 0.01f * rng.normal();
+  }
+  // A small step every iteration: the values stay finite, and every
+  // branch of the rules runs as in training.
+  trainc_update_coeffs &h = a.hyper;
+  h.lr = 1e-4f;
+  h.weight_decay = 1e-4f;
+  h.momentum = 0.9f;
+  h.keep = 0.1f;
+  h.beta2 = 0.999f;
+  h.keep2 = 0.001f;
+  h.eps = 1e-8f;
+  h.trust = 0.001f;
+  double update = seconds(
+      [&] { trainc_apply_update(a.params, a.grads, a.state, &h); },
+      iterations);
+  // STREAM's triad on arrays as large as the parameters.
+  std::vector<float> x(count), y(count, 1.0f), z(count, 2.0f);
+  const float scalar = 3.0f;
+  auto triad = [&](bool threaded) {
+    float *xp = x.data();
+    const float *yp = y.data(), *zp = z.data();
+    if (threaded) {
+#pragma omp parallel for schedule(static)
+      for (int64_t i = 0; i < count; ++i)
+        xp[i] = yp[i] + scalar * zp[i];
+    } else {
+      for (int64_t i = 0; i < count; ++i)
+        xp[i] = yp[i] + scalar * zp[i];
+    }
+  };
+  double triad1 = seconds([&] { triad(false); }, iterations);
+  double triadN = seconds([&] { triad(true); }, iterations);
+  std::printf("{\"optimizer\": \"%s\", \"parameters\": %lld, "
+              "\"update_s\": %.6g, \"triad_1thread_s\": %.6g, "
+              "\"triad_threads_s\": %.6g, \"threads\": %d, "
+              "\"triad_1thread_gb_s\": %.4g, \"triad_threads_gb_s\": %.4g}\n",
+              m->optimizer, static_cast<long long>(count), update, triad1,
+              triadN, omp_get_max_threads(), 12.0 * count / triad1 / 1e9,
+              12.0 * count / triadN / 1e9);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "fdcheck")
@@ -359,6 +435,8 @@ int main(int argc, char **argv) {
     return step(argv[2], argv[3], argv[4]);
   if (mode == "update" && argc == 3)
     return update(argv[2]);
+  if (mode == "bench-update" && argc == 3)
+    return benchUpdate(std::atoi(argv[2]));
   if (mode == "eval" && (argc == 4 || argc == 5))
     return eval(argv[2], argv[3], argc == 5 ? argv[4] : nullptr);
   std::fprintf(stderr, "usage: step-harness fdcheck [SEED] | step X.npy "
