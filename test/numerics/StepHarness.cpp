@@ -440,7 +440,7 @@ int main(int argc, char **argv) {
   if (mode == "eval" && (argc == 4 || argc == 5))
     return eval(argv[2], argv[3], argc == 5 ? argv[4] : nullptr);
   std::fprintf(stderr, "usage: step-harness fdcheck [SEED] | step X.npy "
-                       "Y.npy OUTDIR | update DIR | eval X.npy OUT.npy "
-                       "[COUNT]\n");
+                       "Y.npy OUTDIR | update DIR | bench-update ITERATIONS | "
+                       "eval X.npy OUT.npy [COUNT]\n");
   return 2;
 }
