@@ -165,8 +165,8 @@ def InsertOptimizerPass : Pass<"train-insert-optimizer", "::mlir::ModuleOp"> {
     before the return, in bucket order, when the step has no collectives:
     the step ends with the parameters and optimizer state updated, and a
     bucket's update runs while the later buckets are still being reduced.
-    The algorithm (passes/Optimizers.h: sgd, momentum, nesterov, adagrad,
-    rmsprop, adam, adamw, lars, lamb) is chosen at compile time and sizes
+    The algorithm (runtime/include/trainc/optimizers.h: sgd, momentum,
+    nesterov, adagrad, rmsprop, adam, adamw, lars, lamb, nlcg) is chosen at compile time and sizes
     the optimizer state; its coefficients are runtime values computed each
     step (`trainc_update_coeffs` in runtime/include/trainc/model.h, which
     also gives each algorithm's rule).
@@ -174,7 +174,7 @@ def InsertOptimizerPass : Pass<"train-insert-optimizer", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"optimizer", "optimizer", "std::string", "\"sgd\"",
-           "The update algorithm (passes/Optimizers.h)">,
+           "The update algorithm (trainc/optimizers.h)">,
   ];
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }

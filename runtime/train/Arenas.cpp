@@ -68,20 +68,20 @@ std::string check(const trainc_model_desc &desc) {
   if ((desc.param_bytes > 0 && !desc.initial_params) ||
       (desc.buffer_bytes > 0 && !desc.initial_buffers))
     return "the model has no initial parameters or buffers";
-  std::optional<OptimizerKind> kind =
+  const trainc_optimizer_info *kind =
       lookupOptimizerKind(desc.optimizer ? desc.optimizer : "");
   if (!kind)
     return std::string("the model was compiled with the '") +
            (desc.optimizer ? desc.optimizer : "") +
            "' optimizer, which this runtime does not know";
   if (desc.state_bytes !=
-      kind->stateSlots * desc.param_bytes + kind->scalarBytes)
+      kind->state_slots * desc.param_bytes + kind->scalar_bytes)
     return "the model's optimizer state is " +
            std::to_string(desc.state_bytes) + " bytes, not " +
-           std::to_string(kind->stateSlots) + " x the parameters' " +
+           std::to_string(kind->state_slots) + " x the parameters' " +
            std::to_string(desc.param_bytes) + " bytes" +
-           (kind->scalarBytes
-                ? " + " + std::to_string(kind->scalarBytes) + " bytes"
+           (kind->scalar_bytes
+                ? " + " + std::to_string(kind->scalar_bytes) + " bytes"
                 : std::string()) +
            " (" + desc.optimizer + ")";
   if (desc.num_tensors < 0 || (desc.num_tensors > 0 && !desc.tensors))

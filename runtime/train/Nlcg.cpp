@@ -59,34 +59,36 @@ void nlcgPhase(const NlcgSettings &settings, int phase,
     if (started)
       cs = settings.codeCompatS ? double(coeffs.lr) * scalars[kNlcgAlpha]
                                 : scalars[kNlcgStepScale];
-    derived[kNlcgCs] = static_cast<float>(cs);
+    derived[TRAINC_NLCG_CS] = static_cast<float>(cs);
     return;
   }
   if (phase == 1) {
     auto sum = [&](int k) {
-      return column(partials, buckets, kNumNlcgGather, k);
+      return column(partials, buckets, TRAINC_NLCG_GATHER_WIDTH, k);
     };
-    double ys = sum(kNlcgYs), shs = sum(kNlcgSHs);
-    scalars[kNlcgSumGG] = sum(kNlcgGG);
-    scalars[kNlcgSumGgPrev] = sum(kNlcgGgPrev);
-    scalars[kNlcgSumGPprevGprev] = sum(kNlcgGPprevGprev);
-    scalars[kNlcgSumDy] = sum(kNlcgDy);
-    scalars[kNlcgSumDecayW2] = sum(kNlcgDecayW2);
+    double ys = sum(TRAINC_NLCG_YS), shs = sum(TRAINC_NLCG_SHS);
+    scalars[kNlcgSumGG] = sum(TRAINC_NLCG_GG);
+    scalars[kNlcgSumGgPrev] = sum(TRAINC_NLCG_G_GPREV);
+    scalars[kNlcgSumGPprevGprev] = sum(TRAINC_NLCG_G_PPREV_GPREV);
+    scalars[kNlcgSumDy] = sum(TRAINC_NLCG_DY);
+    scalars[kNlcgSumDecayW2] = sum(TRAINC_NLCG_DECAY_W2);
     bool reset = !started || !settings.precondition ||
                  (settings.precondReset > 0 && t % settings.precondReset == 0);
     // (N3): the curvature guard.
     bool update = !reset && ys >= eps && shs >= eps;
-    derived[kNlcgResetH] = reset ? 1.0f : 0.0f;
-    derived[kNlcgUpdateH] = update ? 1.0f : 0.0f;
-    derived[kNlcgC1] = static_cast<float>(1.0 / (shs + eps));
-    derived[kNlcgC2] = static_cast<float>(1.0 / (ys + eps));
+    derived[TRAINC_NLCG_RESET_H] = reset ? 1.0f : 0.0f;
+    derived[TRAINC_NLCG_UPDATE_H] = update ? 1.0f : 0.0f;
+    derived[TRAINC_NLCG_C1] = static_cast<float>(1.0 / (shs + eps));
+    derived[TRAINC_NLCG_C2] = static_cast<float>(1.0 / (ys + eps));
     scalars[kNlcgPrecond] = update ? 1 : 0;
     return;
   }
 
   // Phase 2: beta, the line search, the step.
-  double rho = column(partials, buckets, kNumNlcgPrecond, kNlcgRho);
-  double gpg = column(partials, buckets, kNumNlcgPrecond, kNlcgGPgPrev);
+  double rho =
+      column(partials, buckets, TRAINC_NLCG_PRECOND_WIDTH, TRAINC_NLCG_RHO);
+  double gpg = column(partials, buckets, TRAINC_NLCG_PRECOND_WIDTH,
+                      TRAINC_NLCG_G_PG_PREV);
   double beta = 0;
   bool restart = !started;
   if (started) {
@@ -166,9 +168,9 @@ void nlcgPhase(const NlcgSettings &settings, int phase,
   } else {
     undo = 0;
   }
-  derived[kNlcgAz] = static_cast<float>(az);
-  derived[kNlcgAd] = static_cast<float>(ad);
-  derived[kNlcgStep] = static_cast<float>(step);
+  derived[TRAINC_NLCG_AZ] = static_cast<float>(az);
+  derived[TRAINC_NLCG_AD] = static_cast<float>(ad);
+  derived[TRAINC_NLCG_STEP] = static_cast<float>(step);
   scalars[kNlcgStarted] = 1;
   scalars[kNlcgRhoPrev] = rho;
   scalars[kNlcgAlpha] = alpha;

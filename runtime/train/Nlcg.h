@@ -21,6 +21,7 @@
 #define TRAINC_RUNTIME_TRAIN_NLCG_H
 
 #include "trainc/model.h"
+#include "trainc/optimizers.h"
 
 #include <cstdint>
 #include <string>
@@ -69,39 +70,12 @@ enum NlcgScalar {
   kNlcgSumGPprevGprev,
   kNlcgSumDy,
   kNlcgSumDecayW2,
-  kNumNlcgScalars = 32
-};
-
-/// The partial sums of the first pass, per bucket (f64).
-enum NlcgGather {
-  kNlcgYs,           // y's
-  kNlcgSHs,          // s'(h s)
-  kNlcgGG,           // G'G
-  kNlcgGgPrev,       // G'g_prev
-  kNlcgGPprevGprev,  // G'(P_prev g_prev)
-  kNlcgDy,           // d'y
-  kNlcgDecayW2,      // sum of wd w^2 (the L2 term of the loss, doubled)
-  kNumNlcgGather = 8
-};
-
-/// The partial sums of the second pass, per bucket (f64).
-enum NlcgPrecond { kNlcgRho, kNlcgGPgPrev, kNumNlcgPrecond = 2 };
-
-/// What the phases give the generated passes (f32).
-enum NlcgDerived {
-  kNlcgCs,      // s = cs d
-  kNlcgResetH,  // h = 1
-  kNlcgUpdateH, // h by the BFGS update with c1, c2
-  kNlcgC1,      // 1 / (s'hs + eps)
-  kNlcgC2,      // 1 / (y's + eps)
-  kNlcgAz,      // d_applied = az z + ad d
-  kNlcgAd,
-  kNlcgStep,    // w += step d_applied
-  kNumNlcgDerived = 8
+  kNumNlcgScalars = TRAINC_NLCG_SCALARS
 };
 
 /// One phase (see above). `partials` holds `buckets` rows of the phase's
-/// sums (phase 1: kNumNlcgGather, phase 2: kNumNlcgPrecond); `loss` is the
+/// sums (phase 1: TRAINC_NLCG_GATHER_WIDTH, phase 2: TRAINC_NLCG_PRECOND_WIDTH;
+/// trainc/optimizers.h); `loss` is the
 /// step's all-reduced mean loss, or null (no line search).
 void nlcgPhase(const NlcgSettings &settings, int phase,
                const double *partials, int buckets, const float *loss,

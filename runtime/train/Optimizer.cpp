@@ -9,13 +9,6 @@
 namespace trainc::rt {
 namespace {
 
-const OptimizerKind kKinds[] = {
-    {"sgd", 0, 0},  {"momentum", 1, 0}, {"nesterov", 1, 0},
-    {"adagrad", 1, 0}, {"rmsprop", 3, 0}, {"adam", 2, 0},
-    {"adamw", 2, 0}, {"lars", 1, 0},     {"lamb", 2, 0},
-    {"nlcg", 3, 8 * kNumNlcgScalars},
-};
-
 /// The optimizers each algorithm-specific flag applies to (the others:
 /// --lr, --weight-decay, --weight-decay-bn-bias apply to all).
 struct FlagUse {
@@ -70,11 +63,11 @@ std::string joined(const char *list) {
 
 } // namespace
 
-std::optional<OptimizerKind> lookupOptimizerKind(const std::string &name) {
-  for (const OptimizerKind &kind : kKinds)
+const trainc_optimizer_info *lookupOptimizerKind(const std::string &name) {
+  for (const trainc_optimizer_info &kind : trainc_optimizers)
     if (name == kind.name)
-      return kind;
-  return std::nullopt;
+      return &kind;
+  return nullptr;
 }
 
 std::optional<OptimizerSettings> resolveOptimizer(const TrainOptions &options,

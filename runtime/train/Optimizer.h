@@ -16,6 +16,7 @@
 #include "train/Nlcg.h"
 #include "train/Options.h"
 #include "trainc/model.h"
+#include "trainc/optimizers.h"
 
 #include <cstdint>
 #include <optional>
@@ -23,16 +24,9 @@
 
 namespace trainc::rt {
 
-/// An algorithm the runtime can drive, and its state slots.
-struct OptimizerKind {
-  const char *name;
-  int stateSlots;
-  /// Bytes of scalar state after the slots (nlcg's, train/Nlcg.h).
-  int scalarBytes;
-};
-
-/// The algorithm `name`, or nothing.
-std::optional<OptimizerKind> lookupOptimizerKind(const std::string &name);
+/// The algorithm `name` (its state slots and scalar bytes, from the table
+/// the compiler reads too), or null.
+const trainc_optimizer_info *lookupOptimizerKind(const std::string &name);
 
 /// The hyper-parameters of one run, every default resolved.
 struct OptimizerSettings {

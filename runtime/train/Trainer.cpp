@@ -301,8 +301,8 @@ std::string Trainer::nlcgLogFields() const {
     return std::string();
   // The scalar state follows the element slots (train/Nlcg.h).
   const double *scalars = reinterpret_cast<const double *>(
-      arenas.state.data() +
-      lookupOptimizerKind(optimizer.name)->stateSlots * desc.param_bytes);
+      static_cast<const char *>(arenas.state.data()) +
+      lookupOptimizerKind(optimizer.name)->state_slots * desc.param_bytes);
   return jsonNlcgFields(scalars[kNlcgAlpha], scalars[kNlcgBeta],
                         scalars[kNlcgRestart] != 0, scalars[kNlcgUndo],
                         scalars[kNlcgPrecond] != 0);

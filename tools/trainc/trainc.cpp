@@ -312,7 +312,7 @@ void printReport(mlir::ModuleOp module, raw_ostream &os) {
   // Each slot of optimizer state has the parameters' layout.
   const mlir::train::OptimizerInfo *info =
       mlir::train::lookupOptimizer(optimizer);
-  int64_t state = params * info->stateSlots + info->scalarBytes;
+  int64_t state = params * info->state_slots + info->scalar_bytes;
   auto line = [&](StringRef what, int64_t n) {
     os << formatv("{0,-34} {1,14} bytes ({2,9:f2} MiB)\n", what, n,
                   n / 1048576.0);

@@ -135,7 +135,7 @@ private:
     SegmentViews v;
     v.w = l.arenaView("params", s.offset, f32, s.count);
     v.g = l.arenaView("grads", s.offset, f32, s.count);
-    for (int k = 0; k < info.stateSlots; ++k)
+    for (int k = 0; k < info.state_slots; ++k)
       v.state.push_back(
           l.arenaView("state", k * paramBytes + s.offset, f32, s.count));
     return v;
@@ -196,7 +196,7 @@ private:
   LogicalResult emitSgd() {
     loadDecay();
     Value lr = c(kLr);
-    if (info.name == "sgd") {
+    if (StringRef(info.name) == "sgd") {
       elementwise([&](ScalarOps &o, const UpdateSegment &s, SegmentViews &v,
                       ValueRange iv, Value g) {
         Value w = o.load(v.w, iv);
@@ -207,7 +207,7 @@ private:
     }
     Value momentum = c(kMomentum);
     Value keep = c(kKeep);
-    bool nesterov = info.name == "nesterov";
+    bool nesterov = StringRef(info.name) == "nesterov";
     elementwise([&](ScalarOps &o, const UpdateSegment &s, SegmentViews &v,
                     ValueRange iv, Value g) {
       Value w = o.load(v.w, iv);
@@ -423,15 +423,12 @@ private:
 
 namespace {
 
-// NLCG (runtime/train/Nlcg.h has the scalar phases and the enums mirrored
-// here; docs/optimizers.md the rule). Slots: h (0), d (1), g_prev (2); the
+// NLCG (runtime/train/Nlcg.h has the scalar phases, trainc/optimizers.h the
+// layouts of the tables they share with these passes; docs/optimizers.md
+// the rule). Slots: h (0), d (1), g_prev (2); the
 // f64 scalars follow the slots. G, the gradient the method uses (the mean
 // gradient plus the L2 term, times the layer scale), replaces the
 // gradient in its arena in the first pass.
-enum NlcgGather { kYs, kSHs, kGG, kGgPrev, kGPprevGprev, kDy, kDecayW2, kGatherWidth = 8 };
-enum NlcgPrecond { kRho, kGPgPrev, kPrecondWidth = 2 };
-enum NlcgDerived { kCs, kResetH, kUpdateH, kC1, kC2, kAz, kAd, kStep, kDerivedWidth = 8 };
-
 class NlcgEmitter {
 public:
   explicit NlcgEmitter(Lowering &l) : l(l), c(l) {
@@ -440,11 +437,14 @@ public:
     numBuckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr).size();
     Type f64 = l.b.getF64Type(), f32 = l.b.getF32Type();
     bool created = false;
-    derived = l.sharedScratch("nlcg.derived", f32, kDerivedWidth, &created);
+    derived = l.sharedScratch("nlcg.derived", f32, TRAINC_NLCG_DERIVED_WIDTH,
+                              &created);
     gather = l.sharedScratch("nlcg.gather", f64,
-                             std::max<int64_t>(1, numBuckets) * kGatherWidth);
+                             std::max<int64_t>(1, numBuckets) *
+                                 TRAINC_NLCG_GATHER_WIDTH);
     precond = l.sharedScratch("nlcg.precond", f64,
-                              std::max<int64_t>(1, numBuckets) * kPrecondWidth);
+                              std::max<int64_t>(1, numBuckets) *
+                                  TRAINC_NLCG_PRECOND_WIDTH);
     // Phase 0 before the first bucket's pass: the scale of s from d.
     if (created)
       phase(0, gather, l.nullPointer());
@@ -458,8 +458,8 @@ public:
     ScalarOps o(l);
     Value wd = c(kWeightDecay), wdBnBias = c(kWeightDecayBnBias);
     Value lambda = c(kTrust);
-    Value cs = derivedAt(kCs);
-    SmallVector<Value> totals(kDecayW2 + 1, l.f64(0));
+    Value cs = derivedAt(TRAINC_NLCG_CS);
+    SmallVector<Value> totals(TRAINC_NLCG_DECAY_W2 + 1, l.f64(0));
     for (const UpdateSegment &s : segments) {
       Views v = views(s);
       Value decay = s.bnOrBias ? wdBnBias : wd;
@@ -467,7 +467,7 @@ public:
       // finishes the gradient), then the main pass on the finished one.
       Value scaled = o.fgt(lambda, l.f32(0.0));
       Type f64 = l.b.getF64Type();
-      SmallVector<Type> types(kDecayW2 + 1, f64);
+      SmallVector<Type> types(TRAINC_NLCG_DECAY_W2 + 1, f64);
       auto ifOp = l.b.create<scf::IfOp>(l.loc, types, scaled,
                                         /*withElseRegion=*/true);
       {
@@ -505,17 +505,17 @@ public:
         sums = mainPass(s, v, decay, cs, l.f32(1.0), load);
         l.b.create<scf::YieldOp>(l.loc, sums);
       }
-      for (int k = 0; k <= kDecayW2; ++k)
+      for (int k = 0; k <= TRAINC_NLCG_DECAY_W2; ++k)
         totals[k] = o.add(totals[k], ifOp.getResult(k));
     }
-    for (int k = 0; k <= kDecayW2; ++k)
-      o.store(totals[k], gather, l.index(bucket * kGatherWidth + k));
+    for (int k = 0; k <= TRAINC_NLCG_DECAY_W2; ++k)
+      o.store(totals[k], gather,
+              l.index(bucket * TRAINC_NLCG_GATHER_WIDTH + k));
   }
 
   /// After every bucket's first pass: the preconditioner (second pass),
   /// beta and the line search, and the step (third pass).
   LogicalResult finish(Value loss) {
-    auto buckets = l.parentModule()->getAttrOfType<ArrayAttr>(kBucketsAttr);
     SmallVector<SmallVector<UpdateSegment>> all;
     for (int64_t i = 0; i < numBuckets; ++i) {
       auto segments = bucketSegments(l, l.sourceFunction(), i);
@@ -523,15 +523,12 @@ public:
         return failure();
       all.push_back(*segments);
     }
-    (void)buckets;
     ScalarOps o(l);
     phase(1, gather, l.nullPointer());
-    Value reset = flagAt(kResetH);
-    Value update = flagAt(kUpdateH);
-    Value c1 = derivedAt(kC1), c2 = derivedAt(kC2), cs = derivedAt(kCs);
-    Value wd = c(kWeightDecay), wdBnBias = c(kWeightDecayBnBias);
-    (void)wd;
-    (void)wdBnBias;
+    Value reset = flagAt(TRAINC_NLCG_RESET_H);
+    Value update = flagAt(TRAINC_NLCG_UPDATE_H);
+    Value c1 = derivedAt(TRAINC_NLCG_C1), c2 = derivedAt(TRAINC_NLCG_C2),
+          cs = derivedAt(TRAINC_NLCG_CS);
     // The second pass, specialised on how h changes.
     auto precondPass = [&](int variant) {
       for (int64_t i = 0; i < numBuckets; ++i) {
@@ -569,8 +566,10 @@ public:
           totals[0] = o.add(totals[0], sums[0]);
           totals[1] = o.add(totals[1], sums[1]);
         }
-        o.store(totals[0], precond, l.index(i * kPrecondWidth + kRho));
-        o.store(totals[1], precond, l.index(i * kPrecondWidth + kGPgPrev));
+        o.store(totals[0], precond,
+                l.index(i * TRAINC_NLCG_PRECOND_WIDTH + TRAINC_NLCG_RHO));
+        o.store(totals[1], precond,
+                l.index(i * TRAINC_NLCG_PRECOND_WIDTH + TRAINC_NLCG_G_PG_PREV));
       }
     };
     branch(
@@ -580,7 +579,8 @@ public:
                  [&] { precondPass(2); });
         });
     phase(2, precond, loss);
-    Value az = derivedAt(kAz), ad = derivedAt(kAd), step = derivedAt(kStep);
+    Value az = derivedAt(TRAINC_NLCG_AZ), ad = derivedAt(TRAINC_NLCG_AD),
+          step = derivedAt(TRAINC_NLCG_STEP);
     // The third pass: d = az z + ad d_prev with z = -P G; w += step d.
     for (int64_t i = 0; i < numBuckets; ++i) {
       for (const UpdateSegment &s : all[i]) {
@@ -623,7 +623,7 @@ private:
   SmallVector<Value> mainPass(const UpdateSegment &s, Views &v, Value decay,
                               Value cs, Value factor, GradientLoad load) {
     ScalarOps o(l);
-    SmallVector<Value> inits(kDecayW2 + 1, l.f64(0));
+    SmallVector<Value> inits(TRAINC_NLCG_DECAY_W2 + 1, l.f64(0));
     return l.reduceMany(
         s.count, inits, [&](Value i, ValueRange acc) -> SmallVector<Value> {
           Value w = o.load(v.w, i);
@@ -648,7 +648,7 @@ private:
               o.mul(G64, gp64), o.mul(G64, pgp),  o.mul(d64, y64),
               o.mul(dw, w64)};
           SmallVector<Value> next;
-          for (int k = 0; k <= kDecayW2; ++k)
+          for (int k = 0; k <= TRAINC_NLCG_DECAY_W2; ++k)
             next.push_back(sumInto(o, acc[k], terms[k]));
           return next;
         });
@@ -663,16 +663,16 @@ private:
     Value buckets = i32(numBuckets);
     Value hyper = l.arenaPointer("hyper", 0);
     Value scalars = l.arenaPointer(
-        "state", lookupOptimizer("nlcg")->stateSlots * paramBytes);
+        "state", lookupOptimizer("nlcg")->state_slots * paramBytes);
     Value derivedPtr = l.pointer(derived);
     l.callRuntime("trainc_rt_nlcg_phase",
                   {which32, partialsPtr, buckets, loss, hyper, scalars,
                    derivedPtr});
   }
-  Value derivedAt(NlcgDerived k) {
+  Value derivedAt(trainc_nlcg_derived k) {
     return ScalarOps(l).load(derived, l.index(k));
   }
-  Value flagAt(NlcgDerived k) {
+  Value flagAt(trainc_nlcg_derived k) {
     Value v = derivedAt(k);
     return l.b.create<arith::CmpFOp>(l.loc, arith::CmpFPredicate::ONE, v,
                                      l.f32(0.0));

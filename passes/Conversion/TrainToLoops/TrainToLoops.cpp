@@ -38,9 +38,9 @@ int64_t stateBytes(ModuleOp module) {
   const OptimizerInfo *info = name ? lookupOptimizer(name) : nullptr;
   if (!info)
     return 0;
-  return info->stateSlots *
+  return info->state_slots *
              module->getAttrOfType<IntegerAttr>(kParamBytesAttr).getInt() +
-         info->scalarBytes;
+         info->scalar_bytes;
 }
 
 } // namespace

@@ -1990,10 +1990,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: %[[C2:.+]] = memref.load %[[DERIVED]][%[[K]]] : memref<8xf32>
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[CS:.+]] = memref.load %[[DERIVED]][%[[K]]] : memref<8xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
-// CHECK-NEXT: memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
-// CHECK-NEXT: memref.load %[[H]][%[[K]]] : memref<16xf32>
 // Reset: h = 1, stored.
 // CHECK-NEXT: scf.if %[[RESET]] {
 // CHECK-NEXT: %[[Z0:.+]] = arith.constant 0.000000e+00 : f64

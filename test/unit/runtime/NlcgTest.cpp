@@ -20,7 +20,7 @@ namespace {
 struct Phases {
   NlcgSettings settings;
   std::vector<double> scalars = std::vector<double>(kNumNlcgScalars, 0.0);
-  float derived[kNumNlcgDerived] = {};
+  float derived[TRAINC_NLCG_DERIVED_WIDTH] = {};
   trainc_update_coeffs coeffs{};
   Phases() {
     coeffs.lr = 0.5f;
@@ -29,12 +29,12 @@ struct Phases {
   /// One step's three phases; `gather` is one bucket's first-pass sums,
   /// `rho`/`gpg` its second-pass sums.
   void step(std::vector<double> gather, double rho, double gpg, float loss) {
-    gather.resize(kNumNlcgGather, 0.0);
+    gather.resize(TRAINC_NLCG_GATHER_WIDTH, 0.0);
     nlcgPhase(settings, 0, nullptr, 0, nullptr, coeffs, scalars.data(),
               derived);
     nlcgPhase(settings, 1, gather.data(), 1, nullptr, coeffs,
               scalars.data(), derived);
-    double precond[kNumNlcgPrecond] = {rho, gpg};
+    double precond[TRAINC_NLCG_PRECOND_WIDTH] = {rho, gpg};
     nlcgPhase(settings, 2, precond, 1, &loss, coeffs, scalars.data(),
               derived);
   }
@@ -43,10 +43,10 @@ struct Phases {
 TEST(NlcgTest, StepZeroIsSgdAndResetsThePreconditioner) {
   Phases p;
   p.step({0, 0, 4, 0, 0, 0, 0}, 4, 0, 2.0f);
-  EXPECT_EQ(p.derived[kNlcgResetH], 1.0f);
-  EXPECT_EQ(p.derived[kNlcgAz], 1.0f); // d = z = -P G
-  EXPECT_EQ(p.derived[kNlcgAd], 0.0f);
-  EXPECT_EQ(p.derived[kNlcgStep], 0.5f); // eta * alpha, alpha = 1
+  EXPECT_EQ(p.derived[TRAINC_NLCG_RESET_H], 1.0f);
+  EXPECT_EQ(p.derived[TRAINC_NLCG_AZ], 1.0f); // d = z = -P G
+  EXPECT_EQ(p.derived[TRAINC_NLCG_AD], 0.0f);
+  EXPECT_EQ(p.derived[TRAINC_NLCG_STEP], 0.5f); // eta * alpha, alpha = 1
   EXPECT_EQ(p.scalars[kNlcgRestart], 1.0);
   EXPECT_EQ(p.scalars[kNlcgRhoPrev], 4.0);
   EXPECT_EQ(p.scalars[kNlcgEma], 2.0);
@@ -59,21 +59,21 @@ TEST(NlcgTest, CurvatureGuardAndBfgsCoefficients) {
   // Next step: s = step scale * d; phase 0 gives that scale.
   nlcgPhase(p.settings, 0, nullptr, 0, nullptr, p.coeffs, p.scalars.data(),
             p.derived);
-  EXPECT_EQ(p.derived[kNlcgCs], 0.5f);
-  std::vector<double> gather(kNumNlcgGather, 0.0);
-  gather[kNlcgYs] = 2;
-  gather[kNlcgSHs] = 3;
+  EXPECT_EQ(p.derived[TRAINC_NLCG_CS], 0.5f);
+  std::vector<double> gather(TRAINC_NLCG_GATHER_WIDTH, 0.0);
+  gather[TRAINC_NLCG_YS] = 2;
+  gather[TRAINC_NLCG_SHS] = 3;
   nlcgPhase(p.settings, 1, gather.data(), 1, nullptr, p.coeffs,
             p.scalars.data(), p.derived);
-  EXPECT_EQ(p.derived[kNlcgUpdateH], 1.0f);
-  EXPECT_FLOAT_EQ(p.derived[kNlcgC1], 1 / 3.0f);
-  EXPECT_FLOAT_EQ(p.derived[kNlcgC2], 1 / 2.0f);
+  EXPECT_EQ(p.derived[TRAINC_NLCG_UPDATE_H], 1.0f);
+  EXPECT_FLOAT_EQ(p.derived[TRAINC_NLCG_C1], 1 / 3.0f);
+  EXPECT_FLOAT_EQ(p.derived[TRAINC_NLCG_C2], 1 / 2.0f);
   // y's below eps keeps h (N3).
-  gather[kNlcgYs] = -1;
+  gather[TRAINC_NLCG_YS] = -1;
   nlcgPhase(p.settings, 1, gather.data(), 1, nullptr, p.coeffs,
             p.scalars.data(), p.derived);
-  EXPECT_EQ(p.derived[kNlcgUpdateH], 0.0f);
-  EXPECT_EQ(p.derived[kNlcgResetH], 0.0f);
+  EXPECT_EQ(p.derived[TRAINC_NLCG_UPDATE_H], 0.0f);
+  EXPECT_EQ(p.derived[TRAINC_NLCG_RESET_H], 0.0f);
 }
 
 TEST(NlcgTest, BetaByRuleWithinItsClip) {
@@ -115,7 +115,7 @@ TEST(NlcgTest, RestartsFireWhereTheyShould) {
   for (int t = 0; t < 7; ++t) {
     p.step({0, 0, 1, 0.1, 0, 0, 0}, 1, 0, 1.0f);
     restarts.push_back(p.scalars[kNlcgRestart] != 0);
-    EXPECT_EQ(p.derived[kNlcgAd] == 0.0f, restarts.back());
+    EXPECT_EQ(p.derived[TRAINC_NLCG_AD] == 0.0f, restarts.back());
   }
   EXPECT_EQ(restarts, (std::vector<bool>{true, false, false, true, false,
                                          false, true}));
@@ -157,10 +157,10 @@ TEST(NlcgTest, LineSearchFollowsItsTable) {
   p.step({}, 1, 0, 2.0f);   // t 2: ema 1.3, r 1.3 -> 30% -> x0.5, undo 0.9
   EXPECT_DOUBLE_EQ(p.scalars[kNlcgAlpha], 0.5);
   EXPECT_DOUBLE_EQ(p.scalars[kNlcgUndo], 0.9);
-  EXPECT_FLOAT_EQ(p.derived[kNlcgAz], 0.1f);
+  EXPECT_FLOAT_EQ(p.derived[TRAINC_NLCG_AZ], 0.1f);
   // ad = (1 - undo) beta - undo alpha_old / alpha_new; beta = 1 (FR, clip).
-  EXPECT_FLOAT_EQ(p.derived[kNlcgAd], 0.1f - 0.9f * 2.0f);
-  EXPECT_FLOAT_EQ(p.derived[kNlcgStep], 0.25f);
+  EXPECT_FLOAT_EQ(p.derived[TRAINC_NLCG_AD], 0.1f - 0.9f * 2.0f);
+  EXPECT_FLOAT_EQ(p.derived[TRAINC_NLCG_STEP], 0.25f);
   p.step({}, 1, 0, 0.5f);   // t 3: no decision
   p.step({}, 1, 0, 0.5f);   // t 4: the average fell -> x1.05
   EXPECT_DOUBLE_EQ(p.scalars[kNlcgAlpha], 0.525);
