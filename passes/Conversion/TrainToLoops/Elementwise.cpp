@@ -37,9 +37,10 @@ void map(Lowering &l, Value result, ValueRange inputs,
 LogicalResult lowerConstant(Lowering &l, ConstantOp op) {
   auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
   if (dense && dense.isSplat()) {
-    l.fill(l.flat(op), numel(op),
-           l.b.create<arith::ConstantOp>(l.loc,
-                                         dense.getSplatValue<FloatAttr>()));
+    Value splat = l.b.create<arith::ConstantOp>(
+        l.loc, dense.getSplatValue<FloatAttr>());
+    Value out = l.flat(op);
+    l.fill(out, numel(op), splat);
     return success();
   }
   if (!dense)

@@ -17,7 +17,10 @@ Value labelAt(Lowering &l, Value labels, Value n, int64_t k) {
   ScalarOps o(l);
   Value raw = o.load(labels, n);
   Value asIndex = l.b.create<arith::IndexCastOp>(l.loc, l.b.getIndexType(), raw);
-  return o.imax(l.index(0), o.imin(asIndex, l.index(k - 1)));
+  Value last = l.index(k - 1);
+  Value clamped = o.imin(asIndex, last);
+  Value zero = l.index(0);
+  return o.imax(zero, clamped);
 }
 
 /// log(sum_k exp(x[n, k])) in f64, shifted by the row maximum.
@@ -42,7 +45,10 @@ void lowerXent(Lowering &l, SoftmaxXentOp op) {
   Value loss = l.view(op.getLoss());
   Value total = l.reduce(n, l.f64(0), [&](Value i, Value acc) {
     Value lse = logSumExp(l, x, i, k);
-    Value target = o.mul(l.f64(1.0 - s), o.ext(o.load(x, {i, labelAt(l, labels, i, k)})));
+    Value label = labelAt(l, labels, i, k);
+    Value picked = o.ext(o.load(x, {i, label}));
+    Value hitWeight = l.f64(1.0 - s);
+    Value target = o.mul(hitWeight, picked);
     if (s != 0.0) {
       Value rowSum = l.reduce(k, l.f64(0), [&](Value j, Value a) {
         return o.add(a, o.ext(o.load(x, {i, j})));
@@ -61,8 +67,9 @@ void lowerXentBackward(Lowering &l, SoftmaxXentBackwardOp op) {
   double s = op.getLabelSmoothing().convertToFloat();
   Value x = l.view(op.getLogits()), labels = l.view(op.getLabels());
   Value dx = l.view(op.getGradLogits());
-  Value scale = o.div(o.load(l.view(op.getGradLoss()), ValueRange{}),
-                      l.f32(double(n)));
+  Value batch = l.f32(double(n));
+  Value gradLoss = o.load(l.view(op.getGradLoss()), ValueRange{});
+  Value scale = o.div(gradLoss, batch);
   l.parallel({n}, [&](ValueRange iv) {
     Value i = iv[0];
     Value lse = logSumExp(l, x, i, k);
@@ -72,8 +79,9 @@ void lowerXentBackward(Lowering &l, SoftmaxXentBackwardOp op) {
       Value p = o.trunc(o.exp(o.sub(o.ext(o.load(x, {i, j})), lse)));
       Value hit = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::eq,
                                             j, label);
-      Value q = o.select(hit, l.f32(1.0 - s + s / double(k)),
-                         l.f32(s / double(k)));
+      Value miss = l.f32(s / double(k));
+      Value onHit = l.f32(1.0 - s + s / double(k));
+      Value q = o.select(hit, onHit, miss);
       o.store(o.mul(scale, o.sub(p, q)), dx, {i, j});
     });
   });
@@ -85,8 +93,9 @@ void lowerReduceSumTo(Lowering &l, ReduceSumToOp op) {
   auto in = cast<RankedTensorType>(op.getInput().getType()).getShape();
   auto out = cast<RankedTensorType>(op.getType()).getShape();
   Value x = l.view(op.getInput()), y = l.view(op.getOutput());
-  l.fill(l.flat(op.getOutput()),
-         cast<RankedTensorType>(op.getType()).getNumElements(), l.f32(0));
+  Value zero = l.f32(0);
+  Value outFlat = l.flat(op.getOutput());
+  l.fill(outFlat, cast<RankedTensorType>(op.getType()).getNumElements(), zero);
   l.loops(in, [&](ValueRange iv) {
     SmallVector<Value> at;
     size_t lead = in.size() - out.size();

@@ -90,6 +90,13 @@ Value Lowering::index(int64_t v) {
   return b.create<arith::ConstantIndexOp>(loc, v);
 }
 
+std::tuple<Value, Value, Value> Lowering::bounds(int64_t ub) {
+  Value step = index(1);
+  Value upper = index(ub);
+  Value lower = index(0);
+  return {lower, upper, step};
+}
+
 Value Lowering::f32(double v) {
   return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(v));
 }
@@ -117,7 +124,8 @@ void Lowering::loops(ArrayRef<int64_t> ubs,
   OpBuilder::InsertionGuard guard(b);
   SmallVector<Value> ivs;
   for (int64_t ub : ubs) {
-    auto loop = b.create<scf::ForOp>(loc, index(0), index(ub), index(1));
+    auto [lower, upper, step] = bounds(ub);
+    auto loop = b.create<scf::ForOp>(loc, lower, upper, step);
     ivs.push_back(loop.getInductionVar());
     b.setInsertionPoint(loop.getBody()->getTerminator());
   }
@@ -126,8 +134,9 @@ void Lowering::loops(ArrayRef<int64_t> ubs,
 
 Value Lowering::reduce(int64_t ub, Value init,
                        function_ref<Value(Value, Value)> body) {
-  auto loop = b.create<scf::ForOp>(loc, index(0), index(ub), index(1),
-                                   ValueRange{init});
+  auto [lower, upper, step] = bounds(ub);
+  auto loop =
+      b.create<scf::ForOp>(loc, lower, upper, step, ValueRange{init});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value next = body(loop.getInductionVar(), loop.getRegionIterArgs()[0]);
@@ -138,7 +147,8 @@ Value Lowering::reduce(int64_t ub, Value init,
 SmallVector<Value> Lowering::reduceMany(
     int64_t ub, ValueRange inits,
     function_ref<SmallVector<Value>(Value, ValueRange)> body) {
-  auto loop = b.create<scf::ForOp>(loc, index(0), index(ub), index(1), inits);
+  auto [lower, upper, step] = bounds(ub);
+  auto loop = b.create<scf::ForOp>(loc, lower, upper, step, inits);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   SmallVector<Value> next =

@@ -23,6 +23,7 @@
 #include "mlir/IR/BuiltinOps.h"
 
 #include <functional>
+#include <tuple>
 
 namespace mlir::train {
 
@@ -58,6 +59,9 @@ public:
   Value index(int64_t v);
   Value f32(double v);
   Value f64(double v);
+  /// The lower bound 0, upper bound `ub` and step 1 of a loop, created step
+  /// first (the order the lowering tests pin).
+  std::tuple<Value, Value, Value> bounds(int64_t ub);
 
   /// An scf.parallel nest over [0, ub) for each bound; `body` gets the
   /// induction variables.

@@ -71,14 +71,16 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
     o.store(o.trunc(mean), bm, c);
     o.store(o.trunc(var), bv, c);
     Value keep = l.f64(momentum), take = l.f64(1.0 - momentum);
-    o.store(o.trunc(o.add(o.mul(keep, o.ext(o.load(rm, c))),
-                          o.mul(take, mean))),
-            rmOut, c);
-    o.store(o.trunc(o.add(o.mul(keep, o.ext(o.load(rv, c))),
-                          o.mul(take, o.mul(var, unbias())))),
-            rvOut, c);
+    Value takenMean = o.mul(take, mean);
+    Value keptMean = o.mul(keep, o.ext(o.load(rm, c)));
+    o.store(o.trunc(o.add(keptMean, takenMean)), rmOut, c);
+    Value takenVar = o.mul(take, o.mul(var, unbias()));
+    Value keptVar = o.mul(keep, o.ext(o.load(rv, c)));
+    o.store(o.trunc(o.add(keptVar, takenVar)), rvOut, c);
     // y = (x - mean) * (scale * invstd) + bias, in f32.
-    Value mul = o.mul(o.load(scale, c), o.trunc(o.invStd(var, eps)));
+    Value inv32 = o.trunc(o.invStd(var, eps));
+    Value gamma = o.load(scale, c);
+    Value mul = o.mul(gamma, inv32);
     Value mean32 = o.trunc(mean), shift = o.load(bias, c);
     l.loops({g.n, g.s}, [&](ValueRange iv) {
       Value v = o.load(x, {iv[0], c, iv[1]});
@@ -89,8 +91,10 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
   if (!bn.getSync()) {
     l.parallel({g.c}, [&](ValueRange civ) {
       Value c = civ[0];
-      Value mean = o.div(sumX(c), l.f64(m));
-      Value var = o.div(sumSquares(c, mean), l.f64(m));
+      Value count = l.f64(m);
+      Value mean = o.div(sumX(c), count);
+      Value count2 = l.f64(m);
+      Value var = o.div(sumSquares(c, mean), count2);
       finish(c, mean, var, [&] { return l.f64(m > 1 ? m / (m - 1) : 1.0); });
     });
     return;
@@ -137,9 +141,13 @@ void lowerInference(Lowering &l, BatchNormInferenceOp bn) {
   l.parallel({g.n, g.c, g.s}, [&](ValueRange iv) {
     Value c = iv[1];
     Value inv = o.trunc(o.invStd(o.ext(o.load(var, c)), eps));
-    Value v = o.sub(o.load(x, iv), o.load(mean, c));
-    o.store(o.add(o.mul(v, o.mul(o.load(scale, c), inv)), o.load(bias, c)), y,
-            iv);
+    Value mu = o.load(mean, c);
+    Value xv = o.load(x, iv);
+    Value v = o.sub(xv, mu);
+    Value beta = o.load(bias, c);
+    Value gamma = o.load(scale, c);
+    Value scaled = o.mul(v, o.mul(gamma, inv));
+    o.store(o.add(scaled, beta), y, iv);
   });
 }
 
@@ -181,7 +189,9 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
     l.loops({g.n, g.s}, [&](ValueRange iv) {
       SmallVector<Value> at{iv[0], c, iv[1]};
       Value xhat = o.mul(o.sub(o.load(x, at), mean32), inv32);
-      Value r = o.sub(o.sub(o.load(dy, at), meanDy), o.mul(xhat, meanDyXhat));
+      Value correction = o.mul(xhat, meanDyXhat);
+      Value centered = o.sub(o.load(dy, at), meanDy);
+      Value r = o.sub(centered, correction);
       o.store(o.mul(k, r), dx, at);
     });
   };

@@ -36,6 +36,20 @@ struct Window {
 
 /// The maximum of the window of output (oy, ox) in plane `x[n, c]`, and the
 /// flat index (y * W + x) of its first occurrence; NaN wins, as in PyTorch.
+/// lo <= v < hi (the upper test built first).
+Value inRange(ScalarOps &o, Value v, Value lo, Value hi) {
+  Value below = o.ilt(v, hi);
+  Value above = o.ile(lo, v);
+  return o.both(above, below);
+}
+
+/// y < yEnd and x < xEnd (x's test built first).
+Value belowBoth(ScalarOps &o, Value y, Value yEnd, Value x, Value xEnd) {
+  Value xIn = o.ilt(x, xEnd);
+  Value yIn = o.ilt(y, yEnd);
+  return o.both(yIn, xIn);
+}
+
 std::pair<Value, Value> windowMax(Lowering &l, const Window &g, Value x,
                                   Value n, Value c, Value oy, Value ox) {
   ScalarOps o(l);
@@ -46,12 +60,15 @@ std::pair<Value, Value> windowMax(Lowering &l, const Window &g, Value x,
       g.kh, {lowest, l.index(-1)}, [&](Value i, ValueRange acc) {
         return l.reduceMany(g.kw, acc, [&](Value j, ValueRange acc2) {
           Value yy = o.iadd(y0, o.imul(i, g.dh)), xx = o.iadd(x0, o.imul(j, g.dw));
-          Value inside = o.both(o.both(o.ile(zero, yy), o.ilt(yy, h)),
-                                o.both(o.ile(zero, xx), o.ilt(xx, w)));
+          Value xIn = inRange(o, xx, zero, w);
+          Value yIn = inRange(o, yy, zero, h);
+          Value inside = o.both(yIn, xIn);
           Value yc = o.imax(zero, o.imin(yy, l.index(g.h - 1)));
           Value xc = o.imax(zero, o.imin(xx, l.index(g.w - 1)));
           Value v = o.load(x, {n, c, yc, xc});
-          Value better = o.both(inside, o.either(o.fgt(v, acc2[0]), o.isNan(v)));
+          Value nan = o.isNan(v);
+          Value greater = o.fgt(v, acc2[0]);
+          Value better = o.both(inside, o.either(greater, nan));
           Value flatIndex = o.iadd(o.imul(yc, g.w), xc);
           return SmallVector<Value>{o.select(better, v, acc2[0]),
                                     o.select(better, flatIndex, acc2[1])};
@@ -104,15 +121,20 @@ AvgWindow avgWindow(Lowering &l, const Window &g, bool countPad, Value oy,
                     Value ox) {
   ScalarOps o(l);
   Value ys = o.iadd(o.imul(oy, g.sh), -g.pt), xs = o.iadd(o.imul(ox, g.sw), -g.pl);
-  Value ye = o.imin(o.iadd(ys, g.kh), l.index(g.h + g.pb));
-  Value xe = o.imin(o.iadd(xs, g.kw), l.index(g.w + g.pr));
-  Value padded = o.b.create<arith::MulIOp>(l.loc, o.isub(ye, ys), o.isub(xe, xs));
+  Value yLimit = l.index(g.h + g.pb);
+  Value ye = o.imin(o.iadd(ys, g.kh), yLimit);
+  Value xLimit = l.index(g.w + g.pr);
+  Value xe = o.imin(o.iadd(xs, g.kw), xLimit);
+  Value paddedW = o.isub(xe, xs);
+  Value paddedH = o.isub(ye, ys);
+  Value padded = o.b.create<arith::MulIOp>(l.loc, paddedH, paddedW);
   Value zero = l.index(0);
   AvgWindow a;
   a.y0 = o.imax(ys, zero), a.x0 = o.imax(xs, zero);
   a.y1 = o.imin(ye, l.index(g.h)), a.x1 = o.imin(xe, l.index(g.w));
-  Value valid = o.b.create<arith::MulIOp>(l.loc, o.isub(a.y1, a.y0),
-                                          o.isub(a.x1, a.x0));
+  Value validW = o.isub(a.x1, a.x0);
+  Value validH = o.isub(a.y1, a.y0);
+  Value valid = o.b.create<arith::MulIOp>(l.loc, validH, validW);
   a.divisor = o.toF32(countPad ? padded : valid);
   return a;
 }
@@ -129,7 +151,7 @@ void lowerAvgPool(Lowering &l, AvgPool2DOp op) {
     Value sum = l.reduce(g.kh, l.f32(0), [&](Value i, Value acc) {
       return l.reduce(g.kw, acc, [&](Value j, Value acc2) {
         Value yy = o.iadd(a.y0, i), xx = o.iadd(a.x0, j);
-        Value inside = o.both(o.ilt(yy, a.y1), o.ilt(xx, a.x1));
+        Value inside = belowBoth(o, yy, a.y1, xx, a.x1);
         Value yc = o.imin(yy, l.index(g.h - 1)), xc = o.imin(xx, l.index(g.w - 1));
         Value v = o.load(x, {iv[0], iv[1], yc, xc});
         return o.add(acc2, o.select(inside, v, l.f32(0)));
@@ -157,7 +179,8 @@ void lowerAvgPoolBackward(Lowering &l, AvgPool2DBackwardOp op) {
           o.div(o.load(dy, {nc[0], nc[1], oyx[0], oyx[1]}), a.divisor);
       l.loops({g.kh, g.kw}, [&](ValueRange ij) {
         Value yy = o.iadd(a.y0, ij[0]), xx = o.iadd(a.x0, ij[1]);
-        o.when(o.both(o.ilt(yy, a.y1), o.ilt(xx, a.x1)), [&] {
+        Value inside = belowBoth(o, yy, a.y1, xx, a.x1);
+        o.when(inside, [&] {
           o.accumulate(dx, {nc[0], nc[1], yy, xx}, share);
         });
       });
