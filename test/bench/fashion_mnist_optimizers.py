@@ -15,7 +15,8 @@ same for every P, 128 by default) and trained as a user would:
 with the learning rates below (chosen once per algorithm for batch 128 and
 the cosine schedule; not tuned per run). The last test record of each log
 gives the accuracy. A run whose log already ends with the last epoch's test
-record is not repeated (--work keeps them), so an interrupted sweep resumes.
+record is not repeated (--work keeps them), so an interrupted sweep resumes;
+runs already in --out for other optimizers or process counts stay there.
 Results go to JSON; docs/optimizers.md summarises. About four minutes per
 run of one epoch on two cores.
 """
@@ -25,7 +26,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, "..", "..", "models", "resnet20.onnx")
@@ -68,7 +68,6 @@ def run_one(args, optimizer, processes, env):
     log = os.path.join(args.work, tag + ".jsonl")
     lr = LEARNING_RATES[optimizer]
     record = last_test_record(log)
-    seconds = None
     if not record or record.get("epoch") != args.epochs:
         trainc = os.path.join(args.build, "bin", "trainc")
         subprocess.run([trainc, MODEL, "--batch", str(batch), "--optimizer",
@@ -81,10 +80,8 @@ def run_one(args, optimizer, processes, env):
         if processes > 1:
             command = ["mpirun", "-np", str(processes),
                        "--oversubscribe"] + command
-        start = time.time()
         result = subprocess.run(command, env=env, capture_output=True,
                                 text=True)
-        seconds = time.time() - start
         if result.returncode != 0:
             sys.exit("%s failed:\n%s" % (" ".join(command),
                                          result.stderr[-2000:]))
@@ -101,7 +98,6 @@ def run_one(args, optimizer, processes, env):
         "lr_schedule": "cosine",
         "test_accuracy": record["test_accuracy"],
         "test_loss": record["test_loss"],
-        "seconds": seconds,
     }
 
 
@@ -121,7 +117,17 @@ def main():
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1",
                OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
 
+    # Runs already in --out for other optimizers or process counts are kept,
+    # so a sweep can be done in parts.
     results = []
+    if os.path.exists(args.out):
+        with open(args.out) as f:
+            results = json.load(f).get("runs", [])
+
+    def key(entry):
+        return (entry["optimizer"], entry["processes"], entry["global_batch"],
+                entry["epochs"])
+
     for processes in args.processes:
         if args.global_batch % processes:
             sys.exit("--global-batch %d is not a multiple of %d processes"
@@ -129,7 +135,11 @@ def main():
         # The runtime divides the cores among the ranks (docs/runtime.md).
         for optimizer in args.optimizers:
             entry = run_one(args, optimizer, processes, env)
+            results = [r for r in results if key(r) != key(entry)]
             results.append(entry)
+            results.sort(key=lambda r: (r["processes"],
+                                        list(LEARNING_RATES).index(
+                                            r["optimizer"])))
             print("%-9s np %d  lr %-6g test accuracy %.4f" %
                   (optimizer, processes, entry["lr"], entry["test_accuracy"]),
                   flush=True)
