@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Conversion/TrainToLoops/Lowering.h"
+#include "passes/Optimizers.h"
 
 #include "dialects/Train/IR/TrainOps.h"
 
@@ -224,6 +225,11 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   };
   auto plain = [&](ScalarOps &o, const UpdateSegment &, Value g,
                    ValueRange iv) { return o.load(g, iv); };
+  // The finished gradient is stored back for the step's later readers,
+  // unless the update overwrites the gradient arena itself (a global
+  // algorithm stores the gradient it uses there: NLCG's G).
+  const OptimizerInfo *info = lookupOptimizer(update.getAlgorithm());
+  bool storeBack = !info || !info->global;
 
   // The epilogue of the bucket's wait, when train-fuse-updates moved it
   // here: the gradient is finished as it is loaded.
@@ -240,7 +246,8 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
     return emit([&](ScalarOps &o, const UpdateSegment &, Value g,
                     ValueRange iv) {
       Value grad = o.mul(o.load(g, iv), scale);
-      o.store(grad, g, iv);
+      if (storeBack)
+        o.store(grad, g, iv);
       return grad;
     });
   }
@@ -259,7 +266,8 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
                       ValueRange iv) {
         Value at = o.iadd(iv[0], (s.offset - bucketOffset) / 4);
         Value grad = widen(l, *wire, o.load(staged, at));
-        o.store(grad, g, iv);
+        if (storeBack)
+          o.store(grad, g, iv);
         return grad;
       })))
     return failure();

@@ -464,7 +464,8 @@ public:
       Views v = views(s);
       Value decay = s.bnOrBias ? wdBnBias : wd;
       // (N13) with --layer-scale: the tensor's norms first (that pass
-      // finishes the gradient), then the main pass on the finished one.
+      // finishes the gradient and stores it: the load does not store back
+      // for a global algorithm), then the main pass on the finished one.
       Value scaled = o.fgt(lambda, l.f32(0.0));
       Type f64 = l.b.getF64Type();
       SmallVector<Type> types(TRAINC_NLCG_DECAY_W2 + 1, f64);
@@ -478,6 +479,7 @@ public:
             [&](Value i, ValueRange acc) -> SmallVector<Value> {
               Value w = o.load(v.w, i);
               Value g = load(o, s, v.g, i);
+              o.store(g, v.g, i);
               Value total = o.ext(o.add(g, o.mul(decay, w)));
               Value w64 = o.ext(w);
               Value ww = o.mul(w64, w64);
