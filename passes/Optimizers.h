@@ -1,8 +1,8 @@
 //===- Optimizers.h - the optimizers trainc compiles ------------*- C++ -*-===//
 //
 // The compiler's view of runtime/include/trainc/optimizers.h, the one table
-// of algorithms `trainc --optimizer` accepts (state slots, per-layer norms,
-// global dot products, scalar bytes), which the runtime reads too. The
+// of algorithms `trainc --optimizer` accepts (state slots, global dot
+// products, scalar bytes), which the runtime reads too. The
 // per-element rules and the coefficients they read are in
 // runtime/include/trainc/model.h (trainc_update_coeffs); the lowering is
 // TrainToLoops/Optimizers.cpp.
@@ -26,10 +26,7 @@ using OptimizerInfo = trainc_optimizer_info;
 inline llvm::ArrayRef<OptimizerInfo> optimizers() { return trainc_optimizers; }
 
 inline const OptimizerInfo *lookupOptimizer(llvm::StringRef name) {
-  for (const OptimizerInfo &info : optimizers())
-    if (name == info.name)
-      return &info;
-  return nullptr;
+  return trainc_find_optimizer(name.str().c_str());
 }
 
 /// "sgd, momentum, ... or nlcg", for error messages and help.

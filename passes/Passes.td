@@ -166,8 +166,8 @@ def InsertOptimizerPass : Pass<"train-insert-optimizer", "::mlir::ModuleOp"> {
     the step ends with the parameters and optimizer state updated, and a
     bucket's update runs while the later buckets are still being reduced.
     The algorithm (runtime/include/trainc/optimizers.h: sgd, momentum,
-    nesterov, adagrad, rmsprop, adam, adamw, lars, lamb, nlcg) is chosen at compile time and sizes
-    the optimizer state; its coefficients are runtime values computed each
+    nesterov, adagrad, rmsprop, adam, adamw, lars, lamb, nlcg) is chosen at
+    compile time and sizes the optimizer state; its coefficients are runtime values computed each
     step (`trainc_update_coeffs` in runtime/include/trainc/model.h, which
     also gives each algorithm's rule).
     Records the module attribute `train.optimizer`.

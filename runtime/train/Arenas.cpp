@@ -68,8 +68,7 @@ std::string check(const trainc_model_desc &desc) {
   if ((desc.param_bytes > 0 && !desc.initial_params) ||
       (desc.buffer_bytes > 0 && !desc.initial_buffers))
     return "the model has no initial parameters or buffers";
-  const trainc_optimizer_info *kind =
-      lookupOptimizerKind(desc.optimizer ? desc.optimizer : "");
+  const trainc_optimizer_info *kind = trainc_find_optimizer(desc.optimizer);
   if (!kind)
     return std::string("the model was compiled with the '") +
            (desc.optimizer ? desc.optimizer : "") +

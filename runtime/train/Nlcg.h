@@ -74,9 +74,9 @@ enum NlcgScalar {
 };
 
 /// One phase (see above). `partials` holds `buckets` rows of the phase's
-/// sums (phase 1: TRAINC_NLCG_GATHER_WIDTH, phase 2: TRAINC_NLCG_PRECOND_WIDTH;
-/// trainc/optimizers.h); `loss` is the
-/// step's all-reduced mean loss, or null (no line search).
+/// sums (phase 1: TRAINC_NLCG_GATHER_WIDTH, phase 2:
+/// TRAINC_NLCG_PRECOND_WIDTH, trainc/optimizers.h); `loss` is the step's
+/// all-reduced mean loss, or null (no line search).
 void nlcgPhase(const NlcgSettings &settings, int phase,
                const double *partials, int buckets, const float *loss,
                const trainc_update_coeffs &coeffs, double *scalars,

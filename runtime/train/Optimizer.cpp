@@ -63,17 +63,10 @@ std::string joined(const char *list) {
 
 } // namespace
 
-const trainc_optimizer_info *lookupOptimizerKind(const std::string &name) {
-  for (const trainc_optimizer_info &kind : trainc_optimizers)
-    if (name == kind.name)
-      return &kind;
-  return nullptr;
-}
-
 std::optional<OptimizerSettings> resolveOptimizer(const TrainOptions &options,
                                                   const std::string &optimizer,
                                                   std::string &error) {
-  if (!lookupOptimizerKind(optimizer)) {
+  if (!trainc_find_optimizer(optimizer.c_str())) {
     error = "the model was compiled with the unknown optimizer '" +
             optimizer + "'";
     return std::nullopt;

@@ -24,10 +24,6 @@
 
 namespace trainc::rt {
 
-/// The algorithm `name` (its state slots and scalar bytes, from the table
-/// the compiler reads too), or null.
-const trainc_optimizer_info *lookupOptimizerKind(const std::string &name);
-
 /// The hyper-parameters of one run, every default resolved.
 struct OptimizerSettings {
   std::string name;

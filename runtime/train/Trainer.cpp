@@ -302,7 +302,7 @@ std::string Trainer::nlcgLogFields() const {
   // The scalar state follows the element slots (train/Nlcg.h).
   const double *scalars = reinterpret_cast<const double *>(
       static_cast<const char *>(arenas.state.data()) +
-      lookupOptimizerKind(optimizer.name)->state_slots * desc.param_bytes);
+      trainc_find_optimizer(optimizer.name.c_str())->state_slots * desc.param_bytes);
   return jsonNlcgFields(scalars[kNlcgAlpha], scalars[kNlcgBeta],
                         scalars[kNlcgRestart] != 0, scalars[kNlcgUndo],
                         scalars[kNlcgPrecond] != 0);

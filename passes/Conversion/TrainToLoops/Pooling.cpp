@@ -34,8 +34,6 @@ struct Window {
   }
 };
 
-/// The maximum of the window of output (oy, ox) in plane `x[n, c]`, and the
-/// flat index (y * W + x) of its first occurrence; NaN wins, as in PyTorch.
 /// lo <= v < hi (the upper test built first).
 Value inRange(ScalarOps &o, Value v, Value lo, Value hi) {
   Value below = o.ilt(v, hi);
@@ -50,6 +48,8 @@ Value belowBoth(ScalarOps &o, Value y, Value yEnd, Value x, Value xEnd) {
   return o.both(yIn, xIn);
 }
 
+/// The maximum of the window of output (oy, ox) in plane `x[n, c]`, and the
+/// flat index (y * W + x) of its first occurrence; NaN wins, as in PyTorch.
 std::pair<Value, Value> windowMax(Lowering &l, const Window &g, Value x,
                                   Value n, Value c, Value oy, Value ox) {
   ScalarOps o(l);

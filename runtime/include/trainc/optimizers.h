@@ -18,6 +18,7 @@
 #define TRAINC_RUNTIME_OPTIMIZERS_H
 
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,9 +32,6 @@ typedef struct trainc_optimizer_info {
   const char *name;
   /* Slots of state, each with the parameters' layout. */
   int32_t state_slots;
-  /* The update needs per-layer norms (a reduction over each parameter
-   * before its update). */
-  int32_t per_layer_norms;
   /* The update needs dot products over every parameter first: the buckets'
    * updates gather partial sums, and one train.optimizer_step after the
    * last finishes the step (runtime scalars, then a pass per bucket). */
@@ -50,12 +48,21 @@ typedef struct trainc_optimizer_info {
  * search, its slots h (the diagonal preconditioner), d (the last applied
  * direction) and g_prev, then its scalars. */
 static const trainc_optimizer_info trainc_optimizers[TRAINC_NUM_OPTIMIZERS] = {
-    {"sgd", 0, 0, 0, 0},      {"momentum", 1, 0, 0, 0},
-    {"nesterov", 1, 0, 0, 0}, {"adagrad", 1, 0, 0, 0},
-    {"rmsprop", 3, 0, 0, 0},  {"adam", 2, 0, 0, 0},
-    {"adamw", 2, 0, 0, 0},    {"lars", 1, 1, 0, 0},
-    {"lamb", 2, 1, 0, 0},     {"nlcg", 3, 0, 1, 8 * TRAINC_NLCG_SCALARS},
+    {"sgd", 0, 0, 0},      {"momentum", 1, 0, 0},
+    {"nesterov", 1, 0, 0}, {"adagrad", 1, 0, 0},
+    {"rmsprop", 3, 0, 0},  {"adam", 2, 0, 0},
+    {"adamw", 2, 0, 0},    {"lars", 1, 0, 0},
+    {"lamb", 2, 0, 0},     {"nlcg", 3, 1, 8 * TRAINC_NLCG_SCALARS},
 };
+
+/* The row of algorithm `name`, or NULL. */
+static inline const trainc_optimizer_info *
+trainc_find_optimizer(const char *name) {
+  for (int i = 0; name && i < TRAINC_NUM_OPTIMIZERS; ++i)
+    if (strcmp(trainc_optimizers[i].name, name) == 0)
+      return &trainc_optimizers[i];
+  return NULL;
+}
 
 /* NLCG's first pass: partial sums per bucket (f64), a row of
  * TRAINC_NLCG_GATHER_WIDTH per bucket. */
