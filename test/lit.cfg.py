@@ -17,9 +17,18 @@ config.test_exec_root = os.path.join(config.trainc_obj_root, "test")
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.trainc_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["trainc", "trainc-opt",
-                                    "trainc-mock-train"],
-                                   [config.trainc_tools_dir])
+# `lit -Dtrainc_cpu=x86-64` compiles every test's code for that CPU instead of
+# the host's, and `-Donednn_isa=AVX2` caps oneDNN's instruction set: the
+# numeric tests must hold on any x86-64 (docs/verification.md).
+from lit.llvm.subst import ToolSubst
+trainc_cpu = lit_config.params.get("trainc_cpu")
+llvm_config.add_tool_substitutions(
+    [ToolSubst("trainc", extra_args=["--cpu=" + trainc_cpu]
+               if trainc_cpu else None),
+     "trainc-opt", "trainc-mock-train"],
+    [config.trainc_tools_dir])
+if lit_config.params.get("onednn_isa"):
+    config.environment["ONEDNN_MAX_CPU_ISA"] = lit_config.params["onednn_isa"]
 config.substitutions.append(("%python", config.python3))
 config.substitutions.append(("%models", os.path.join(config.trainc_src_root,
                                                      "models")))
