@@ -19,6 +19,14 @@
 using namespace mlir;
 using namespace mlir::train;
 
+namespace {
+/// The debug name (its C++ type) of MLIR 19's scf.parallel canonicalization
+/// that removes single-iteration dimensions and inlines a nest left with
+/// none (test/Driver/kernels.test fails if the name changes).
+constexpr llvm::StringLiteral kSingleIterationParallelFolder =
+    "(anonymous namespace)::ParallelOpSingleOrZeroIterationDimsFolder";
+} // namespace
+
 void mlir::train::buildTrainPipeline(OpPassManager &pm,
                                      const TrainingPipelineOptions &options) {
   PrepareTrainingPassOptions prepare;
@@ -45,14 +53,18 @@ void mlir::train::buildTrainPipeline(OpPassManager &pm,
 void mlir::train::buildLoopsPipeline(OpPassManager &pm,
                                      const TrainingPipelineOptions &options) {
   pm.addPass(createConvertTrainToLoopsPass());
-  pm.addPass(createCanonicalizerPass());
+  // A kernel of one iteration (a serial kernel: a reduction's last level)
+  // stays a kernel: the fold that inlines it would put its tensor accesses
+  // on the host.
+  std::string disabled[] = {kSingleIterationParallelFolder.str()};
+  pm.addPass(createCanonicalizerPass(GreedyRewriteConfig(), disabled));
   pm.addPass(createCSEPass());
 }
 
 void mlir::train::buildLLVMPipeline(OpPassManager &pm) {
-  // The CPU target runs scf.parallel loops sequentially for now: oneDNN's
-  // kernels use every core, and threading the generated loops is a runtime
-  // concern still to come (docs/lowering.md).
+  // The CPU target: top-level scf.parallel nests run on the runtime's
+  // OpenMP threads, the pool oneDNN uses.
+  pm.addPass(createConvertParallelLoopsToThreadsPass());
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

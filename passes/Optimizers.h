@@ -29,6 +29,13 @@ inline const OptimizerInfo *lookupOptimizer(llvm::StringRef name) {
   return trainc_find_optimizer(name.str().c_str());
 }
 
+/// Whether `algorithm`'s update keeps a step scale per layer in scratch
+/// between its norms kernel and its update kernel (LARS, LAMB; sized by
+/// Placement.cpp's scratchBytes).
+inline bool usesLayerScales(llvm::StringRef algorithm) {
+  return algorithm == "lars" || algorithm == "lamb";
+}
+
 /// "sgd, momentum, ... or nlcg", for error messages and help.
 inline std::string optimizerNames() {
   std::string names;

@@ -201,4 +201,59 @@ def FuseUpdatesPass : Pass<"train-fuse-updates", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }
 
+def ConvertParallelLoopsToThreadsPass
+    : Pass<"convert-parallel-loops-to-threads", "::mlir::ModuleOp"> {
+  let summary = "Run each top-level scf.parallel across the runtime's threads";
+  let description = [{
+    The CPU target's mapping of the kernel IR. Each top-level `scf.parallel`
+    without results becomes a private function
+    `@<function>_kernel<N>(%context: !llvm.ptr, %lo: index, %hi: index)`
+    that runs the nest for the outermost dimension's iterations [lo, hi),
+    and the loop becomes
+
+    ```mlir
+    func.call @trainc_rt_parallel_for(%kernel, %context, %iterations)
+    ```
+
+    which splits [0, iterations) into one contiguous range per OpenMP
+    thread (the threads oneDNN uses; `--threads` sets how many). The values
+    the nest uses from the host travel in `%context`, one 8-byte slot each
+    (a memref of static shape as its aligned pointer, a scalar by value);
+    pure ops without regions (views, constants, globals) are cloned into the
+    kernel instead. Each iteration writes only its own elements, so the
+    result is the same, bit for bit, for any number of threads.
+
+    A nest stays inline when it has fewer than `min-accesses` loads and
+    stores (counting static trip counts), when it calls a function, or when
+    it uses a value the context cannot carry.
+  }];
+  let options = [
+    Option<"minAccesses", "min-accesses", "int64_t", "16384",
+           "Nests with fewer loads and stores run on the calling thread">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+def VerifyKernelsPass : Pass<"train-verify-kernels", "::mlir::ModuleOp"> {
+  let summary = "Refuse lowered functions that touch tensor data outside a kernel";
+  let description = [{
+    The contract between the lowering and its targets: in a lowered
+    function, every read or write of memref data (`memref.load`,
+    `memref.store`, `memref.copy`, ...) sits inside an `scf.parallel` nest,
+    the unit each target maps to its threads (CPU) or to GPU blocks (CUDA);
+    tensor data is otherwise touched only by library calls. Any other
+    access is an error at its location naming the function, since on a GPU
+    it would be host code reading device memory.
+  }];
+  let options = [
+    Option<"maxErrors", "max-errors", "unsigned", "20",
+           "Report at most this many accesses one by one">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // TRAINC_PASSES

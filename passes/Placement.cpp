@@ -1,9 +1,12 @@
 //===- Placement.cpp - where each tensor of a step function lives ---------===//
 
 #include "passes/Placement.h"
+#include "passes/Optimizers.h"
 
 #include "dialects/Train/IR/TrainDialect.h"
 #include "dialects/Train/IR/TrainOps.h"
+
+#include "mlir/IR/BuiltinOps.h"
 
 using namespace mlir;
 using namespace mlir::train;
@@ -89,4 +92,34 @@ SmallVector<unsigned> mlir::train::resultsNeedingCopy(func::FuncOp fn) {
       copies.push_back(index);
   }
   return copies;
+}
+
+int64_t mlir::train::scratchBytes(Operation *op) {
+  auto dim = [](Value v, unsigned d) {
+    return cast<RankedTensorType>(v.getType()).getDimSize(d);
+  };
+  // Softmax cross-entropy: each row's loss (f64), summed in a serial kernel.
+  if (auto xent = dyn_cast<SoftmaxXentOp>(op))
+    return 8 * dim(xent.getLogits(), 0);
+  // Synchronised BatchNorm: the per-channel sums and the element count,
+  // all-reduced in place (f64): sum(x) and sum((x - mean)^2) forward,
+  // sum(dy) and sum(dy xhat) interleaved backward.
+  if (auto bn = dyn_cast<BatchNormOp>(op))
+    return bn.getSync() ? 8 * 2 * (dim(bn.getInput(), 1) + 1) : 0;
+  if (auto bn = dyn_cast<BatchNormBackwardOp>(op))
+    return bn.getSync() ? 8 * (2 * dim(bn.getInput(), 1) + 1) : 0;
+  // LARS and LAMB: each layer's step scale (f32), from its norms.
+  if (auto update = dyn_cast<OptimizerUpdateOp>(op)) {
+    if (!usesLayerScales(update.getAlgorithm()))
+      return 0;
+    auto module = op->getParentOfType<ModuleOp>();
+    auto buckets = module ? module->getAttrOfType<ArrayAttr>(kBucketsAttr)
+                          : ArrayAttr();
+    int64_t index = update.getBucket();
+    if (!buckets || index < 0 || index >= int64_t(buckets.size()))
+      return 0;
+    auto params = cast<DictionaryAttr>(buckets[index]).getAs<ArrayAttr>("params");
+    return params ? 4 * int64_t(params.size()) : 0;
+  }
+  return 0;
 }

@@ -31,6 +31,15 @@ inline constexpr llvm::StringLiteral kBucketsAttr = "train.buckets";
 /// (train-insert-optimizer).
 inline constexpr llvm::StringLiteral kOptimizerAttr = "train.optimizer";
 
+/// The byte offset, in the activation arena, of the scratch an op's kernels
+/// use while it runs (train-plan-memory, from scratchBytes).
+inline constexpr llvm::StringLiteral kScratchAttr = "train.scratch";
+/// The role of each argument of a lowered function ("params", "arena",
+/// "hyper", ...) and, where it is not the device's, its memory space:
+/// "host" for what the runtime fills on the host each step (the update
+/// coefficients), read by host code and passed to kernels as values.
+inline constexpr llvm::StringLiteral kRoleAttr = "train.role";
+inline constexpr llvm::StringLiteral kMemorySpaceAttr = "train.memory_space";
 /// Alignment of every slot, in bytes (a cache line, and AVX-512 loads).
 inline constexpr int64_t kSlotAlignment = 64;
 
@@ -52,6 +61,12 @@ struct Home {
 
 /// The home of `value` in `fn` (a step function: @train_step or @forward).
 Home homeOf(func::FuncOp fn, Value value);
+
+/// The scratch bytes the lowering of `op` needs while it runs (partial sums
+/// of its reductions; synchronised BatchNorm's per-channel sums), or 0.
+/// train-plan-memory gives each such op a slot live only at the op
+/// (kScratchAttr); the lowering finds its partials there.
+int64_t scratchBytes(Operation *op);
 
 /// Function results whose value is not written in place by its producer and
 /// must be copied into the result's home after the body runs.

@@ -68,6 +68,14 @@ int64_t planActivations(func::FuncOp fn) {
       if (auto it = slotOf.find(root(operand)); it != slotOf.end())
         intervals[it->second].end =
             std::max(intervals[it->second].end, index[&op]);
+  // Scratch, live only while its op runs (after the values the op reads
+  // are placed, it may share bytes with anything dead by then).
+  DenseMap<Operation *, size_t> scratchOf;
+  for (Operation &op : body)
+    if (int64_t bytes = scratchBytes(&op)) {
+      scratchOf[&op] = intervals.size();
+      intervals.push_back({Value(), index[&op], index[&op], bytes});
+    }
 
   SmallVector<Interval *> order;
   for (Interval &i : intervals)
@@ -98,6 +106,8 @@ int64_t planActivations(func::FuncOp fn) {
   }
 
   Builder b(fn.getContext());
+  for (auto [op, i] : scratchOf)
+    op->setAttr(kScratchAttr, b.getI64IntegerAttr(intervals[i].offset));
   for (Operation &op : body) {
     if (op.getNumResults() == 0)
       continue;

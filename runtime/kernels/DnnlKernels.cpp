@@ -24,9 +24,12 @@
 #include "Error.h"
 #include "kernels/KernelCache.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <new>
 #include <string>
 #include <unordered_map>
@@ -44,6 +47,7 @@ const char *kernelName(ConvKind kind) {
   case ConvKind::BackwardData:
     return "conv2d_backward_data";
   case ConvKind::BackwardFilter:
+  case ConvKind::BackwardFilterChunk:
     return "conv2d_backward_filter";
   }
   return "conv2d";
@@ -191,7 +195,8 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
     conv.scratchpad = pd.scratchpad_desc();
     break;
   }
-  case ConvKind::BackwardFilter: {
+  case ConvKind::BackwardFilter:
+  case ConvKind::BackwardFilterChunk: {
     dnnl::convolution_backward_weights::primitive_desc pd(
         dnnl::convolution_backward_weights::desc(direct, conv.src, conv.weights,
                                                  conv.dst, strides, dilates,
@@ -203,6 +208,133 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
   }
   }
   return conv;
+}
+
+/// The cached primitive of `kind` for `g`, created on first use.
+const ConvPrimitive &primitiveFor(KernelCache &cache,
+                                  const trainc_conv2d_geometry &g,
+                                  ConvKind kind) {
+  ConvKey key;
+  static_assert(sizeof(trainc_conv2d_geometry) == 18 * sizeof(int64_t));
+  std::memcpy(key.data(), &g, sizeof(g));
+  key[18] = static_cast<int64_t>(kind);
+  auto it = cache.convolutions.find(key);
+  if (it == cache.convolutions.end())
+    it = cache.convolutions.emplace(key, createConvolution(cache.engine, g, kind))
+             .first;
+  return it->second;
+}
+
+/// `buffer`, grown (page-aligned: oneDNN's kernels assume at least 64-byte
+/// alignment) to hold `need` bytes.
+void *grow(std::unique_ptr<void, FreeDeleter> &buffer, size_t &size,
+           size_t need) {
+  if (need > size) {
+    size_t rounded = (need + 4095) / 4096 * 4096;
+    buffer.reset(std::aligned_alloc(4096, rounded));
+    size = buffer ? rounded : 0;
+    if (!buffer)
+      throw std::bad_alloc();
+  }
+  return buffer.get();
+}
+
+/// How many batch chunks the backward filter sums: a constant of the
+/// runtime, not the thread count, so the weight gradient comes out the
+/// same, bit for bit, for any --threads.
+constexpr int64_t kFilterChunks = 8;
+
+/// dw = the backward filter of the whole batch, as the sum, in chunk order,
+/// of the backward filters of kFilterChunks batch chunks. Each chunk runs on
+/// one thread, with a primitive created for one thread: oneDNN's own
+/// threaded backward filter splits its reduction over the batch by the
+/// number of threads, so its rounding changes with it.
+void backwardFilterInChunks(KernelCache &cache,
+                            const trainc_conv2d_geometry &g, const float *dy,
+                            const float *x, float *dw) {
+  int64_t chunks = std::min(g.n, kFilterChunks);
+  // Chunk c is samples [n c / chunks, n (c + 1) / chunks): two sizes at most.
+  auto chunkGeometry = [&](int64_t c) {
+    trainc_conv2d_geometry part = g;
+    part.n = g.n * (c + 1) / chunks - g.n * c / chunks;
+    return part;
+  };
+  int threads = omp_get_max_threads();
+  // oneDNN sizes a primitive for omp_get_max_threads() when it is created.
+  omp_set_num_threads(1);
+  const ConvPrimitive *primitives[2] = {nullptr, nullptr};
+  int64_t small = g.n / chunks;
+  size_t scratchpadSize = 0;
+  try {
+    for (int64_t c = 0; c < chunks; ++c) {
+      trainc_conv2d_geometry part = chunkGeometry(c);
+      const ConvPrimitive *&p = primitives[part.n - small];
+      if (!p) {
+        p = &primitiveFor(cache, part, ConvKind::BackwardFilterChunk);
+        scratchpadSize = std::max(scratchpadSize, p->scratchpad.get_size());
+      }
+    }
+  } catch (...) {
+    omp_set_num_threads(threads);
+    throw;
+  }
+  omp_set_num_threads(threads);
+
+  int64_t weights = g.m * (g.c / g.groups) * g.kh * g.kw;
+  auto *partials = static_cast<float *>(
+      grow(cache.partials, cache.partialsSize,
+           std::max<int64_t>(1, (chunks - 1) * weights) * sizeof(float)));
+  int workers = static_cast<int>(std::min<int64_t>(threads, chunks));
+  if (cache.threadScratchpads.size() < size_t(workers))
+    cache.threadScratchpads.resize(workers);
+  size_t need = std::max<size_t>(scratchpadSize, 1);
+  for (auto &buffer : cache.threadScratchpads)
+    if (!buffer || need > cache.threadScratchpadSize) {
+      size_t size = 0;
+      grow(buffer, size, std::max(need, cache.threadScratchpadSize));
+    }
+  cache.threadScratchpadSize = std::max(need, cache.threadScratchpadSize);
+
+  std::exception_ptr failure;
+#pragma omp parallel for num_threads(workers) schedule(static)
+  for (int64_t c = 0; c < chunks; ++c) {
+    try {
+      trainc_conv2d_geometry part = chunkGeometry(c);
+      const ConvPrimitive &conv = *primitives[part.n - small];
+      int64_t first = g.n * c / chunks;
+      auto wrap = [&](const memory::desc &desc, const float *data) {
+        return memory(desc, cache.engine, const_cast<float *>(data));
+      };
+      float *out = c == 0 ? dw : partials + (c - 1) * weights;
+      std::unordered_map<int, memory> args;
+      args.emplace(DNNL_ARG_DIFF_DST,
+                   wrap(conv.dst, dy + first * g.m * g.oh * g.ow));
+      args.emplace(DNNL_ARG_SRC, wrap(conv.src, x + first * g.c * g.h * g.w));
+      args.emplace(DNNL_ARG_DIFF_WEIGHTS, wrap(conv.weights, out));
+      if (conv.scratchpad.get_size() > 0)
+        args.emplace(DNNL_ARG_SCRATCHPAD,
+                     memory(conv.scratchpad, cache.engine,
+                            cache.threadScratchpads[omp_get_thread_num()]
+                                .get()));
+      dnnl::stream stream(cache.engine);
+      conv.primitive.execute(stream, args);
+      stream.wait();
+    } catch (...) {
+#pragma omp critical(trainc_filter_failure)
+      if (!failure)
+        failure = std::current_exception();
+    }
+  }
+  if (failure)
+    std::rethrow_exception(failure);
+  // The chunks' sum, in chunk order.
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int64_t i = 0; i < weights; ++i) {
+    float sum = dw[i];
+    for (int64_t c = 1; c < chunks; ++c)
+      sum += partials[(c - 1) * weights + i];
+    dw[i] = sum;
+  }
 }
 
 /// Runs one convolution kind. The operands by kind:
@@ -221,11 +353,6 @@ void runConvolution(ConvKind kind, const trainc_conv2d_geometry *geometry,
   if (!in0 || !in1 || !out)
     fatal(kernel + ": null tensor pointer (" + describe(g) + ")");
 
-  ConvKey key;
-  static_assert(sizeof(trainc_conv2d_geometry) == 18 * sizeof(int64_t));
-  std::memcpy(key.data(), &g, sizeof(g));
-  key[18] = static_cast<int64_t>(kind);
-
   RuntimeContext &context = runtimeContext();
   // Between the ops of backward: let the gradient all-reduces in flight
   // advance, so they overlap the convolutions rather than wait for the
@@ -239,12 +366,11 @@ void runConvolution(ConvKind kind, const trainc_conv2d_geometry *geometry,
     if (!context.kernels)
       context.kernels = std::make_unique<KernelCache>();
     KernelCache &cache = *context.kernels;
-    auto it = cache.convolutions.find(key);
-    if (it == cache.convolutions.end())
-      it = cache.convolutions
-               .emplace(key, createConvolution(cache.engine, g, kind))
-               .first;
-    const ConvPrimitive &conv = it->second;
+    if (kind == ConvKind::BackwardFilter) {
+      backwardFilterInChunks(cache, g, in0, in1, out);
+      return;
+    }
+    const ConvPrimitive &conv = primitiveFor(cache, g, kind);
     // oneDNN memory objects only wrap our pointers; it never writes inputs.
     auto wrap = [&](const memory::desc &desc, const float *data) {
       return memory(desc, cache.engine, const_cast<float *>(data));
@@ -265,20 +391,14 @@ void runConvolution(ConvKind kind, const trainc_conv2d_geometry *geometry,
       args.emplace(DNNL_ARG_DIFF_SRC, wrap(conv.src, out));
       break;
     case ConvKind::BackwardFilter:
+    case ConvKind::BackwardFilterChunk:
       args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.dst, in0));
       args.emplace(DNNL_ARG_SRC, wrap(conv.src, in1));
       args.emplace(DNNL_ARG_DIFF_WEIGHTS, wrap(conv.weights, out));
       break;
     }
     size_t scratchpadSize = conv.scratchpad.get_size();
-    if (scratchpadSize > cache.scratchpadSize) {
-      // Page-aligned: oneDNN's kernels assume at least 64-byte alignment.
-      size_t size = (scratchpadSize + 4095) / 4096 * 4096;
-      cache.scratchpad.reset(std::aligned_alloc(4096, size));
-      cache.scratchpadSize = cache.scratchpad ? size : 0;
-      if (!cache.scratchpad)
-        throw std::bad_alloc();
-    }
+    grow(cache.scratchpad, cache.scratchpadSize, scratchpadSize);
     if (scratchpadSize > 0)
       args.emplace(DNNL_ARG_SCRATCHPAD, memory(conv.scratchpad, cache.engine,
                                                cache.scratchpad.get()));

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace trainc::rt {
 
@@ -24,6 +25,9 @@ enum class ConvKind : int64_t {
   ForwardWithBias,
   BackwardData,
   BackwardFilter,
+  /// One batch chunk of a backward filter, created for one thread
+  /// (runtime/kernels/DnnlKernels.cpp: backwardFilterInChunks).
+  BackwardFilterChunk,
 };
 
 /// The 18 values of a trainc_conv2d_geometry followed by the kind.
@@ -52,6 +56,12 @@ struct KernelCache {
   /// Debian's is not.
   std::unique_ptr<void, FreeDeleter> scratchpad;
   size_t scratchpadSize = 0;
+  /// The chunked backward filter's buffers: one scratchpad per thread and
+  /// the partial weight gradients of all chunks but the first.
+  std::vector<std::unique_ptr<void, FreeDeleter>> threadScratchpads;
+  size_t threadScratchpadSize = 0;
+  std::unique_ptr<void, FreeDeleter> partials;
+  size_t partialsSize = 0;
 };
 
 } // namespace trainc::rt

@@ -154,7 +154,8 @@ func.func @train_step(%x: tensor<2x4x2x2xf32> {train.input = "input"},
 // CHECK-NEXT: train.batch_norm {{.*}} {train.slots = array<i64: 512, -1, -1, 1664, 1728>}
 // CHECK-NEXT: train.flatten {{.*}} {train.slots = array<i64: -1>}
 // CHECK-NEXT: train.gemm {{.*}} {train.slots = array<i64: 1024>}
-// CHECK-NEXT: train.softmax_xent {{.*}} {train.slots = array<i64: -1>}
+// The loss's rows (f64) are scratch, live only while it runs.
+// CHECK-NEXT: train.softmax_xent {{.*}} {train.scratch = 1152 : i64, train.slots = array<i64: -1>}
 // CHECK-NEXT: train.constant {train.slots = array<i64: 1152>}
 // CHECK-NEXT: train.softmax_xent_backward {{.*}} {train.slots = array<i64: 1536>}
 // CHECK-NEXT: train.gemm {{.*}} {train.slots = array<i64: 1024>}

@@ -342,7 +342,7 @@ int update(const std::string &dir) {
                 a.state + k * m->param_bytes, false))
         return fail();
   }
-  trainc_apply_update(a.params, a.grads, a.state, &a.hyper);
+  trainc_apply_update(a.params, a.grads, a.state, &a.hyper, a.activations);
   for (int i = 0; i < m->num_tensors; ++i) {
     const trainc_tensor_desc &t = m->tensors[i];
     if (t.kind != TRAINC_PARAM)
@@ -397,7 +397,7 @@ int benchUpdate(int iterations) {
   h.eps = 1e-8f;
   h.trust = 0.001f;
   double update = seconds(
-      [&] { trainc_apply_update(a.params, a.grads, a.state, &h); },
+      [&] { trainc_apply_update(a.params, a.grads, a.state, &h, a.activations); },
       iterations);
   // STREAM's triad on arrays as large as the parameters.
   std::vector<float> x(count), y(count, 1.0f), z(count, 2.0f);

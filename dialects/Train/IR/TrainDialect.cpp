@@ -75,6 +75,13 @@ LogicalResult TrainDialect::verifyRegionArgAttribute(Operation *op,
   if (name == kInputAttr || name == kParamAttr || name == kBufferAttr ||
       name == kLabelsAttr || name == "train.role")
     return verifyNameAttr(op, attr);
+  // Where a lowered function's argument lives, when not on the device.
+  if (name == "train.memory_space") {
+    auto space = dyn_cast<StringAttr>(attr.getValue());
+    if (!space || space.getValue() != "host")
+      return op->emitError() << "'train.memory_space' must be \"host\"";
+    return success();
+  }
   if (name == "train.offset") {
     auto offset = dyn_cast<IntegerAttr>(attr.getValue());
     if (!offset || offset.getInt() < 0)
@@ -125,7 +132,8 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
   // on step functions (and where compressed gradients stage), result slots
   // on ops.
   if (name == "train.param_bytes" || name == "train.buffer_bytes" ||
-      name == "train.arena_bytes" || name == "train.wire_offset") {
+      name == "train.arena_bytes" || name == "train.wire_offset" ||
+      name == "train.scratch") {
     auto bytes = dyn_cast<IntegerAttr>(attr.getValue());
     if (!bytes || bytes.getInt() < 0)
       return op->emitError() << "'" << name

@@ -219,9 +219,14 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   auto segments = bucketSegments(l, update, update.getBucket());
   if (failed(segments))
     return failure();
+  Value layerScales =
+      usesLayerScales(update.getAlgorithm())
+          ? l.scratchOf(update, l.b.getF32Type(), segments->size())
+          : Value();
   auto emit = [&](GradientLoad load) {
     return emitOptimizerUpdate(l, update, update.getAlgorithm(),
-                               update.getBucket(), *segments, load);
+                               update.getBucket(), *segments, load,
+                               layerScales);
   };
   auto plain = [&](ScalarOps &o, const UpdateSegment &, Value g,
                    ValueRange iv) { return o.load(g, iv); };

@@ -36,6 +36,8 @@ Value logSumExp(Lowering &l, Value x, Value n, int64_t k) {
   return o.add(mx64, o.log(sum));
 }
 
+/// The loss in two kernels: each row's term (f64) into the op's scratch,
+/// then one serial kernel adds the rows in order and stores the mean.
 void lowerXent(Lowering &l, SoftmaxXentOp op) {
   ScalarOps o(l);
   auto shape = cast<RankedTensorType>(op.getLogits().getType()).getShape();
@@ -43,7 +45,9 @@ void lowerXent(Lowering &l, SoftmaxXentOp op) {
   double s = op.getLabelSmoothing().convertToFloat();
   Value x = l.view(op.getLogits()), labels = l.view(op.getLabels());
   Value loss = l.view(op.getLoss());
-  Value total = l.reduce(n, l.f64(0), [&](Value i, Value acc) {
+  Value rows = l.scratchOf(op, l.b.getF64Type(), n);
+  l.parallel({n}, [&](ValueRange iv) {
+    Value i = iv[0];
     Value lse = logSumExp(l, x, i, k);
     Value label = labelAt(l, labels, i, k);
     Value picked = o.ext(o.load(x, {i, label}));
@@ -55,9 +59,14 @@ void lowerXent(Lowering &l, SoftmaxXentOp op) {
       });
       target = o.add(target, o.mul(l.f64(s / double(k)), rowSum));
     }
-    return o.add(acc, o.sub(lse, target));
+    o.store(o.sub(lse, target), rows, i);
   });
-  o.store(o.trunc(o.div(total, l.f64(double(n)))), loss, ValueRange{});
+  l.serial([&] {
+    Value total = l.reduce(n, l.f64(0), [&](Value i, Value acc) {
+      return o.add(acc, o.load(rows, i));
+    });
+    o.store(o.trunc(o.div(total, l.f64(double(n)))), loss, ValueRange{});
+  });
 }
 
 void lowerXentBackward(Lowering &l, SoftmaxXentBackwardOp op) {
@@ -68,10 +77,11 @@ void lowerXentBackward(Lowering &l, SoftmaxXentBackwardOp op) {
   Value x = l.view(op.getLogits()), labels = l.view(op.getLabels());
   Value dx = l.view(op.getGradLogits());
   Value batch = l.f32(double(n));
-  Value gradLoss = o.load(l.view(op.getGradLoss()), ValueRange{});
-  Value scale = o.div(gradLoss, batch);
+  Value gradLossView = l.view(op.getGradLoss());
   l.parallel({n}, [&](ValueRange iv) {
     Value i = iv[0];
+    Value gradLoss = o.load(gradLossView, ValueRange{});
+    Value scale = o.div(gradLoss, batch);
     Value lse = logSumExp(l, x, i, k);
     Value label = labelAt(l, labels, i, k);
     l.loops({k}, [&](ValueRange jv) {
@@ -87,22 +97,38 @@ void lowerXentBackward(Lowering &l, SoftmaxXentBackwardOp op) {
   });
 }
 
-/// Sums the input down to the (broadcastable) result shape, sequentially.
+/// Sums the input down to the (broadcastable) result shape: a kernel over
+/// the result's elements, each adding its inputs in row-major order.
 void lowerReduceSumTo(Lowering &l, ReduceSumToOp op) {
   ScalarOps o(l);
   auto in = cast<RankedTensorType>(op.getInput().getType()).getShape();
   auto out = cast<RankedTensorType>(op.getType()).getShape();
   Value x = l.view(op.getInput()), y = l.view(op.getOutput());
-  Value zero = l.f32(0);
-  Value outFlat = l.flat(op.getOutput());
-  l.fill(outFlat, cast<RankedTensorType>(op.getType()).getNumElements(), zero);
-  l.loops(in, [&](ValueRange iv) {
-    SmallVector<Value> at;
-    size_t lead = in.size() - out.size();
-    for (auto [j, extent] : llvm::enumerate(out))
-      at.push_back(extent == 1 ? l.index(0) : iv[lead + j]);
-    o.accumulate(y, at, o.load(x, iv));
-  });
+  size_t lead = in.size() - out.size();
+  // The input dimensions each result element sums over: the leading ones
+  // and those where the result has extent 1.
+  SmallVector<unsigned> summed;
+  for (unsigned d = 0; d < in.size(); ++d)
+    if (d < lead || (out[d - lead] == 1 && in[d] != 1))
+      summed.push_back(d);
+  auto element = [&](ValueRange ov) {
+    SmallVector<Value> at(in.size());
+    for (unsigned d = lead; d < in.size(); ++d)
+      at[d] = out[d - lead] == 1 ? l.index(0) : ov[d - lead];
+    std::function<Value(unsigned, Value)> sum = [&](unsigned k, Value acc) {
+      if (k == summed.size())
+        return o.add(acc, o.load(x, at));
+      return l.reduce(in[summed[k]], acc, [&](Value iv, Value inner) {
+        at[summed[k]] = iv;
+        return sum(k + 1, inner);
+      });
+    };
+    o.store(sum(0, l.f32(0)), y, ov);
+  };
+  if (out.empty())
+    l.serial([&] { element({}); });
+  else
+    l.parallel(out, element);
 }
 
 void lowerConvBias(Lowering &l, Conv2DBackwardBiasOp op) {

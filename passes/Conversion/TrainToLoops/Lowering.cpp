@@ -17,7 +17,7 @@ Lowering::Lowering(ModuleOp module, func::FuncOp source, func::FuncOp target,
 Value Lowering::argWithRole(StringRef role) {
   for (BlockArgument arg : target.getArguments())
     if (auto name = target.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                        "train.role"))
+                                                        kRoleAttr))
       if (name.getValue() == role)
         return arg;
   llvm_unreachable("lowered function lacks an argument role");
@@ -117,6 +117,23 @@ void Lowering::parallel(ArrayRef<int64_t> ubs,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPoint(par.getBody()->getTerminator());
   body(par.getInductionVars());
+}
+
+void Lowering::serial(function_ref<void()> body) {
+  parallel({1}, [&](ValueRange) { body(); });
+}
+
+Value Lowering::scratchOf(Operation *op, Type element, int64_t count,
+                          int64_t at) {
+  auto offset = op->getAttrOfType<IntegerAttr>(kScratchAttr);
+  assert(offset && "op has no planned scratch (train-plan-memory)");
+  return arenaView("arena", offset.getInt() + at, element, count);
+}
+
+Value Lowering::scratchPointer(Operation *op, int64_t at) {
+  auto offset = op->getAttrOfType<IntegerAttr>(kScratchAttr);
+  assert(offset && "op has no planned scratch (train-plan-memory)");
+  return arenaPointer("arena", offset.getInt() + at);
 }
 
 void Lowering::loops(ArrayRef<int64_t> ubs,

@@ -67,6 +67,10 @@ public:
   /// induction variables.
   void parallel(ArrayRef<int64_t> ubs,
                 function_ref<void(ValueRange ivs)> body);
+  /// A kernel of one iteration: the last level of a reduction, which
+  /// combines partial sums in a fixed order (the pipeline keeps it a
+  /// kernel; see codegen/Pipelines.cpp).
+  void serial(function_ref<void()> body);
   /// A sequential loop nest over [0, ub) for each bound.
   void loops(ArrayRef<int64_t> ubs, function_ref<void(ValueRange ivs)> body);
   /// A sequential reduction with several accumulators.
@@ -91,6 +95,11 @@ public:
   /// Declares (once) an external runtime function taking pointers and
   /// scalars, and calls it; returns its result, if it has one.
   Value callRuntime(StringRef name, ValueRange args, TypeRange results = {});
+  /// `count` elements of `element` of the scratch train-plan-memory gave
+  /// `op` (Placement.h: scratchBytes), from its byte `at`.
+  Value scratchOf(Operation *op, Type element, int64_t count, int64_t at = 0);
+  /// A raw pointer to byte `at` of `op`'s scratch, for runtime calls.
+  Value scratchPointer(Operation *op, int64_t at = 0);
   /// A private scratch buffer of `count` elements (a stack slot of the
   /// lowered function).
   Value scratch(Type element, int64_t count);
@@ -257,10 +266,13 @@ using GradientLoad = function_ref<Value(ScalarOps &o, const UpdateSegment &s,
 /// parameters are `segments`, reading the gradients through `load` and the
 /// coefficients from the `hyper` argument. For a global algorithm this
 /// only gathers the bucket's partial sums; emitOptimizerStep finishes.
+/// `layerScales` is f32 scratch with one element per segment, for the
+/// algorithms with per-layer norms (passes/Optimizers.h: usesLayerScales),
+/// or null.
 LogicalResult emitOptimizerUpdate(Lowering &l, Operation *anchor,
                                   StringRef algorithm, int64_t bucket,
                                   ArrayRef<UpdateSegment> segments,
-                                  GradientLoad load);
+                                  GradientLoad load, Value layerScales);
 
 /// The global part of `algorithm`'s update (train.optimizer_step), after
 /// every bucket's emitOptimizerUpdate; `loss` points to the step's

@@ -33,9 +33,9 @@ struct NCS {
 
 /// Sums `count` doubles over the ranks, in place, identically on every rank
 /// (runtime/include/trainc/kernels.h: trainc_rt_allreduce_f64).
-void allreduceF64(Lowering &l, Value buffer, int64_t count) {
+void allreduceF64(Lowering &l, Value address, int64_t count) {
   l.callRuntime("trainc_rt_allreduce_f64",
-                {l.pointer(buffer),
+                {address,
                  l.b.create<arith::ConstantIntOp>(l.loc, count, 64)});
 }
 
@@ -102,12 +102,22 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
   // Statistics of the global batch: the same two passes, each channel's
   // sum all-reduced (with the element count, so the world size need not be
   // known here) before it is divided.
-  Value sums = l.scratch(l.b.getF64Type(), g.c + 1);
-  Value squares = l.scratch(l.b.getF64Type(), g.c + 1);
+  // The op's scratch (train-plan-memory): sums, count | squares, count.
+  Type f64 = l.b.getF64Type();
+  Value sums = l.scratchOf(bn, f64, g.c + 1);
+  Value squares = l.scratchOf(bn, f64, g.c + 1, 8 * (g.c + 1));
   Value at = l.index(g.c);
-  l.parallel({g.c}, [&](ValueRange civ) { o.store(sumX(civ[0]), sums, civ[0]); });
-  o.store(l.f64(m), sums, at);
-  allreduceF64(l, sums, g.c + 1);
+  // Each kernel also stores the element count, from its first channel.
+  auto storeCount = [&](Value c, Value buffer) {
+    Value first = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::eq,
+                                            c, l.index(0));
+    o.when(first, [&] { o.store(l.f64(m), buffer, at); });
+  };
+  l.parallel({g.c}, [&](ValueRange civ) {
+    o.store(sumX(civ[0]), sums, civ[0]);
+    storeCount(civ[0], sums);
+  });
+  allreduceF64(l, l.scratchPointer(bn), g.c + 1);
   l.parallel({g.c}, [&](ValueRange civ) {
     Value c = civ[0];
     Value sum = o.load(sums, c);
@@ -115,9 +125,9 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
     Value mean = o.div(sum, count);
     o.store(mean, sums, c);
     o.store(sumSquares(c, mean), squares, c);
+    storeCount(c, squares);
   });
-  o.store(l.f64(m), squares, at);
-  allreduceF64(l, squares, g.c + 1);
+  allreduceF64(l, l.scratchPointer(bn, 8 * (g.c + 1)), g.c + 1);
   l.parallel({g.c}, [&](ValueRange civ) {
     Value c = civ[0];
     Value total = o.load(sums, at);
@@ -208,7 +218,7 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
   // the mean over ranks of the parameter gradients then follows I5).
   // scale and bias keep this rank's sums: the gradient all-reduce averages
   // them like every other gradient.
-  Value global = l.scratch(l.b.getF64Type(), 2 * g.c + 1);
+  Value global = l.scratchOf(bwd, l.b.getF64Type(), 2 * g.c + 1);
   Value at = l.index(2 * g.c);
   l.parallel({g.c}, [&](ValueRange civ) {
     Value c = civ[0];
@@ -216,9 +226,12 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
     Value c2 = o.imul(c, 2);
     o.store(sumDy, global, c2);
     o.store(sumDyXhat, global, o.iadd(c2, 1));
+    // The element count, from the first channel.
+    Value first = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::eq,
+                                            c, l.index(0));
+    o.when(first, [&] { o.store(l.f64(m), global, at); });
   });
-  o.store(l.f64(m), global, at);
-  allreduceF64(l, global, 2 * g.c + 1);
+  allreduceF64(l, l.scratchPointer(bwd), 2 * g.c + 1);
   l.parallel({g.c}, [&](ValueRange civ) {
     Value c = civ[0], c2 = o.imul(c, 2);
     Value sumDy = o.load(global, c2);

@@ -101,8 +101,10 @@ void branch(Lowering &l, Value cond, function_ref<void()> thenBody,
 class UpdateEmitter {
 public:
   UpdateEmitter(Lowering &l, const OptimizerInfo &info,
-                ArrayRef<UpdateSegment> segments, GradientLoad load)
-      : l(l), info(info), segments(segments), load(load), c(l) {
+                ArrayRef<UpdateSegment> segments, GradientLoad load,
+                Value layerScales)
+      : l(l), info(info), segments(segments), load(load), c(l),
+        layerScales(layerScales) {
     paramBytes =
         l.parentModule()->getAttrOfType<IntegerAttr>(kParamBytesAttr).getInt();
   }
@@ -334,28 +336,32 @@ private:
     Value momentum = c(kMomentum);
     Value trust = c(kTrust);
     Value eps = c(kEps);
-    for (const UpdateSegment &s : segments) {
+    Value decayedBnBias = c.flag(kWeightDecayBnBias);
+    for (auto [k, s] : llvm::enumerate(segments)) {
       SegmentViews v = views(s);
       ScalarOps o(l);
-      SmallVector<Value> sums =
-          l.reduceMany(s.count, {l.f64(0), l.f64(0)},
-                       [&](Value i, ValueRange acc) -> SmallVector<Value> {
-                         Value w = o.ext(o.load(v.w, i));
-                         Value g = o.ext(load(o, s, v.g, i));
-                         return {sumInto(o, acc[0], o.mul(w, w)),
-                                 sumInto(o, acc[1], o.mul(g, g))};
-                       });
-      auto [wNorm, gNorm] = norms(o, sums);
-      Value decay = s.bnOrBias ? wdBnBias : wd;
-      Value denominator = o.add(o.add(gNorm, o.mul(decay, wNorm)), eps);
-      Value tau =
-          ratio(o, wNorm, gNorm, o.mul(trust, wNorm), denominator);
-      if (s.bnOrBias) {
-        Value decayed = c.flag(kWeightDecayBnBias);
-        tau = o.select(decayed, tau, l.f32(1.0));
-      }
-      Value scale = o.mul(lr, tau);
+      Value at = l.index(k);
+      // The layer's norms and step scale, in a serial kernel.
+      l.serial([&] {
+        SmallVector<Value> sums =
+            l.reduceMany(s.count, {l.f64(0), l.f64(0)},
+                         [&](Value i, ValueRange acc) -> SmallVector<Value> {
+                           Value w = o.ext(o.load(v.w, i));
+                           Value g = o.ext(load(o, s, v.g, i));
+                           return {sumInto(o, acc[0], o.mul(w, w)),
+                                   sumInto(o, acc[1], o.mul(g, g))};
+                         });
+        auto [wNorm, gNorm] = norms(o, sums);
+        Value decay = s.bnOrBias ? wdBnBias : wd;
+        Value denominator = o.add(o.add(gNorm, o.mul(decay, wNorm)), eps);
+        Value tau =
+            ratio(o, wNorm, gNorm, o.mul(trust, wNorm), denominator);
+        if (s.bnOrBias)
+          tau = o.select(decayedBnBias, tau, l.f32(1.0));
+        o.store(o.mul(lr, tau), layerScales, at);
+      });
       l.parallel({s.count}, [&](ValueRange iv) {
+        Value scale = o.load(layerScales, at);
         Value w = o.load(v.w, iv);
         Value d = decayed(o, s, w, o.load(v.g, iv));
         Value buf = moment(o, momentum, v.state[0], iv, scale, d);
@@ -381,25 +387,31 @@ private:
       Value adam = o.div(o.mul(mScale, m), denom);
       return o.add(adam, o.mul(s.bnOrBias ? wdBnBias : wd, w));
     };
-    for (const UpdateSegment &s : segments) {
+    for (auto [k, s] : llvm::enumerate(segments)) {
       SegmentViews v = views(s);
       ScalarOps o(l);
-      SmallVector<Value> sums = l.reduceMany(
-          s.count, {l.f64(0), l.f64(0)},
-          [&](Value i, ValueRange acc) -> SmallVector<Value> {
-            Value w = o.load(v.w, i);
-            Value g = load(o, s, v.g, i);
-            Value m = moment(o, beta1, v.state[0], i, keep1, g);
-            Value square = o.mul(g, g);
-            Value sq = moment(o, beta2, v.state[1], i, keep2, square);
-            Value u = o.ext(direction(o, s, w, m, sq));
-            Value w64 = o.ext(w);
-            return {sumInto(o, acc[0], o.mul(w64, w64)), sumInto(o, acc[1], o.mul(u, u))};
-          });
-      auto [wNorm, uNorm] = norms(o, sums);
-      Value r = ratio(o, wNorm, uNorm, wNorm, uNorm);
-      Value step = o.mul(lr, r);
+      Value at = l.index(k);
+      // The moments, the layer's norms and its step, in a serial kernel.
+      l.serial([&] {
+        SmallVector<Value> sums = l.reduceMany(
+            s.count, {l.f64(0), l.f64(0)},
+            [&](Value i, ValueRange acc) -> SmallVector<Value> {
+              Value w = o.load(v.w, i);
+              Value g = load(o, s, v.g, i);
+              Value m = moment(o, beta1, v.state[0], i, keep1, g);
+              Value square = o.mul(g, g);
+              Value sq = moment(o, beta2, v.state[1], i, keep2, square);
+              Value u = o.ext(direction(o, s, w, m, sq));
+              Value w64 = o.ext(w);
+              return {sumInto(o, acc[0], o.mul(w64, w64)),
+                      sumInto(o, acc[1], o.mul(u, u))};
+            });
+        auto [wNorm, uNorm] = norms(o, sums);
+        Value r = ratio(o, wNorm, uNorm, wNorm, uNorm);
+        o.store(o.mul(lr, r), layerScales, at);
+      });
       l.parallel({s.count}, [&](ValueRange iv) {
+        Value step = o.load(layerScales, at);
         Value w = o.load(v.w, iv);
         Value m = o.load(v.state[0], iv);
         Value sq = o.load(v.state[1], iv);
@@ -415,6 +427,9 @@ private:
   ArrayRef<UpdateSegment> segments;
   GradientLoad load;
   Coefficients c;
+  /// LARS and LAMB: each segment's step scale (f32), written by the serial
+  /// kernel of its norms and read by its update kernel.
+  Value layerScales;
   int64_t paramBytes;
   Value wd, wdBnBias;
 };
@@ -701,7 +716,8 @@ LogicalResult mlir::train::emitOptimizerUpdate(Lowering &l, Operation *anchor,
                                                StringRef algorithm,
                                                int64_t bucket,
                                                ArrayRef<UpdateSegment> segments,
-                                               GradientLoad load) {
+                                               GradientLoad load,
+                                               Value layerScales) {
   const OptimizerInfo *info = lookupOptimizer(algorithm);
   if (!info)
     return anchor->emitError("no CPU lowering for optimizer '")
@@ -710,7 +726,10 @@ LogicalResult mlir::train::emitOptimizerUpdate(Lowering &l, Operation *anchor,
     NlcgEmitter(l).gatherBucket(bucket, segments, load);
     return success();
   }
-  return UpdateEmitter(l, *info, segments, load).emit();
+  if (usesLayerScales(algorithm) && !layerScales)
+    return anchor->emitError("optimizer '")
+           << algorithm << "' needs scratch for its layer scales";
+  return UpdateEmitter(l, *info, segments, load, layerScales).emit();
 }
 
 LogicalResult mlir::train::emitOptimizerStep(Lowering &l, Operation *anchor,

@@ -43,6 +43,19 @@ int64_t stateBytes(ModuleOp module) {
          info->scalar_bytes;
 }
 
+/// The scratch trainc_apply_update needs at the start of its activation
+/// arena: the largest bucket's layer scales, for LARS and LAMB.
+int64_t applyUpdateScratchBytes(ModuleOp module) {
+  auto name = module->getAttrOfType<StringAttr>(kOptimizerAttr);
+  auto buckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr);
+  int64_t bytes = 0;
+  if (name && buckets && usesLayerScales(name.getValue()))
+    for (Attribute bucket : buckets)
+      if (auto params = cast<DictionaryAttr>(bucket).getAs<ArrayAttr>("params"))
+        bytes = std::max<int64_t>(bytes, 4 * int64_t(params.size()));
+  return bytes;
+}
+
 } // namespace
 
 /// Parameters that by convention get no weight decay: BatchNorm scale and
@@ -131,6 +144,9 @@ FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
 }
 
 LogicalResult lowerOp(Lowering &l, Operation *op) {
+  if (scratchBytes(op) && !op->hasAttr(kScratchAttr))
+    return op->emitError("needs scratch in the activation arena that "
+                         "train-plan-memory did not plan");
   if (isa<ReluOp, AddOp, ScaleOp, ReluBackwardOp, ConstantOp>(op))
     return lowerElementwiseOp(l, op);
   if (isa<BatchNormOp, BatchNormInferenceOp, BatchNormBackwardOp>(op))
@@ -168,8 +184,9 @@ struct ConvertTrainToLoopsPass
         forward->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt();
     if (train)
       arenaBytes = std::max(
-          arenaBytes,
-          train->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt());
+          {arenaBytes,
+           train->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt(),
+           applyUpdateScratchBytes(module)});
     auto description = describeModel(module, forward, arenaBytes);
     if (failed(description))
       return signalPassFailure();
@@ -222,26 +239,33 @@ struct ConvertTrainToLoopsPass
     OpBuilder b(module.getContext());
     int64_t paramBytes =
         module->getAttrOfType<IntegerAttr>(kParamBytesAttr).getInt();
-    func::FuncOp target = declareArenaFunction(
-        b, module, train.getLoc(), "trainc_apply_update",
-        {{"params", paramBytes},
-         {"grads", paramBytes},
-         {"state", stateBytes(module)},
-         {"hyper", 4 * kNumUpdateCoeffs}});
-    Lowering l(module, train, target, b);
     auto buckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr);
     if (!buckets)
       return train.emitError("the step has no train.buckets "
                              "(run train-bucket-gradients first)");
     StringRef algorithm =
         module->getAttrOfType<StringAttr>(kOptimizerAttr).getValue();
+    func::FuncOp target = declareArenaFunction(
+        b, module, train.getLoc(), "trainc_apply_update",
+        {{"params", paramBytes},
+         {"grads", paramBytes},
+         {"state", stateBytes(module)},
+         {"hyper", 4 * kNumUpdateCoeffs},
+         {"arena", applyUpdateScratchBytes(module)}});
+    Lowering l(module, train, target, b);
     for (int64_t i = 0, e = buckets.size(); i < e; ++i) {
       auto segments = bucketSegments(l, train, i);
+      // The buckets run one after another: each uses the arena's start.
+      Value layerScales =
+          usesLayerScales(algorithm) && succeeded(segments)
+              ? l.arenaView("arena", 0, b.getF32Type(), segments->size())
+              : Value();
       if (failed(segments) ||
           failed(emitOptimizerUpdate(
               l, train, algorithm, i, *segments,
               [](ScalarOps &o, const UpdateSegment &, Value g,
-                 ValueRange iv) { return o.load(g, iv); })))
+                 ValueRange iv) { return o.load(g, iv); },
+              layerScales)))
         return failure();
     }
     // A global update finishes without a line search: there is no loss.
@@ -264,8 +288,11 @@ struct ConvertTrainToLoopsPass
       types.push_back(MemRefType::get({size}, b.getI8Type()));
     auto target =
         b.create<func::FuncOp>(loc, name, b.getFunctionType(types, {}));
-    for (auto [i, role] : llvm::enumerate(roles))
-      target.setArgAttr(i, "train.role", b.getStringAttr(role.first));
+    for (auto [i, role] : llvm::enumerate(roles)) {
+      target.setArgAttr(i, kRoleAttr, b.getStringAttr(role.first));
+      if (role.first == "hyper")
+        target.setArgAttr(i, kMemorySpaceAttr, b.getStringAttr("host"));
+    }
     b.setInsertionPointToStart(target.addEntryBlock());
     return target;
   }

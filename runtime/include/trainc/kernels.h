@@ -53,6 +53,18 @@ void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
                     int64_t k, float alpha, const float *a, const float *b,
                     float beta, float *c);
 
+/* --- generated kernels ---
+ * A kernel of the CPU target: the iterations [lo, hi) of the outermost
+ * dimension of one loop nest, reading what it needs from `context`. */
+typedef void (*trainc_kernel_fn)(void *context, int64_t lo, int64_t hi);
+
+/* Runs kernel(context, lo, hi) over [0, iterations), split into one
+ * contiguous range per OpenMP thread (the threads oneDNN uses); returns
+ * when every range is done. Iterations write disjoint elements, so the
+ * result does not depend on the number of threads. */
+void trainc_rt_parallel_for(trainc_kernel_fn kernel, void *context,
+                            int64_t iterations);
+
 /* --- collectives (the data-parallel ranks; see docs/data-parallel.md) ---
  * Outside a data-parallel run (one process, the step harness) every one of
  * them is the identity and trainc_rt_world() is 1. */

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define TRAINC_MODEL_ABI_VERSION 3
+#define TRAINC_MODEL_ABI_VERSION 4
 #define TRAINC_MAX_RANK 8
 
 enum trainc_tensor_kind {
@@ -151,9 +151,10 @@ void trainc_train_step(void *params, void *grads, void *buffers, void *arena,
 
 /* The compiled update alone, on given (already reduced) gradients: the
  * same generated code as the train step's per-bucket update, without the
- * all-reduce. */
+ * all-reduce. `arena` (arena_bytes) holds its scratch (LARS's and LAMB's
+ * per-layer scales). */
 void trainc_apply_update(void *params, const void *grads, void *state,
-                         const void *hyper);
+                         const void *hyper, void *arena);
 
 /* Inference on a batch (running statistics): writes the logits
  * ([batch, num_classes]). */

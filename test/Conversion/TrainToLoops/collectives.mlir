@@ -365,14 +365,14 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: module @shared_across_buckets
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"}
-// CHECK: arith.maximumf
+// CHECK: arith.maximumf %{{.+}}, %cst{{.*}} : f32
 // CHECK: scf.reduce
 // CHECK: %[[FROM:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<4xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<192xi8> to memref<4xf32>
+// CHECK: %[[O:.+]] = arith.constant 64 : index
+// CHECK: %[[TO:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<192xi8> to memref<4xf32>
 // CHECK: scf.parallel
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]]
-// CHECK-NEXT: memref.store %[[V]], %[[TO]]
+// CHECK: %[[V:.+]] = memref.load %[[FROM]]
+// CHECK: memref.store %[[V]], %[[TO]]
 // CHECK: %[[B:.+]] = arith.constant 0 : i32
 // CHECK: call @trainc_rt_allreduce_start(%[[B]], %{{.+}}) : (i32, !llvm.ptr, i64, i32) -> ()
 // CHECK: %[[BONE:.+]] = arith.constant 1 : i32
@@ -456,94 +456,95 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 
 // Synchronised BatchNorm, forward and backward, on x = [N, C, H, W] =
 // [2, 3, 2, 5] (C = 3, m = N * S = 20 elements per channel on this rank),
-// the homes of normalization.mlir. Scratch: 2C + 1 = 7 doubles for the
-// backward, C + 1 = 4 for the forward's sums and squares, at the top.
+// the homes of normalization.mlir. The scratch train-plan-memory gives each
+// op, in the activation arena: the forward's sums and squares (C + 1 = 4
+// doubles each) at 256 and 288, the backward's 2C + 1 = 7 doubles at 512.
+// Every access is inside a kernel; the count is stored by the kernel's
+// first channel.
 // CHECK-LABEL: module @sync_batch_norm
 // CHECK-DAG: func.func private @trainc_rt_allreduce_f64(!llvm.ptr, i64)
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"}
-// CHECK-NEXT: %[[GLOBAL:.+]] = memref.alloca() : memref<7xf64>
-// CHECK-NEXT: %[[SQUARES:.+]] = memref.alloca() : memref<4xf64>
-// CHECK-NEXT: %[[SUMS:.+]] = memref.alloca() : memref<4xf64>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[X:.+]] = memref.view %{{.+}}[%[[O]]][] : memref<240xi8> to memref<2x3x10xf32>
-// CHECK: %[[BM:.+]] = memref.view %{{.+}}[%c512{{(_[0-9]+)?}}][] : memref<640xi8> to memref<3xf32>
-// CHECK: %[[BV:.+]] = memref.view %{{.+}}[%c576{{(_[0-9]+)?}}][] : memref<640xi8> to memref<3xf32>
-// CHECK-NEXT: %[[AT:.+]] = arith.constant 3 : index
-// 1. This rank's per-channel sums of x, then its count (20) at index C.
-// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{(_[0-9]+)?}}) step
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<704xi8> {train.role = "arena"}
+// CHECK-NOT: memref.alloca
+// CHECK-DAG: %[[X:.+]] = memref.view %{{.+}}[%{{.+}}][] : memref<240xi8> to memref<2x3x10xf32>
+// CHECK-DAG: %[[BM:.+]] = memref.view %[[ARENA]][%c576{{.*}}][] : memref<704xi8> to memref<3xf32>
+// CHECK-DAG: %[[BV:.+]] = memref.view %[[ARENA]][%c640{{.*}}][] : memref<704xi8> to memref<3xf32>
+// CHECK-DAG: %[[SUMS:.+]] = memref.view %[[ARENA]][%c256{{.*}}][] : memref<704xi8> to memref<4xf64>
+// CHECK-DAG: %[[SQUARES:.+]] = memref.view %[[ARENA]][%c288{{.*}}][] : memref<704xi8> to memref<4xf64>
+// 1. This rank's per-channel sums of x, and its count (20) at index C.
+// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{.*}}) step
 // CHECK: memref.load %[[X]]
 // CHECK: memref.store %{{.+}}, %[[SUMS]][%[[C]]] : memref<4xf64>
+// CHECK: %[[FIRST:.+]] = arith.cmpi eq, %[[C]], %{{.+}} : index
+// CHECK: scf.if %[[FIRST]] {
 // CHECK: %[[M:.+]] = arith.constant 2.000000e+01 : f64
-// CHECK-NEXT: memref.store %[[M]], %[[SUMS]][%[[AT]]] : memref<4xf64>
-// CHECK-NEXT: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[SUMS]] : memref<4xf64> -> index
-// CHECK-NEXT: %[[P64:.+]] = arith.index_cast %[[P]] : index to i64
-// CHECK-NEXT: %[[PTR:.+]] = llvm.inttoptr %[[P64]] : i64 to !llvm.ptr
-// CHECK-NEXT: %[[N:.+]] = arith.constant 4 : i64
-// CHECK-NEXT: call @trainc_rt_allreduce_f64(%[[PTR]], %[[N]]) : (!llvm.ptr, i64) -> ()
+// CHECK: memref.store %[[M]], %[[SUMS]][%[[AT:.+]]] : memref<4xf64>
+// CHECK: scf.reduce
+// The sums' bytes, all-reduced in place (a pointer from the arena).
+// CHECK: %[[BASE:.+]] = memref.extract_aligned_pointer_as_index %[[ARENA]]
+// CHECK: %[[OFF:.+]] = arith.constant 256 : index
+// CHECK: %[[ADDR:.+]] = arith.addi %[[BASE]], %[[OFF]] : index
+// CHECK: %[[A64:.+]] = arith.index_cast %[[ADDR]] : index to i64
+// CHECK: %[[PTR:.+]] = llvm.inttoptr %[[A64]] : i64 to !llvm.ptr
+// CHECK: %[[N:.+]] = arith.constant 4 : i64
+// CHECK: call @trainc_rt_allreduce_f64(%[[PTR]], %[[N]]) : (!llvm.ptr, i64) -> ()
 // 2. mean = global sum / global count, kept in the sums buffer; this
-// rank's squared deviations from it, then its count again.
-// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[S:.+]] = memref.load %[[SUMS]][%[[C]]] : memref<4xf64>
-// CHECK-NEXT: %[[TOTAL:.+]] = memref.load %[[SUMS]][%[[AT]]] : memref<4xf64>
-// CHECK-NEXT: %[[MEAN:.+]] = arith.divf %[[S]], %[[TOTAL]] : f64
-// CHECK-NEXT: memref.store %[[MEAN]], %[[SUMS]][%[[C]]] : memref<4xf64>
+// rank's squared deviations from it, and its count again.
+// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{.*}}) step
+// CHECK: %[[S:.+]] = memref.load %[[SUMS]][%[[C]]] : memref<4xf64>
+// CHECK: %[[TOTAL:.+]] = memref.load %[[SUMS]][%[[AT]]] : memref<4xf64>
+// CHECK: %[[MEAN:.+]] = arith.divf %[[S]], %[[TOTAL]] : f64
+// CHECK: memref.store %[[MEAN]], %[[SUMS]][%[[C]]] : memref<4xf64>
 // CHECK: arith.subf %{{.+}}, %[[MEAN]] : f64
 // CHECK: memref.store %{{.+}}, %[[SQUARES]][%[[C]]] : memref<4xf64>
-// CHECK: %[[M:.+]] = arith.constant 2.000000e+01 : f64
-// CHECK-NEXT: memref.store %[[M]], %[[SQUARES]][%[[AT]]] : memref<4xf64>
-// CHECK-NEXT: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[SQUARES]] : memref<4xf64> -> index
-// CHECK-NEXT: %[[P64:.+]] = arith.index_cast %[[P]] : index to i64
-// CHECK-NEXT: %[[PTR:.+]] = llvm.inttoptr %[[P64]] : i64 to !llvm.ptr
-// CHECK-NEXT: %[[N:.+]] = arith.constant 4 : i64
-// CHECK-NEXT: call @trainc_rt_allreduce_f64(%[[PTR]], %[[N]]) : (!llvm.ptr, i64) -> ()
+// CHECK: scf.if
+// CHECK: memref.store %{{.+}}, %[[SQUARES]][%[[AT]]] : memref<4xf64>
+// CHECK: %[[OFF:.+]] = arith.constant 288 : index
+// CHECK: call @trainc_rt_allreduce_f64(%{{.+}}, %{{.+}}) : (!llvm.ptr, i64) -> ()
 // 3. var = global squares / global count; batch statistics; the running
 // variance unbiased by total / (total - 1) if total > 1, else 1.
-// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[TOTAL:.+]] = memref.load %[[SUMS]][%[[AT]]] : memref<4xf64>
-// CHECK-NEXT: %[[Q:.+]] = memref.load %[[SQUARES]][%[[C]]] : memref<4xf64>
-// CHECK-NEXT: %[[VAR:.+]] = arith.divf %[[Q]], %[[TOTAL]] : f64
-// CHECK-NEXT: %[[MEAN:.+]] = memref.load %[[SUMS]][%[[C]]] : memref<4xf64>
-// CHECK-NEXT: %[[MEAN32:.+]] = arith.truncf %[[MEAN]] : f64 to f32
-// CHECK-NEXT: memref.store %[[MEAN32]], %[[BM]][%[[C]]]
-// CHECK-NEXT: %[[VAR32:.+]] = arith.truncf %[[VAR]] : f64 to f32
-// CHECK-NEXT: memref.store %[[VAR32]], %[[BV]][%[[C]]]
+// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{.*}}) step
+// CHECK: %[[TOTAL:.+]] = memref.load %[[SUMS]][%[[AT]]] : memref<4xf64>
+// CHECK: %[[Q:.+]] = memref.load %[[SQUARES]][%[[C]]] : memref<4xf64>
+// CHECK: %[[VAR:.+]] = arith.divf %[[Q]], %[[TOTAL]] : f64
+// CHECK: %[[MEAN:.+]] = memref.load %[[SUMS]][%[[C]]] : memref<4xf64>
+// CHECK: %[[MEAN32:.+]] = arith.truncf %[[MEAN]] : f64 to f32
+// CHECK: memref.store %[[MEAN32]], %[[BM]][%[[C]]]
+// CHECK: %[[VAR32:.+]] = arith.truncf %[[VAR]] : f64 to f32
+// CHECK: memref.store %[[VAR32]], %[[BV]][%[[C]]]
 // CHECK: %[[ONE:.+]] = arith.constant 1.000000e+00 : f64
-// CHECK-NEXT: %[[GT:.+]] = arith.cmpf ogt, %[[TOTAL]], %[[ONE]] : f64
-// CHECK-NEXT: %[[TM1:.+]] = arith.subf %[[TOTAL]], %[[ONE]] : f64
-// CHECK-NEXT: %[[RATIO:.+]] = arith.divf %[[TOTAL]], %[[TM1]] : f64
-// CHECK-NEXT: %[[UNBIAS:.+]] = arith.select %[[GT]], %[[RATIO]], %[[ONE]] : f64
-// CHECK-NEXT: arith.mulf %[[VAR]], %[[UNBIAS]] : f64
+// CHECK: %[[GT:.+]] = arith.cmpf ogt, %[[TOTAL]], %[[ONE]] : f64
+// CHECK: %[[TM1:.+]] = arith.subf %[[TOTAL]], %[[ONE]] : f64
+// CHECK: %[[RATIO:.+]] = arith.divf %[[TOTAL]], %[[TM1]] : f64
+// CHECK: %[[UNBIAS:.+]] = arith.select %[[GT]], %[[RATIO]], %[[ONE]] : f64
+// CHECK: arith.mulf %[[VAR]], %[[UNBIAS]] : f64
 // Backward: this rank's sum(dy) and sum(dy * xhat) give the bias and scale
 // gradients (reduced later with the other gradients) and go to the
 // scratch at 2c and 2c + 1; the count at 2C = 6; 7 doubles all-reduced.
-// CHECK: %[[DSCALE:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
-// CHECK-NEXT: %[[DBIAS:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<3xf32>
-// CHECK-NEXT: %[[AT2:.+]] = arith.constant 6 : index
-// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[DSCALE:.+]] = memref.view %[[GRADS]][%{{.+}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: %[[DBIAS:.+]] = memref.view %[[GRADS]][%c64{{.*}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: %[[GLOBAL:.+]] = memref.view %[[ARENA]][%c512{{.*}}][] : memref<704xi8> to memref<7xf64>
+// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{.*}}) step
 // CHECK: %[[T1:.+]] = arith.truncf %[[SUMDY:.+]] : f64 to f32
-// CHECK-NEXT: memref.store %[[T1]], %[[DBIAS]][%[[C]]] : memref<3xf32>
-// CHECK-NEXT: %[[T2:.+]] = arith.truncf %[[SUMDYX:.+]] : f64 to f32
-// CHECK-NEXT: memref.store %[[T2]], %[[DSCALE]][%[[C]]] : memref<3xf32>
-// CHECK-NEXT: %[[TWO:.+]] = arith.constant 2 : index
-// CHECK-NEXT: %[[C2:.+]] = arith.muli %[[C]], %[[TWO]] : index
-// CHECK-NEXT: memref.store %[[SUMDY]], %[[GLOBAL]][%[[C2]]] : memref<7xf64>
-// CHECK-NEXT: %[[ONEI:.+]] = arith.constant 1 : index
-// CHECK-NEXT: %[[C21:.+]] = arith.addi %[[C2]], %[[ONEI]] : index
-// CHECK-NEXT: memref.store %[[SUMDYX]], %[[GLOBAL]][%[[C21]]] : memref<7xf64>
+// CHECK: memref.store %[[T1]], %[[DBIAS]][%[[C]]] : memref<3xf32>
+// CHECK: %[[T2:.+]] = arith.truncf %[[SUMDYX:.+]] : f64 to f32
+// CHECK: memref.store %[[T2]], %[[DSCALE]][%[[C]]] : memref<3xf32>
+// CHECK: %[[C2:.+]] = arith.muli %[[C]], %{{.+}} : index
+// CHECK: memref.store %[[SUMDY]], %[[GLOBAL]][%[[C2]]] : memref<7xf64>
+// CHECK: %[[C21:.+]] = arith.addi %[[C2]], %{{.+}} : index
+// CHECK: memref.store %[[SUMDYX]], %[[GLOBAL]][%[[C21]]] : memref<7xf64>
+// CHECK: scf.if
 // CHECK: %[[M:.+]] = arith.constant 2.000000e+01 : f64
-// CHECK-NEXT: memref.store %[[M]], %[[GLOBAL]][%[[AT2]]] : memref<7xf64>
-// CHECK-NEXT: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[GLOBAL]] : memref<7xf64> -> index
-// CHECK-NEXT: %[[P64:.+]] = arith.index_cast %[[P]] : index to i64
-// CHECK-NEXT: %[[PTR:.+]] = llvm.inttoptr %[[P64]] : i64 to !llvm.ptr
-// CHECK-NEXT: %[[N:.+]] = arith.constant 7 : i64
-// CHECK-NEXT: call @trainc_rt_allreduce_f64(%[[PTR]], %[[N]]) : (!llvm.ptr, i64) -> ()
+// CHECK: memref.store %[[M]], %[[GLOBAL]][%[[AT2:.+]]] : memref<7xf64>
+// CHECK: arith.constant 512 : index
+// CHECK: %[[N:.+]] = arith.constant 7 : i64
+// CHECK: call @trainc_rt_allreduce_f64(%{{.+}}, %[[N]]) : (!llvm.ptr, i64) -> ()
 // dx from the global sums divided by the global count.
-// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{(_[0-9]+)?}}) step
+// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{.*}}) step
 // CHECK: %[[GDY:.+]] = memref.load %[[GLOBAL]][%{{.+}}] : memref<7xf64>
 // CHECK: %[[GDYX:.+]] = memref.load %[[GLOBAL]][%{{.+}}] : memref<7xf64>
-// CHECK-NEXT: %[[TOTAL:.+]] = memref.load %[[GLOBAL]][%[[AT2]]] : memref<7xf64>
+// CHECK: %[[TOTAL:.+]] = memref.load %[[GLOBAL]][%[[AT2]]] : memref<7xf64>
 // CHECK: arith.divf %[[GDY]], %[[TOTAL]] : f64
 // CHECK: arith.divf %[[GDYX]], %[[TOTAL]] : f64
 // CHECK-NOT: trainc_rt_allreduce_f64

@@ -48,7 +48,7 @@
 // CHECK-SAME: %arg4: memref<864xi8> {train.role = "input"},
 // CHECK-SAME: %arg5: memref<8xi8> {train.role = "labels"},
 // CHECK-SAME: %arg6: memref<4xi8> {train.role = "output"},
-// CHECK-SAME: %arg7: memref<0xi8> {train.role = "state"}, %arg8: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %arg7: memref<0xi8> {train.role = "state"}, %arg8: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}) {
 // Every result was written in place: the body ends with the last kernel
 // (the stem's filter gradient), no copy loop.
 // CHECK: call @trainc_rt_conv2d_backward_filter

@@ -104,7 +104,7 @@
 // CHECK-SAME: %{{[^:]+}}: memref<8xi8> {train.role = "labels"},
 // CHECK-SAME: %{{[^:]+}}: memref<4xi8> {train.role = "output"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#P]]xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // The loss's all-reduce, then bucket 0's wait and its update, in full.
 // CHECK: call @trainc_rt_allreduce(
 // CHECK-NEXT: %[[B:.+]] = arith.constant 0 : i32
@@ -224,7 +224,7 @@
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<[[#P]]xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<[[#P]]xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#P]]xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
 // CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
 // CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
@@ -352,7 +352,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<64xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<64xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<64xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: call @trainc_rt_allreduce_start(
 // CHECK-NEXT: %[[B:.+]] = arith.constant 0 : i32
 // CHECK-NEXT: call @trainc_rt_allreduce_wait(%[[B]]) : (i32) -> ()
@@ -424,7 +424,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // The relu of w writes its gradient (the first store of 8 floats): the
 // last op before the updates.
 // CHECK: memref.store %{{.+}}, %{{.+}}[%{{.+}}] : memref<8xf32>
@@ -534,7 +534,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"},
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<[[#ARENA_BYTES:]]xi8> {train.role = "arena"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<192xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: memref.extract_aligned_pointer_as_index %[[ARENA]]
 // CHECK-NEXT: arith.constant [[#WIRE:]] : index
 // CHECK: call @trainc_rt_allreduce_start(
@@ -799,7 +799,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<0xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: call @trainc_rt_allreduce_wait(
 // CHECK: %[[SCALE:.+]] = arith.select
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
@@ -874,7 +874,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: call @trainc_rt_allreduce_wait(
 // CHECK: %[[SCALE:.+]] = arith.select
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
@@ -955,7 +955,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: call @trainc_rt_allreduce_wait(
 // CHECK: %[[SCALE:.+]] = arith.select
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
@@ -1035,7 +1035,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<384xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: call @trainc_rt_allreduce_wait(
 // CHECK: %[[SCALE:.+]] = arith.select
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
@@ -1244,7 +1244,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: call @trainc_rt_allreduce_wait(
 // CHECK: %[[SCALE:.+]] = arith.select
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
@@ -1356,7 +1356,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: call @trainc_rt_allreduce_wait(
 // CHECK: %[[SCALE:.+]] = arith.select
 // CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
@@ -1460,113 +1460,103 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 
 // -----
 
-// lars: one slot, the momentum buffer. Per parameter, an scf.for sums
-// w^2 and g^2 in f64 (finishing the mean and storing it back), then the
-// trust ratio, then the update loop, which reads the finished gradient
-// back as is.
+// lars: one slot, the momentum buffer. Per parameter, a serial kernel (one
+// iteration) sums w^2 and g^2 in f64 (finishing the mean and storing it
+// back), computes the trust ratio and stores lr * tau into the update's
+// scratch (one f32 per parameter, at arena 0); then the update kernel reads
+// it and the finished gradient. The coefficients are host loads (the hyper
+// argument is host memory), passed to the kernels as values.
 // CHECK-LABEL: module @lars
 // CHECK-SAME: optimizer = "lars", {{.+}}, state_bytes = 128 : i64,
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<64xi8> {train.role = "arena"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: %[[TAUS:.+]] = memref.view %[[ARENA]][%{{.+}}][] : memref<64xi8> to memref<2xf32>
 // CHECK: %[[SCALE:.+]] = arith.select
-// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
-// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
-// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
-// CHECK-NEXT: %[[MOMENTUM:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 13 : index
-// CHECK-NEXT: %[[TRUST:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 10 : index
-// CHECK-NEXT: %[[EPS:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<128xi8> to memref<8xf32>
-// CHECK-NEXT: %[[ZERO_W:.+]] = arith.constant 0.000000e+00 : f64
-// CHECK-NEXT: %[[ZERO_G:.+]] = arith.constant 0.000000e+00 : f64
-// CHECK-NOT: scf.parallel
-// CHECK: %[[SUMS:[^:]+]]:2 = scf.for %[[I:[^ ]+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[WSQ:[^ ]+]] = %[[ZERO_W]], %[[GSQ:[^ ]+]] = %[[ZERO_G]]) -> (f64, f64) {
-// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[W64:.+]] = arith.extf %[[WI]] : f32 to f64
-// CHECK-NEXT: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
-// CHECK-NEXT: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[G64:.+]] = arith.extf %[[GI]] : f32 to f64
-// CHECK-NEXT: %[[WSQ_I:.+]] = arith.mulf %[[W64]], %[[W64]] : f64
-// CHECK-NEXT: %[[WACC:.+]] = arith.addf %[[WSQ]], %[[WSQ_I]] fastmath<reassoc> : f64
-// CHECK-NEXT: %[[GSQ_I:.+]] = arith.mulf %[[G64]], %[[G64]] : f64
-// CHECK-NEXT: %[[GACC:.+]] = arith.addf %[[GSQ]], %[[GSQ_I]] fastmath<reassoc> : f64
-// CHECK-NEXT: scf.yield %[[WACC]], %[[GACC]] : f64, f64
-// CHECK-NEXT: }
-// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#0 : f64
-// CHECK-NEXT: %[[WNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
-// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#1 : f64
-// CHECK-NEXT: %[[GNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
+// CHECK: %[[H:.+]] = memref.view %[[HYPER]][%{{.+}}][] : memref<64xi8> to memref<16xf32>
+// CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[WD_BN:.+]] = memref.load %[[H]][%c2{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[MOMENTUM:.+]] = memref.load %[[H]][%c5{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[TRUST:.+]] = memref.load %[[H]][%c13{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[EPS:.+]] = memref.load %[[H]][%c10{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[WD_BN_F:.+]] = memref.load %[[H]][%c2{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK: %[[DECAYED:.+]] = arith.cmpf one, %[[WD_BN_F]], %{{.+}} : f32
+// CHECK: %[[WV:.+]] = memref.view %[[PARAMS]][%{{.+}}][] : memref<128xi8> to memref<8xf32>
+// CHECK: %[[GV:.+]] = memref.view %[[GRADS]][%{{.+}}][] : memref<128xi8> to memref<8xf32>
+// CHECK: %[[S0:.+]] = memref.view %[[STATE]][%{{.+}}][] : memref<128xi8> to memref<8xf32>
+// w: the serial kernel of its norms.
+// CHECK: scf.parallel (%{{.+}}) = (%{{.+}}) to (%c1{{.*}}) step
+// CHECK: %[[SUMS:[^:]+]]:2 = scf.for %[[I:[^ ]+]] = %{{.+}} to %c8{{.*}} step %{{.+}} iter_args(%[[WSQ:[^ ]+]] = %{{.+}}, %[[GSQ:[^ ]+]] = %{{.+}}) -> (f64, f64) {
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK: %[[W64:.+]] = arith.extf %[[WI]] : f32 to f64
+// CHECK: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
+// CHECK: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK: %[[G64:.+]] = arith.extf %[[GI]] : f32 to f64
+// CHECK: %[[WSQ_I:.+]] = arith.mulf %[[W64]], %[[W64]] : f64
+// CHECK: %[[WACC:.+]] = arith.addf %[[WSQ]], %[[WSQ_I]] fastmath<reassoc> : f64
+// CHECK: %[[GSQ_I:.+]] = arith.mulf %[[G64]], %[[G64]] : f64
+// CHECK: %[[GACC:.+]] = arith.addf %[[GSQ]], %[[GSQ_I]] fastmath<reassoc> : f64
+// CHECK: scf.yield %[[WACC]], %[[GACC]] : f64, f64
+// CHECK: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#0 : f64
+// CHECK: %[[WNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
+// CHECK: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#1 : f64
+// CHECK: %[[GNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
 // tau = trust |w| / (|g| + wd |w| + eps) when both norms are positive.
-// CHECK-NEXT: %[[X:.+]] = arith.mulf %[[WD]], %[[WNORM]] : f32
-// CHECK-NEXT: %[[Y:.+]] = arith.addf %[[GNORM]], %[[X]] : f32
-// CHECK-NEXT: %[[DEN:.+]] = arith.addf %[[Y]], %[[EPS]] : f32
-// CHECK-NEXT: %[[NUM:.+]] = arith.mulf %[[TRUST]], %[[WNORM]] : f32
-// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %[[WPOS:.+]] = arith.cmpf ogt, %[[WNORM]], %[[ZERO]] : f32
-// CHECK-NEXT: %[[GPOS:.+]] = arith.cmpf ogt, %[[GNORM]], %[[ZERO]] : f32
-// CHECK-NEXT: %[[BOTH:.+]] = arith.andi %[[WPOS]], %[[GPOS]] : i1
-// CHECK-NEXT: %[[Q:.+]] = arith.divf %[[NUM]], %[[DEN]] : f32
-// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
-// CHECK-NEXT: %[[TAU:.+]] = arith.select %[[BOTH]], %[[Q]], %[[ONE]] : f32
-// CHECK-NEXT: %[[LR_TAU:.+]] = arith.mulf %[[LR]], %[[TAU]] : f32
+// CHECK: %[[X:.+]] = arith.mulf %[[WD]], %[[WNORM]] : f32
+// CHECK: %[[Y:.+]] = arith.addf %[[GNORM]], %[[X]] : f32
+// CHECK: %[[DEN:.+]] = arith.addf %[[Y]], %[[EPS]] : f32
+// CHECK: %[[NUM:.+]] = arith.mulf %[[TRUST]], %[[WNORM]] : f32
+// CHECK: %[[WPOS:.+]] = arith.cmpf ogt, %[[WNORM]], %[[ZERO:.+]] : f32
+// CHECK: %[[GPOS:.+]] = arith.cmpf ogt, %[[GNORM]], %[[ZERO]] : f32
+// CHECK: %[[BOTH:.+]] = arith.andi %[[WPOS]], %[[GPOS]] : i1
+// CHECK: %[[Q:.+]] = arith.divf %[[NUM]], %[[DEN]] : f32
+// CHECK: %[[TAU:.+]] = arith.select %[[BOTH]], %[[Q]], %{{.+}} : f32
+// CHECK: %[[LR_TAU:.+]] = arith.mulf %[[LR]], %[[TAU]] : f32
+// CHECK: memref.store %[[LR_TAU]], %[[TAUS]][%[[AT:.+]]] : memref<2xf32>
+// CHECK: scf.reduce
 // b = momentum b + lr tau d; w -= b.
-// CHECK: scf.parallel (%[[I:[^)]+]])
-// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
-// CHECK-NEXT: %[[D:.+]] = arith.addf %[[GI]], %[[L2]] : f32
-// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[MOMENTUM]], %[[OLD]] : f32
-// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[LR_TAU]], %[[D]] : f32
-// CHECK-NEXT: %[[BUF:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
-// CHECK-NEXT: memref.store %[[BUF]], %[[S0]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[WI]], %[[BUF]] : f32
-// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: scf.reduce
-// CHECK-NEXT: }
-// b: its own pass with wd = coefficient 2, and tau only if that is set.
-// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
-// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
-// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
-// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<128xi8> to memref<4xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]]) = (%{{.+}}) to (%c8{{.*}}) step
+// CHECK: %[[LT:.+]] = memref.load %[[TAUS]][%[[AT]]] : memref<2xf32>
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK: %[[D:.+]] = arith.addf %[[GI]], %[[L2]] : f32
+// CHECK: %[[OLD:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK: %[[KEPT:.+]] = arith.mulf %[[MOMENTUM]], %[[OLD]] : f32
+// CHECK: %[[ADDED:.+]] = arith.mulf %[[LT]], %[[D]] : f32
+// CHECK: %[[BUF:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK: memref.store %[[BUF]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK: %[[NEW:.+]] = arith.subf %[[WI]], %[[BUF]] : f32
+// CHECK: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK: scf.reduce
+// b: its own pair of kernels with wd = coefficient 2, and tau only if that
+// is set; its scale is the scratch's second element.
+// CHECK: %[[WV:.+]] = memref.view %[[PARAMS]][%c64{{.*}}][] : memref<128xi8> to memref<4xf32>
+// CHECK: %[[S0:.+]] = memref.view %[[STATE]][%c64{{.*}}][] : memref<128xi8> to memref<4xf32>
+// CHECK: scf.parallel (%{{.+}}) = (%{{.+}}) to (%c1{{.*}}) step
 // CHECK: %[[SUMS:[^:]+]]:2 = scf.for
 // CHECK: %[[WNORM:.+]] = arith.truncf %{{.+}} : f64 to f32
-// CHECK-NEXT: math.sqrt %[[SUMS]]#1 : f64
-// CHECK-NEXT: arith.truncf
-// CHECK-NEXT: arith.mulf %[[WD_BN]], %[[WNORM]] : f32
+// CHECK: math.sqrt %[[SUMS]]#1 : f64
+// CHECK: arith.mulf %[[WD_BN]], %[[WNORM]] : f32
 // CHECK: %[[TAU:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
-// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
-// CHECK-NEXT: %[[WD_BN_F:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %[[DECAYED:.+]] = arith.cmpf one, %[[WD_BN_F]], %[[ZERO]] : f32
-// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
-// CHECK-NEXT: %[[TAU_B:.+]] = arith.select %[[DECAYED]], %[[TAU]], %[[ONE]] : f32
-// CHECK-NEXT: %[[LR_TAU:.+]] = arith.mulf %[[LR]], %[[TAU_B]] : f32
-// CHECK: scf.parallel (%[[I:[^)]+]])
-// CHECK: arith.mulf %[[LR_TAU]], %{{.+}} : f32
+// CHECK: %[[TAU_B:.+]] = arith.select %[[DECAYED]], %[[TAU]], %{{.+}} : f32
+// CHECK: %[[LR_TAU:.+]] = arith.mulf %[[LR]], %[[TAU_B]] : f32
+// CHECK: memref.store %[[LR_TAU]], %[[TAUS]][%[[AT:.+]]] : memref<2xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]]) = (%{{.+}}) to (%c4{{.*}}) step
+// CHECK: %[[LT:.+]] = memref.load %[[TAUS]][%[[AT]]] : memref<2xf32>
+// CHECK: arith.mulf %[[LT]], %{{.+}} : f32
 // CHECK: memref.store %{{.+}}, %[[S0]][%[[I]]] : memref<4xf32>
 // CHECK: return
+// trainc_apply_update takes an activation arena for the same scratch.
 // CHECK-LABEL: func.func @trainc_apply_update(
 // CHECK-SAME: memref<128xi8> {train.role = "state"}
+// CHECK-SAME: memref<8xi8> {train.role = "arena"}
 module @lars attributes {train.optimizer = "lars", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -1592,130 +1582,114 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 
 // -----
 
-// lamb: two slots, m and v of the gradient. The first pass (scf.for)
-// updates and stores both moments, builds u = m_scale m / (sqrt(v)
-// denom_scale + eps) + wd w and sums |w|^2 and |u|^2 in f64; r = |w| / |u|
-// when both are positive; the update loop reloads m and v (not the
-// gradient), rebuilds u and steps by lr r u.
+// lamb: two slots, m and v of the gradient. Per parameter, a serial kernel
+// (one iteration) updates and stores both moments, builds u = m_scale m /
+// (sqrt(v) denom_scale + eps) + wd w, sums |w|^2 and |u|^2 in f64 and
+// stores lr r, r = |w| / |u| when both are positive, in the update's
+// scratch; the update kernel reloads m and v (not the gradient), rebuilds u
+// and steps by lr r u.
 // CHECK-LABEL: module @lamb
 // CHECK-SAME: optimizer = "lamb", {{.+}}, state_bytes = 256 : i64,
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<64xi8> {train.role = "arena"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: %[[RS:.+]] = memref.view %[[ARENA]][%{{.+}}][] : memref<64xi8> to memref<2xf32>
 // CHECK: %[[SCALE:.+]] = arith.select
-// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[H:.+]] = memref.view %[[HYPER]][%[[K]]][] : memref<64xi8> to memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 1 : index
-// CHECK-NEXT: %[[WD:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 2 : index
-// CHECK-NEXT: %[[WD_BN:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[LR:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 5 : index
-// CHECK-NEXT: %[[BETA1:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 6 : index
-// CHECK-NEXT: %[[KEEP1:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 7 : index
-// CHECK-NEXT: %[[BETA2:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 8 : index
-// CHECK-NEXT: %[[KEEP2:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 9 : index
-// CHECK-NEXT: %[[DENOM_SCALE:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 10 : index
-// CHECK-NEXT: %[[EPS:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[K:.+]] = arith.constant 14 : index
-// CHECK-NEXT: %[[M_SCALE:.+]] = memref.load %[[H]][%[[K]]] : memref<16xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<8xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<8xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
-// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<8xf32>
-// CHECK-NOT: scf.parallel
+// CHECK: %[[H:.+]] = memref.view %[[HYPER]][%{{.+}}][] : memref<64xi8> to memref<16xf32>
+// CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[WD_BN:.+]] = memref.load %[[H]][%c2{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[BETA1:.+]] = memref.load %[[H]][%c5{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[KEEP1:.+]] = memref.load %[[H]][%c6{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[BETA2:.+]] = memref.load %[[H]][%c7{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[KEEP2:.+]] = memref.load %[[H]][%c8{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[DENOM_SCALE:.+]] = memref.load %[[H]][%c9{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[EPS:.+]] = memref.load %[[H]][%c10{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK-DAG: %[[M_SCALE:.+]] = memref.load %[[H]][%c14{{(_[0-9]+)?}}] : memref<16xf32>
+// CHECK: %[[WV:.+]] = memref.view %[[PARAMS]][%{{.+}}][] : memref<128xi8> to memref<8xf32>
+// CHECK: %[[GV:.+]] = memref.view %[[GRADS]][%{{.+}}][] : memref<128xi8> to memref<8xf32>
+// CHECK: %[[S0:.+]] = memref.view %[[STATE]][%{{.+}}][] : memref<256xi8> to memref<8xf32>
+// CHECK: %[[S1:.+]] = memref.view %[[STATE]][%c128{{.*}}][] : memref<256xi8> to memref<8xf32>
+// CHECK: scf.parallel (%{{.+}}) = (%{{.+}}) to (%c1{{.*}}) step
 // CHECK: %[[SUMS:[^:]+]]:2 = scf.for %[[I:[^ ]+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[WSQ:[^ ]+]] = %{{.+}}, %[[USQ:[^ ]+]] = %{{.+}}) -> (f64, f64) {
-// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
-// CHECK-NEXT: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[BETA1]], %[[OLD]] : f32
-// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[KEEP1]], %[[GI]] : f32
-// CHECK-NEXT: %[[M:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
-// CHECK-NEXT: memref.store %[[M]], %[[S0]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[SQ:.+]] = arith.mulf %[[GI]], %[[GI]] : f32
-// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[S1]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[BETA2]], %[[OLD]] : f32
-// CHECK-NEXT: %[[ADDED:.+]] = arith.mulf %[[KEEP2]], %[[SQ]] : f32
-// CHECK-NEXT: %[[V:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
-// CHECK-NEXT: memref.store %[[V]], %[[S1]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[V]] : f32
-// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[ROOT]], %[[DENOM_SCALE]] : f32
-// CHECK-NEXT: %[[DENOM:.+]] = arith.addf %[[SCALED]], %[[EPS]] : f32
-// CHECK-NEXT: %[[MS:.+]] = arith.mulf %[[M_SCALE]], %[[M]] : f32
-// CHECK-NEXT: %[[ADAM:.+]] = arith.divf %[[MS]], %[[DENOM]] : f32
-// CHECK-NEXT: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
-// CHECK-NEXT: %[[U:.+]] = arith.addf %[[ADAM]], %[[L2]] : f32
-// CHECK-NEXT: %[[U64:.+]] = arith.extf %[[U]] : f32 to f64
-// CHECK-NEXT: %[[W64:.+]] = arith.extf %[[WI]] : f32 to f64
-// CHECK-NEXT: %[[WSQ_I:.+]] = arith.mulf %[[W64]], %[[W64]] : f64
-// CHECK-NEXT: %[[WACC:.+]] = arith.addf %[[WSQ]], %[[WSQ_I]] fastmath<reassoc> : f64
-// CHECK-NEXT: %[[USQ_I:.+]] = arith.mulf %[[U64]], %[[U64]] : f64
-// CHECK-NEXT: %[[UACC:.+]] = arith.addf %[[USQ]], %[[USQ_I]] fastmath<reassoc> : f64
-// CHECK-NEXT: scf.yield %[[WACC]], %[[UACC]] : f64, f64
-// CHECK-NEXT: }
-// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#0 : f64
-// CHECK-NEXT: %[[WNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
-// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#1 : f64
-// CHECK-NEXT: %[[UNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
-// CHECK-NEXT: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
-// CHECK-NEXT: %[[WPOS:.+]] = arith.cmpf ogt, %[[WNORM]], %[[ZERO]] : f32
-// CHECK-NEXT: %[[UPOS:.+]] = arith.cmpf ogt, %[[UNORM]], %[[ZERO]] : f32
-// CHECK-NEXT: %[[BOTH:.+]] = arith.andi %[[WPOS]], %[[UPOS]] : i1
-// CHECK-NEXT: %[[Q:.+]] = arith.divf %[[WNORM]], %[[UNORM]] : f32
-// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1.000000e+00 : f32
-// CHECK-NEXT: %[[R:.+]] = arith.select %[[BOTH]], %[[Q]], %[[ONE]] : f32
-// CHECK-NEXT: %[[LR_R:.+]] = arith.mulf %[[LR]], %[[R]] : f32
-// CHECK: scf.parallel (%[[I:[^)]+]])
-// CHECK-NEXT: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[M:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[S1]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: %[[ROOT:.+]] = math.sqrt %[[V]] : f32
-// CHECK-NEXT: %[[SCALED:.+]] = arith.mulf %[[ROOT]], %[[DENOM_SCALE]] : f32
-// CHECK-NEXT: %[[DENOM:.+]] = arith.addf %[[SCALED]], %[[EPS]] : f32
-// CHECK-NEXT: %[[MS:.+]] = arith.mulf %[[M_SCALE]], %[[M]] : f32
-// CHECK-NEXT: %[[ADAM:.+]] = arith.divf %[[MS]], %[[DENOM]] : f32
-// CHECK-NEXT: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
-// CHECK-NEXT: %[[U:.+]] = arith.addf %[[ADAM]], %[[L2]] : f32
-// CHECK-NEXT: %[[STEP:.+]] = arith.mulf %[[LR_R]], %[[U]] : f32
-// CHECK-NEXT: %[[NEW:.+]] = arith.subf %[[WI]], %[[STEP]] : f32
-// CHECK-NEXT: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
-// CHECK-NEXT: scf.reduce
-// CHECK-NEXT: }
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
+// CHECK: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<8xf32>
+// CHECK: %[[OLD:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK: %[[KEPT:.+]] = arith.mulf %[[BETA1]], %[[OLD]] : f32
+// CHECK: %[[ADDED:.+]] = arith.mulf %[[KEEP1]], %[[GI]] : f32
+// CHECK: %[[M:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK: memref.store %[[M]], %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK: %[[SQ:.+]] = arith.mulf %[[GI]], %[[GI]] : f32
+// CHECK: %[[OLD:.+]] = memref.load %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK: %[[KEPT:.+]] = arith.mulf %[[BETA2]], %[[OLD]] : f32
+// CHECK: %[[ADDED:.+]] = arith.mulf %[[KEEP2]], %[[SQ]] : f32
+// CHECK: %[[V:.+]] = arith.addf %[[KEPT]], %[[ADDED]] : f32
+// CHECK: memref.store %[[V]], %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK: %[[ROOT:.+]] = math.sqrt %[[V]] : f32
+// CHECK: %[[SCALED:.+]] = arith.mulf %[[ROOT]], %[[DENOM_SCALE]] : f32
+// CHECK: %[[DENOM:.+]] = arith.addf %[[SCALED]], %[[EPS]] : f32
+// CHECK: %[[MS:.+]] = arith.mulf %[[M_SCALE]], %[[M]] : f32
+// CHECK: %[[ADAM:.+]] = arith.divf %[[MS]], %[[DENOM]] : f32
+// CHECK: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK: %[[U:.+]] = arith.addf %[[ADAM]], %[[L2]] : f32
+// CHECK: %[[U64:.+]] = arith.extf %[[U]] : f32 to f64
+// CHECK: %[[W64:.+]] = arith.extf %[[WI]] : f32 to f64
+// CHECK: %[[WSQ_I:.+]] = arith.mulf %[[W64]], %[[W64]] : f64
+// CHECK: %[[WACC:.+]] = arith.addf %[[WSQ]], %[[WSQ_I]] fastmath<reassoc> : f64
+// CHECK: %[[USQ_I:.+]] = arith.mulf %[[U64]], %[[U64]] : f64
+// CHECK: %[[UACC:.+]] = arith.addf %[[USQ]], %[[USQ_I]] fastmath<reassoc> : f64
+// CHECK: scf.yield %[[WACC]], %[[UACC]] : f64, f64
+// CHECK: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#0 : f64
+// CHECK: %[[WNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
+// CHECK: %[[ROOT:.+]] = math.sqrt %[[SUMS]]#1 : f64
+// CHECK: %[[UNORM:.+]] = arith.truncf %[[ROOT]] : f64 to f32
+// CHECK: %[[WPOS:.+]] = arith.cmpf ogt, %[[WNORM]], %[[ZERO:.+]] : f32
+// CHECK: %[[UPOS:.+]] = arith.cmpf ogt, %[[UNORM]], %[[ZERO]] : f32
+// CHECK: %[[BOTH:.+]] = arith.andi %[[WPOS]], %[[UPOS]] : i1
+// CHECK: %[[Q:.+]] = arith.divf %[[WNORM]], %[[UNORM]] : f32
+// CHECK: %[[R:.+]] = arith.select %[[BOTH]], %[[Q]], %{{.+}} : f32
+// CHECK: %[[LR_R0:.+]] = arith.mulf %[[LR]], %[[R]] : f32
+// CHECK: memref.store %[[LR_R0]], %[[RS]][%[[AT:.+]]] : memref<2xf32>
+// CHECK: scf.reduce
+// CHECK: scf.parallel (%[[I:[^)]+]]) = (%{{.+}}) to (%c8{{.*}}) step
+// CHECK: %[[LR_R:.+]] = memref.load %[[RS]][%[[AT]]] : memref<2xf32>
+// CHECK: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK: %[[M:.+]] = memref.load %[[S0]][%[[I]]] : memref<8xf32>
+// CHECK: %[[V:.+]] = memref.load %[[S1]][%[[I]]] : memref<8xf32>
+// CHECK: %[[ROOT:.+]] = math.sqrt %[[V]] : f32
+// CHECK: %[[SCALED:.+]] = arith.mulf %[[ROOT]], %[[DENOM_SCALE]] : f32
+// CHECK: %[[DENOM:.+]] = arith.addf %[[SCALED]], %[[EPS]] : f32
+// CHECK: %[[MS:.+]] = arith.mulf %[[M_SCALE]], %[[M]] : f32
+// CHECK: %[[ADAM:.+]] = arith.divf %[[MS]], %[[DENOM]] : f32
+// CHECK: %[[L2:.+]] = arith.mulf %[[WD]], %[[WI]] : f32
+// CHECK: %[[U:.+]] = arith.addf %[[ADAM]], %[[L2]] : f32
+// CHECK: %[[STEP:.+]] = arith.mulf %[[LR_R]], %[[U]] : f32
+// CHECK: %[[NEW:.+]] = arith.subf %[[WI]], %[[STEP]] : f32
+// CHECK: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<8xf32>
+// CHECK: scf.reduce
 // b: slots 0 and 1 at 64 and 192; u's decay is coefficient 2 in both passes.
-// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
-// CHECK-NEXT: %[[WV:.+]] = memref.view %[[PARAMS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
-// CHECK-NEXT: %[[GV:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
-// CHECK-NEXT: %[[S0:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<4xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 192 : index
-// CHECK-NEXT: %[[S1:.+]] = memref.view %[[STATE]][%[[O]]][] : memref<256xi8> to memref<4xf32>
+// CHECK: %[[WV:.+]] = memref.view %[[PARAMS]][%c64{{.*}}][] : memref<128xi8> to memref<4xf32>
+// CHECK: %[[GV:.+]] = memref.view %[[GRADS]][%c64{{.*}}][] : memref<128xi8> to memref<4xf32>
+// CHECK: %[[S0:.+]] = memref.view %[[STATE]][%c64{{.*}}][] : memref<256xi8> to memref<4xf32>
+// CHECK: %[[S1:.+]] = memref.view %[[STATE]][%c192{{.*}}][] : memref<256xi8> to memref<4xf32>
 // CHECK: scf.for
 // CHECK: arith.mulf %[[WD_BN]], %{{.+}} : f32
 // CHECK: scf.yield
-// CHECK: scf.parallel (%[[I:[^)]+]])
-// CHECK-NEXT: memref.load %{{.+}}[%[[I]]] : memref<4xf32>
-// CHECK-NEXT: memref.load %[[S0]][%[[I]]] : memref<4xf32>
-// CHECK-NEXT: memref.load %[[S1]][%[[I]]] : memref<4xf32>
+// CHECK: scf.parallel (%[[I:[^)]+]]) = (%{{.+}}) to (%c4{{.*}}) step
+// CHECK: memref.load %{{.+}}[%[[I]]] : memref<4xf32>
+// CHECK: memref.load %[[S0]][%[[I]]] : memref<4xf32>
+// CHECK: memref.load %[[S1]][%[[I]]] : memref<4xf32>
 // CHECK: arith.mulf %[[WD_BN]], %{{.+}} : f32
 // CHECK: return
 // CHECK-LABEL: func.func @trainc_apply_update(
 // CHECK-SAME: memref<256xi8> {train.role = "state"}
+// CHECK-SAME: memref<8xi8> {train.role = "arena"}
 module @lamb attributes {train.optimizer = "lamb", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -1777,7 +1751,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<[[#P]]xi8> {train.role = "grads"},
 // CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<4xi8> {train.role = "output"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#SB]]xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.role = "hyper"}) {
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK-DAG: %[[PRECOND:.+]] = memref.alloca() : memref<2xf64>
 // CHECK-DAG: %[[GATHER:.+]] = memref.alloca() : memref<8xf64>
 // CHECK-DAG: %[[DERIVED:.+]] = memref.alloca() : memref<8xf32>

@@ -46,7 +46,7 @@ TEST(ArenasTest, BadDescriptionsAreRefusedWithTheirReason) {
   EXPECT_EQ(
       problemAfter([](trainc_model_desc &d, Tensors &) { d.abi_version = 7; }),
       prefix + "the model was compiled for runtime ABI version 7 but "
-               "this runtime implements version 3 (compile it with the "
+               "this runtime implements version 4 (compile it with the "
                "trainc that built this runtime)");
   EXPECT_EQ(problemAfter(
                 [](trainc_model_desc &d, Tensors &) { d.optimizer = "adam"; }),
