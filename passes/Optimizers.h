@@ -36,6 +36,14 @@ inline bool usesLayerScales(llvm::StringRef algorithm) {
   return algorithm == "lars" || algorithm == "lamb";
 }
 
+/// The bytes of NLCG's partial-sum tables for `buckets` buckets (f64): the
+/// gather table, then the preconditioner's. Kernels write them in the
+/// activation arena; the runtime's scalar phases read them.
+inline int64_t nlcgTableBytes(int64_t buckets) {
+  int64_t rows = buckets < 1 ? 1 : buckets;
+  return 8 * rows * (TRAINC_NLCG_GATHER_WIDTH + TRAINC_NLCG_PRECOND_WIDTH);
+}
+
 /// "sgd, momentum, ... or nlcg", for error messages and help.
 inline std::string optimizerNames() {
   std::string names;

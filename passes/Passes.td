@@ -247,7 +247,10 @@ def VerifyKernelsPass : Pass<"train-verify-kernels", "::mlir::ModuleOp"> {
     the unit each target maps to its threads (CPU) or to GPU blocks (CUDA);
     tensor data is otherwise touched only by library calls. Any other
     access is an error at its location naming the function, since on a GPU
-    it would be host code reading device memory.
+    it would be host code reading device memory. Conversely, host memory
+    (`train.memory_space = "host"`: the update coefficients argument, host
+    buffers of the function) is read and written only by host code, which
+    passes its values to the kernels.
   }];
   let options = [
     Option<"maxErrors", "max-errors", "unsigned", "20",

@@ -108,6 +108,18 @@ int64_t mlir::train::scratchBytes(Operation *op) {
     return bn.getSync() ? 8 * 2 * (dim(bn.getInput(), 1) + 1) : 0;
   if (auto bn = dyn_cast<BatchNormBackwardOp>(op))
     return bn.getSync() ? 8 * (2 * dim(bn.getInput(), 1) + 1) : 0;
+  // NLCG: its gather and preconditioner tables, for the whole update: the
+  // buckets' updates write the gather table and the step reads it
+  // (train-plan-memory makes this scratch live from the first
+  // train.optimizer_update on).
+  if (auto step = dyn_cast<OptimizerStepOp>(op)) {
+    const OptimizerInfo *info = lookupOptimizer(step.getAlgorithm());
+    auto module = op->getParentOfType<ModuleOp>();
+    auto buckets = module ? module->getAttrOfType<ArrayAttr>(kBucketsAttr)
+                          : ArrayAttr();
+    return info && info->global ? nlcgTableBytes(buckets ? buckets.size() : 0)
+                                : 0;
+  }
   // LARS and LAMB: each layer's step scale (f32), from its norms.
   if (auto update = dyn_cast<OptimizerUpdateOp>(op)) {
     if (!usesLayerScales(update.getAlgorithm()))

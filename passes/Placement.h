@@ -63,9 +63,11 @@ struct Home {
 Home homeOf(func::FuncOp fn, Value value);
 
 /// The scratch bytes the lowering of `op` needs while it runs (partial sums
-/// of its reductions; synchronised BatchNorm's per-channel sums), or 0.
-/// train-plan-memory gives each such op a slot live only at the op
-/// (kScratchAttr); the lowering finds its partials there.
+/// of its reductions; synchronised BatchNorm's per-channel sums; an
+/// optimizer's per-layer scales or, on train.optimizer_step, NLCG's
+/// tables), or 0. train-plan-memory gives each such op a slot live only at
+/// the op (an optimizer step's from the first update on), kScratchAttr;
+/// the lowering finds its partials there.
 int64_t scratchBytes(Operation *op);
 
 /// Function results whose value is not written in place by its producer and

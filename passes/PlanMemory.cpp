@@ -70,11 +70,20 @@ int64_t planActivations(func::FuncOp fn) {
             std::max(intervals[it->second].end, index[&op]);
   // Scratch, live only while its op runs (after the values the op reads
   // are placed, it may share bytes with anything dead by then).
+  // A global optimizer step's tables are written by every bucket's update
+  // before it: live from the first update on.
+  int64_t firstUpdate = -1;
+  for (Operation &op : body)
+    if (isa<OptimizerUpdateOp>(op) && firstUpdate < 0)
+      firstUpdate = index[&op];
   DenseMap<Operation *, size_t> scratchOf;
   for (Operation &op : body)
     if (int64_t bytes = scratchBytes(&op)) {
+      int64_t start = index[&op];
+      if (isa<OptimizerStepOp>(op) && firstUpdate >= 0)
+        start = std::min(start, firstUpdate);
       scratchOf[&op] = intervals.size();
-      intervals.push_back({Value(), index[&op], index[&op], bytes});
+      intervals.push_back({Value(), start, index[&op], bytes});
     }
 
   SmallVector<Interval *> order;

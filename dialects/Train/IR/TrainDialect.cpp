@@ -172,6 +172,13 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
       return op->emitError() << "'train.model' must be a dictionary";
     return success();
   }
+  // A host buffer of a lowered function (Lowering::hostScratch).
+  if (name == "train.memory_space") {
+    auto space = dyn_cast<StringAttr>(attr.getValue());
+    if (!space || space.getValue() != "host")
+      return op->emitError() << "'train.memory_space' must be \"host\"";
+    return success();
+  }
   if (name == kOnnxExportAttr)
     return verifyOnnxExport(op, attr.getValue());
   if (name == kOpsetAttr) {

@@ -209,6 +209,20 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   return success();
 }
 
+/// The byte offset of `update`'s optimizer scratch in the activation arena
+/// (its own for LARS and LAMB, the step's tables for NLCG), or -1.
+int64_t optimizerScratch(Lowering &l, OptimizerUpdateOp update) {
+  Operation *owner = update;
+  const OptimizerInfo *info = lookupOptimizer(update.getAlgorithm());
+  if (info && info->global) {
+    owner = nullptr;
+    l.sourceFunction().walk([&](OptimizerStepOp step) { owner = step; });
+  }
+  auto offset = owner ? owner->getAttrOfType<IntegerAttr>(kScratchAttr)
+                      : IntegerAttr();
+  return offset ? offset.getInt() : -1;
+}
+
 LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   // The state arena is sized by the module's optimizer.
   if (l.parentModule()->getAttrOfType<StringAttr>(kOptimizerAttr) !=
@@ -219,14 +233,10 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   auto segments = bucketSegments(l, update, update.getBucket());
   if (failed(segments))
     return failure();
-  Value layerScales =
-      usesLayerScales(update.getAlgorithm())
-          ? l.scratchOf(update, l.b.getF32Type(), segments->size())
-          : Value();
+  int64_t scratch = optimizerScratch(l, update);
   auto emit = [&](GradientLoad load) {
     return emitOptimizerUpdate(l, update, update.getAlgorithm(),
-                               update.getBucket(), *segments, load,
-                               layerScales);
+                               update.getBucket(), *segments, load, scratch);
   };
   auto plain = [&](ScalarOps &o, const UpdateSegment &, Value g,
                    ValueRange iv) { return o.load(g, iv); };
@@ -295,7 +305,9 @@ LogicalResult mlir::train::lowerCollectiveOp(Lowering &l, Operation *op) {
                              fn.getResultAttr(0, TrainDialect::kLossAttr)
                          ? l.pointerTo(ret.getOperand(0))
                          : l.nullPointer();
-        return emitOptimizerStep(l, step, step.getAlgorithm(), loss);
+        auto scratch = step->getAttrOfType<IntegerAttr>(kScratchAttr);
+        return emitOptimizerStep(l, step, step.getAlgorithm(), loss,
+                                 scratch ? scratch.getInt() : -1);
       })
       .Default([](Operation *op) {
         return op->emitError("not a collective op");

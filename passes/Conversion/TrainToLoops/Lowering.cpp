@@ -248,21 +248,21 @@ Value Lowering::callRuntime(StringRef name, ValueRange args,
   return results.empty() ? Value() : call.getResult(0);
 }
 
-Value Lowering::scratch(Type element, int64_t count) {
-  // At the top of the function, so it is one fixed stack slot however
-  // often the op's loops run.
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&target.getBody().front());
-  return b.create<memref::AllocaOp>(loc, MemRefType::get({count}, element));
-}
-
-Value Lowering::sharedScratch(StringRef key, Type element, int64_t count,
-                              bool *created) {
-  Value &slot = sharedScratches[key];
+Value Lowering::hostScratch(StringRef key, Type element, int64_t count,
+                            bool *created) {
+  Value &slot = hostScratches[key];
   if (created)
     *created = !slot;
-  if (!slot)
-    slot = scratch(element, count);
+  if (!slot) {
+    // At the top of the function, so it is one fixed stack slot however
+    // often the op's loops run.
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&target.getBody().front());
+    auto alloca =
+        b.create<memref::AllocaOp>(loc, MemRefType::get({count}, element));
+    alloca->setAttr(kMemorySpaceAttr, b.getStringAttr("host"));
+    slot = alloca;
+  }
   return slot;
 }
 

@@ -100,14 +100,13 @@ public:
   Value scratchOf(Operation *op, Type element, int64_t count, int64_t at = 0);
   /// A raw pointer to byte `at` of `op`'s scratch, for runtime calls.
   Value scratchPointer(Operation *op, int64_t at = 0);
-  /// A private scratch buffer of `count` elements (a stack slot of the
-  /// lowered function).
-  Value scratch(Type element, int64_t count);
 
-  /// A scratch buffer shared by every op of the function that asks for
-  /// `key`; `created` tells whether this call made it.
-  Value sharedScratch(StringRef key, Type element, int64_t count,
-                      bool *created = nullptr);
+  /// A buffer in host memory (a stack slot of the lowered function,
+  /// train.memory_space "host"), shared by every op of the function that
+  /// asks for `key`: host code and the runtime read and write it, kernels
+  /// never do. `created` tells whether this call made it.
+  Value hostScratch(StringRef key, Type element, int64_t count,
+                    bool *created = nullptr);
   /// A null pointer, for runtime calls.
   Value nullPointer();
 
@@ -122,7 +121,7 @@ private:
   ModuleOp module;
   func::FuncOp source, target;
   llvm::StringMap<unsigned> globalCounts;
-  llvm::StringMap<Value> sharedScratches;
+  llvm::StringMap<Value> hostScratches;
 };
 
 /// Terse builders for the scalar arithmetic of kernel bodies.
@@ -266,19 +265,20 @@ using GradientLoad = function_ref<Value(ScalarOps &o, const UpdateSegment &s,
 /// parameters are `segments`, reading the gradients through `load` and the
 /// coefficients from the `hyper` argument. For a global algorithm this
 /// only gathers the bucket's partial sums; emitOptimizerStep finishes.
-/// `layerScales` is f32 scratch with one element per segment, for the
-/// algorithms with per-layer norms (passes/Optimizers.h: usesLayerScales),
-/// or null.
+/// `scratch` is the byte offset, in the activation arena, of the scratch
+/// the algorithm needs (optimizerScratchBytes: LARS's and LAMB's layer
+/// scales, NLCG's partial-sum tables), or -1.
 LogicalResult emitOptimizerUpdate(Lowering &l, Operation *anchor,
                                   StringRef algorithm, int64_t bucket,
                                   ArrayRef<UpdateSegment> segments,
-                                  GradientLoad load, Value layerScales);
+                                  GradientLoad load, int64_t scratch);
 
 /// The global part of `algorithm`'s update (train.optimizer_step), after
 /// every bucket's emitOptimizerUpdate; `loss` points to the step's
 /// all-reduced loss, or is null.
 LogicalResult emitOptimizerStep(Lowering &l, Operation *anchor,
-                                StringRef algorithm, Value loss);
+                                StringRef algorithm, Value loss,
+                                int64_t scratch);
 
 } // namespace mlir::train
 

@@ -102,9 +102,11 @@ class UpdateEmitter {
 public:
   UpdateEmitter(Lowering &l, const OptimizerInfo &info,
                 ArrayRef<UpdateSegment> segments, GradientLoad load,
-                Value layerScales)
-      : l(l), info(info), segments(segments), load(load), c(l),
-        layerScales(layerScales) {
+                int64_t scratch)
+      : l(l), info(info), segments(segments), load(load), c(l) {
+    if (usesLayerScales(info.name))
+      layerScales = l.arenaView("arena", scratch, l.b.getF32Type(),
+                                segments.size());
     paramBytes =
         l.parentModule()->getAttrOfType<IntegerAttr>(kParamBytesAttr).getInt();
   }
@@ -446,23 +448,29 @@ namespace {
 // gradient in its arena in the first pass.
 class NlcgEmitter {
 public:
-  explicit NlcgEmitter(Lowering &l) : l(l), c(l) {
+  /// `scratch`: the byte offset of the gather and preconditioner tables in
+  /// the activation arena (nlcgTableBytes), which kernels write and the
+  /// runtime's phases read.
+  NlcgEmitter(Lowering &l, int64_t scratch) : l(l), c(l) {
     ModuleOp module = l.parentModule();
     paramBytes = module->getAttrOfType<IntegerAttr>(kParamBytesAttr).getInt();
     numBuckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr).size();
     Type f64 = l.b.getF64Type(), f32 = l.b.getF32Type();
     bool created = false;
-    derived = l.sharedScratch("nlcg.derived", f32, TRAINC_NLCG_DERIVED_WIDTH,
-                              &created);
-    gather = l.sharedScratch("nlcg.gather", f64,
-                             std::max<int64_t>(1, numBuckets) *
-                                 TRAINC_NLCG_GATHER_WIDTH);
-    precond = l.sharedScratch("nlcg.precond", f64,
-                              std::max<int64_t>(1, numBuckets) *
-                                  TRAINC_NLCG_PRECOND_WIDTH);
+    // The coefficients the phases derive live in host memory: host code
+    // reads them and passes them to the kernels.
+    derived = l.hostScratch("nlcg.derived", f32, TRAINC_NLCG_DERIVED_WIDTH,
+                            &created);
+    int64_t rows = std::max<int64_t>(1, numBuckets);
+    gatherOffset = scratch;
+    precondOffset = scratch + 8 * rows * TRAINC_NLCG_GATHER_WIDTH;
+    gather = l.arenaView("arena", gatherOffset, f64,
+                         rows * TRAINC_NLCG_GATHER_WIDTH);
+    precond = l.arenaView("arena", precondOffset, f64,
+                          rows * TRAINC_NLCG_PRECOND_WIDTH);
     // Phase 0 before the first bucket's pass: the scale of s from d.
     if (created)
-      phase(0, gather, l.nullPointer());
+      phase(0, gatherOffset, l.nullPointer());
     eps = c(kEps);
   }
 
@@ -474,6 +482,18 @@ public:
     Value wd = c(kWeightDecay), wdBnBias = c(kWeightDecayBnBias);
     Value lambda = c(kTrust);
     Value cs = derivedAt(TRAINC_NLCG_CS);
+    Value scaled = o.fgt(lambda, l.f32(0.0));
+    // One serial kernel per bucket: the segments' sums, added in order
+    // into the bucket's row of the gather table.
+    l.serial([&] { gatherKernel(bucket, segments, load, wd, wdBnBias, lambda,
+                                cs, scaled); });
+  }
+
+private:
+  void gatherKernel(int64_t bucket, ArrayRef<UpdateSegment> segments,
+                    GradientLoad load, Value wd, Value wdBnBias, Value lambda,
+                    Value cs, Value scaled) {
+    ScalarOps o(l);
     SmallVector<Value> totals(TRAINC_NLCG_DECAY_W2 + 1, l.f64(0));
     for (const UpdateSegment &s : segments) {
       Views v = views(s);
@@ -481,7 +501,6 @@ public:
       // (N13) with --layer-scale: the tensor's norms first (that pass
       // finishes the gradient and stores it: the load does not store back
       // for a global algorithm), then the main pass on the finished one.
-      Value scaled = o.fgt(lambda, l.f32(0.0));
       Type f64 = l.b.getF64Type();
       SmallVector<Type> types(TRAINC_NLCG_DECAY_W2 + 1, f64);
       auto ifOp = l.b.create<scf::IfOp>(l.loc, types, scaled,
@@ -530,6 +549,8 @@ public:
               l.index(bucket * TRAINC_NLCG_GATHER_WIDTH + k));
   }
 
+public:
+
   /// After every bucket's first pass: the preconditioner (second pass),
   /// beta and the line search, and the step (third pass).
   LogicalResult finish(Value loss) {
@@ -541,14 +562,14 @@ public:
       all.push_back(*segments);
     }
     ScalarOps o(l);
-    phase(1, gather, l.nullPointer());
+    phase(1, gatherOffset, l.nullPointer());
     Value reset = flagAt(TRAINC_NLCG_RESET_H);
     Value update = flagAt(TRAINC_NLCG_UPDATE_H);
     Value c1 = derivedAt(TRAINC_NLCG_C1), c2 = derivedAt(TRAINC_NLCG_C2),
           cs = derivedAt(TRAINC_NLCG_CS);
     // The second pass, specialised on how h changes.
     auto precondPass = [&](int variant) {
-      for (int64_t i = 0; i < numBuckets; ++i) {
+      for (int64_t i = 0; i < numBuckets; ++i) l.serial([&] {
         SmallVector<Value> totals = {l.f64(0), l.f64(0)};
         for (const UpdateSegment &s : all[i]) {
           Views v = views(s);
@@ -587,7 +608,7 @@ public:
                 l.index(i * TRAINC_NLCG_PRECOND_WIDTH + TRAINC_NLCG_RHO));
         o.store(totals[1], precond,
                 l.index(i * TRAINC_NLCG_PRECOND_WIDTH + TRAINC_NLCG_G_PG_PREV));
-      }
+      });
     };
     branch(
         l, reset, [&] { precondPass(0); },
@@ -595,7 +616,7 @@ public:
           branch(l, update, [&] { precondPass(1); },
                  [&] { precondPass(2); });
         });
-    phase(2, precond, loss);
+    phase(2, precondOffset, loss);
     Value az = derivedAt(TRAINC_NLCG_AZ), ad = derivedAt(TRAINC_NLCG_AD),
           step = derivedAt(TRAINC_NLCG_STEP);
     // The third pass: d = az z + ad d_prev with z = -P G; w += step d.
@@ -671,12 +692,14 @@ private:
         });
   }
 
-  void phase(int which, Value partials, Value loss) {
+  /// The runtime's scalar phase `which` on the table at byte
+  /// `partialsOffset` of the activation arena.
+  void phase(int which, int64_t partialsOffset, Value loss) {
     auto i32 = [&](int64_t v) {
       return l.b.create<arith::ConstantIntOp>(l.loc, v, 32).getResult();
     };
     Value which32 = i32(which);
-    Value partialsPtr = l.pointer(partials);
+    Value partialsPtr = l.arenaPointer("arena", partialsOffset);
     Value buckets = i32(numBuckets);
     Value hyper = l.arenaPointer("hyper", 0);
     Value scalars = l.arenaPointer(
@@ -708,6 +731,7 @@ private:
   Coefficients c;
   int64_t paramBytes, numBuckets;
   Value derived, gather, precond, eps;
+  int64_t gatherOffset, precondOffset;
 };
 
 } // namespace
@@ -717,26 +741,30 @@ LogicalResult mlir::train::emitOptimizerUpdate(Lowering &l, Operation *anchor,
                                                int64_t bucket,
                                                ArrayRef<UpdateSegment> segments,
                                                GradientLoad load,
-                                               Value layerScales) {
+                                               int64_t scratch) {
   const OptimizerInfo *info = lookupOptimizer(algorithm);
   if (!info)
     return anchor->emitError("no CPU lowering for optimizer '")
            << algorithm << "'";
+  if ((info->global || usesLayerScales(algorithm)) && scratch < 0)
+    return anchor->emitError("optimizer '")
+           << algorithm << "' needs scratch (run train-plan-memory)";
   if (info->global) {
-    NlcgEmitter(l).gatherBucket(bucket, segments, load);
+    NlcgEmitter(l, scratch).gatherBucket(bucket, segments, load);
     return success();
   }
-  if (usesLayerScales(algorithm) && !layerScales)
-    return anchor->emitError("optimizer '")
-           << algorithm << "' needs scratch for its layer scales";
-  return UpdateEmitter(l, *info, segments, load, layerScales).emit();
+  return UpdateEmitter(l, *info, segments, load, scratch).emit();
 }
 
 LogicalResult mlir::train::emitOptimizerStep(Lowering &l, Operation *anchor,
-                                             StringRef algorithm, Value loss) {
+                                             StringRef algorithm, Value loss,
+                                             int64_t scratch) {
   const OptimizerInfo *info = lookupOptimizer(algorithm);
   if (!info || !info->global)
     return anchor->emitError("optimizer '")
            << algorithm << "' has no global step";
-  return NlcgEmitter(l).finish(loss);
+  if (scratch < 0)
+    return anchor->emitError("optimizer '")
+           << algorithm << "' needs scratch (run train-plan-memory)";
+  return NlcgEmitter(l, scratch).finish(loss);
 }

@@ -44,10 +44,13 @@ int64_t stateBytes(ModuleOp module) {
 }
 
 /// The scratch trainc_apply_update needs at the start of its activation
-/// arena: the largest bucket's layer scales, for LARS and LAMB.
+/// arena: the largest bucket's layer scales (LARS, LAMB), or NLCG's tables.
 int64_t applyUpdateScratchBytes(ModuleOp module) {
   auto name = module->getAttrOfType<StringAttr>(kOptimizerAttr);
   auto buckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr);
+  const OptimizerInfo *info = name ? lookupOptimizer(name.getValue()) : nullptr;
+  if (info && info->global)
+    return nlcgTableBytes(buckets ? buckets.size() : 0);
   int64_t bytes = 0;
   if (name && buckets && usesLayerScales(name.getValue()))
     for (Attribute bucket : buckets)
@@ -255,22 +258,20 @@ struct ConvertTrainToLoopsPass
     Lowering l(module, train, target, b);
     for (int64_t i = 0, e = buckets.size(); i < e; ++i) {
       auto segments = bucketSegments(l, train, i);
-      // The buckets run one after another: each uses the arena's start.
-      Value layerScales =
-          usesLayerScales(algorithm) && succeeded(segments)
-              ? l.arenaView("arena", 0, b.getF32Type(), segments->size())
-              : Value();
+      // The buckets run one after another: each uses the arena's start
+      // (NLCG's tables, which all buckets fill, are the only scratch then).
       if (failed(segments) ||
           failed(emitOptimizerUpdate(
               l, train, algorithm, i, *segments,
               [](ScalarOps &o, const UpdateSegment &, Value g,
                  ValueRange iv) { return o.load(g, iv); },
-              layerScales)))
+              /*scratch=*/0)))
         return failure();
     }
     // A global update finishes without a line search: there is no loss.
     if (lookupOptimizer(algorithm)->global &&
-        failed(emitOptimizerStep(l, train, algorithm, l.nullPointer())))
+        failed(emitOptimizerStep(l, train, algorithm, l.nullPointer(),
+                                 /*scratch=*/0)))
       return failure();
     b.create<func::ReturnOp>(train.getLoc());
     return success();

@@ -23,11 +23,15 @@ using namespace mlir::train;
 
 namespace {
 
-/// Whether `memref` is a view of an argument in host memory
-/// (kMemorySpaceAttr "host": the update coefficients).
+/// Whether `memref` is a view of host memory (kMemorySpaceAttr "host"): an
+/// argument (the update coefficients) or a host buffer of the function.
 bool isHostMemory(Value memref) {
   while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
     memref = view.getViewSource();
+  if (Operation *def = memref.getDefiningOp()) {
+    auto space = def->getAttrOfType<StringAttr>(kMemorySpaceAttr);
+    return space && space.getValue() == "host";
+  }
   auto arg = dyn_cast<BlockArgument>(memref);
   auto fn = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp())
                 : func::FuncOp();
@@ -38,17 +42,18 @@ bool isHostMemory(Value memref) {
   return space && space.getValue() == "host";
 }
 
-/// Whether `op` reads or writes the contents of a memref in device memory.
-bool accessesTensorData(Operation *op) {
+/// Whether `op` reads or writes the contents of a memref in host memory
+/// (`host`) or in device memory (`!host`).
+bool accessesMemory(Operation *op, bool host) {
   auto effects = dyn_cast<MemoryEffectOpInterface>(op);
   if (!effects)
     return false;
   SmallVector<MemoryEffects::EffectInstance> list;
   effects.getEffects(list);
-  return llvm::any_of(list, [](const MemoryEffects::EffectInstance &e) {
+  return llvm::any_of(list, [&](const MemoryEffects::EffectInstance &e) {
     return isa<MemoryEffects::Read, MemoryEffects::Write>(e.getEffect()) &&
            e.getValue() && isa<MemRefType>(e.getValue().getType()) &&
-           !isHostMemory(e.getValue());
+           isHostMemory(e.getValue()) == host;
   });
 }
 
@@ -61,12 +66,20 @@ struct VerifyKernelsPass
       if (fn.isExternal())
         return;
       fn.walk([&](Operation *op) {
-        if (!accessesTensorData(op) || op->getParentOfType<scf::ParallelOp>())
-          return;
-        if (violations++ < maxErrors)
-          op->emitError("tensor data accessed outside a kernel in @")
-              << fn.getSymName() << " ('" << op->getName()
-              << "' not inside an scf.parallel)";
+        bool inKernel = op->getParentOfType<scf::ParallelOp>() != nullptr;
+        // Tensor data only in kernels; host memory only in host code (a GPU
+        // kernel could not reach it).
+        if (!inKernel && accessesMemory(op, /*host=*/false)) {
+          if (violations++ < maxErrors)
+            op->emitError("tensor data accessed outside a kernel in @")
+                << fn.getSymName() << " ('" << op->getName()
+                << "' not inside an scf.parallel)";
+        } else if (inKernel && accessesMemory(op, /*host=*/true)) {
+          if (violations++ < maxErrors)
+            op->emitError("host memory accessed inside a kernel in @")
+                << fn.getSymName() << " ('" << op->getName()
+                << "'; pass the value from host code)";
+        }
       });
     });
     if (violations > maxErrors)

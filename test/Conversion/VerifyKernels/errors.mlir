@@ -76,3 +76,30 @@ func.func @host(%hyper: memref<64xi8> {train.role = "hyper", train.memory_space 
   %w = memref.load %p[%c0] : memref<16xf32>
   return
 }
+
+// -----
+
+// Host memory is read by host code only: inside a kernel (a GPU block) it
+// is out of reach. A host buffer of the function counts as host memory.
+func.func @host_in_kernel(%hyper: memref<64xi8> {train.role = "hyper", train.memory_space = "host"},
+                          %params: memref<64xi8> {train.role = "params"}) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %h = memref.view %hyper[%c0][] : memref<64xi8> to memref<16xf32>
+  %table = memref.alloca() {train.memory_space = "host"} : memref<8xf32>
+  %t = memref.load %table[%c0] : memref<8xf32>
+  %p = memref.view %params[%c0][] : memref<64xi8> to memref<16xf32>
+  scf.parallel (%i) = (%c0) to (%c16) step (%c1) {
+    // expected-error @+1 {{host memory accessed inside a kernel in @host_in_kernel ('memref.load'; pass the value from host code)}}
+    %lr = memref.load %h[%c0] : memref<16xf32>
+    // expected-error @+1 {{host memory accessed inside a kernel in @host_in_kernel ('memref.load'; pass the value from host code)}}
+    %d = memref.load %table[%c1] : memref<8xf32>
+    %w = memref.load %p[%i] : memref<16xf32>
+    %x = arith.mulf %w, %lr : f32
+    %y = arith.addf %x, %t : f32
+    memref.store %y, %p[%i] : memref<16xf32>
+    scf.reduce
+  }
+  return
+}
