@@ -59,6 +59,8 @@ void mlir::train::buildLoopsPipeline(OpPassManager &pm,
   std::string disabled[] = {kSingleIterationParallelFolder.str()};
   pm.addPass(createCanonicalizerPass(GreedyRewriteConfig(), disabled));
   pm.addPass(createCSEPass());
+  // The contract every target relies on: tensor data only in kernels.
+  pm.addPass(createVerifyKernelsPass());
 }
 
 void mlir::train::buildLLVMPipeline(OpPassManager &pm) {
