@@ -11,9 +11,10 @@
 //    large channel counts but would need reorders at every call or blocked
 //    layouts chosen by the compiler.
 //  - convolution_direct only; convolution_auto could pick Winograd for 3x3.
-//  - Concurrent callers are serialised (see runConvolution); each primitive is
-//    already parallel over the cores through OpenMP. They share one
-//    scratchpad, the size of the largest any primitive needs.
+//  - Concurrent callers are serialised (see runConvolution). Each call runs
+//    as kPieces one-thread primitives spread over the OpenMP threads, so the
+//    rounding does not depend on the thread count; each thread has one
+//    scratchpad, the size of the largest any piece needs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,7 +48,7 @@ const char *kernelName(ConvKind kind) {
   case ConvKind::BackwardData:
     return "conv2d_backward_data";
   case ConvKind::BackwardFilter:
-  case ConvKind::BackwardFilterChunk:
+  case ConvKind::BackwardFilterPiece:
     return "conv2d_backward_filter";
   }
   return "conv2d";
@@ -196,7 +197,7 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
     break;
   }
   case ConvKind::BackwardFilter:
-  case ConvKind::BackwardFilterChunk: {
+  case ConvKind::BackwardFilterPiece: {
     dnnl::convolution_backward_weights::primitive_desc pd(
         dnnl::convolution_backward_weights::desc(direct, conv.src, conv.weights,
                                                  conv.dst, strides, dilates,
@@ -219,9 +220,21 @@ const ConvPrimitive &primitiveFor(KernelCache &cache,
   std::memcpy(key.data(), &g, sizeof(g));
   key[18] = static_cast<int64_t>(kind);
   auto it = cache.convolutions.find(key);
-  if (it == cache.convolutions.end())
-    it = cache.convolutions.emplace(key, createConvolution(cache.engine, g, kind))
-             .first;
+  if (it == cache.convolutions.end()) {
+    // Every primitive runs on one thread (the pieces below): oneDNN sizes
+    // its kernels for omp_get_max_threads() when it creates them.
+    int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+    try {
+      it = cache.convolutions
+               .emplace(key, createConvolution(cache.engine, g, kind))
+               .first;
+    } catch (...) {
+      omp_set_num_threads(threads);
+      throw;
+    }
+    omp_set_num_threads(threads);
+  }
   return it->second;
 }
 
@@ -239,99 +252,203 @@ void *grow(std::unique_ptr<void, FreeDeleter> &buffer, size_t &size,
   return buffer.get();
 }
 
-/// How many batch chunks the backward filter sums: a constant of the
-/// runtime, not the thread count, so the weight gradient comes out the
-/// same, bit for bit, for any --threads.
-constexpr int64_t kFilterChunks = 8;
+/// How many pieces a kernel is split into: a constant of the runtime, not
+/// the thread count, so results come out the same, bit for bit, for any
+/// --threads. Each piece runs on one thread with a primitive created for
+/// one thread: oneDNN's threaded kernels split their work, reductions
+/// included, by the number of threads, so their rounding changes with it.
+constexpr int64_t kPieces = 8;
 
-/// dw = the backward filter of the whole batch, as the sum, in chunk order,
-/// of the backward filters of kFilterChunks batch chunks. Each chunk runs on
-/// one thread, with a primitive created for one thread: oneDNN's own
-/// threaded backward filter splits its reduction over the batch by the
-/// number of threads, so its rounding changes with it.
-void backwardFilterInChunks(KernelCache &cache,
-                            const trainc_conv2d_geometry &g, const float *dy,
-                            const float *x, float *dw) {
-  int64_t chunks = std::min(g.n, kFilterChunks);
-  // Chunk c is samples [n c / chunks, n (c + 1) / chunks): two sizes at most.
-  auto chunkGeometry = [&](int64_t c) {
-    trainc_conv2d_geometry part = g;
-    part.n = g.n * (c + 1) / chunks - g.n * c / chunks;
-    return part;
-  };
-  int threads = omp_get_max_threads();
-  // oneDNN sizes a primitive for omp_get_max_threads() when it is created.
-  omp_set_num_threads(1);
-  const ConvPrimitive *primitives[2] = {nullptr, nullptr};
-  int64_t small = g.n / chunks;
-  size_t scratchpadSize = 0;
-  try {
-    for (int64_t c = 0; c < chunks; ++c) {
-      trainc_conv2d_geometry part = chunkGeometry(c);
-      const ConvPrimitive *&p = primitives[part.n - small];
-      if (!p) {
-        p = &primitiveFor(cache, part, ConvKind::BackwardFilterChunk);
-        scratchpadSize = std::max(scratchpadSize, p->scratchpad.get_size());
-      }
-    }
-  } catch (...) {
-    omp_set_num_threads(threads);
-    throw;
-  }
-  omp_set_num_threads(threads);
+/// Piece p of `extent` items: [extent p / pieces, extent (p + 1) / pieces)
+/// (two sizes at most).
+struct Pieces {
+  int64_t extent, count;
+  int64_t first(int64_t p) const { return extent * p / count; }
+  int64_t size(int64_t p) const { return first(p + 1) - first(p); }
+  int64_t smallest() const { return extent / count; }
+  int64_t largest() const { return (extent + count - 1) / count; }
+};
 
-  int64_t weights = g.m * (g.c / g.groups) * g.kh * g.kw;
-  auto *partials = static_cast<float *>(
-      grow(cache.partials, cache.partialsSize,
-           std::max<int64_t>(1, (chunks - 1) * weights) * sizeof(float)));
-  int workers = static_cast<int>(std::min<int64_t>(threads, chunks));
-  if (cache.threadScratchpads.size() < size_t(workers))
-    cache.threadScratchpads.resize(workers);
-  size_t need = std::max<size_t>(scratchpadSize, 1);
-  for (auto &buffer : cache.threadScratchpads)
-    if (!buffer || need > cache.threadScratchpadSize) {
+/// One buffer of at least `bytes` per worker thread, kept in the cache.
+void reserveThreadBuffers(KernelCache &cache, int workers, size_t bytes) {
+  bytes = std::max<size_t>(bytes, 1);
+  if (cache.threadBuffers.size() < size_t(workers))
+    cache.threadBuffers.resize(workers);
+  for (auto &buffer : cache.threadBuffers)
+    if (!buffer || bytes > cache.threadBufferSize) {
       size_t size = 0;
-      grow(buffer, size, std::max(need, cache.threadScratchpadSize));
+      grow(buffer, size, std::max(bytes, cache.threadBufferSize));
     }
-  cache.threadScratchpadSize = std::max(need, cache.threadScratchpadSize);
+  cache.threadBufferSize = std::max(bytes, cache.threadBufferSize);
+}
 
+/// Runs run(p, buffer) for every piece on the OpenMP threads, `buffer`
+/// being the running thread's (reserveThreadBuffers); rethrows the first
+/// failure after all pieces ran.
+template <typename Run>
+void forEachPiece(KernelCache &cache, int64_t pieces, int workers, Run run) {
   std::exception_ptr failure;
 #pragma omp parallel for num_threads(workers) schedule(static)
-  for (int64_t c = 0; c < chunks; ++c) {
+  for (int64_t p = 0; p < pieces; ++p) {
     try {
-      trainc_conv2d_geometry part = chunkGeometry(c);
-      const ConvPrimitive &conv = *primitives[part.n - small];
-      int64_t first = g.n * c / chunks;
-      auto wrap = [&](const memory::desc &desc, const float *data) {
-        return memory(desc, cache.engine, const_cast<float *>(data));
-      };
-      float *out = c == 0 ? dw : partials + (c - 1) * weights;
-      std::unordered_map<int, memory> args;
-      args.emplace(DNNL_ARG_DIFF_DST,
-                   wrap(conv.dst, dy + first * g.m * g.oh * g.ow));
-      args.emplace(DNNL_ARG_SRC, wrap(conv.src, x + first * g.c * g.h * g.w));
-      args.emplace(DNNL_ARG_DIFF_WEIGHTS, wrap(conv.weights, out));
-      if (conv.scratchpad.get_size() > 0)
-        args.emplace(DNNL_ARG_SCRATCHPAD,
-                     memory(conv.scratchpad, cache.engine,
-                            cache.threadScratchpads[omp_get_thread_num()]
-                                .get()));
-      dnnl::stream stream(cache.engine);
-      conv.primitive.execute(stream, args);
-      stream.wait();
+      run(p, static_cast<char *>(
+                 cache.threadBuffers[omp_get_thread_num()].get()));
     } catch (...) {
-#pragma omp critical(trainc_filter_failure)
+#pragma omp critical(trainc_piece_failure)
       if (!failure)
         failure = std::current_exception();
     }
   }
   if (failure)
     std::rethrow_exception(failure);
+}
+
+/// Executes `conv` on one thread with its arguments by kind (see
+/// runConvolution) and `scratchpad` as its scratchpad.
+void execute(KernelCache &cache, ConvKind kind, const ConvPrimitive &conv,
+             const float *in0, const float *in1, const float *bias,
+             float *out, void *scratchpad) {
+  // oneDNN memory objects only wrap our pointers; it never writes inputs.
+  auto wrap = [&](const memory::desc &desc, const float *data) {
+    return memory(desc, cache.engine, const_cast<float *>(data));
+  };
+  std::unordered_map<int, memory> args;
+  switch (kind) {
+  case ConvKind::ForwardWithBias:
+    args.emplace(DNNL_ARG_BIAS, wrap(conv.bias, bias));
+    [[fallthrough]];
+  case ConvKind::Forward:
+    args.emplace(DNNL_ARG_SRC, wrap(conv.src, in0));
+    args.emplace(DNNL_ARG_WEIGHTS, wrap(conv.weights, in1));
+    args.emplace(DNNL_ARG_DST, wrap(conv.dst, out));
+    break;
+  case ConvKind::BackwardData:
+    args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.dst, in0));
+    args.emplace(DNNL_ARG_WEIGHTS, wrap(conv.weights, in1));
+    args.emplace(DNNL_ARG_DIFF_SRC, wrap(conv.src, out));
+    break;
+  case ConvKind::BackwardFilter:
+  case ConvKind::BackwardFilterPiece:
+    args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.dst, in0));
+    args.emplace(DNNL_ARG_SRC, wrap(conv.src, in1));
+    args.emplace(DNNL_ARG_DIFF_WEIGHTS, wrap(conv.weights, out));
+    break;
+  }
+  if (conv.scratchpad.get_size() > 0)
+    args.emplace(DNNL_ARG_SCRATCHPAD,
+                 memory(conv.scratchpad, cache.engine, scratchpad));
+  dnnl::stream stream(cache.engine);
+  conv.primitive.execute(stream, args);
+  stream.wait();
+}
+
+/// The forward and backward-data convolutions in batch chunks: each output
+/// element is computed by one piece, with its whole sum.
+void convolutionInPieces(KernelCache &cache, ConvKind kind,
+                         const trainc_conv2d_geometry &g, const float *in0,
+                         const float *in1, const float *bias, float *out) {
+  Pieces pieces{g.n, std::min(g.n, kPieces)};
+  const ConvPrimitive *primitives[2] = {nullptr, nullptr};
+  size_t scratchpad = 0;
+  for (int64_t p = 0; p < pieces.count; ++p) {
+    trainc_conv2d_geometry part = g;
+    part.n = pieces.size(p);
+    const ConvPrimitive *&primitive = primitives[part.n - pieces.smallest()];
+    if (!primitive) {
+      primitive = &primitiveFor(cache, part, kind);
+      scratchpad = std::max(scratchpad, primitive->scratchpad.get_size());
+    }
+  }
+  int workers =
+      static_cast<int>(std::min<int64_t>(omp_get_max_threads(), pieces.count));
+  reserveThreadBuffers(cache, workers, scratchpad);
+  bool backward = kind == ConvKind::BackwardData;
+  int64_t inSample = backward ? g.m * g.oh * g.ow : g.c * g.h * g.w;
+  int64_t outSample = backward ? g.c * g.h * g.w : g.m * g.oh * g.ow;
+  forEachPiece(cache, pieces.count, workers, [&](int64_t p, char *buffer) {
+    int64_t n0 = pieces.first(p);
+    execute(cache, kind, *primitives[pieces.size(p) - pieces.smallest()],
+            in0 + n0 * inSample, in1, bias, out + n0 * outSample, buffer);
+  });
+}
+
+/// dw = the backward filter of the whole batch, in one of two splits,
+/// chosen by the geometry alone (whichever moves fewer bytes):
+///  - by output channel: piece p computes rows [m0, m1) of dw over the whole
+///    batch, from a contiguous copy of those channels of dy; no sum, but
+///    each piece unfolds x again (im2col);
+///  - by batch chunk: piece p computes the whole dw of its samples, and the
+///    pieces are added in piece order; dw is written once per piece.
+void backwardFilterInPieces(KernelCache &cache,
+                            const trainc_conv2d_geometry &g, const float *dy,
+                            const float *x, float *dw) {
+  int64_t weightsPerOutput = (g.c / g.groups) * g.kh * g.kw;
+  int64_t weights = g.m * weightsPerOutput;
+  int64_t spatialOut = g.oh * g.ow;
+  bool pointwise = g.kh == 1 && g.kw == 1 && g.stride_h == 1 &&
+                   g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 &&
+                   g.pad_bottom == 0 && g.pad_right == 0;
+  // Floats moved beyond what one whole-batch call moves.
+  int64_t byBatch = std::min(g.n, kPieces);
+  int64_t byChannel = std::min(g.m / 8, kPieces);
+  int64_t batchCost = 2 * (byBatch - 1) * weights;
+  int64_t channelCost =
+      2 * g.n * g.m * spatialOut +
+      (pointwise ? 0 : (byChannel - 1) * g.c * g.kh * g.kw * g.n * spatialOut);
+  bool channels = g.groups == 1 && byChannel >= 2 && channelCost < batchCost;
+  Pieces pieces = channels ? Pieces{g.m, byChannel} : Pieces{g.n, byBatch};
+  const ConvPrimitive *primitives[2] = {nullptr, nullptr};
+  size_t scratchpad = 0;
+  for (int64_t p = 0; p < pieces.count; ++p) {
+    trainc_conv2d_geometry part = g;
+    (channels ? part.m : part.n) = pieces.size(p);
+    const ConvPrimitive *&primitive = primitives[pieces.size(p) - pieces.smallest()];
+    if (!primitive) {
+      primitive = &primitiveFor(cache, part, ConvKind::BackwardFilterPiece);
+      scratchpad = std::max(scratchpad, primitive->scratchpad.get_size());
+    }
+  }
+  int workers =
+      static_cast<int>(std::min<int64_t>(omp_get_max_threads(), pieces.count));
+  // Per worker: oneDNN's scratchpad, then (by channel) its dy channels.
+  size_t scratchpadBytes = (scratchpad + 63) / 64 * 64;
+  size_t dySlice =
+      channels ? size_t(g.n * pieces.largest() * spatialOut) * sizeof(float)
+               : 0;
+  reserveThreadBuffers(cache, workers, scratchpadBytes + dySlice);
+  auto *partials =
+      channels ? nullptr
+               : static_cast<float *>(grow(
+                     cache.partials, cache.partialsSize,
+                     std::max<int64_t>(1, (pieces.count - 1) * weights) *
+                         sizeof(float)));
+  forEachPiece(cache, pieces.count, workers, [&](int64_t p, char *buffer) {
+    const ConvPrimitive &conv =
+        *primitives[pieces.size(p) - pieces.smallest()];
+    int64_t at = pieces.first(p);
+    if (channels) {
+      // dy's channels [m0, m1) of every sample, made contiguous.
+      auto *slice = reinterpret_cast<float *>(buffer + scratchpadBytes);
+      int64_t m = pieces.size(p);
+      for (int64_t n = 0; n < g.n; ++n)
+        std::memcpy(slice + n * m * spatialOut,
+                    dy + (n * g.m + at) * spatialOut,
+                    sizeof(float) * m * spatialOut);
+      execute(cache, ConvKind::BackwardFilterPiece, conv, slice, x, nullptr,
+              dw + at * weightsPerOutput, buffer);
+      return;
+    }
+    execute(cache, ConvKind::BackwardFilterPiece, conv,
+            dy + at * g.m * spatialOut, x + at * g.c * g.h * g.w, nullptr,
+            p == 0 ? dw : partials + (p - 1) * weights, buffer);
+  });
+  if (channels)
+    return;
   // The chunks' sum, in chunk order.
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for schedule(static)
   for (int64_t i = 0; i < weights; ++i) {
     float sum = dw[i];
-    for (int64_t c = 1; c < chunks; ++c)
+    for (int64_t c = 1; c < pieces.count; ++c)
       sum += partials[(c - 1) * weights + i];
     dw[i] = sum;
   }
@@ -359,51 +476,17 @@ void runConvolution(ConvKind kind, const trainc_conv2d_geometry *geometry,
   // next bucket's start.
   if (BucketReduce *reduce = context.activeReduce)
     reduce->progress();
-  // Held while the primitive runs, too: one stream serves every caller and
-  // oneDNN streams are not meant to be shared by threads submitting at once.
+  // Held while the pieces run, too: they share the cache's per-thread
+  // buffers.
   std::lock_guard<std::mutex> lock(context.kernelMutex);
   try {
     if (!context.kernels)
       context.kernels = std::make_unique<KernelCache>();
     KernelCache &cache = *context.kernels;
-    if (kind == ConvKind::BackwardFilter) {
-      backwardFilterInChunks(cache, g, in0, in1, out);
-      return;
-    }
-    const ConvPrimitive &conv = primitiveFor(cache, g, kind);
-    // oneDNN memory objects only wrap our pointers; it never writes inputs.
-    auto wrap = [&](const memory::desc &desc, const float *data) {
-      return memory(desc, cache.engine, const_cast<float *>(data));
-    };
-    std::unordered_map<int, memory> args;
-    switch (kind) {
-    case ConvKind::ForwardWithBias:
-      args.emplace(DNNL_ARG_BIAS, wrap(conv.bias, bias));
-      [[fallthrough]];
-    case ConvKind::Forward:
-      args.emplace(DNNL_ARG_SRC, wrap(conv.src, in0));
-      args.emplace(DNNL_ARG_WEIGHTS, wrap(conv.weights, in1));
-      args.emplace(DNNL_ARG_DST, wrap(conv.dst, out));
-      break;
-    case ConvKind::BackwardData:
-      args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.dst, in0));
-      args.emplace(DNNL_ARG_WEIGHTS, wrap(conv.weights, in1));
-      args.emplace(DNNL_ARG_DIFF_SRC, wrap(conv.src, out));
-      break;
-    case ConvKind::BackwardFilter:
-    case ConvKind::BackwardFilterChunk:
-      args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.dst, in0));
-      args.emplace(DNNL_ARG_SRC, wrap(conv.src, in1));
-      args.emplace(DNNL_ARG_DIFF_WEIGHTS, wrap(conv.weights, out));
-      break;
-    }
-    size_t scratchpadSize = conv.scratchpad.get_size();
-    grow(cache.scratchpad, cache.scratchpadSize, scratchpadSize);
-    if (scratchpadSize > 0)
-      args.emplace(DNNL_ARG_SCRATCHPAD, memory(conv.scratchpad, cache.engine,
-                                               cache.scratchpad.get()));
-    conv.primitive.execute(cache.stream, args);
-    cache.stream.wait();
+    if (kind == ConvKind::BackwardFilter)
+      backwardFilterInPieces(cache, g, in0, in1, out);
+    else
+      convolutionInPieces(cache, kind, g, in0, in1, bias, out);
   } catch (const dnnl::error &error) {
     fatal(kernel + ": oneDNN failed (" + statusName(error.status) + ": " +
           error.what() + ") for " + describe(g));
@@ -463,9 +546,25 @@ void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
   // dnnl_sgemm is row-major: the leading dimension is the stored row length.
   int64_t lda = trans_a ? m : k;
   int64_t ldb = trans_b ? k : n;
-  dnnl_status_t status =
-      dnnl_sgemm(trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, alpha, a,
-                 lda, b, ldb, beta, c, /*ldc=*/n);
+  // Row pieces of C, each a one-thread sgemm with its whole sum (kPieces:
+  // the same bits for any thread count).
+  Pieces pieces{m, std::min<int64_t>(m, kPieces)};
+  int workers =
+      static_cast<int>(std::min<int64_t>(omp_get_max_threads(), pieces.count));
+  dnnl_status_t status = dnnl_success;
+#pragma omp parallel for num_threads(workers) schedule(static)
+  for (int64_t p = 0; p < pieces.count; ++p) {
+    omp_set_num_threads(1); // this thread's calls inside the region
+    int64_t m0 = pieces.first(p);
+    const float *rows = trans_a ? a + m0 : a + m0 * lda;
+    dnnl_status_t piece = dnnl_sgemm(
+        trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', pieces.size(p), n, k, alpha,
+        rows, lda, b, ldb, beta, c + m0 * n, /*ldc=*/n);
+    if (piece != dnnl_success) {
+#pragma omp critical(trainc_gemm_failure)
+      status = piece;
+    }
+  }
   if (status != dnnl_success)
     fatal(std::string("gemm: oneDNN sgemm failed (") + statusName(status) +
           ") for " + describe());

@@ -25,9 +25,9 @@ enum class ConvKind : int64_t {
   ForwardWithBias,
   BackwardData,
   BackwardFilter,
-  /// One batch chunk of a backward filter, created for one thread
-  /// (runtime/kernels/DnnlKernels.cpp: backwardFilterInChunks).
-  BackwardFilterChunk,
+  /// One piece (a batch chunk or an output-channel slice) of a backward
+  /// filter (runtime/kernels/DnnlKernels.cpp: backwardFilterInPieces).
+  BackwardFilterPiece,
 };
 
 /// The 18 values of a trainc_conv2d_geometry followed by the kind.
@@ -46,20 +46,17 @@ struct FreeDeleter {
 
 struct KernelCache {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
-  dnnl::stream stream{engine};
   std::map<ConvKey, ConvPrimitive> convolutions;
-  /// One scratchpad shared by every primitive (they run one at a time, under
-  /// the context's lock), grown to the largest need. oneDNN's own
-  /// ("library") scratchpad is per thread and sized when a primitive is
-  /// created, so a primitive created on one thread and run on another
-  /// overflows it unless libdnnl was built with DNNL_ENABLE_CONCURRENT_EXEC;
-  /// Debian's is not.
-  std::unique_ptr<void, FreeDeleter> scratchpad;
-  size_t scratchpadSize = 0;
-  /// The chunked backward filter's buffers: one scratchpad per thread and
-  /// the partial weight gradients of all chunks but the first.
-  std::vector<std::unique_ptr<void, FreeDeleter>> threadScratchpads;
-  size_t threadScratchpadSize = 0;
+  /// One buffer per OpenMP thread, grown to the largest need: a piece's
+  /// oneDNN scratchpad (then, for a backward filter split by channel, its
+  /// slice of dy). oneDNN's own ("library") scratchpad is per thread and
+  /// sized when a primitive is created, so a primitive created on one
+  /// thread and run on another overflows it unless libdnnl was built with
+  /// DNNL_ENABLE_CONCURRENT_EXEC; Debian's is not.
+  std::vector<std::unique_ptr<void, FreeDeleter>> threadBuffers;
+  size_t threadBufferSize = 0;
+  /// The partial weight gradients of a backward filter's batch chunks but
+  /// the first.
   std::unique_ptr<void, FreeDeleter> partials;
   size_t partialsSize = 0;
 };

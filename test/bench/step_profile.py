@@ -34,7 +34,7 @@ def run(cmd, **kw):
 
 
 def category(dso, sym):
-    if "libdnnl" in dso:
+    if "libdnnl" in dso or dso.startswith("[JIT]"):
         return "oneDNN"
     if "libgomp" in dso:
         return "OpenMP runtime (libgomp)"
@@ -64,29 +64,49 @@ def main():
         exe = os.path.join(tmp, "train")
         run([a.trainc, MODEL, "--batch", "128", "-o", exe])
         data = os.path.join(tmp, "perf.data")
+        log = os.path.join(tmp, "run.jsonl")
         run(["perf", "record", "-e", "cpu-clock", "-F", "999", "-o", data,
              "--", exe, "--data", "synthetic:2048,64", "--steps",
-             str(a.steps), "--threads", str(a.threads), "--quiet"])
+             str(a.steps), "--threads", str(a.threads), "--quiet", "--log",
+             log])
+        with open(log) as f:
+            records = [json.loads(l) for l in f if '"loss"' in l]
+        # The median step (images_per_s of the batch of 128), warm-up
+        # (the first 2 steps) dropped.
+        step_s = sorted(128.0 / r["images_per_s"] for r in records[2:])
+        wall = step_s[len(step_s) // 2]
         report = run(["perf", "report", "-i", data, "--stdio", "--no-children",
-                      "--sort", "dso,sym", "--field-separator", "\t",
+                      "-n", "--sort", "dso,sym", "--field-separator", "\t",
                       "--percent-limit", "0"])
     shares = collections.Counter()
     symbols = collections.Counter()
+    dsos = collections.Counter()
+    samples = 0
     for line in report.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")
-        if len(parts) < 3:
+        if len(parts) < 4:
             continue
         percent = float(parts[0].strip().rstrip("%"))
-        dso = parts[1].strip()
-        sym = parts[2].strip()
+        samples += int(parts[1].strip())
+        dso = parts[2].strip()
+        sym = parts[3].strip()
         sym = sym.split("] ", 1)[-1]
         shares[category(dso, sym)] += percent
+        dsos[dso] += percent
         symbols[f"{dso}: {sym}"] += percent
+    # CPU seconds per step in each category (999 samples a second), and
+    # the share of the step's wall time the generated code takes when it
+    # runs on every thread (or, before, with the other threads spinning).
+    per_step = {k: v / 100.0 * samples / 999.0 / a.steps
+                for k, v in shares.items()}
     result = {"label": a.label, "model": "resnet20", "batch": 128,
-              "threads": a.threads, "steps": a.steps,
+              "threads": a.threads, "steps": a.steps, "samples": samples,
+              "median_step_s": wall,
+              "cpu_s_per_step": per_step,
               "shares_percent": dict(shares.most_common()),
+              "dso_percent": dict(dsos.most_common(12)),
               "top_symbols_percent": dict(symbols.most_common(15))}
     results = []
     if os.path.exists(a.out):
@@ -95,8 +115,9 @@ def main():
     results.append(result)
     with open(a.out, "w") as f:
         json.dump(results, f, indent=2)
+    print(f"median step {wall:.3f} s")
     for k, v in shares.most_common():
-        print(f"{v:6.2f}%  {k}")
+        print(f"{v:6.2f}%  {per_step[k]:.3f} CPU s/step  {k}")
 
 
 if __name__ == "__main__":

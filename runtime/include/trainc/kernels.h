@@ -4,8 +4,9 @@
  * these functions with row-major, contiguous float32 tensors: activations
  * NCHW, filters OIHW ([M, C/groups, kH, kW]). Every function is synchronous
  * and thread-safe; oneDNN primitives are cached per geometry. Convolutions
- * from concurrent callers run one at a time, each parallel over the cores
- * through OpenMP (OMP_NUM_THREADS sets how many).
+ * from concurrent callers run one at a time, each as a fixed number of
+ * one-thread pieces spread over the OpenMP threads (--threads), so the
+ * results are the same bits for any thread count.
  *
  * A failure (an unsupported geometry, oneDNN out of memory) reports through
  * the runtime's one error path and ends the process with a one-line message.
