@@ -20,13 +20,22 @@ llvm_config.with_environment("PATH", config.trainc_tools_dir, append_path=True)
 # `lit -Dtrainc_cpu=x86-64` compiles every test's code for that CPU instead of
 # the host's, and `-Donednn_isa=AVX2` caps oneDNN's instruction set: the
 # numeric tests must hold on any x86-64 (docs/verification.md).
-from lit.llvm.subst import ToolSubst
+# A wrapper stands in for trainc so that scripts given `--trainc PATH` get
+# the CPU too.
 trainc_cpu = lit_config.params.get("trainc_cpu")
-llvm_config.add_tool_substitutions(
-    [ToolSubst("trainc", extra_args=["--cpu=" + trainc_cpu]
-               if trainc_cpu else None),
-     "trainc-opt", "trainc-mock-train"],
-    [config.trainc_tools_dir])
+tools_dir = config.trainc_tools_dir
+if trainc_cpu:
+    tools_dir = os.path.join(config.test_exec_root, "trainc-cpu-" + trainc_cpu)
+    os.makedirs(tools_dir, exist_ok=True)
+    for tool in ("trainc", "trainc-opt", "trainc-mock-train"):
+        wrapper = os.path.join(tools_dir, tool)
+        extra = ' "--cpu=%s"' % trainc_cpu if tool == "trainc" else ""
+        with open(wrapper, "w") as f:
+            f.write('#!/bin/sh\nexec "%s"%s "$@"\n' % (
+                os.path.join(config.trainc_tools_dir, tool), extra))
+        os.chmod(wrapper, 0o755)
+llvm_config.add_tool_substitutions(["trainc", "trainc-opt",
+                                    "trainc-mock-train"], [tools_dir])
 if lit_config.params.get("onednn_isa"):
     config.environment["ONEDNN_MAX_CPU_ISA"] = lit_config.params["onednn_isa"]
 config.substitutions.append(("%python", config.python3))
