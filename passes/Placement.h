@@ -70,6 +70,13 @@ Home homeOf(func::FuncOp fn, Value value);
 /// the lowering finds its partials there.
 int64_t scratchBytes(Operation *op);
 
+/// The byte offset train-plan-memory gave `op`'s scratch (kScratchAttr), or
+/// -1 when it has none.
+inline int64_t scratchOffset(Operation *op) {
+  auto offset = op->getAttrOfType<IntegerAttr>(kScratchAttr);
+  return offset ? offset.getInt() : -1;
+}
+
 /// Function results whose value is not written in place by its producer and
 /// must be copied into the result's home after the body runs.
 SmallVector<unsigned> resultsNeedingCopy(func::FuncOp fn);

@@ -48,7 +48,6 @@ const char *kernelName(ConvKind kind) {
   case ConvKind::BackwardData:
     return "conv2d_backward_data";
   case ConvKind::BackwardFilter:
-  case ConvKind::BackwardFilterPiece:
     return "conv2d_backward_filter";
   }
   return "conv2d";
@@ -196,8 +195,7 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
     conv.scratchpad = pd.scratchpad_desc();
     break;
   }
-  case ConvKind::BackwardFilter:
-  case ConvKind::BackwardFilterPiece: {
+  case ConvKind::BackwardFilter: {
     dnnl::convolution_backward_weights::primitive_desc pd(
         dnnl::convolution_backward_weights::desc(direct, conv.src, conv.weights,
                                                  conv.dst, strides, dilates,
@@ -269,6 +267,41 @@ struct Pieces {
   int64_t largest() const { return (extent + count - 1) / count; }
 };
 
+/// The (at most two) primitives of `kind` for the pieces of `g` along the
+/// dimension `pieces` splits (`g.n`, or `g.m` when `byChannel`), and the
+/// largest scratchpad they need.
+struct PiecePrimitives {
+  const ConvPrimitive *bySize[2] = {nullptr, nullptr};
+  size_t scratchpad = 0;
+  const ConvPrimitive &of(const Pieces &pieces, int64_t p) const {
+    return *bySize[pieces.size(p) - pieces.smallest()];
+  }
+};
+PiecePrimitives piecePrimitives(KernelCache &cache,
+                                const trainc_conv2d_geometry &g,
+                                const Pieces &pieces, bool byChannel,
+                                ConvKind kind) {
+  PiecePrimitives result;
+  for (int64_t p = 0; p < pieces.count; ++p) {
+    trainc_conv2d_geometry part = g;
+    (byChannel ? part.m : part.n) = pieces.size(p);
+    const ConvPrimitive *&primitive =
+        result.bySize[pieces.size(p) - pieces.smallest()];
+    if (!primitive) {
+      primitive = &primitiveFor(cache, part, kind);
+      result.scratchpad =
+          std::max(result.scratchpad, primitive->scratchpad.get_size());
+    }
+  }
+  return result;
+}
+
+/// The OpenMP threads that run `pieces`: no more than there are pieces.
+int workersFor(const Pieces &pieces) {
+  return static_cast<int>(
+      std::min<int64_t>(omp_get_max_threads(), pieces.count));
+}
+
 /// One buffer of at least `bytes` per worker thread, kept in the cache.
 void reserveThreadBuffers(KernelCache &cache, int workers, size_t bytes) {
   bytes = std::max<size_t>(bytes, 1);
@@ -328,7 +361,6 @@ void execute(KernelCache &cache, ConvKind kind, const ConvPrimitive &conv,
     args.emplace(DNNL_ARG_DIFF_SRC, wrap(conv.src, out));
     break;
   case ConvKind::BackwardFilter:
-  case ConvKind::BackwardFilterPiece:
     args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.dst, in0));
     args.emplace(DNNL_ARG_SRC, wrap(conv.src, in1));
     args.emplace(DNNL_ARG_DIFF_WEIGHTS, wrap(conv.weights, out));
@@ -348,27 +380,17 @@ void convolutionInPieces(KernelCache &cache, ConvKind kind,
                          const trainc_conv2d_geometry &g, const float *in0,
                          const float *in1, const float *bias, float *out) {
   Pieces pieces{g.n, std::min(g.n, kPieces)};
-  const ConvPrimitive *primitives[2] = {nullptr, nullptr};
-  size_t scratchpad = 0;
-  for (int64_t p = 0; p < pieces.count; ++p) {
-    trainc_conv2d_geometry part = g;
-    part.n = pieces.size(p);
-    const ConvPrimitive *&primitive = primitives[part.n - pieces.smallest()];
-    if (!primitive) {
-      primitive = &primitiveFor(cache, part, kind);
-      scratchpad = std::max(scratchpad, primitive->scratchpad.get_size());
-    }
-  }
-  int workers =
-      static_cast<int>(std::min<int64_t>(omp_get_max_threads(), pieces.count));
-  reserveThreadBuffers(cache, workers, scratchpad);
+  PiecePrimitives primitives =
+      piecePrimitives(cache, g, pieces, /*byChannel=*/false, kind);
+  int workers = workersFor(pieces);
+  reserveThreadBuffers(cache, workers, primitives.scratchpad);
   bool backward = kind == ConvKind::BackwardData;
   int64_t inSample = backward ? g.m * g.oh * g.ow : g.c * g.h * g.w;
   int64_t outSample = backward ? g.c * g.h * g.w : g.m * g.oh * g.ow;
   forEachPiece(cache, pieces.count, workers, [&](int64_t p, char *buffer) {
     int64_t n0 = pieces.first(p);
-    execute(cache, kind, *primitives[pieces.size(p) - pieces.smallest()],
-            in0 + n0 * inSample, in1, bias, out + n0 * outSample, buffer);
+    execute(cache, kind, primitives.of(pieces, p), in0 + n0 * inSample, in1,
+            bias, out + n0 * outSample, buffer);
   });
 }
 
@@ -397,21 +419,11 @@ void backwardFilterInPieces(KernelCache &cache,
       (pointwise ? 0 : (byChannel - 1) * g.c * g.kh * g.kw * g.n * spatialOut);
   bool channels = g.groups == 1 && byChannel >= 2 && channelCost < batchCost;
   Pieces pieces = channels ? Pieces{g.m, byChannel} : Pieces{g.n, byBatch};
-  const ConvPrimitive *primitives[2] = {nullptr, nullptr};
-  size_t scratchpad = 0;
-  for (int64_t p = 0; p < pieces.count; ++p) {
-    trainc_conv2d_geometry part = g;
-    (channels ? part.m : part.n) = pieces.size(p);
-    const ConvPrimitive *&primitive = primitives[pieces.size(p) - pieces.smallest()];
-    if (!primitive) {
-      primitive = &primitiveFor(cache, part, ConvKind::BackwardFilterPiece);
-      scratchpad = std::max(scratchpad, primitive->scratchpad.get_size());
-    }
-  }
-  int workers =
-      static_cast<int>(std::min<int64_t>(omp_get_max_threads(), pieces.count));
+  PiecePrimitives primitives = piecePrimitives(
+      cache, g, pieces, channels, ConvKind::BackwardFilter);
+  int workers = workersFor(pieces);
   // Per worker: oneDNN's scratchpad, then (by channel) its dy channels.
-  size_t scratchpadBytes = (scratchpad + 63) / 64 * 64;
+  size_t scratchpadBytes = (primitives.scratchpad + 63) / 64 * 64;
   size_t dySlice =
       channels ? size_t(g.n * pieces.largest() * spatialOut) * sizeof(float)
                : 0;
@@ -423,8 +435,7 @@ void backwardFilterInPieces(KernelCache &cache,
                      std::max<int64_t>(1, (pieces.count - 1) * weights) *
                          sizeof(float)));
   forEachPiece(cache, pieces.count, workers, [&](int64_t p, char *buffer) {
-    const ConvPrimitive &conv =
-        *primitives[pieces.size(p) - pieces.smallest()];
+    const ConvPrimitive &conv = primitives.of(pieces, p);
     int64_t at = pieces.first(p);
     if (channels) {
       // dy's channels [m0, m1) of every sample, made contiguous.
@@ -434,11 +445,11 @@ void backwardFilterInPieces(KernelCache &cache,
         std::memcpy(slice + n * m * spatialOut,
                     dy + (n * g.m + at) * spatialOut,
                     sizeof(float) * m * spatialOut);
-      execute(cache, ConvKind::BackwardFilterPiece, conv, slice, x, nullptr,
+      execute(cache, ConvKind::BackwardFilter, conv, slice, x, nullptr,
               dw + at * weightsPerOutput, buffer);
       return;
     }
-    execute(cache, ConvKind::BackwardFilterPiece, conv,
+    execute(cache, ConvKind::BackwardFilter, conv,
             dy + at * g.m * spatialOut, x + at * g.c * g.h * g.w, nullptr,
             p == 0 ? dw : partials + (p - 1) * weights, buffer);
   });
@@ -549,8 +560,7 @@ void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
   // Row pieces of C, each a one-thread sgemm with its whole sum (kPieces:
   // the same bits for any thread count).
   Pieces pieces{m, std::min<int64_t>(m, kPieces)};
-  int workers =
-      static_cast<int>(std::min<int64_t>(omp_get_max_threads(), pieces.count));
+  int workers = workersFor(pieces);
   dnnl_status_t status = dnnl_success;
 #pragma omp parallel for num_threads(workers) schedule(static)
   for (int64_t p = 0; p < pieces.count; ++p) {

@@ -25,9 +25,6 @@ enum class ConvKind : int64_t {
   ForwardWithBias,
   BackwardData,
   BackwardFilter,
-  /// One piece (a batch chunk or an output-channel slice) of a backward
-  /// filter (runtime/kernels/DnnlKernels.cpp: backwardFilterInPieces).
-  BackwardFilterPiece,
 };
 
 /// The 18 values of a trainc_conv2d_geometry followed by the kind.

@@ -212,15 +212,13 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
 /// The byte offset of `update`'s optimizer scratch in the activation arena
 /// (its own for LARS and LAMB, the step's tables for NLCG), or -1.
 int64_t optimizerScratch(Lowering &l, OptimizerUpdateOp update) {
-  Operation *owner = update;
   const OptimizerInfo *info = lookupOptimizer(update.getAlgorithm());
-  if (info && info->global) {
-    owner = nullptr;
-    l.sourceFunction().walk([&](OptimizerStepOp step) { owner = step; });
-  }
-  auto offset = owner ? owner->getAttrOfType<IntegerAttr>(kScratchAttr)
-                      : IntegerAttr();
-  return offset ? offset.getInt() : -1;
+  if (!info || !info->global)
+    return scratchOffset(update);
+  int64_t offset = -1;
+  l.sourceFunction().walk(
+      [&](OptimizerStepOp step) { offset = scratchOffset(step); });
+  return offset;
 }
 
 LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
@@ -305,9 +303,8 @@ LogicalResult mlir::train::lowerCollectiveOp(Lowering &l, Operation *op) {
                              fn.getResultAttr(0, TrainDialect::kLossAttr)
                          ? l.pointerTo(ret.getOperand(0))
                          : l.nullPointer();
-        auto scratch = step->getAttrOfType<IntegerAttr>(kScratchAttr);
         return emitOptimizerStep(l, step, step.getAlgorithm(), loss,
-                                 scratch ? scratch.getInt() : -1);
+                                 scratchOffset(step));
       })
       .Default([](Operation *op) {
         return op->emitError("not a collective op");

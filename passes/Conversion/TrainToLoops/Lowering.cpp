@@ -125,15 +125,13 @@ void Lowering::serial(function_ref<void()> body) {
 
 Value Lowering::scratchOf(Operation *op, Type element, int64_t count,
                           int64_t at) {
-  auto offset = op->getAttrOfType<IntegerAttr>(kScratchAttr);
-  assert(offset && "op has no planned scratch (train-plan-memory)");
-  return arenaView("arena", offset.getInt() + at, element, count);
+  assert(scratchOffset(op) >= 0 && "op has no planned scratch");
+  return arenaView("arena", scratchOffset(op) + at, element, count);
 }
 
 Value Lowering::scratchPointer(Operation *op, int64_t at) {
-  auto offset = op->getAttrOfType<IntegerAttr>(kScratchAttr);
-  assert(offset && "op has no planned scratch (train-plan-memory)");
-  return arenaPointer("arena", offset.getInt() + at);
+  assert(scratchOffset(op) >= 0 && "op has no planned scratch");
+  return arenaPointer("arena", scratchOffset(op) + at);
 }
 
 void Lowering::loops(ArrayRef<int64_t> ubs,

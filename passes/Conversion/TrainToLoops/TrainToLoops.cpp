@@ -147,7 +147,7 @@ FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
 }
 
 LogicalResult lowerOp(Lowering &l, Operation *op) {
-  if (scratchBytes(op) && !op->hasAttr(kScratchAttr))
+  if (scratchBytes(op) && scratchOffset(op) < 0)
     return op->emitError("needs scratch in the activation arena that "
                          "train-plan-memory did not plan");
   if (isa<ReluOp, AddOp, ScaleOp, ReluBackwardOp, ConstantOp>(op))
