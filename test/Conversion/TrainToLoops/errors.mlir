@@ -5,6 +5,8 @@
 //     ........................ not_planned, no_forward, train_step_not_planned
 //   "models with more than one data input are not supported yet" .. two_inputs
 //   "the model has no data input" .................................. no_input
+//   "needs scratch in the activation arena that train-plan-memory did not
+//    plan" ....................................................... no_scratch
 
 // @forward without train.arena_bytes: train-plan-memory has not run.
 // expected-error @+1 {{expected @forward (and @train_step) planned by train-plan-memory}}
@@ -65,5 +67,22 @@ func.func @forward(%w: tensor<4x3xf32> {train.offset = 0 : i64, train.param = "w
     -> (tensor<4x3xf32> {train.output = "logits"}) attributes {train.arena_bytes = 0 : i64} {
   %y = train.relu %w {train.slots = array<i64: -1>} : tensor<4x3xf32>
   return %y : tensor<4x3xf32>
+}
+}
+
+// -----
+
+// Planned by hand, but the loss's row scratch (train.scratch) is missing.
+module @no_scratch attributes {train.buffer_bytes = 0 : i64, train.param_bytes = 0 : i64} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"})
+    -> (tensor<2x4xf32> {train.output = "logits"}) attributes {train.arena_bytes = 64 : i64} {
+  return %x : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"})
+    -> (tensor<f32> {train.loss = "loss"}) attributes {train.arena_bytes = 64 : i64} {
+  // expected-error @+1 {{needs scratch in the activation arena that train-plan-memory did not plan}}
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 {train.slots = array<i64: -1>} : tensor<2x4xf32>, tensor<2xi32>
+  return %loss : tensor<f32>
 }
 }
