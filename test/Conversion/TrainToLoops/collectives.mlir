@@ -22,10 +22,10 @@
 //     bucket's range of the gradient arena (its planned offset, bytes / 4
 //     floats, padding included) by 1 / world (buckets); "sum": the call
 //     alone (sum_bucket);
-//   - a sync train.batch_norm: two memref.alloca scratch buffers of C + 1
-//     doubles at the top of the function; per-channel sums and the element
-//     count (N * S) all-reduced with call @trainc_rt_allreduce_f64(buffer,
-//     C + 1), the mean = sum / total, then the squared deviations and the
+//   - a sync train.batch_norm: two scratch buffers of C + 1 doubles that
+//     train-plan-memory places in the activation arena (no memref.alloca);
+//     per-channel sums and the element count (N * S) all-reduced with call
+//     @trainc_rt_allreduce_f64(buffer, C + 1), the mean = sum / total, then the squared deviations and the
 //     count all-reduced likewise, var = squares / total, and the running
 //     variance unbiased with total / (total - 1) when total > 1; a sync
 //     train.batch_norm_backward: one scratch of 2C + 1 doubles (sum(dy),
@@ -39,6 +39,18 @@
 // The compressed wire types (`as f16` / `as bf16`, staging in the arena)
 // are checked end to end by test/e2e/mpi-compression.test.
 //
+// The checks follow the structure, not the order of SSA values: each
+// collective call is checked with its operands (pointers found from their
+// arena argument and byte offset by CHECK-DAG), after the kernels that must
+// precede it; the calls themselves, which every rank must make in the same
+// order, in their order. Index constants are matched by their names (%c64,
+// %c64_3, ...), integer ones likewise (%c1_i32, %c16_i64, ...).
+// Module-level declarations are checked by a second RUN (DECL), wherever
+// they stand in the module; the eval steps by a third (EVAL), wherever they
+// stand.
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=DECL
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=EVAL
+//
 // Diagnostics, by case:
 //   "bucket <N> has no planned offset (run train-plan-memory first)"
 //     ............................... start_unknown_bucket, wait_unknown_bucket
@@ -48,62 +60,53 @@
 // parameter/gradient offset 0 (20 floats), fc2.weight at 128 (15 floats);
 // in the arena the loss is at 320, dW1 at 0, dW2 at 128.
 // CHECK-LABEL: module @all_reduce
-// CHECK-DAG: func.func private @trainc_rt_allreduce(!llvm.ptr, i64, i32)
+// DECL-LABEL: module @all_reduce
+// DECL-DAG: func.func private @trainc_rt_allreduce(!llvm.ptr, i64, i32)
+// DECL-NOT: trainc_rt_allreduce_start
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"}
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<384xi8> {train.role = "arena"}
 // CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<4xi8> {train.role = "output"}
 // The loss: arena 320 -> output, then reduced there (1 float, mean).
-// CHECK: %[[FROM:.+]] = memref.view %[[ARENA]][%c320{{(_[0-9]+)?}}][] : memref<384xi8> to memref<1xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[OUTPUT]][%[[O]]][] : memref<4xi8> to memref<1xf32>
-// CHECK: scf.parallel (%[[I:.+]]) = (%{{.+}}) to (%c1{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]] : memref<1xf32>
-// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]] : memref<1xf32>
-// CHECK: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[OUTPUT]]
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[A:.+]] = arith.addi %[[P]], %[[O]] : index
-// CHECK-NEXT: %[[A64:.+]] = arith.index_cast %[[A]] : index to i64
-// CHECK-NEXT: %[[PTR:.+]] = llvm.inttoptr %[[A64]] : i64 to !llvm.ptr
-// CHECK-NEXT: %[[N:.+]] = arith.constant 1 : i64
-// CHECK-NEXT: %[[MEAN:.+]] = arith.constant 1 : i32
-// CHECK-NEXT: call @trainc_rt_allreduce(%[[PTR]], %[[N]], %[[MEAN]]) : (!llvm.ptr, i64, i32) -> ()
+// CHECK-DAG: %[[FROML:.+]] = memref.view %[[ARENA]][%c320{{(_[0-9]+)?}}][] : memref<384xi8> to memref<1xf32>
+// CHECK-DAG: %[[TOL:.+]] = memref.view %[[OUTPUT]][%c0{{(_[0-9]+)?}}][] : memref<4xi8> to memref<1xf32>
+// CHECK-DAG: scf.parallel (%[[IL:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c1{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[VL:.+]] = memref.load %[[FROML]][%[[IL]]] : memref<1xf32>
+// CHECK-DAG: memref.store %[[VL]], %[[TOL]][%[[IL]]] : memref<1xf32>
+// CHECK-DAG: %[[PL_B:.+]] = memref.extract_aligned_pointer_as_index %[[OUTPUT]] :
+// CHECK-DAG: %[[PL_A:.+]] = arith.addi %[[PL_B]], %c0{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[PL_I:.+]] = arith.index_cast %[[PL_A]] : index to i64
+// CHECK-DAG: %[[PL:.+]] = llvm.inttoptr %[[PL_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce(%[[PL]], %c1_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i64, i32) -> ()
 // dW1: arena 0 -> gradient 0, 20 floats, mean.
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[FROM:.+]] = memref.view %[[ARENA]][%[[O]]][] : memref<384xi8> to memref<20xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<192xi8> to memref<20xf32>
-// CHECK: scf.parallel (%[[I:.+]]) = (%{{.+}}) to (%c20{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]] : memref<20xf32>
-// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]] : memref<20xf32>
-// CHECK: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]]
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[A:.+]] = arith.addi %[[P]], %[[O]] : index
-// CHECK-NEXT: %[[A64:.+]] = arith.index_cast %[[A]] : index to i64
-// CHECK-NEXT: %[[PTR:.+]] = llvm.inttoptr %[[A64]] : i64 to !llvm.ptr
-// CHECK-NEXT: %[[N:.+]] = arith.constant 20 : i64
-// CHECK-NEXT: %[[MEAN:.+]] = arith.constant 1 : i32
-// CHECK-NEXT: call @trainc_rt_allreduce(%[[PTR]], %[[N]], %[[MEAN]]) : (!llvm.ptr, i64, i32) -> ()
+// CHECK-DAG: %[[FROMW1:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<384xi8> to memref<20xf32>
+// CHECK-DAG: %[[TOW1:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<20xf32>
+// CHECK-DAG: scf.parallel (%[[IW1:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c20{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[VW1:.+]] = memref.load %[[FROMW1]][%[[IW1]]] : memref<20xf32>
+// CHECK-DAG: memref.store %[[VW1]], %[[TOW1]][%[[IW1]]] : memref<20xf32>
+// CHECK-DAG: %[[PW1_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
+// CHECK-DAG: %[[PW1_A:.+]] = arith.addi %[[PW1_B]], %c0{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[PW1_I:.+]] = arith.index_cast %[[PW1_A]] : index to i64
+// CHECK-DAG: %[[PW1:.+]] = llvm.inttoptr %[[PW1_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce(%[[PW1]], %c20_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i64, i32) -> ()
 // dW2: arena 128 -> gradient 128, 15 floats, sum.
-// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
-// CHECK-NEXT: %[[FROM:.+]] = memref.view %[[ARENA]][%[[O]]][] : memref<384xi8> to memref<15xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<192xi8> to memref<15xf32>
-// CHECK: scf.parallel (%[[I:.+]]) = (%{{.+}}) to (%c15{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]] : memref<15xf32>
-// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]] : memref<15xf32>
-// CHECK: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]]
-// CHECK-NEXT: %[[O:.+]] = arith.constant 128 : index
-// CHECK-NEXT: %[[A:.+]] = arith.addi %[[P]], %[[O]] : index
-// CHECK-NEXT: %[[A64:.+]] = arith.index_cast %[[A]] : index to i64
-// CHECK-NEXT: %[[PTR:.+]] = llvm.inttoptr %[[A64]] : i64 to !llvm.ptr
-// CHECK-NEXT: %[[N:.+]] = arith.constant 15 : i64
-// CHECK-NEXT: %[[SUM:.+]] = arith.constant 0 : i32
-// CHECK-NEXT: call @trainc_rt_allreduce(%[[PTR]], %[[N]], %[[SUM]]) : (!llvm.ptr, i64, i32) -> ()
-// CHECK-NEXT: return
-// CHECK-LABEL: func.func @trainc_eval_step(
-// CHECK-NOT: trainc_rt_allreduce
+// CHECK-DAG: %[[FROMW2:.+]] = memref.view %[[ARENA]][%c128{{(_[0-9]+)?}}][] : memref<384xi8> to memref<15xf32>
+// CHECK-DAG: %[[TOW2:.+]] = memref.view %[[GRADS]][%c128{{(_[0-9]+)?}}][] : memref<192xi8> to memref<15xf32>
+// CHECK-DAG: scf.parallel (%[[IW2:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c15{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[VW2:.+]] = memref.load %[[FROMW2]][%[[IW2]]] : memref<15xf32>
+// CHECK-DAG: memref.store %[[VW2]], %[[TOW2]][%[[IW2]]] : memref<15xf32>
+// CHECK-DAG: %[[PW2_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
+// CHECK-DAG: %[[PW2_A:.+]] = arith.addi %[[PW2_B]], %c128{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[PW2_I:.+]] = arith.index_cast %[[PW2_A]] : index to i64
+// CHECK-DAG: %[[PW2:.+]] = llvm.inttoptr %[[PW2_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce(%[[PW2]], %c15_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i64, i32) -> ()
+// CHECK-NOT: scf.parallel
+// CHECK-NOT: call
 // CHECK: return
+// EVAL-LABEL: module @all_reduce
+// EVAL-LABEL: func.func @trainc_eval_step(
+// EVAL-NOT: trainc_rt_allreduce
+// EVAL: return
 module @all_reduce {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w1: tensor<5x4xf32> {train.param = "fc1.weight", train.init = dense<0.5> : tensor<5x4xf32>},
@@ -149,92 +152,66 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: train.buckets = [{bytes = [[#B0:64]] : i64, offset = [[#O0:0]] : i64, params = ["fc2.weight"]},
 // CHECK-SAME: {bytes = [[#B1:128]] : i64, offset = [[#O1:64]] : i64, params = ["fc1.weight"]}]
 // CHECK-SAME: tensors = [{{{.+}}, name = "fc1.weight", offset = 64 : i64, {{.+}}}, {{{.+}}, name = "fc2.weight", offset = 0 : i64,
-// CHECK-DAG: func.func private @trainc_rt_allreduce_start(i32, !llvm.ptr, i64, i32)
-// CHECK-DAG: func.func private @trainc_rt_allreduce_wait(i32)
-// CHECK-DAG: func.func private @trainc_rt_world() -> i32
+// DECL-LABEL: module @buckets
+// DECL-DAG: func.func private @trainc_rt_allreduce_start(i32, !llvm.ptr, i64, i32)
+// DECL-DAG: func.func private @trainc_rt_allreduce_wait(i32)
+// DECL-DAG: func.func private @trainc_rt_world() -> i32
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"}
 // dW2 = dL^T h, C = the gradient arena at fc2.weight's offset; then
 // bucket 0 starts: trainc_rt_allreduce_start(bucket, its range of the
 // gradient arena, its floats, wire 0 = f32).
-// CHECK: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]]
-// CHECK-NEXT: %[[O:.+]] = arith.constant [[#O0]] : index
-// CHECK-NEXT: arith.addi %[[P]], %[[O]] : index
-// CHECK-NEXT: arith.index_cast
-// CHECK-NEXT: %[[C:.+]] = llvm.inttoptr
-// CHECK-NEXT: call @trainc_rt_gemm(%{{.+}}, %[[C]]) :
-// CHECK-NEXT: %[[B:.+]] = arith.constant 0 : i32
-// CHECK-NEXT: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]]
-// CHECK-NEXT: %[[O:.+]] = arith.constant [[#O0]] : index
-// CHECK-NEXT: %[[A:.+]] = arith.addi %[[P]], %[[O]] : index
-// CHECK-NEXT: %[[A64:.+]] = arith.index_cast %[[A]] : index to i64
-// CHECK-NEXT: %[[PTR:.+]] = llvm.inttoptr %[[A64]] : i64 to !llvm.ptr
-// CHECK-NEXT: %[[N:.+]] = arith.constant [[#div(B0,4)]] : i64
-// CHECK-NEXT: %[[F32:.+]] = arith.constant 0 : i32
-// CHECK-NEXT: call @trainc_rt_allreduce_start(%[[B]], %[[PTR]], %[[N]], %[[F32]]) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK-DAG: %[[C0_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
+// CHECK-DAG: %[[C0_A:.+]] = arith.addi %[[C0_B]], %c[[#O0]]{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[C0_I:.+]] = arith.index_cast %[[C0_A]] : index to i64
+// CHECK-DAG: %[[C0:.+]] = llvm.inttoptr %[[C0_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_gemm({{.*}}, %[[C0]]) :
+// CHECK-DAG: %[[S0_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
+// CHECK-DAG: %[[S0_A:.+]] = arith.addi %[[S0_B]], %c[[#O0]]{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[S0_I:.+]] = arith.index_cast %[[S0_A]] : index to i64
+// CHECK-DAG: %[[S0:.+]] = llvm.inttoptr %[[S0_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce_start(%c0_i32{{(_[0-9]+)?}}, %[[S0]], %c[[#div(B0,4)]]_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
 // dW1 = dH^T x, into fc1.weight's slot, then bucket 1 starts.
-// CHECK: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]]
-// CHECK-NEXT: %[[O:.+]] = arith.constant [[#O1]] : index
-// CHECK-NEXT: arith.addi %[[P]], %[[O]] : index
-// CHECK-NEXT: arith.index_cast
-// CHECK-NEXT: %[[C:.+]] = llvm.inttoptr
-// CHECK-NEXT: call @trainc_rt_gemm(%{{.+}}, %[[C]]) :
-// CHECK-NEXT: %[[B:.+]] = arith.constant 1 : i32
-// CHECK-NEXT: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]]
-// CHECK-NEXT: %[[O:.+]] = arith.constant [[#O1]] : index
-// CHECK-NEXT: %[[A:.+]] = arith.addi %[[P]], %[[O]] : index
-// CHECK-NEXT: %[[A64:.+]] = arith.index_cast %[[A]] : index to i64
-// CHECK-NEXT: %[[PTR:.+]] = llvm.inttoptr %[[A64]] : i64 to !llvm.ptr
-// CHECK-NEXT: %[[N:.+]] = arith.constant [[#div(B1,4)]] : i64
-// CHECK-NEXT: %[[F32:.+]] = arith.constant 0 : i32
-// CHECK-NEXT: call @trainc_rt_allreduce_start(%[[B]], %[[PTR]], %[[N]], %[[F32]]) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK-DAG: %[[C1_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
+// CHECK-DAG: %[[C1_A:.+]] = arith.addi %[[C1_B]], %c[[#O1]]{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[C1_I:.+]] = arith.index_cast %[[C1_A]] : index to i64
+// CHECK-DAG: %[[C1:.+]] = llvm.inttoptr %[[C1_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_gemm({{.*}}, %[[C1]]) :
+// CHECK-DAG: %[[S1_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
+// CHECK-DAG: %[[S1_A:.+]] = arith.addi %[[S1_B]], %c[[#O1]]{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[S1_I:.+]] = arith.index_cast %[[S1_A]] : index to i64
+// CHECK-DAG: %[[S1:.+]] = llvm.inttoptr %[[S1_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce_start(%c1_i32{{(_[0-9]+)?}}, %[[S1]], %c[[#div(B1,4)]]_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
 // The loss's own all_reduce, then the waits in bucket order, each
 // followed by its epilogue: when trainc_rt_world() > 1, the bucket's range
 // times 1 / world.
-// CHECK: call @trainc_rt_allreduce(%{{.+}}, %{{.+}}, %{{.+}}) : (!llvm.ptr, i64, i32) -> ()
-// CHECK-NEXT: %[[B:.+]] = arith.constant 0 : i32
-// CHECK-NEXT: call @trainc_rt_allreduce_wait(%[[B]]) : (i32) -> ()
-// CHECK-NEXT: %[[O:.+]] = arith.constant [[#O0]] : index
-// CHECK-NEXT: %[[R:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<192xi8> to memref<[[#div(B0,4)]]xf32>
-// CHECK-NEXT: %[[W:.+]] = call @trainc_rt_world() : () -> i32
-// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : i32
-// CHECK-NEXT: %[[MANY:.+]] = arith.cmpi sgt, %[[W]], %[[ONE]] : i32
-// CHECK-NEXT: scf.if %[[MANY]] {
-// CHECK-NEXT: %[[F1:.+]] = arith.constant 1.000000e+00 : f32
-// CHECK-NEXT: %[[WF:.+]] = arith.sitofp %[[W]] : i32 to f32
-// CHECK-NEXT: %[[S:.+]] = arith.divf %[[F1]], %[[WF]] : f32
-// CHECK-NEXT: %[[LB:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[UB:.+]] = arith.constant [[#div(B0,4)]] : index
-// CHECK-NEXT: %[[ST:.+]] = arith.constant 1 : index
-// CHECK-NEXT: scf.parallel (%[[I:.+]]) = (%[[LB]]) to (%[[UB]]) step (%[[ST]]) {
-// CHECK-NEXT: %[[G:.+]] = memref.load %[[R]][%[[I]]] : memref<[[#div(B0,4)]]xf32>
-// CHECK-NEXT: %[[GS:.+]] = arith.mulf %[[G]], %[[S]] : f32
-// CHECK-NEXT: memref.store %[[GS]], %[[R]][%[[I]]] : memref<[[#div(B0,4)]]xf32>
-// CHECK-NEXT: scf.reduce
-// CHECK-NEXT: }
-// CHECK-NEXT: }
-// CHECK-NEXT: %[[B:.+]] = arith.constant 1 : i32
-// CHECK-NEXT: call @trainc_rt_allreduce_wait(%[[B]]) : (i32) -> ()
-// CHECK-NEXT: %[[O:.+]] = arith.constant [[#O1]] : index
-// CHECK-NEXT: %[[R:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<192xi8> to memref<[[#div(B1,4)]]xf32>
-// CHECK-NEXT: %[[W:.+]] = call @trainc_rt_world() : () -> i32
-// CHECK-NEXT: %[[ONE:.+]] = arith.constant 1 : i32
-// CHECK-NEXT: %[[MANY:.+]] = arith.cmpi sgt, %[[W]], %[[ONE]] : i32
-// CHECK-NEXT: scf.if %[[MANY]] {
-// CHECK-NEXT: %[[F1:.+]] = arith.constant 1.000000e+00 : f32
-// CHECK-NEXT: %[[WF:.+]] = arith.sitofp %[[W]] : i32 to f32
-// CHECK-NEXT: %[[S:.+]] = arith.divf %[[F1]], %[[WF]] : f32
-// CHECK-NEXT: %[[LB:.+]] = arith.constant 0 : index
-// CHECK-NEXT: %[[UB:.+]] = arith.constant [[#div(B1,4)]] : index
-// CHECK-NEXT: %[[ST:.+]] = arith.constant 1 : index
-// CHECK-NEXT: scf.parallel (%[[I:.+]]) = (%[[LB]]) to (%[[UB]]) step (%[[ST]]) {
-// CHECK-NEXT: %[[G:.+]] = memref.load %[[R]][%[[I]]] : memref<[[#div(B1,4)]]xf32>
-// CHECK-NEXT: %[[GS:.+]] = arith.mulf %[[G]], %[[S]] : f32
-// CHECK-NEXT: memref.store %[[GS]], %[[R]][%[[I]]] : memref<[[#div(B1,4)]]xf32>
-// CHECK-NEXT: scf.reduce
-// CHECK-NEXT: }
-// CHECK-NEXT: }
-// CHECK-NEXT: return
+// CHECK: call @trainc_rt_allreduce(%{{.+}}, %c1_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce_wait(%c0_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK-DAG: %[[R0:.+]] = memref.view %[[GRADS]][%c[[#O0]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<[[#div(B0,4)]]xf32>
+// CHECK-DAG: %[[W0:.+]] = call @trainc_rt_world() : () -> i32
+// CHECK-DAG: %[[MANY0:.+]] = arith.cmpi sgt, %[[W0]], %c1_i32{{(_[0-9]+)?}} : i32
+// CHECK: scf.if %[[MANY0]] {
+// CHECK-DAG: %[[F10:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[WF0:.+]] = arith.sitofp %[[W0]] : i32 to f32
+// CHECK-DAG: %[[S0:.+]] = arith.divf %[[F10]], %[[WF0]] : f32
+// CHECK-DAG: scf.parallel (%[[I0:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c[[#div(B0,4)]]{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[G0:.+]] = memref.load %[[R0]][%[[I0]]] : memref<[[#div(B0,4)]]xf32>
+// CHECK-DAG: %[[GS0:.+]] = arith.mulf %[[G0]], %[[S0]] : f32
+// CHECK: memref.store %[[GS0]], %[[R0]][%[[I0]]] : memref<[[#div(B0,4)]]xf32>
+// CHECK: call @trainc_rt_allreduce_wait(%c1_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK-DAG: %[[R1:.+]] = memref.view %[[GRADS]][%c[[#O1]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<[[#div(B1,4)]]xf32>
+// CHECK-DAG: %[[W1:.+]] = call @trainc_rt_world() : () -> i32
+// CHECK-DAG: %[[MANY1:.+]] = arith.cmpi sgt, %[[W1]], %c1_i32{{(_[0-9]+)?}} : i32
+// CHECK: scf.if %[[MANY1]] {
+// CHECK-DAG: %[[F11:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[WF1:.+]] = arith.sitofp %[[W1]] : i32 to f32
+// CHECK-DAG: %[[S1:.+]] = arith.divf %[[F11]], %[[WF1]] : f32
+// CHECK-DAG: scf.parallel (%[[I1:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c[[#div(B1,4)]]{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[G1:.+]] = memref.load %[[R1]][%[[I1]]] : memref<[[#div(B1,4)]]xf32>
+// CHECK-DAG: %[[GS1:.+]] = arith.mulf %[[G1]], %[[S1]] : f32
+// CHECK: memref.store %[[GS1]], %[[R1]][%[[I1]]] : memref<[[#div(B1,4)]]xf32>
+// CHECK-NOT: call
+// CHECK: return
 module @buckets attributes {train.buckets = [{bytes = 64 : i64, params = ["fc2.weight"]}, {bytes = 128 : i64, params = ["fc1.weight"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w1: tensor<5x4xf32> {train.param = "fc1.weight", train.init = dense<0.5> : tensor<5x4xf32>},
@@ -273,12 +250,15 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // A bucket of summed gradients: the wait is the runtime call alone, with no
 // world size and no scaling loop.
 // CHECK-LABEL: module @sum_bucket
-// CHECK-NOT: trainc_rt_world
+// DECL-LABEL: module @sum_bucket
+// DECL-DAG: func.func private @trainc_rt_allreduce_wait(i32)
+// DECL-NOT: trainc_rt_world
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK: call @trainc_rt_allreduce_start
-// CHECK-NEXT: %[[B:.+]] = arith.constant 0 : i32
-// CHECK-NEXT: call @trainc_rt_allreduce_wait(%[[B]]) : (i32) -> ()
-// CHECK-NEXT: return
+// CHECK: call @trainc_rt_allreduce_start(%c0_i32{{(_[0-9]+)?}},
+// CHECK: call @trainc_rt_allreduce_wait(%c0_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK-NOT: scf.
+// CHECK-NOT: call
+// CHECK: return
 module @sum_bucket attributes {train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>})
@@ -305,35 +285,34 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // a copy of it, made before the bucket starts (so the all-reduce sees it),
 // not after the body.
 // CHECK-LABEL: module @bucket_copy
+// DECL-LABEL: module @bucket_copy
+// DECL-DAG: func.func private @trainc_rt_allreduce_start(i32, !llvm.ptr, i64, i32)
+// DECL-DAG: func.func private @trainc_rt_allreduce_wait(i32)
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"}
-// CHECK: %[[DA:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
-// CHECK: scf.parallel
+// CHECK-DAG: %[[DA:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+// CHECK-DAG: arith.maximumf
 // CHECK: memref.store %{{.+}}, %[[DA]][
-// CHECK: %[[FROM:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
-// CHECK-NEXT: %[[O:.+]] = arith.constant 64 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<128xi8> to memref<4xf32>
-// CHECK: scf.parallel (%[[I:.+]]) = (%{{.+}}) to (%c4{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]] : memref<4xf32>
-// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]] : memref<4xf32>
-// CHECK-NEXT: scf.reduce
-// CHECK-NEXT: }
-// CHECK-NEXT: %[[B:.+]] = arith.constant 0 : i32
-// CHECK-NEXT: %[[P:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]]
-// CHECK-NEXT: %[[O:.+]] = arith.constant 0 : index
-// CHECK-NEXT: arith.addi %[[P]], %[[O]] : index
-// CHECK-NEXT: arith.index_cast
-// CHECK-NEXT: %[[PTR:.+]] = llvm.inttoptr
-// CHECK-NEXT: %[[N:.+]] = arith.constant 32 : i64
-// CHECK-NEXT: %[[F32:.+]] = arith.constant 0 : i32
-// CHECK-NEXT: call @trainc_rt_allreduce_start(%[[B]], %[[PTR]], %[[N]], %[[F32]]) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK: scf.reduce
+// CHECK-DAG: %[[FROM:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+// CHECK-DAG: %[[TO:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+// CHECK-DAG: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[V:.+]] = memref.load %[[FROM]][%[[I]]] : memref<4xf32>
+// CHECK-DAG: memref.store %[[V]], %[[TO]][%[[I]]] : memref<4xf32>
+// CHECK: scf.reduce
+// CHECK-NOT: scf.parallel
+// CHECK-DAG: %[[P_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
+// CHECK-DAG: %[[P_A:.+]] = arith.addi %[[P_B]], %c0{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[P_I:.+]] = arith.index_cast %[[P_A]] : index to i64
+// CHECK-DAG: %[[P:.+]] = llvm.inttoptr %[[P_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce_start(%c0_i32{{(_[0-9]+)?}}, %[[P]], %c32_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
 // Nothing is copied after the wait's epilogue.
 // CHECK: call @trainc_rt_allreduce_wait
 // CHECK: scf.if
+// CHECK: scf.parallel
 // CHECK: scf.reduce
-// CHECK-NEXT: }
-// CHECK-NEXT: }
-// CHECK-NEXT: return
+// CHECK-NOT: scf.parallel
+// CHECK: return
 module @bucket_copy attributes {train.buckets = [{bytes = 128 : i64, params = ["a", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>},
@@ -363,20 +342,30 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // copy is made right after the relu that produces it, before bucket 0's
 // all-reduce starts summing a's slot in place.
 // CHECK-LABEL: module @shared_across_buckets
+// DECL-LABEL: module @shared_across_buckets
+// DECL-DAG: func.func private @trainc_rt_allreduce_start(i32, !llvm.ptr, i64, i32)
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"}
-// CHECK: arith.maximumf %{{.+}}, %cst{{.*}} : f32
+// CHECK-DAG: %[[DA:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<4xf32>
+// CHECK-DAG: arith.maximumf
+// CHECK: memref.store %{{.+}}, %[[DA]][
 // CHECK: scf.reduce
-// CHECK: %[[FROM:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<4xf32>
-// CHECK: %[[O:.+]] = arith.constant 64 : index
-// CHECK: %[[TO:.+]] = memref.view %[[GRADS]][%[[O]]][] : memref<192xi8> to memref<4xf32>
-// CHECK: scf.parallel
-// CHECK: %[[V:.+]] = memref.load %[[FROM]]
-// CHECK: memref.store %[[V]], %[[TO]]
-// CHECK: %[[B:.+]] = arith.constant 0 : i32
-// CHECK: call @trainc_rt_allreduce_start(%[[B]], %{{.+}}) : (i32, !llvm.ptr, i64, i32) -> ()
-// CHECK: %[[BONE:.+]] = arith.constant 1 : i32
-// CHECK: call @trainc_rt_allreduce_start(%[[BONE]], %{{.+}}) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK-DAG: %[[FROM:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<4xf32>
+// CHECK-DAG: %[[TO:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<192xi8> to memref<4xf32>
+// CHECK-DAG: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[V:.+]] = memref.load %[[FROM]][%[[I]]] : memref<4xf32>
+// CHECK-DAG: memref.store %[[V]], %[[TO]][%[[I]]] : memref<4xf32>
+// CHECK: scf.reduce
+// CHECK-DAG: %[[P0_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
+// CHECK-DAG: %[[P0_A:.+]] = arith.addi %[[P0_B]], %c0{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[P0_I:.+]] = arith.index_cast %[[P0_A]] : index to i64
+// CHECK-DAG: %[[P0:.+]] = llvm.inttoptr %[[P0_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce_start(%c0_i32{{(_[0-9]+)?}}, %[[P0]], %c16_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK-DAG: %[[P1_A:.+]] = arith.addi %[[P1_B:.+]], %c64{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[P1_B]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
+// CHECK-DAG: %[[P1_I:.+]] = arith.index_cast %[[P1_A]] : index to i64
+// CHECK-DAG: %[[P1:.+]] = llvm.inttoptr %[[P1_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce_start(%c1_i32{{(_[0-9]+)?}}, %[[P1]], %c32_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
 module @shared_across_buckets attributes {train.buckets = [{bytes = 64 : i64, params = ["a"]}, {bytes = 128 : i64, params = ["b", "c"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>},
@@ -462,96 +451,113 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // Every access is inside a kernel; the count is stored by the kernel's
 // first channel.
 // CHECK-LABEL: module @sync_batch_norm
-// CHECK-DAG: func.func private @trainc_rt_allreduce_f64(!llvm.ptr, i64)
+// DECL-LABEL: module @sync_batch_norm
+// DECL-DAG: func.func private @trainc_rt_allreduce_f64(!llvm.ptr, i64)
+// DECL-NOT: memref.alloca
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"}
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<704xi8> {train.role = "arena"}
-// CHECK-NOT: memref.alloca
-// CHECK-DAG: %[[X:.+]] = memref.view %{{.+}}[%{{.+}}][] : memref<240xi8> to memref<2x3x10xf32>
-// CHECK-DAG: %[[BM:.+]] = memref.view %[[ARENA]][%c576{{.*}}][] : memref<704xi8> to memref<3xf32>
-// CHECK-DAG: %[[BV:.+]] = memref.view %[[ARENA]][%c640{{.*}}][] : memref<704xi8> to memref<3xf32>
-// CHECK-DAG: %[[SUMS:.+]] = memref.view %[[ARENA]][%c256{{.*}}][] : memref<704xi8> to memref<4xf64>
-// CHECK-DAG: %[[SQUARES:.+]] = memref.view %[[ARENA]][%c288{{.*}}][] : memref<704xi8> to memref<4xf64>
-// 1. This rank's per-channel sums of x, and its count (20) at index C.
-// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{.*}}) step
-// CHECK: memref.load %[[X]]
-// CHECK: memref.store %{{.+}}, %[[SUMS]][%[[C]]] : memref<4xf64>
-// CHECK: %[[FIRST:.+]] = arith.cmpi eq, %[[C]], %{{.+}} : index
+// CHECK-SAME: %[[INPUT:[^:]+]]: memref<240xi8> {train.role = "input"}
+// 1. This rank's per-channel sums of x, and its count (20) at index C = 3,
+// stored by channel 0.
+// CHECK-DAG: %[[X:.+]] = memref.view %[[INPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
+// CHECK-DAG: %[[BM:.+]] = memref.view %[[ARENA]][%c576{{(_[0-9]+)?}}][] : memref<704xi8> to memref<3xf32>
+// CHECK-DAG: %[[BV:.+]] = memref.view %[[ARENA]][%c640{{(_[0-9]+)?}}][] : memref<704xi8> to memref<3xf32>
+// CHECK-DAG: %[[SUMS:.+]] = memref.view %[[ARENA]][%c256{{(_[0-9]+)?}}][] : memref<704xi8> to memref<4xf64>
+// CHECK-DAG: %[[SQUARES:.+]] = memref.view %[[ARENA]][%c288{{(_[0-9]+)?}}][] : memref<704xi8> to memref<4xf64>
+// CHECK-DAG: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[SUM:.+]] = scf.for {{.*}} to %c2{{(_[0-9]+)?}} step {{.*}} -> (f64) {
+// CHECK-DAG: memref.load %[[X]][%{{.+}}, %[[C]], %{{.+}}]
+// CHECK-DAG: memref.store %[[SUM]], %[[SUMS]][%[[C]]] : memref<4xf64>
+// CHECK-DAG: %[[FIRST:.+]] = arith.cmpi eq, %[[C]], %c0{{(_[0-9]+)?}} : index
 // CHECK: scf.if %[[FIRST]] {
-// CHECK: %[[M:.+]] = arith.constant 2.000000e+01 : f64
-// CHECK: memref.store %[[M]], %[[SUMS]][%[[AT:.+]]] : memref<4xf64>
+// CHECK-DAG: %[[M:.+]] = arith.constant 2.000000e+01 : f64
+// CHECK: memref.store %[[M]], %[[SUMS]][%c3{{(_[0-9]+)?}}] : memref<4xf64>
 // CHECK: scf.reduce
 // The sums' bytes, all-reduced in place (a pointer from the arena).
-// CHECK: %[[BASE:.+]] = memref.extract_aligned_pointer_as_index %[[ARENA]]
-// CHECK: %[[OFF:.+]] = arith.constant 256 : index
-// CHECK: %[[ADDR:.+]] = arith.addi %[[BASE]], %[[OFF]] : index
-// CHECK: %[[A64:.+]] = arith.index_cast %[[ADDR]] : index to i64
-// CHECK: %[[PTR:.+]] = llvm.inttoptr %[[A64]] : i64 to !llvm.ptr
-// CHECK: %[[N:.+]] = arith.constant 4 : i64
-// CHECK: call @trainc_rt_allreduce_f64(%[[PTR]], %[[N]]) : (!llvm.ptr, i64) -> ()
+// CHECK-DAG: %[[PS_A:.+]] = arith.addi %[[PS_B:.+]], %c256{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[PS_B]] = memref.extract_aligned_pointer_as_index %[[ARENA]] :
+// CHECK-DAG: %[[PS_I:.+]] = arith.index_cast %[[PS_A]] : index to i64
+// CHECK-DAG: %[[PS:.+]] = llvm.inttoptr %[[PS_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce_f64(%[[PS]], %c4_i64{{(_[0-9]+)?}}) : (!llvm.ptr, i64) -> ()
 // 2. mean = global sum / global count, kept in the sums buffer; this
 // rank's squared deviations from it, and its count again.
-// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{.*}}) step
-// CHECK: %[[S:.+]] = memref.load %[[SUMS]][%[[C]]] : memref<4xf64>
-// CHECK: %[[TOTAL:.+]] = memref.load %[[SUMS]][%[[AT]]] : memref<4xf64>
-// CHECK: %[[MEAN:.+]] = arith.divf %[[S]], %[[TOTAL]] : f64
-// CHECK: memref.store %[[MEAN]], %[[SUMS]][%[[C]]] : memref<4xf64>
-// CHECK: arith.subf %{{.+}}, %[[MEAN]] : f64
-// CHECK: memref.store %{{.+}}, %[[SQUARES]][%[[C]]] : memref<4xf64>
+// CHECK-DAG: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[S:.+]] = memref.load %[[SUMS]][%[[C]]] : memref<4xf64>
+// CHECK-DAG: %[[TOTAL:.+]] = memref.load %[[SUMS]][%c3{{(_[0-9]+)?}}] : memref<4xf64>
+// CHECK-DAG: %[[MEAN:.+]] = arith.divf %[[S]], %[[TOTAL]] : f64
+// CHECK-DAG: memref.store %[[MEAN]], %[[SUMS]][%[[C]]] : memref<4xf64>
+// CHECK-DAG: %[[SQ:.+]] = scf.for {{.*}} to %c2{{(_[0-9]+)?}} step {{.*}} -> (f64) {
+// CHECK-DAG: %[[D:.+]] = arith.subf %{{.+}}, %[[MEAN]] : f64
+// CHECK-DAG: arith.mulf %[[D]], %[[D]] : f64
+// CHECK-DAG: memref.store %[[SQ]], %[[SQUARES]][%[[C]]] : memref<4xf64>
 // CHECK: scf.if
-// CHECK: memref.store %{{.+}}, %[[SQUARES]][%[[AT]]] : memref<4xf64>
-// CHECK: %[[OFF:.+]] = arith.constant 288 : index
-// CHECK: call @trainc_rt_allreduce_f64(%{{.+}}, %{{.+}}) : (!llvm.ptr, i64) -> ()
+// CHECK: memref.store %{{.+}}, %[[SQUARES]][%c3{{(_[0-9]+)?}}] : memref<4xf64>
+// CHECK: scf.reduce
+// CHECK-DAG: %[[PQ_A:.+]] = arith.addi %[[PQ_B:.+]], %c288{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[PQ_B]] = memref.extract_aligned_pointer_as_index %[[ARENA]] :
+// CHECK-DAG: %[[PQ_I:.+]] = arith.index_cast %[[PQ_A]] : index to i64
+// CHECK-DAG: %[[PQ:.+]] = llvm.inttoptr %[[PQ_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce_f64(%[[PQ]], %c4_i64{{(_[0-9]+)?}}) : (!llvm.ptr, i64) -> ()
 // 3. var = global squares / global count; batch statistics; the running
 // variance unbiased by total / (total - 1) if total > 1, else 1.
-// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{.*}}) step
-// CHECK: %[[TOTAL:.+]] = memref.load %[[SUMS]][%[[AT]]] : memref<4xf64>
-// CHECK: %[[Q:.+]] = memref.load %[[SQUARES]][%[[C]]] : memref<4xf64>
-// CHECK: %[[VAR:.+]] = arith.divf %[[Q]], %[[TOTAL]] : f64
-// CHECK: %[[MEAN:.+]] = memref.load %[[SUMS]][%[[C]]] : memref<4xf64>
-// CHECK: %[[MEAN32:.+]] = arith.truncf %[[MEAN]] : f64 to f32
-// CHECK: memref.store %[[MEAN32]], %[[BM]][%[[C]]]
-// CHECK: %[[VAR32:.+]] = arith.truncf %[[VAR]] : f64 to f32
-// CHECK: memref.store %[[VAR32]], %[[BV]][%[[C]]]
-// CHECK: %[[ONE:.+]] = arith.constant 1.000000e+00 : f64
-// CHECK: %[[GT:.+]] = arith.cmpf ogt, %[[TOTAL]], %[[ONE]] : f64
-// CHECK: %[[TM1:.+]] = arith.subf %[[TOTAL]], %[[ONE]] : f64
-// CHECK: %[[RATIO:.+]] = arith.divf %[[TOTAL]], %[[TM1]] : f64
-// CHECK: %[[UNBIAS:.+]] = arith.select %[[GT]], %[[RATIO]], %[[ONE]] : f64
-// CHECK: arith.mulf %[[VAR]], %[[UNBIAS]] : f64
+// CHECK-DAG: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[TOTAL:.+]] = memref.load %[[SUMS]][%c3{{(_[0-9]+)?}}] : memref<4xf64>
+// CHECK-DAG: %[[Q:.+]] = memref.load %[[SQUARES]][%[[C]]] : memref<4xf64>
+// CHECK-DAG: %[[VAR:.+]] = arith.divf %[[Q]], %[[TOTAL]] : f64
+// CHECK-DAG: %[[MEAN:.+]] = memref.load %[[SUMS]][%[[C]]] : memref<4xf64>
+// CHECK-DAG: %[[MEAN32:.+]] = arith.truncf %[[MEAN]] : f64 to f32
+// CHECK-DAG: memref.store %[[MEAN32]], %[[BM]][%[[C]]]
+// CHECK-DAG: %[[VAR32:.+]] = arith.truncf %[[VAR]] : f64 to f32
+// CHECK-DAG: memref.store %[[VAR32]], %[[BV]][%[[C]]]
+// CHECK-DAG: %[[ONE:.+]] = arith.constant 1.000000e+00 : f64
+// CHECK-DAG: %[[GT:.+]] = arith.cmpf ogt, %[[TOTAL]], %[[ONE]] : f64
+// CHECK-DAG: %[[TM1:.+]] = arith.subf %[[TOTAL]], %[[ONE]] : f64
+// CHECK-DAG: %[[RATIO:.+]] = arith.divf %[[TOTAL]], %[[TM1]] : f64
+// CHECK-DAG: %[[UNBIAS:.+]] = arith.select %[[GT]], %[[RATIO]], %[[ONE]] : f64
+// CHECK-DAG: arith.mulf %[[VAR]], %[[UNBIAS]] : f64
+// CHECK: scf.reduce
 // Backward: this rank's sum(dy) and sum(dy * xhat) give the bias and scale
 // gradients (reduced later with the other gradients) and go to the
 // scratch at 2c and 2c + 1; the count at 2C = 6; 7 doubles all-reduced.
-// CHECK-DAG: %[[DSCALE:.+]] = memref.view %[[GRADS]][%{{.+}}][] : memref<128xi8> to memref<3xf32>
-// CHECK-DAG: %[[DBIAS:.+]] = memref.view %[[GRADS]][%c64{{.*}}][] : memref<128xi8> to memref<3xf32>
-// CHECK-DAG: %[[GLOBAL:.+]] = memref.view %[[ARENA]][%c512{{.*}}][] : memref<704xi8> to memref<7xf64>
-// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{.*}}) step
-// CHECK: %[[T1:.+]] = arith.truncf %[[SUMDY:.+]] : f64 to f32
-// CHECK: memref.store %[[T1]], %[[DBIAS]][%[[C]]] : memref<3xf32>
-// CHECK: %[[T2:.+]] = arith.truncf %[[SUMDYX:.+]] : f64 to f32
-// CHECK: memref.store %[[T2]], %[[DSCALE]][%[[C]]] : memref<3xf32>
-// CHECK: %[[C2:.+]] = arith.muli %[[C]], %{{.+}} : index
-// CHECK: memref.store %[[SUMDY]], %[[GLOBAL]][%[[C2]]] : memref<7xf64>
-// CHECK: %[[C21:.+]] = arith.addi %[[C2]], %{{.+}} : index
-// CHECK: memref.store %[[SUMDYX]], %[[GLOBAL]][%[[C21]]] : memref<7xf64>
+// CHECK-DAG: %[[DSCALE:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: %[[DBIAS:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: %[[GLOBAL:.+]] = memref.view %[[ARENA]][%c512{{(_[0-9]+)?}}][] : memref<704xi8> to memref<7xf64>
+// CHECK-DAG: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[T1:.+]] = arith.truncf %[[SUMDY:.+]] : f64 to f32
+// CHECK-DAG: memref.store %[[T1]], %[[DBIAS]][%[[C]]] : memref<3xf32>
+// CHECK-DAG: %[[T2:.+]] = arith.truncf %[[SUMDYX:.+]] : f64 to f32
+// CHECK-DAG: memref.store %[[T2]], %[[DSCALE]][%[[C]]] : memref<3xf32>
+// CHECK-DAG: %[[C2:.+]] = arith.muli %[[C]], %c2{{(_[0-9]+)?}} : index
+// CHECK-DAG: memref.store %[[SUMDY]], %[[GLOBAL]][%[[C2]]] : memref<7xf64>
+// CHECK-DAG: %[[C21:.+]] = arith.addi %[[C2]], %c1{{(_[0-9]+)?}} : index
+// CHECK-DAG: memref.store %[[SUMDYX]], %[[GLOBAL]][%[[C21]]] : memref<7xf64>
 // CHECK: scf.if
-// CHECK: %[[M:.+]] = arith.constant 2.000000e+01 : f64
-// CHECK: memref.store %[[M]], %[[GLOBAL]][%[[AT2:.+]]] : memref<7xf64>
-// CHECK: arith.constant 512 : index
-// CHECK: %[[N:.+]] = arith.constant 7 : i64
-// CHECK: call @trainc_rt_allreduce_f64(%{{.+}}, %[[N]]) : (!llvm.ptr, i64) -> ()
+// CHECK-DAG: %[[M:.+]] = arith.constant 2.000000e+01 : f64
+// CHECK: memref.store %[[M]], %[[GLOBAL]][%c6{{(_[0-9]+)?}}] : memref<7xf64>
+// CHECK: scf.reduce
+// CHECK-DAG: %[[PG_A:.+]] = arith.addi %[[PG_B:.+]], %c512{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[PG_B]] = memref.extract_aligned_pointer_as_index %[[ARENA]] :
+// CHECK-DAG: %[[PG_I:.+]] = arith.index_cast %[[PG_A]] : index to i64
+// CHECK-DAG: %[[PG:.+]] = llvm.inttoptr %[[PG_I]] : i64 to !llvm.ptr
+// CHECK: call @trainc_rt_allreduce_f64(%[[PG]], %c7_i64{{(_[0-9]+)?}}) : (!llvm.ptr, i64) -> ()
 // dx from the global sums divided by the global count.
-// CHECK: scf.parallel (%[[C:.+]]) = (%{{.+}}) to (%c3{{.*}}) step
-// CHECK: %[[GDY:.+]] = memref.load %[[GLOBAL]][%{{.+}}] : memref<7xf64>
-// CHECK: %[[GDYX:.+]] = memref.load %[[GLOBAL]][%{{.+}}] : memref<7xf64>
-// CHECK: %[[TOTAL:.+]] = memref.load %[[GLOBAL]][%[[AT2]]] : memref<7xf64>
-// CHECK: arith.divf %[[GDY]], %[[TOTAL]] : f64
-// CHECK: arith.divf %[[GDYX]], %[[TOTAL]] : f64
+// CHECK-DAG: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[I2:.+]] = arith.muli %[[C]], %c2{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[GDY:.+]] = memref.load %[[GLOBAL]][%[[I2]]] : memref<7xf64>
+// CHECK-DAG: %[[I21:.+]] = arith.addi %[[I2]], %c1{{(_[0-9]+)?}} : index
+// CHECK-DAG: %[[GDYX:.+]] = memref.load %[[GLOBAL]][%[[I21]]] : memref<7xf64>
+// CHECK-DAG: %[[TOTAL:.+]] = memref.load %[[GLOBAL]][%c6{{(_[0-9]+)?}}] : memref<7xf64>
+// CHECK-DAG: arith.divf %[[GDY]], %[[TOTAL]] : f64
+// CHECK-DAG: arith.divf %[[GDYX]], %[[TOTAL]] : f64
+// CHECK: scf.reduce
 // CHECK-NOT: trainc_rt_allreduce_f64
 // CHECK: return
-// CHECK-LABEL: func.func @trainc_eval_step(
-// CHECK-NOT: memref.alloca
-// CHECK-NOT: trainc_rt_allreduce
+// EVAL-LABEL: module @sync_batch_norm
+// EVAL-LABEL: func.func @trainc_eval_step(
+// EVAL-NOT: memref.alloca
+// EVAL-NOT: trainc_rt_allreduce
+// EVAL: return
 module @sync_batch_norm {
 func.func @forward(%x: tensor<2x3x2x5xf32> {train.input = "input"},
     %g: tensor<3xf32> {train.param = "bn.weight", train.init = dense<1.0> : tensor<3xf32>},
@@ -581,12 +587,12 @@ func.func @train_step(%x: tensor<2x3x2x5xf32> {train.input = "input"},
 // The same step without `sync`: each rank's own statistics, no scratch, no
 // collective, and the running variance unbiased by the constant 20 / 19.
 // CHECK-LABEL: module @local_batch_norm
-// CHECK-NOT: trainc_rt_allreduce_f64
+// DECL-LABEL: module @local_batch_norm
+// DECL-NOT: trainc_rt_allreduce
+// DECL-NOT: memref.alloca
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-NOT: memref.alloca
 // CHECK-NOT: trainc_rt_allreduce
 // CHECK: arith.constant 1.0526315789473684 : f64
-// CHECK-NOT: memref.alloca
 // CHECK-NOT: trainc_rt_allreduce
 // CHECK: return
 module @local_batch_norm {

@@ -1,5 +1,6 @@
 // RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops | FileCheck %s
 // RUN: trainc-opt %s -split-input-file -train-plan-memory | FileCheck %s --check-prefix=PLAN
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops | FileCheck %s --check-prefix=EVAL
 
 // What convert-train-to-loops makes of a planned module as a whole
 // (TrainToLoops.cpp): @train_step and @forward become @trainc_train_step and
@@ -7,6 +8,10 @@
 // order of the C ABI (runtime/include/trainc/model.h); the model's
 // description moves to the module's train.model; results their producer
 // could not write in place are copied into their homes after the body.
+//
+// The checks follow the structure, not the order of SSA values nor that of
+// the functions in the module: CHECK looks at the module's attributes and
+// @trainc_train_step, EVAL (a second run) at @trainc_eval_step.
 
 // @model: a convolution, a BatchNorm, a ReLU, global pooling and a linear
 // head, as train-prepare-training and train-autodiff produce them. The plan
@@ -34,13 +39,14 @@
 // CHECK-SAME: {bn_or_bias = false, init = dense<2.500000e-01> : tensor<10x4xf32>, kind = 0 : i32, name = "fc.weight", offset = 576 : i64, shape = array<i64: 10, 4>},
 // CHECK-SAME: {bn_or_bias = true, init = dense<0.000000e+00> : tensor<10xf32>, kind = 0 : i32, name = "fc.bias", offset = 768 : i64, shape = array<i64: 10>}]}
 // CHECK-SAME: train.param_bytes = 832 : i64}
-// The tensor-level functions are gone.
-// CHECK-NOT: func.func @forward
-// CHECK-NOT: func.func @train_step
+// The tensor-level functions are gone (checked before and after the train
+// step, so in the whole module).
+// CHECK-NOT: func.func @forward(
+// CHECK-NOT: func.func @train_step(
 // trainc_train_step(params, grads, buffers, arena, input, labels, loss):
 // gradients have the parameters' layout; the input is 2x3x6x6 floats, the
 // labels 2 int32, the output the f32 loss.
-// CHECK: func.func @trainc_train_step(
+// CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %arg0: memref<832xi8> {train.role = "params"},
 // CHECK-SAME: %arg1: memref<832xi8> {train.role = "grads"},
 // CHECK-SAME: %arg2: memref<128xi8> {train.role = "buffers"},
@@ -51,19 +57,37 @@
 // CHECK-SAME: %arg7: memref<0xi8> {train.role = "state"}, %arg8: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}) {
 // Every result was written in place: the body ends with the last kernel
 // (the stem's filter gradient), no copy loop.
-// CHECK: call @trainc_rt_conv2d_backward_filter
-// CHECK-NEXT: return
+// CHECK: call @trainc_rt_conv2d_backward_filter(
+// CHECK-NOT: scf.parallel
+// CHECK: return
+// CHECK-NOT: func.func @forward(
+// CHECK-NOT: func.func @train_step(
+
 // trainc_eval_step(params, buffers, arena, input, logits): 2x10 floats out.
-// CHECK: func.func @trainc_eval_step(
-// CHECK-SAME: %arg0: memref<832xi8> {train.role = "params"},
-// CHECK-SAME: %arg1: memref<128xi8> {train.role = "buffers"},
-// CHECK-SAME: %arg2: memref<4736xi8> {train.role = "arena"},
-// CHECK-SAME: %arg3: memref<864xi8> {train.role = "input"},
-// CHECK-SAME: %arg4: memref<80xi8> {train.role = "output"}) {
-// The gemm writes the logits into the output (bias broadcast, then the call).
-// CHECK: memref.view %arg4[%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<2x10xf32>
-// CHECK: call @trainc_rt_gemm
-// CHECK-NEXT: return
+// EVAL-LABEL: module @model
+// EVAL-LABEL: func.func @trainc_eval_step(
+// EVAL-SAME: %arg0: memref<832xi8> {train.role = "params"},
+// EVAL-SAME: %arg1: memref<128xi8> {train.role = "buffers"},
+// EVAL-SAME: %arg2: memref<4736xi8> {train.role = "arena"},
+// EVAL-SAME: %arg3: memref<864xi8> {train.role = "input"},
+// EVAL-SAME: %arg4: memref<80xi8> {train.role = "output"}) {
+// The gemm writes the logits into the output: the bias fc.bias (params +
+// 768) broadcast over the 2 rows, then the call, whose last operand (C) is
+// the output's first byte; nothing after it.
+// EVAL: call @trainc_rt_conv2d_forward(
+// EVAL-DAG: %[[BIAS:.+]] = memref.view %arg0[%c768{{(_[0-9]+)?}}][] : memref<832xi8> to memref<10xf32>
+// EVAL-DAG: %[[LOGITS:.+]] = memref.view %arg4[%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<2x10xf32>
+// EVAL: scf.parallel (%[[N:[a-z0-9_]+]], %[[J:[a-z0-9_]+]]) = ({{.*}}) to (%c2{{(_[0-9]+)?}}, %c10{{(_[0-9]+)?}})
+// EVAL: %[[B:.+]] = memref.load %[[BIAS]][%[[J]]]
+// EVAL: memref.store %[[B]], %[[LOGITS]][%[[N]], %[[J]]]
+// EVAL: scf.reduce
+// EVAL-DAG: %[[CB:.+]] = memref.extract_aligned_pointer_as_index %arg4 : memref<80xi8> -> index
+// EVAL-DAG: %[[CA:.+]] = arith.addi %[[CB]], %c0{{(_[0-9]+)?}} : index
+// EVAL-DAG: %[[CI:.+]] = arith.index_cast %[[CA]] : index to i64
+// EVAL-DAG: %[[C:.+]] = llvm.inttoptr %[[CI]] : i64 to !llvm.ptr
+// EVAL: call @trainc_rt_gemm({{.*}}, %[[C]]) :
+// EVAL-NOT: scf.parallel
+// EVAL: return
 module @model {
   func.func @forward(%arg0: tensor<2x3x6x6xf32> {train.input = "input"},
     %arg1: tensor<4x3x3x3xf32> {train.init = dense<5.000000e-01> : tensor<4x3x3x3xf32>, train.param = "conv.weight"},
@@ -138,60 +162,85 @@ module @model {
 // PLAN: train.batch_norm {{.*}} {train.slots = array<i64: 0, 64, 128, 192, 256>}
 
 // CHECK-LABEL: module @copies
-// CHECK: func.func @trainc_train_step(
+// CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<256xi8> {train.role = "params"},
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<256xi8> {train.role = "grads"},
 // CHECK-SAME: %[[BUFFERS:[^:]+]]: memref<128xi8> {train.role = "buffers"},
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<320xi8> {train.role = "arena"},
-// The BatchNorm's loop nest ends with its output store.
+// The BatchNorm's kernel (one iteration per channel) writes its running
+// statistics into their arena slots (mean 64, variance 128; the batch
+// statistics at 192 and 256; normalization.mlir checks which value goes
+// where) and ends with its output store.
+// CHECK-DAG: %[[RM:.+]] = memref.view %[[ARENA]][%c64{{(_[0-9]+)?}}][] : memref<320xi8> to memref<4xf32>
+// CHECK-DAG: %[[RV:.+]] = memref.view %[[ARENA]][%c128{{(_[0-9]+)?}}][] : memref<320xi8> to memref<4xf32>
+// CHECK-DAG: %[[BM:.+]] = memref.view %[[ARENA]][%c192{{(_[0-9]+)?}}][] : memref<320xi8> to memref<4xf32>
+// CHECK-DAG: %[[BV:.+]] = memref.view %[[ARENA]][%c256{{(_[0-9]+)?}}][] : memref<320xi8> to memref<4xf32>
+// CHECK: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
+// CHECK-DAG: memref.store %{{.+}}, %[[RM]][%[[C]]] : memref<4xf32>
+// CHECK-DAG: memref.store %{{.+}}, %[[RV]][%[[C]]] : memref<4xf32>
+// CHECK-DAG: memref.store %{{.+}}, %[[BM]][%[[C]]] : memref<4xf32>
+// CHECK-DAG: memref.store %{{.+}}, %[[BV]][%[[C]]] : memref<4xf32>
 // CHECK: memref.store {{.*}} : memref<2x4x1xf32>
 // CHECK: scf.reduce
-// update "s" <- running_mean_out.
-// CHECK: %[[FROM:.+]] = memref.view %[[ARENA]][%c64{{(_[0-9]+)?}}][] : memref<320xi8> to memref<4xf32>
-// CHECK-NEXT: %c64{{.*}} = arith.constant 64 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[BUFFERS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
-// CHECK: scf.parallel (%[[I:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
-// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]]
-// update "m" <- running_var_out.
-// CHECK: %[[FROM:.+]] = memref.view %[[ARENA]][%c128{{(_[0-9]+)?}}][] : memref<320xi8> to memref<4xf32>
-// CHECK-NEXT: %c0{{.*}} = arith.constant 0 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[BUFFERS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
-// CHECK: scf.parallel (%[[I:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
-// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]]
-// The two reductions write their gradient slots (v, g) directly.
+// Then, before anything else, the two copies (in either order):
+// update "s" <- running_mean_out (arena 64 -> buffers 64) and
+// update "m" <- running_var_out (arena 128 -> buffers 0).
+// CHECK-DAG: %[[FROM_S:.+]] = memref.view %[[ARENA]][%c64{{(_[0-9]+)?}}][] : memref<320xi8> to memref<4xf32>
+// CHECK-DAG: %[[TO_S:.+]] = memref.view %[[BUFFERS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+// CHECK-DAG: scf.parallel (%[[I_S:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[V_S:.+]] = memref.load %[[FROM_S]][%[[I_S]]]
+// CHECK-DAG: memref.store %[[V_S]], %[[TO_S]][%[[I_S]]]
+// CHECK-DAG: %[[FROM_M:.+]] = memref.view %[[ARENA]][%c128{{(_[0-9]+)?}}][] : memref<320xi8> to memref<4xf32>
+// CHECK-DAG: %[[TO_M:.+]] = memref.view %[[BUFFERS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+// CHECK-DAG: scf.parallel (%[[I_M:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[V_M:.+]] = memref.load %[[FROM_M]][%[[I_M]]]
+// CHECK-DAG: memref.store %[[V_M]], %[[TO_M]][%[[I_M]]]
+// The first reduction writes its gradient slot (v: grads + 64) directly...
 // CHECK: %[[DV:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<256xi8> to memref<1x4xf32>
-// CHECK: memref.store %{{.+}}, %[[DV]]
-// grad "w" <- grad "v".
-// CHECK: %[[FROM:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
-// CHECK-NEXT: %c0{{.*}} = arith.constant 0 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
-// CHECK: scf.parallel (%[[I:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
-// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]]
-// CHECK: %[[DG:.+]] = memref.view %[[GRADS]][%c128{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
-// CHECK: memref.store %{{.+}}, %[[DG]]
-// grad "b" <- grad "g".
-// CHECK: %[[FROM:.+]] = memref.view %[[GRADS]][%c128{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
-// CHECK-NEXT: %c192{{.*}} = arith.constant 192 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[GRADS]][%c192{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
-// CHECK: scf.parallel (%[[I:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
-// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]]
-// CHECK: scf.reduce
-// CHECK-NEXT: }
-// CHECK-NEXT: return
-// CHECK: func.func @trainc_eval_step(
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<320xi8> {train.role = "arena"},
-// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<32xi8> {train.role = "output"}) {
 // CHECK: scf.parallel
-// CHECK: %[[FROM:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<320xi8> to memref<8xf32>
-// CHECK-NEXT: %c0{{.*}} = arith.constant 0 : index
-// CHECK-NEXT: %[[TO:.+]] = memref.view %[[OUTPUT]][%c0{{(_[0-9]+)?}}][] : memref<32xi8> to memref<8xf32>
-// CHECK: scf.parallel (%[[I:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c8{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
-// CHECK-NEXT: memref.store %[[V]], %[[TO]][%[[I]]]
+// CHECK: memref.store %{{.+}}, %[[DV]]
+// CHECK: scf.reduce
+// ... then grad "w" <- grad "v" (grads + 64 -> grads + 0).
+// CHECK-DAG: %[[FROM_W:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
+// CHECK-DAG: %[[TO_W:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
+// CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
+// CHECK: %[[V:.+]] = memref.load %[[FROM_W]][%[[I]]]
+// CHECK: memref.store %[[V]], %[[TO_W]][%[[I]]]
+// CHECK: scf.reduce
+// The second reduction writes g (grads + 128)...
+// CHECK: %[[DG:.+]] = memref.view %[[GRADS]][%c128{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
+// CHECK: scf.parallel
+// CHECK: memref.store %{{.+}}, %[[DG]]
+// CHECK: scf.reduce
+// ... then grad "b" <- grad "g" (grads + 128 -> grads + 192), the last
+// kernel.
+// CHECK-DAG: %[[FROM_B:.+]] = memref.view %[[GRADS]][%c128{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
+// CHECK-DAG: %[[TO_B:.+]] = memref.view %[[GRADS]][%c192{{(_[0-9]+)?}}][] : memref<256xi8> to memref<4xf32>
+// CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
+// CHECK: %[[V:.+]] = memref.load %[[FROM_B]][%[[I]]]
+// CHECK: memref.store %[[V]], %[[TO_B]][%[[I]]]
+// CHECK: scf.reduce
+// CHECK-NOT: scf.parallel
+// CHECK: return
+
+// The eval step: the relu into arena 0, then its copy into the output.
+// EVAL-LABEL: module @copies
+// EVAL-LABEL: func.func @trainc_eval_step(
+// EVAL-SAME: %[[ARENA:[^:]+]]: memref<320xi8> {train.role = "arena"},
+// EVAL-SAME: %[[OUTPUT:[^:]+]]: memref<32xi8> {train.role = "output"}) {
+// EVAL-DAG: %[[R:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<320xi8> to memref<8xf32>
+// EVAL: scf.parallel
+// EVAL: arith.maximumf
+// EVAL: memref.store %{{.+}}, %[[R]]
+// EVAL: scf.reduce
+// EVAL-DAG: %[[FROM:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<320xi8> to memref<8xf32>
+// EVAL-DAG: %[[TO:.+]] = memref.view %[[OUTPUT]][%c0{{(_[0-9]+)?}}][] : memref<32xi8> to memref<8xf32>
+// EVAL: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c8{{(_[0-9]+)?}}) step
+// EVAL: %[[V:.+]] = memref.load %[[FROM]][%[[I]]]
+// EVAL: memref.store %[[V]], %[[TO]][%[[I]]]
+// EVAL: scf.reduce
+// EVAL-NOT: scf.parallel
+// EVAL: return
 module @copies {
 func.func @forward(%x: tensor<2x4x1x1xf32> {train.input = "input"},
     %w: tensor<4xf32> {train.param = "w", train.init = dense<1.0> : tensor<4xf32>},

@@ -1,4 +1,5 @@
 // RUN: trainc-opt %s -train-plan-memory -convert-train-to-loops | FileCheck %s
+// RUN: trainc-opt %s -train-plan-memory -convert-train-to-loops | FileCheck %s --check-prefix=EVAL
 
 // The normalisation family (Normalization.cpp) on x = [N, C, H, W] =
 // [2, 3, 2, 5], seen as [N, C, S] = [2, 3, 10]: per channel, m = N * S = 20
@@ -12,6 +13,13 @@
 // arena (bn.weight at 0, bn.bias at 64). In @forward the inference output is
 // the logits, written into the output argument.
 
+// The checks follow the structure, not the order of SSA values: each
+// kernel is one CHECK-DAG group (its views, loop headers and the data flow
+// of its formulas, each value found from its operands) closed by its last
+// store. Index constants are matched by their names (%c64, %c64_7, ...).
+// CHECK looks at @trainc_train_step, EVAL (a second run) at
+// @trainc_eval_step, whatever their order in the module.
+
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"}
@@ -19,149 +27,178 @@
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<640xi8> {train.role = "arena"}
 // CHECK-SAME: %[[INPUT:[^:]+]]: memref<240xi8> {train.role = "input"}
 
-// batch_norm (training): every operand and result a view of its home.
-// CHECK: %[[X:.+]] = memref.view %[[INPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
-// CHECK-NEXT: %c0{{.*}} = arith.constant 0 : index
-// CHECK-NEXT: %[[Y:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<640xi8> to memref<2x3x10xf32>
-// CHECK: %[[SCALE:.+]] = memref.view %[[PARAMS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
-// CHECK: %[[SHIFT:.+]] = memref.view %[[PARAMS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
-// CHECK: %[[RM:.+]] = memref.view %[[BUFFERS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
-// CHECK: %[[RV:.+]] = memref.view %[[BUFFERS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
-// The running statistics' new values: the same bytes (in place).
-// CHECK: %[[RM_OUT:.+]] = memref.view %[[BUFFERS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
-// CHECK: %[[RV_OUT:.+]] = memref.view %[[BUFFERS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
-// CHECK: %[[BM:.+]] = memref.view %[[ARENA]][%c512{{(_[0-9]+)?}}][] : memref<640xi8> to memref<3xf32>
-// CHECK: %[[BV:.+]] = memref.view %[[ARENA]][%c576{{(_[0-9]+)?}}][] : memref<640xi8> to memref<3xf32>
-// One iteration per channel.
-// CHECK: scf.parallel (%[[C:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
-// The mean: a sequential f64 reduction over n < 2 and s < 10, divided by m.
-// CHECK: %[[M:.+]] = arith.constant 2.000000e+01 : f64
-// CHECK: %[[SUM:.+]] = scf.for %[[N:.+]] = %c0{{.*}} to %c2{{(_[0-9]+)?}} step %{{.+}} iter_args(%[[ACC:.+]] = %{{.+}}) -> (f64) {
-// CHECK: scf.for %[[S:.+]] = %c0{{.*}} to %c10{{(_[0-9]+)?}} step %{{.+}} iter_args(%[[ACC2:.+]] = %[[ACC]]) -> (f64) {
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[X]][%[[N]], %[[C]], %[[S]]] : memref<2x3x10xf32>
-// CHECK-NEXT: %[[V64:.+]] = arith.extf %[[V]] : f32 to f64
-// CHECK-NEXT: arith.addf %[[ACC2]], %[[V64]] : f64
-// CHECK: %[[MEAN:.+]] = arith.divf %[[SUM]], %[[M]] : f64
-// The variance: a second pass over the squared deviations.
-// CHECK: %[[SQ:.+]] = scf.for
-// CHECK: scf.for
-// CHECK: %[[D:.+]] = arith.subf %{{.+}}, %[[MEAN]] : f64
-// CHECK-NEXT: %[[D2:.+]] = arith.mulf %[[D]], %[[D]] : f64
-// CHECK: %[[VAR:.+]] = arith.divf %[[SQ]], %{{.+}} : f64
+// batch_norm (training): every operand and result a view of its home; one
+// iteration per channel.
+// CHECK-DAG: %[[X:.+]] = memref.view %[[INPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
+// CHECK-DAG: %[[Y:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<640xi8> to memref<2x3x10xf32>
+// CHECK-DAG: %[[SCALE:.+]] = memref.view %[[PARAMS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: %[[SHIFT:.+]] = memref.view %[[PARAMS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: %[[BM:.+]] = memref.view %[[ARENA]][%c512{{(_[0-9]+)?}}][] : memref<640xi8> to memref<3xf32>
+// CHECK-DAG: %[[BV:.+]] = memref.view %[[ARENA]][%c576{{(_[0-9]+)?}}][] : memref<640xi8> to memref<3xf32>
+// CHECK-DAG: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
+// The mean: a sequential f64 reduction from 0 over n < 2 and s < 10,
+// divided by m.
+// CHECK-DAG: %[[M:.+]] = arith.constant 2.000000e+01 : f64
+// CHECK-DAG: %[[MEAN:.+]] = arith.divf %[[SUM:.+]], %[[M]] : f64
+// CHECK-DAG: %[[SUM]] = scf.for %[[N:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c2{{(_[0-9]+)?}} step %{{.+}} iter_args(%[[ACC:[a-z0-9_]+]] = %[[ZERO:.+]]) -> (f64) {
+// CHECK-DAG: %[[ZERO]] = arith.constant 0.000000e+00 : f64
+// CHECK-DAG: scf.for %[[S:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c10{{(_[0-9]+)?}} step %{{.+}} iter_args(%[[ACC2:[a-z0-9_]+]] = %[[ACC]]) -> (f64) {
+// CHECK-DAG: %[[V:.+]] = memref.load %[[X]][%[[N]], %[[C]], %[[S]]] : memref<2x3x10xf32>
+// CHECK-DAG: %[[V64:.+]] = arith.extf %[[V]] : f32 to f64
+// CHECK-DAG: arith.addf %[[ACC2]], %[[V64]] : f64
+// The variance: a second pass over the squared deviations, divided by m.
+// CHECK-DAG: %[[VAR:.+]] = arith.divf %[[SQ:.+]], %{{.+}} : f64
+// CHECK-DAG: %[[SQ]] = scf.for %{{.+}} to %c2{{(_[0-9]+)?}} step {{.*}} -> (f64) {
+// CHECK-DAG: %[[D:.+]] = arith.subf %{{.+}}, %[[MEAN]] : f64
+// CHECK-DAG: %[[D2:.+]] = arith.mulf %[[D]], %[[D]] : f64
+// CHECK-DAG: arith.addf %{{.+}}, %[[D2]] : f64
 // The batch statistics, for the backward pass.
-// CHECK: %[[MEAN32:.+]] = arith.truncf %[[MEAN]] : f64 to f32
-// CHECK-NEXT: memref.store %[[MEAN32]], %[[BM]][%[[C]]]
-// CHECK-NEXT: %[[VAR32:.+]] = arith.truncf %[[VAR]] : f64 to f32
-// CHECK-NEXT: memref.store %[[VAR32]], %[[BV]][%[[C]]]
-// running_mean = 0.75 * running_mean + 0.25 * mean.
-// CHECK-NEXT: %[[KEEP:.+]] = arith.constant 7.500000e-01 : f64
-// CHECK-NEXT: %[[TAKE:.+]] = arith.constant 2.500000e-01 : f64
-// CHECK-NEXT: %[[NEW:.+]] = arith.mulf %[[TAKE]], %[[MEAN]] : f64
-// CHECK-NEXT: %[[OLD:.+]] = memref.load %[[RM]][%[[C]]]
-// CHECK-NEXT: %[[OLD64:.+]] = arith.extf %[[OLD]] : f32 to f64
-// CHECK-NEXT: %[[KEPT:.+]] = arith.mulf %[[KEEP]], %[[OLD64]] : f64
-// CHECK-NEXT: %[[RMV:.+]] = arith.addf %[[KEPT]], %[[NEW]] : f64
-// CHECK-NEXT: %[[RMV32:.+]] = arith.truncf %[[RMV]] : f64 to f32
-// CHECK-NEXT: memref.store %[[RMV32]], %[[RM_OUT]][%[[C]]]
+// CHECK-DAG: %[[MEAN32:.+]] = arith.truncf %[[MEAN]] : f64 to f32
+// CHECK-DAG: memref.store %[[MEAN32]], %[[BM]][%[[C]]]
+// CHECK-DAG: %[[VAR32:.+]] = arith.truncf %[[VAR]] : f64 to f32
+// CHECK-DAG: memref.store %[[VAR32]], %[[BV]][%[[C]]]
+// running_mean = 0.75 * running_mean + 0.25 * mean, read from and written
+// to the same bytes (buffers 0: in place).
+// CHECK-DAG: %[[KEEP:.+]] = arith.constant 7.500000e-01 : f64
+// CHECK-DAG: %[[TAKE:.+]] = arith.constant 2.500000e-01 : f64
+// CHECK-DAG: %[[NEW:.+]] = arith.mulf %[[TAKE]], %[[MEAN]] : f64
+// CHECK-DAG: %[[RMV:.+]] = arith.addf %[[KEPT:.+]], %[[NEW]] : f64
+// CHECK-DAG: %[[KEPT]] = arith.mulf %[[KEEP]], %[[OLD64:.+]] : f64
+// CHECK-DAG: %[[OLD64]] = arith.extf %[[OLD:.+]] : f32 to f64
+// CHECK-DAG: %[[OLD]] = memref.load %[[RM:[a-z0-9_]+]][%[[C]]] : memref<3xf32>
+// CHECK-DAG: %[[RM]] = memref.view %[[BUFFERS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: %[[RMV32:.+]] = arith.truncf %[[RMV]] : f64 to f32
+// CHECK-DAG: memref.store %[[RMV32]], %[[RM_OUT:[a-z0-9_]+]][%[[C]]] : memref<3xf32>
+// CHECK-DAG: %[[RM_OUT]] = memref.view %[[BUFFERS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
 // running_var = 0.75 * running_var + 0.25 * var * m / (m - 1) (unbiased,
-// as PyTorch; 20 / 19).
-// CHECK-NEXT: %[[UNBIAS:.+]] = arith.constant 1.0526315789473684 : f64
-// CHECK-NEXT: %[[UVAR:.+]] = arith.mulf %[[VAR]], %[[UNBIAS]] : f64
-// CHECK-NEXT: %[[NEWV:.+]] = arith.mulf %[[TAKE]], %[[UVAR]] : f64
-// CHECK-NEXT: %[[OLDV:.+]] = memref.load %[[RV]][%[[C]]]
-// CHECK-NEXT: %[[OLDV64:.+]] = arith.extf %[[OLDV]] : f32 to f64
-// CHECK-NEXT: %[[KEPTV:.+]] = arith.mulf %[[KEEP]], %[[OLDV64]] : f64
-// CHECK-NEXT: %[[RVV:.+]] = arith.addf %[[KEPTV]], %[[NEWV]] : f64
-// CHECK-NEXT: %[[RVV32:.+]] = arith.truncf %[[RVV]] : f64 to f32
-// CHECK-NEXT: memref.store %[[RVV32]], %[[RV_OUT]][%[[C]]]
+// as PyTorch; 20 / 19), in place at buffers 64.
+// CHECK-DAG: %[[UNBIAS:.+]] = arith.constant 1.0526315789473684 : f64
+// CHECK-DAG: %[[UVAR:.+]] = arith.mulf %[[VAR]], %[[UNBIAS]] : f64
+// CHECK-DAG: %[[NEWV:.+]] = arith.mulf %[[TAKE]], %[[UVAR]] : f64
+// CHECK-DAG: %[[RVV:.+]] = arith.addf %[[KEPTV:.+]], %[[NEWV]] : f64
+// CHECK-DAG: %[[KEPTV]] = arith.mulf %[[KEEP]], %[[OLDV64:.+]] : f64
+// CHECK-DAG: %[[OLDV64]] = arith.extf %[[OLDV:.+]] : f32 to f64
+// CHECK-DAG: %[[OLDV]] = memref.load %[[RV:[a-z0-9_]+]][%[[C]]] : memref<3xf32>
+// CHECK-DAG: %[[RV]] = memref.view %[[BUFFERS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: %[[RVV32:.+]] = arith.truncf %[[RVV]] : f64 to f32
+// CHECK-DAG: memref.store %[[RVV32]], %[[RV_OUT:[a-z0-9_]+]][%[[C]]] : memref<3xf32>
+// CHECK-DAG: %[[RV_OUT]] = memref.view %[[BUFFERS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
 // y = (x - mean) * (scale * rsqrt(var + eps)) + shift, with the biased
 // variance and epsilon 1e-3 (as f32, widened).
-// CHECK-NEXT: %[[EPS:.+]] = arith.constant 0.0010000000474974513 : f64
-// CHECK-NEXT: %[[VE:.+]] = arith.addf %[[VAR]], %[[EPS]] : f64
-// CHECK-NEXT: %[[INV:.+]] = math.rsqrt %[[VE]] : f64
-// CHECK-NEXT: %[[INV32:.+]] = arith.truncf %[[INV]] : f64 to f32
-// CHECK-NEXT: %[[G:.+]] = memref.load %[[SCALE]][%[[C]]]
-// CHECK-NEXT: %[[MUL:.+]] = arith.mulf %[[G]], %[[INV32]] : f32
-// CHECK-NEXT: %[[MU:.+]] = arith.truncf %[[MEAN]] : f64 to f32
-// CHECK-NEXT: %[[B:.+]] = memref.load %[[SHIFT]][%[[C]]]
-// CHECK: scf.for %[[N:.+]] = %c0{{.*}} to %c2{{(_[0-9]+)?}} step
-// CHECK: scf.for %[[S:.+]] = %c0{{.*}} to %c10{{(_[0-9]+)?}} step
-// CHECK-NEXT: %[[XV:.+]] = memref.load %[[X]][%[[N]], %[[C]], %[[S]]]
-// CHECK-NEXT: %[[XC:.+]] = arith.subf %[[XV]], %[[MU]] : f32
-// CHECK-NEXT: %[[XS:.+]] = arith.mulf %[[XC]], %[[MUL]] : f32
-// CHECK-NEXT: %[[YV:.+]] = arith.addf %[[XS]], %[[B]] : f32
-// CHECK-NEXT: memref.store %[[YV]], %[[Y]][%[[N]], %[[C]], %[[S]]]
+// CHECK-DAG: %[[EPS:.+]] = arith.constant 0.0010000000474974513 : f64
+// CHECK-DAG: %[[VE:.+]] = arith.addf %[[VAR]], %[[EPS]] : f64
+// CHECK-DAG: %[[INV:.+]] = math.rsqrt %[[VE]] : f64
+// CHECK-DAG: %[[INV32:.+]] = arith.truncf %[[INV]] : f64 to f32
+// CHECK-DAG: %[[G:.+]] = memref.load %[[SCALE]][%[[C]]]
+// CHECK-DAG: %[[MUL:.+]] = arith.mulf %[[G]], %[[INV32]] : f32
+// CHECK-DAG: %[[MU:.+]] = arith.truncf %[[MEAN]] : f64 to f32
+// CHECK-DAG: %[[B:.+]] = memref.load %[[SHIFT]][%[[C]]]
+// CHECK-DAG: scf.for %[[YN:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c2{{(_[0-9]+)?}} step %{{[^ ]+}} {
+// CHECK-DAG: scf.for %[[YS:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c10{{(_[0-9]+)?}} step %{{[^ ]+}} {
+// CHECK-DAG: %[[XV:.+]] = memref.load %[[X]][%[[YN]], %[[C]], %[[YS]]]
+// CHECK-DAG: %[[XC:.+]] = arith.subf %[[XV]], %[[MU]] : f32
+// CHECK-DAG: %[[XS:.+]] = arith.mulf %[[XC]], %[[MUL]] : f32
+// CHECK-DAG: %[[YV:.+]] = arith.addf %[[XS]], %[[B]] : f32
+// CHECK: memref.store %[[YV]], %[[Y]][%[[YN]], %[[C]], %[[YS]]]
 // CHECK: scf.reduce
 
-// batch_norm_backward: dy is the BatchNorm's output (arena 0), dx goes to
-// arena 256, dscale and dbias to the gradient arena.
-// CHECK: %[[BX:.+]] = memref.view %[[INPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
-// CHECK: %[[DY:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<640xi8> to memref<2x3x10xf32>
-// CHECK: %[[DX:.+]] = memref.view %[[ARENA]][%c256{{(_[0-9]+)?}}][] : memref<640xi8> to memref<2x3x10xf32>
-// CHECK: %[[BSCALE:.+]] = memref.view %[[PARAMS]][%c0{{(_[0-9]+)?}}][]
-// CHECK: %[[BBM:.+]] = memref.view %[[ARENA]][%c512{{(_[0-9]+)?}}][]
-// CHECK: %[[BBV:.+]] = memref.view %[[ARENA]][%c576{{(_[0-9]+)?}}][]
-// CHECK: %[[DSCALE:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
-// CHECK: %[[DBIAS:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
-// CHECK: scf.parallel (%[[C:.+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[BMV:.+]] = memref.load %[[BBM]][%[[C]]]
-// CHECK-NEXT: %[[MEAN:.+]] = arith.extf %[[BMV]] : f32 to f64
-// CHECK-NEXT: %[[BVV:.+]] = memref.load %[[BBV]][%[[C]]]
-// CHECK-NEXT: %[[VAR:.+]] = arith.extf %[[BVV]] : f32 to f64
-// CHECK-NEXT: arith.constant 0.0010000000474974513 : f64
-// CHECK-NEXT: %[[VE:.+]] = arith.addf %[[VAR]], %{{.+}} : f64
-// CHECK-NEXT: %[[INV:.+]] = math.rsqrt %[[VE]] : f64
-// sum(dy) and sum(dy * xhat), in f64.
-// CHECK: %[[SUMDY:.+]] = scf.for {{.*}} -> (f64) {
-// CHECK: memref.load %[[DY]]
-// CHECK: %[[SUMDYX:.+]] = scf.for {{.*}} -> (f64) {
-// CHECK: memref.load %[[BX]]
-// CHECK: arith.mulf %{{.+}}, %[[INV]] : f64
-// CHECK: memref.load %[[DY]]
-// CHECK: %[[T1:.+]] = arith.truncf %[[SUMDY]] : f64 to f32
-// CHECK-NEXT: memref.store %[[T1]], %[[DBIAS]][%[[C]]]
-// CHECK-NEXT: %[[T2:.+]] = arith.truncf %[[SUMDYX]] : f64 to f32
-// CHECK-NEXT: memref.store %[[T2]], %[[DSCALE]][%[[C]]]
+// batch_norm_backward: dy is the BatchNorm's output (arena 0), x the
+// input, the batch statistics at 512 and 576; dx goes to arena 256, dscale
+// and dbias to the gradient arena (bn.weight at 0, bn.bias at 64).
+// CHECK-DAG: %[[BX:.+]] = memref.view %[[INPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
+// CHECK-DAG: %[[DY:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<640xi8> to memref<2x3x10xf32>
+// CHECK-DAG: %[[DX:.+]] = memref.view %[[ARENA]][%c256{{(_[0-9]+)?}}][] : memref<640xi8> to memref<2x3x10xf32>
+// CHECK-DAG: %[[BSCALE:.+]] = memref.view %[[PARAMS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: %[[BBM:.+]] = memref.view %[[ARENA]][%c512{{(_[0-9]+)?}}][] : memref<640xi8> to memref<3xf32>
+// CHECK-DAG: %[[BBV:.+]] = memref.view %[[ARENA]][%c576{{(_[0-9]+)?}}][] : memref<640xi8> to memref<3xf32>
+// CHECK-DAG: %[[DSCALE:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: %[[DBIAS:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// CHECK-DAG: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
+// inv = rsqrt(var + eps) from the saved batch statistics, in f64.
+// CHECK-DAG: %[[BMV:.+]] = memref.load %[[BBM]][%[[C]]]
+// CHECK-DAG: %[[MEAN:.+]] = arith.extf %[[BMV]] : f32 to f64
+// CHECK-DAG: %[[BVV:.+]] = memref.load %[[BBV]][%[[C]]]
+// CHECK-DAG: %[[VAR:.+]] = arith.extf %[[BVV]] : f32 to f64
+// CHECK-DAG: %[[EPS:.+]] = arith.constant 0.0010000000474974513 : f64
+// CHECK-DAG: %[[VE:.+]] = arith.addf %[[VAR]], %[[EPS]] : f64
+// CHECK-DAG: %[[INV:.+]] = math.rsqrt %[[VE]] : f64
+// sum(dy) and sum(dy * xhat), xhat = (x - mean) * inv, in f64 over n < 2
+// and s < 10.
+// CHECK-DAG: %[[SUMDY:.+]] = scf.for {{.*}} to %c2{{(_[0-9]+)?}} step {{.*}} -> (f64) {
+// CHECK-DAG: %[[DYV:.+]] = memref.load %[[DY]][%[[N:[a-z0-9_]+]], %[[C]], %[[S:[a-z0-9_]+]]]
+// CHECK-DAG: %[[DYV64:.+]] = arith.extf %[[DYV]] : f32 to f64
+// CHECK-DAG: arith.addf %{{.+}}, %[[DYV64]] : f64
+// CHECK-DAG: %[[SUMDYX:.+]] = scf.for {{.*}} to %c2{{(_[0-9]+)?}} step {{.*}} -> (f64) {
+// CHECK-DAG: %[[XV:.+]] = memref.load %[[BX]][%[[N]], %[[C]], %[[S]]]
+// CHECK-DAG: %[[XV64:.+]] = arith.extf %[[XV]] : f32 to f64
+// CHECK-DAG: %[[XM:.+]] = arith.subf %[[XV64]], %[[MEAN]] : f64
+// CHECK-DAG: %[[XHAT:.+]] = arith.mulf %[[XM]], %[[INV]] : f64
+// CHECK-DAG: %[[DYXHAT:.+]] = arith.mulf %{{.+}}, %[[XHAT]] : f64
+// CHECK-DAG: arith.addf %{{.+}}, %[[DYXHAT]] : f64
+// dbias = sum(dy), dscale = sum(dy * xhat).
+// CHECK-DAG: %[[T1:.+]] = arith.truncf %[[SUMDY]] : f64 to f32
+// CHECK-DAG: memref.store %[[T1]], %[[DBIAS]][%[[C]]]
+// CHECK-DAG: %[[T2:.+]] = arith.truncf %[[SUMDYX]] : f64 to f32
+// CHECK-DAG: memref.store %[[T2]], %[[DSCALE]][%[[C]]]
 // dx = scale * inv * (dy - sum(dy) / m - xhat * sum(dy * xhat) / m).
-// CHECK: memref.load %[[BSCALE]][%[[C]]]
-// CHECK: arith.divf %[[SUMDY]], %{{.+}} : f64
-// CHECK: arith.divf %[[SUMDYX]], %{{.+}} : f64
-// CHECK: scf.for {{.*}} to %c2
-// CHECK: scf.for {{.*}} to %c10
-// CHECK: memref.store %{{.+}}, %[[DX]][
+// CHECK-DAG: %[[BM20:.+]] = arith.constant 2.000000e+01 : f64
+// CHECK-DAG: %[[GS:.+]] = memref.load %[[BSCALE]][%[[C]]]
+// CHECK-DAG: %[[GS64:.+]] = arith.extf %[[GS]] : f32 to f64
+// CHECK-DAG: %[[K64:.+]] = arith.mulf %[[GS64]], %{{.+}} : f64
+// CHECK-DAG: %[[K:.+]] = arith.truncf %[[K64]] : f64 to f32
+// CHECK-DAG: %[[MDY64:.+]] = arith.divf %[[SUMDY]], %[[BM20]] : f64
+// CHECK-DAG: %[[MDY:.+]] = arith.truncf %[[MDY64]] : f64 to f32
+// CHECK-DAG: %[[MDYX64:.+]] = arith.divf %[[SUMDYX]], %[[BM20]] : f64
+// CHECK-DAG: %[[MDYX:.+]] = arith.truncf %[[MDYX64]] : f64 to f32
+// CHECK-DAG: %[[MU:.+]] = arith.truncf %{{.+}} : f64 to f32
+// CHECK-DAG: scf.for %[[DN:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c2{{(_[0-9]+)?}} step %{{[^ ]+}} {
+// CHECK-DAG: scf.for %[[DS:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c10{{(_[0-9]+)?}} step %{{[^ ]+}} {
+// CHECK-DAG: %[[X2:.+]] = memref.load %[[BX]][%[[DN]], %[[C]], %[[DS]]]
+// CHECK-DAG: %[[XM2:.+]] = arith.subf %[[X2]], %[[MU]] : f32
+// CHECK-DAG: %[[XHAT2:.+]] = arith.mulf %[[XM2]], %{{.+}} : f32
+// CHECK-DAG: %[[T3:.+]] = arith.mulf %[[XHAT2]], %[[MDYX]] : f32
+// CHECK-DAG: %[[DY2:.+]] = memref.load %[[DY]][%[[DN]], %[[C]], %[[DS]]]
+// CHECK-DAG: %[[T4:.+]] = arith.subf %[[DY2]], %[[MDY]] : f32
+// CHECK-DAG: %[[T5:.+]] = arith.subf %[[T4]], %[[T3]] : f32
+// CHECK-DAG: %[[DXV:.+]] = arith.mulf %[[K]], %[[T5]] : f32
+// CHECK: memref.store %[[DXV]], %[[DX]][%[[DN]], %[[C]], %[[DS]]]
 // CHECK: scf.reduce
+// CHECK-NOT: scf.parallel
 // CHECK: return
 
 // batch_norm_inference: parallel over every element, the running
 // statistics read from the buffers, the result in the output argument.
-// CHECK-LABEL: func.func @trainc_eval_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}
-// CHECK-SAME: %[[BUFFERS:[^:]+]]: memref<128xi8> {train.role = "buffers"}
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<640xi8> {train.role = "arena"}
-// CHECK-SAME: %[[INPUT:[^:]+]]: memref<240xi8> {train.role = "input"}
-// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<240xi8> {train.role = "output"}
-// CHECK: %[[X:.+]] = memref.view %[[INPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
-// CHECK: %[[Y:.+]] = memref.view %[[OUTPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
-// CHECK: %[[SCALE:.+]] = memref.view %[[PARAMS]][%c0{{(_[0-9]+)?}}][]
-// CHECK: %[[SHIFT:.+]] = memref.view %[[PARAMS]][%c64{{(_[0-9]+)?}}][]
-// CHECK: %[[RM:.+]] = memref.view %[[BUFFERS]][%c0{{(_[0-9]+)?}}][]
-// CHECK: %[[RV:.+]] = memref.view %[[BUFFERS]][%c64{{(_[0-9]+)?}}][]
-// CHECK: scf.parallel (%[[N:.+]], %[[C:.+]], %[[S:.+]]) = (%{{.+}}, %{{.+}}, %{{.+}}) to (%c2{{(_[0-9]+)?}}, %c3{{(_[0-9]+)?}}, %c10{{(_[0-9]+)?}}) step
-// CHECK-NEXT: %[[V:.+]] = memref.load %[[RV]][%[[C]]]
-// CHECK-NEXT: %[[V64:.+]] = arith.extf %[[V]] : f32 to f64
-// CHECK-NEXT: %[[EPS:.+]] = arith.constant 0.0010000000474974513 : f64
-// CHECK-NEXT: %[[VE:.+]] = arith.addf %[[V64]], %[[EPS]] : f64
-// CHECK-NEXT: %[[INV:.+]] = math.rsqrt %[[VE]] : f64
-// CHECK-NEXT: %[[INV32:.+]] = arith.truncf %[[INV]] : f64 to f32
-// CHECK-NEXT: %[[MU:.+]] = memref.load %[[RM]][%[[C]]]
-// CHECK-NEXT: %[[XV:.+]] = memref.load %[[X]][%[[N]], %[[C]], %[[S]]]
-// CHECK-NEXT: %[[XC:.+]] = arith.subf %[[XV]], %[[MU]] : f32
-// CHECK-NEXT: %[[B:.+]] = memref.load %[[SHIFT]][%[[C]]]
-// CHECK-NEXT: %[[G:.+]] = memref.load %[[SCALE]][%[[C]]]
-// CHECK-NEXT: %[[K:.+]] = arith.mulf %[[G]], %[[INV32]] : f32
-// CHECK-NEXT: %[[XS:.+]] = arith.mulf %[[XC]], %[[K]] : f32
-// CHECK-NEXT: %[[YV:.+]] = arith.addf %[[XS]], %[[B]] : f32
-// CHECK-NEXT: memref.store %[[YV]], %[[Y]][%[[N]], %[[C]], %[[S]]]
+// EVAL-LABEL: func.func @trainc_eval_step(
+// EVAL-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}
+// EVAL-SAME: %[[BUFFERS:[^:]+]]: memref<128xi8> {train.role = "buffers"}
+// EVAL-SAME: %[[ARENA:[^:]+]]: memref<640xi8> {train.role = "arena"}
+// EVAL-SAME: %[[INPUT:[^:]+]]: memref<240xi8> {train.role = "input"}
+// EVAL-SAME: %[[OUTPUT:[^:]+]]: memref<240xi8> {train.role = "output"}
+// EVAL-DAG: %[[X:.+]] = memref.view %[[INPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
+// EVAL-DAG: %[[Y:.+]] = memref.view %[[OUTPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
+// EVAL-DAG: %[[SCALE:.+]] = memref.view %[[PARAMS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// EVAL-DAG: %[[SHIFT:.+]] = memref.view %[[PARAMS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// EVAL-DAG: %[[RM:.+]] = memref.view %[[BUFFERS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// EVAL-DAG: %[[RV:.+]] = memref.view %[[BUFFERS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>
+// EVAL-DAG: scf.parallel (%[[N:[a-z0-9_]+]], %[[C:[a-z0-9_]+]], %[[S:[a-z0-9_]+]]) = ({{.*}}) to (%c2{{(_[0-9]+)?}}, %c3{{(_[0-9]+)?}}, %c10{{(_[0-9]+)?}}) step
+// EVAL-DAG: %[[V:.+]] = memref.load %[[RV]][%[[C]]]
+// EVAL-DAG: %[[V64:.+]] = arith.extf %[[V]] : f32 to f64
+// EVAL-DAG: %[[EPS:.+]] = arith.constant 0.0010000000474974513 : f64
+// EVAL-DAG: %[[VE:.+]] = arith.addf %[[V64]], %[[EPS]] : f64
+// EVAL-DAG: %[[INV:.+]] = math.rsqrt %[[VE]] : f64
+// EVAL-DAG: %[[INV32:.+]] = arith.truncf %[[INV]] : f64 to f32
+// EVAL-DAG: %[[MU:.+]] = memref.load %[[RM]][%[[C]]]
+// EVAL-DAG: %[[XV:.+]] = memref.load %[[X]][%[[N]], %[[C]], %[[S]]]
+// EVAL-DAG: %[[XC:.+]] = arith.subf %[[XV]], %[[MU]] : f32
+// EVAL-DAG: %[[B:.+]] = memref.load %[[SHIFT]][%[[C]]]
+// EVAL-DAG: %[[G:.+]] = memref.load %[[SCALE]][%[[C]]]
+// EVAL-DAG: %[[K:.+]] = arith.mulf %[[G]], %[[INV32]] : f32
+// EVAL-DAG: %[[XS:.+]] = arith.mulf %[[XC]], %[[K]] : f32
+// EVAL-DAG: %[[YV:.+]] = arith.addf %[[XS]], %[[B]] : f32
+// EVAL: memref.store %[[YV]], %[[Y]][%[[N]], %[[C]], %[[S]]]
+// EVAL: scf.reduce
+// EVAL-NOT: scf.parallel
+// EVAL: return
 
 module @normalization {
 func.func @forward(%x: tensor<2x3x2x5xf32> {train.input = "input"},
