@@ -148,6 +148,7 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
   auto *i64 = llvm::Type::getInt64Ty(ctx);
   auto *ptr = llvm::PointerType::get(ctx, 0);
   auto *shapeTy = llvm::ArrayType::get(i64, kMaxRank);
+  auto *spacesTy = llvm::ArrayType::get(i32, TRAINC_NUM_STEP_ARGS);
   auto *tensorTy = llvm::StructType::create(
       ctx, {ptr, i32, i32, shapeTy, i64, i64, i32, i32}, "trainc_tensor_desc");
   auto *holeTy =
@@ -157,7 +158,7 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
   auto *modelTy = llvm::StructType::create(
       ctx,
       {i32, i32, ptr, i64, i64, i64, i64, i32, shapeTy, i64, ptr, ptr, ptr, ptr,
-       ptr, ptr, i64, i64, ptr, i64, i32, ptr, ptr, i32, ptr},
+       ptr, ptr, i64, i64, ptr, i64, i32, ptr, ptr, i32, ptr, spacesTy},
       "trainc_model_desc");
   auto shapeConst = [&](ArrayRef<int64_t> shape) {
     SmallVector<llvm::Constant *> dims;
@@ -251,6 +252,14 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
 
   ArrayRef<int64_t> input =
       cast<DenseI64ArrayAttr>(model.get("input_shape")).asArrayRef();
+  auto spaces = dyn_cast_or_null<DenseI32ArrayAttr>(model.get("memory_spaces"));
+  if (!spaces || spaces.size() != TRAINC_NUM_STEP_ARGS) {
+    error = "the model's description has no memory space per step argument";
+    return false;
+  }
+  SmallVector<llvm::Constant *> spaceConsts;
+  for (int32_t space : spaces.asArrayRef())
+    spaceConsts.push_back(llvm::ConstantInt::get(i32, space));
   auto optimizer = dyn_cast_or_null<StringAttr>(model.get("optimizer"));
   auto *desc = llvm::ConstantStruct::get(
       modelTy,
@@ -280,7 +289,8 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
        exported.unsupported.empty()
            ? nullPtr
            : string(m, exported.unsupported, "trainc.onnx_unsupported"),
-       llvm::ConstantInt::get(i32, bucketConsts.size()), bucketArray});
+       llvm::ConstantInt::get(i32, bucketConsts.size()), bucketArray,
+       llvm::ConstantArray::get(spacesTy, spaceConsts)});
   auto *descGlobal = new llvm::GlobalVariable(
       m, modelTy, true, llvm::GlobalValue::PrivateLinkage, desc,
       "trainc.model");

@@ -83,7 +83,7 @@ void stripTrainAttributes(ModuleOp module) {
 std::unique_ptr<llvm::Module>
 mlir::train::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
                              llvm::StringRef cpu, std::string &error) {
-  auto model = module->getAttrOfType<DictionaryAttr>("train.model");
+  auto model = module->getAttrOfType<DictionaryAttr>(kModelAttr);
   if (!model) {
     error = "the module has no model description (train.model)";
     return nullptr;

@@ -136,19 +136,50 @@ def ScheduleCollectivesPass : Pass<"train-schedule-collectives", "::mlir::Module
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }
 
-def ConvertTrainToLoopsPass : Pass<"convert-train-to-loops", "::mlir::ModuleOp"> {
-  let summary = "Lower planned step functions to loops and library calls (CPU)";
+def DescribeModelPass : Pass<"train-describe-model", "::mlir::ModuleOp"> {
+  let summary = "Record the description the runtime reads (train.model)";
   let description = [{
-    Replaces `@train_step` and `@forward` (planned by train-plan-memory) by
-    `@trainc_train_step` and `@trainc_eval_step`, functions on byte arenas
-    (`train.role` names each argument; see runtime/include/trainc/model.h).
-    Every tensor becomes a `memref.view` of its home. Convolutions and GEMMs
-    become calls to the runtime's oneDNN kernels; every other op becomes an
-    `scf.parallel` loop nest (reductions sequential within an iteration,
-    accumulated in f64 where they sum many terms). The model's description
-    (tensor names, shapes, offsets, initial values) moves to the module's
-    `train.model` attribute.
+    From the planned `@forward` (and `@train_step`), sets the module
+    attribute `train.model`: every parameter and buffer with its name,
+    kind, shape, offset, initial value and whether weight decay skips it
+    (BatchNorm scale and shift, biases); the arena sizes (the activation
+    arena the largest of the steps' and trainc_apply_update's); the
+    input's shape and the graph's input and output names; the number of
+    classes; the optimizer and its state bytes; and the memory space of
+    each field of `trainc_step_args`, which the target decides. Code
+    generation turns it into `trainc_model_desc`
+    (runtime/include/trainc/model.h).
   }];
+  let options = [
+    Option<"targetName", "target", "std::string", /*default=*/"\"cpu\"",
+           "The code-generation target (cpu)">,
+  ];
+}
+
+def ConvertTrainToLoopsPass : Pass<"convert-train-to-loops", "::mlir::ModuleOp"> {
+  let summary = "Lower planned step functions to kernels and library calls";
+  let description = [{
+    Converts `@train_step` and `@forward` (planned by train-plan-memory) in
+    place into `@trainc_train_step` and `@trainc_eval_step`, functions on
+    byte arenas (`train.role` names each argument; see
+    runtime/include/trainc/model.h), and builds `@trainc_apply_update`.
+    The op families' conversion patterns
+    (`populateTrain<Family>LoweringPatterns`) run under a `ConversionTarget`
+    in which the train dialect is illegal: an op without a lowering is an
+    error naming it. Every tensor is read and written through a
+    `memref.view` of its planned home; every op's code carries the op's
+    location. The target (`TargetInfo`) decides which ops become library
+    calls (convolutions and GEMMs: the runtime's oneDNN kernels on the CPU)
+    and the runtime's symbols; every other op becomes `scf.parallel`
+    kernels (reductions in f64 where they sum many terms, partial sums in
+    planned scratch, combined by one-iteration kernels in a fixed order).
+    The model's description (tensor names, shapes, offsets, initial values)
+    moves to the module's `train.model` attribute.
+  }];
+  let options = [
+    Option<"targetName", "target", "std::string", /*default=*/"\"cpu\"",
+           "The code-generation target (cpu)">,
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect",
@@ -257,6 +288,22 @@ def VerifyKernelsPass : Pass<"train-verify-kernels", "::mlir::ModuleOp"> {
            "Report at most this many accesses one by one">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def EmitEntryPointsPass : Pass<"train-emit-entry-points", "::mlir::ModuleOp"> {
+  let summary = "Define the model's C entry points on trainc_step_args";
+  let description = [{
+    Runs on the LLVM dialect, after the lowered step functions became
+    `llvm.func`s that take one pointer per argument role (`train.role`).
+    Each of `trainc_train_step`, `trainc_apply_update` and
+    `trainc_eval_step` becomes `<name>.body` (internal), and `<name>` is
+    defined on one `const trainc_step_args *` (runtime/include/trainc/
+    model.h): it checks the struct's size and ABI version, calling
+    `trainc_rt_bad_step_args(size, version)` (which ends the process with
+    one line) on a mismatch, loads each argument from the field of its
+    role (runtime/include/trainc/abi.h) and calls the body.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // TRAINC_PASSES

@@ -1,6 +1,8 @@
 //===- Pipelines.cpp - the pass pipelines of the --emit ladder ------------===//
 
-#include "codegen/Pipelines.h"
+#include "passes/Pipelines.h"
+
+#include "passes/Conversion/TargetInfo.h"
 
 #include "passes/Passes.h"
 
@@ -52,7 +54,12 @@ void mlir::train::buildTrainPipeline(OpPassManager &pm,
 
 void mlir::train::buildLoopsPipeline(OpPassManager &pm,
                                      const TrainingPipelineOptions &options) {
-  pm.addPass(createConvertTrainToLoopsPass());
+  DescribeModelPassOptions describe;
+  describe.targetName = options.target;
+  pm.addPass(createDescribeModelPass(describe));
+  ConvertTrainToLoopsPassOptions convert;
+  convert.targetName = options.target;
+  pm.addPass(createConvertTrainToLoopsPass(convert));
   // A kernel of one iteration (a serial kernel: a reduction's last level)
   // stays a kernel: the fold that inlines it would put its tensor accesses
   // on the host.
@@ -63,10 +70,14 @@ void mlir::train::buildLoopsPipeline(OpPassManager &pm,
   pm.addPass(createVerifyKernelsPass());
 }
 
-void mlir::train::buildLLVMPipeline(OpPassManager &pm) {
-  // The CPU target: top-level scf.parallel nests run on the runtime's
-  // OpenMP threads, the pool oneDNN uses.
-  pm.addPass(createConvertParallelLoopsToThreadsPass());
+void mlir::train::buildLLVMPipeline(OpPassManager &pm,
+                                    const TrainingPipelineOptions &options) {
+  // How the target launches kernels. The CPU: top-level scf.parallel nests
+  // run on the runtime's OpenMP threads, the pool oneDNN uses. (An unknown
+  // target has already failed convert-train-to-loops.)
+  const TargetInfo *target = TargetInfo::lookup(options.target);
+  if (!target || target->launch == TargetInfo::KernelLaunch::HostThreads)
+    pm.addPass(createConvertParallelLoopsToThreadsPass());
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
@@ -78,18 +89,21 @@ void mlir::train::buildLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createConvertFuncToLLVMPass(func));
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // The C entry points on trainc_step_args.
+  pm.addPass(createEmitEntryPointsPass());
 }
 
 void mlir::train::registerTrainPipelines() {
-  PassPipelineRegistration<>(
-      "train-to-loops",
-      "The training pipeline from imported @forward to lowered loops",
-      [](OpPassManager &pm) {
-        TrainingPipelineOptions options;
-        buildTrainPipeline(pm, options);
-        buildLoopsPipeline(pm, options);
-      });
-  PassPipelineRegistration<>("train-loops-to-llvm",
-                             "Lowered loops to the LLVM dialect",
-                             [](OpPassManager &pm) { buildLLVMPipeline(pm); });
+  PassPipelineRegistration<TrainingPipelineOptions>(
+      "train-pipeline",
+      "--emit=train: the imported @forward to the planned training step",
+      buildTrainPipeline);
+  PassPipelineRegistration<TrainingPipelineOptions>(
+      "train-loops-pipeline",
+      "--emit=loops: the planned steps to kernels and library calls",
+      buildLoopsPipeline);
+  PassPipelineRegistration<TrainingPipelineOptions>(
+      "train-llvm-pipeline",
+      "the target's kernels, then the LLVM dialect (before --emit=llvm)",
+      buildLLVMPipeline);
 }

@@ -10,39 +10,67 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef TRAINC_CODEGEN_PIPELINES_H
-#define TRAINC_CODEGEN_PIPELINES_H
+#ifndef TRAINC_PASSES_PIPELINES_H
+#define TRAINC_PASSES_PIPELINES_H
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 
 #include <string>
 
 namespace mlir::train {
 
-struct TrainingPipelineOptions {
-  float labelSmoothing = 0.0f;
-  std::string optimizer = "momentum";
+/// The options of the pipelines, as trainc's flags set them and as
+/// trainc-opt's registered pipelines take them
+/// (`train-pipeline{optimizer=adam sync-bn=true}`).
+struct TrainingPipelineOptions
+    : public PassPipelineOptions<TrainingPipelineOptions> {
+  Option<float> labelSmoothing{*this, "label-smoothing",
+                               llvm::cl::desc("Label smoothing of the loss"),
+                               llvm::cl::init(0.0f)};
+  Option<std::string> optimizer{*this, "optimizer",
+                                llvm::cl::desc("The update algorithm"),
+                                llvm::cl::init("momentum")};
   /// All-reduce buckets (train-bucket-gradients), in bytes.
-  int64_t bucketCapBytes = 25 * 1024 * 1024;
-  int64_t firstBucketBytes = 1024 * 1024;
+  Option<int64_t> bucketCapBytes{*this, "bucket-cap-bytes",
+                                 llvm::cl::desc("Bytes per bucket"),
+                                 llvm::cl::init(25 * 1024 * 1024)};
+  Option<int64_t> firstBucketBytes{*this, "first-bucket-bytes",
+                                   llvm::cl::desc("Bytes of the first bucket"),
+                                   llvm::cl::init(1024 * 1024)};
   /// BatchNorm statistics over the global batch (train-data-parallel).
-  bool syncBatchNorm = false;
+  Option<bool> syncBatchNorm{*this, "sync-bn",
+                             llvm::cl::desc("Synchronised BatchNorm"),
+                             llvm::cl::init(false)};
   /// The type gradients travel in: f32, fp16 or bf16.
-  std::string allreduceDtype = "f32";
+  Option<std::string> allreduceDtype{
+      *this, "allreduce-dtype",
+      llvm::cl::desc("The type gradients travel in (f32, fp16, bf16)"),
+      llvm::cl::init("f32")};
+  /// The code-generation target (passes/Conversion/TargetInfo.h).
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("The code-generation target"),
+                             llvm::cl::init("cpu")};
 };
 
-/// Imported @forward -> planned @train_step and @forward (tensors).
+/// --emit=train: imported @forward -> planned @train_step and @forward
+/// (tensors). Registered as `train-pipeline`.
 void buildTrainPipeline(OpPassManager &pm,
                         const TrainingPipelineOptions &options);
-/// Planned tensors -> loops and library calls on arenas, with the update.
+/// --emit=loops: planned tensors -> kernels and library calls on arenas,
+/// with the update. Registered as `train-loops-pipeline`.
 void buildLoopsPipeline(OpPassManager &pm,
                         const TrainingPipelineOptions &options);
-/// Loops -> the LLVM dialect (bare-pointer calling convention).
-void buildLLVMPipeline(OpPassManager &pm);
+/// Before --emit=llvm: the target's kernels, then the LLVM dialect
+/// (bare-pointer calling convention). Registered as `train-llvm-pipeline`.
+void buildLLVMPipeline(OpPassManager &pm,
+                       const TrainingPipelineOptions &options);
 
-/// Registers the pipelines by name for trainc-opt.
+/// Registers the three pipelines by name, with their options, for
+/// trainc-opt: `--pass-pipeline='builtin.module(train-pipeline{...})'`
+/// reproduces each --emit stage from the one before.
 void registerTrainPipelines();
 
 } // namespace mlir::train
 
-#endif // TRAINC_CODEGEN_PIPELINES_H
+#endif // TRAINC_PASSES_PIPELINES_H

@@ -2,13 +2,41 @@
 
 #include "passes/Placement.h"
 #include "passes/Optimizers.h"
+#include "passes/Passes.h"
 
 #include "dialects/Train/IR/TrainDialect.h"
 #include "dialects/Train/IR/TrainOps.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include "runtime/include/trainc/abi.h"
+
+#include <algorithm>
+#include <iterator>
+
 using namespace mlir;
+
+namespace {
+/// The roles of trainc_step_args' fields, by field (trainc/abi.h).
+constexpr llvm::StringLiteral kStepFieldRoles[] = {
+    "context", "params", "grads",  "buffers", "state",
+    "arena",   "input",  "labels", "output",  "hyper"};
+static_assert(std::size(kStepFieldRoles) == TRAINC_NUM_STEP_ARGS,
+              "one role per field of trainc_step_args");
+static_assert(TRAINC_ARG_CONTEXT == 0 && TRAINC_ARG_HYPER == 9,
+              "kStepFieldRoles follows trainc_step_field");
+} // namespace
+
+int mlir::train::stepField(llvm::StringRef role) {
+  for (auto [field, name] : llvm::enumerate(kStepFieldRoles))
+    if (name == role)
+      return static_cast<int>(field);
+  return -1;
+}
+
+llvm::StringRef mlir::train::stepFieldRole(int field) {
+  return kStepFieldRoles[field];
+}
 using namespace mlir::train;
 
 namespace {
@@ -134,4 +162,54 @@ int64_t mlir::train::scratchBytes(Operation *op) {
     return params ? 4 * int64_t(params.size()) : 0;
   }
   return 0;
+}
+
+int64_t mlir::train::optimizerStateBytes(ModuleOp module) {
+  auto name = module->getAttrOfType<StringAttr>(kOptimizerAttr);
+  const OptimizerInfo *info = name ? lookupOptimizer(name) : nullptr;
+  if (!info)
+    return 0;
+  return info->state_slots *
+             module->getAttrOfType<IntegerAttr>(kParamBytesAttr).getInt() +
+         info->scalar_bytes;
+}
+
+int64_t mlir::train::applyUpdateScratchBytes(ModuleOp module) {
+  auto name = module->getAttrOfType<StringAttr>(kOptimizerAttr);
+  auto buckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr);
+  const OptimizerInfo *info = name ? lookupOptimizer(name.getValue()) : nullptr;
+  if (info && info->global)
+    return nlcgTableBytes(buckets ? buckets.size() : 0);
+  int64_t bytes = 0;
+  if (name && buckets && usesLayerScales(name.getValue()))
+    for (Attribute bucket : buckets)
+      if (auto params = cast<DictionaryAttr>(bucket).getAs<ArrayAttr>("params"))
+        bytes = std::max<int64_t>(bytes, 4 * int64_t(params.size()));
+  return bytes;
+}
+
+int64_t mlir::train::activationArenaBytes(ModuleOp module) {
+  auto forward = module.lookupSymbol<func::FuncOp>(kForwardFn);
+  auto train = module.lookupSymbol<func::FuncOp>(kTrainStepFn);
+  if (!forward || !forward->hasAttr(kArenaBytesAttr) ||
+      (train && !train->hasAttr(kArenaBytesAttr)))
+    return -1;
+  int64_t bytes =
+      forward->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt();
+  if (train)
+    bytes = std::max(
+        {bytes, train->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt(),
+         applyUpdateScratchBytes(module)});
+  return bytes;
+}
+
+bool mlir::train::isBatchNormOrBias(func::FuncOp fn, BlockArgument arg) {
+  for (OpOperand &use : arg.getUses()) {
+    Operation *user = use.getOwner();
+    unsigned i = use.getOperandNumber();
+    if ((isa<BatchNormOp, BatchNormInferenceOp>(user) && (i == 1 || i == 2)) ||
+        (isa<Conv2DOp, GemmOp>(user) && i == 2))
+      return true;
+  }
+  return cast<RankedTensorType>(arg.getType()).getRank() <= 1;
 }

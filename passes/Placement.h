@@ -12,6 +12,7 @@
 #define TRAINC_PASSES_PLACEMENT_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Value.h"
 
 namespace mlir::train {
@@ -30,6 +31,9 @@ inline constexpr llvm::StringLiteral kBucketsAttr = "train.buckets";
 /// The update algorithm of the step's optimizer_update ops
 /// (train-insert-optimizer).
 inline constexpr llvm::StringLiteral kOptimizerAttr = "train.optimizer";
+/// The model's description (train-describe-model), which code generation
+/// turns into the trainc_model_desc of runtime/include/trainc/model.h.
+inline constexpr llvm::StringLiteral kModelAttr = "train.model";
 
 /// The byte offset, in the activation arena, of the scratch an op's kernels
 /// use while it runs (train-plan-memory, from scratchBytes).
@@ -40,6 +44,14 @@ inline constexpr llvm::StringLiteral kScratchAttr = "train.scratch";
 /// coefficients), read by host code and passed to kernels as values.
 inline constexpr llvm::StringLiteral kRoleAttr = "train.role";
 inline constexpr llvm::StringLiteral kMemorySpaceAttr = "train.memory_space";
+
+/// The field of trainc_step_args (runtime/include/trainc/model.h) that an
+/// argument with train.role `role` comes from (enum trainc_step_field of
+/// trainc/abi.h), or -1 for a role that is not one. The role "context" is
+/// the runtime's context, an !llvm.ptr every runtime call gets first.
+int stepField(llvm::StringRef role);
+/// The role of field `field` of trainc_step_args.
+llvm::StringRef stepFieldRole(int field);
 /// Alignment of every slot, in bytes (a cache line, and AVX-512 loads).
 inline constexpr int64_t kSlotAlignment = 64;
 
@@ -80,6 +92,21 @@ inline int64_t scratchOffset(Operation *op) {
 /// Function results whose value is not written in place by its producer and
 /// must be copied into the result's home after the body runs.
 SmallVector<unsigned> resultsNeedingCopy(func::FuncOp fn);
+
+/// The bytes of the optimizer state: slots with the parameters' layout and
+/// the algorithm's scalars (passes/Optimizers.h); 0 without an update.
+int64_t optimizerStateBytes(ModuleOp module);
+/// The scratch trainc_apply_update needs at the start of its activation
+/// arena: the largest bucket's layer scales (LARS, LAMB), or NLCG's tables.
+int64_t applyUpdateScratchBytes(ModuleOp module);
+/// The activation arena every lowered function shares: the largest of the
+/// planned steps' arenas and trainc_apply_update's scratch; -1 when
+/// @forward (or @train_step) is not planned.
+int64_t activationArenaBytes(ModuleOp module);
+
+/// Parameters that by convention get no weight decay: BatchNorm scale and
+/// shift, and biases.
+bool isBatchNormOrBias(func::FuncOp fn, BlockArgument arg);
 
 } // namespace mlir::train
 

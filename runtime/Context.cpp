@@ -2,6 +2,7 @@
 
 #include "Context.h"
 
+#include "Error.h"
 #include "kernels/KernelCache.h"
 
 namespace trainc::rt {
@@ -16,6 +17,13 @@ RuntimeContext &runtimeContext() {
   // globals may already be gone when static destructors run.
   static RuntimeContext *context = new RuntimeContext;
   return *context;
+}
+
+RuntimeContext &contextOf(void *context) {
+  if (!context)
+    fatal("internal error: a runtime call without the step's context "
+          "(trainc_step_args.context is null)");
+  return *static_cast<RuntimeContext *>(context);
 }
 
 Communicator &communicator() {

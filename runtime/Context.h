@@ -37,6 +37,9 @@ struct RuntimeContext {
   /// The gradient all-reduce of the train step in progress, which the
   /// step's trainc_rt_allreduce_start/wait calls drive; null outside a step.
   BucketReduce *activeReduce = nullptr;
+  /// The stream the step's work and collectives are ordered on (the CUDA
+  /// target's); null on the CPU, where program order is the order.
+  Stream stream = nullptr;
   /// The NLCG flags of the run (trainc_rt_nlcg_phase); null: the defaults.
   const NlcgSettings *nlcg = nullptr;
   /// A '\r'-updated progress line is on the terminal: fatal() ends it
@@ -52,6 +55,11 @@ struct RuntimeContext {
 
 /// The process's one context.
 RuntimeContext &runtimeContext();
+
+/// The context a runtime call of the generated code received first
+/// (trainc_step_args.context): the process's one context. A null one (a
+/// caller that did not fill trainc_step_args.context) is a fatal error.
+RuntimeContext &contextOf(void *context);
 
 /// The context's communicator; a single-process one until main() opens it.
 Communicator &communicator();

@@ -3,6 +3,8 @@
 #include "Error.h"
 
 #include "Context.h"
+#include "trainc/kernels.h"
+#include "trainc/model.h"
 
 #include <cstdio>
 #include <cstdlib>
@@ -39,3 +41,12 @@ void fatal(const std::string &message) {
 }
 
 } // namespace trainc::rt
+
+extern "C" void trainc_rt_bad_step_args(uint32_t size, uint32_t abi_version) {
+  trainc::rt::fatal(
+      "the model was called with step arguments of " + std::to_string(size) +
+      " bytes, ABI version " + std::to_string(abi_version) +
+      "; it needs at least " + std::to_string(sizeof(trainc_step_args)) +
+      " bytes, version " + std::to_string(TRAINC_MODEL_ABI_VERSION) +
+      " (runtime and model come from different trainc builds)");
+}

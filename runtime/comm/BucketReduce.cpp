@@ -11,8 +11,8 @@
 
 namespace trainc::rt {
 
-BucketReduce::BucketReduce(Communicator &comm, const trainc_model_desc &desc)
-    : comm(comm), desc(desc) {}
+BucketReduce::BucketReduce(DataPlane &data, const trainc_model_desc &desc)
+    : data(data), desc(desc) {}
 
 void BucketReduce::begin() {
   active = true;
@@ -30,39 +30,33 @@ void BucketReduce::checkBucket(int32_t bucket, const char *what) const {
           std::to_string(bucket) + " of " + std::to_string(desc.num_buckets));
 }
 
-void BucketReduce::start(int32_t bucket, void *data, int64_t count,
-                         int32_t wire) {
+void BucketReduce::start(int32_t bucket, void *values, int64_t count,
+                         int32_t wire, Stream stream) {
   checkBucket(bucket, "started");
   if (wire < TRAINC_WIRE_F32 || wire > TRAINC_WIRE_BF16)
     fatal("the train step sends gradient bucket " + std::to_string(bucket) +
           " in an unknown type (" + std::to_string(wire) + ")");
   if (!begun[bucket]) {
-    handles[bucket] = comm.allreduceSumStart(
-        data, count,
-        wire == TRAINC_WIRE_F32   ? Communicator::Wire::F32
-        : wire == TRAINC_WIRE_F16 ? Communicator::Wire::F16
-                                  : Communicator::Wire::BF16);
+    handles[bucket] = data.start(
+        values, count,
+        wire == TRAINC_WIRE_F32   ? DataPlane::Wire::F32
+        : wire == TRAINC_WIRE_F16 ? DataPlane::Wire::F16
+                                  : DataPlane::Wire::BF16,
+        stream);
     begun[bucket] = true;
     if (!waiting)
       ++startedEarly;
   }
-  progress();
 }
 
-void BucketReduce::progress() {
-  for (size_t b = 0; b < handles.size(); ++b)
-    if (begun[b] && !done[b])
-      comm.test(handles[b]);
-}
-
-void BucketReduce::wait(int32_t bucket) {
+void BucketReduce::wait(int32_t bucket, Stream stream) {
   checkBucket(bucket, "waited for");
   waiting = true;
   if (!begun[bucket])
     fatal("the train step waited for gradient bucket " +
           std::to_string(bucket) + " before starting it");
   auto waitStart = std::chrono::steady_clock::now();
-  comm.wait(handles[bucket]);
+  data.wait(handles[bucket], stream);
   done[bucket] = true;
   waited += std::chrono::duration<double>(std::chrono::steady_clock::now() -
                                           waitStart)
@@ -82,37 +76,39 @@ void BucketReduce::end() {
 // The generated step's collectives. Outside a data-parallel step (one
 // process, the step harness) there is nothing to reduce.
 
-extern "C" int32_t trainc_rt_world(void) {
-  return trainc::rt::runtimeContext().world;
+extern "C" int32_t trainc_rt_world(void *context) {
+  return trainc::rt::contextOf(context).world;
 }
 
-extern "C" void trainc_rt_allreduce_start(int32_t bucket, void *data,
-                                          int64_t count, int32_t wire) {
-  if (trainc::rt::BucketReduce *reduce =
-          trainc::rt::runtimeContext().activeReduce)
-    reduce->start(bucket, data, count, wire);
+extern "C" void trainc_rt_allreduce_start(void *context, int32_t bucket,
+                                          void *data, int64_t count,
+                                          int32_t wire) {
+  trainc::rt::RuntimeContext &rt = trainc::rt::contextOf(context);
+  if (trainc::rt::BucketReduce *reduce = rt.activeReduce)
+    reduce->start(bucket, data, count, wire, rt.stream);
 }
 
-extern "C" void trainc_rt_allreduce_wait(int32_t bucket) {
-  if (trainc::rt::BucketReduce *reduce =
-          trainc::rt::runtimeContext().activeReduce)
-    reduce->wait(bucket);
+extern "C" void trainc_rt_allreduce_wait(void *context, int32_t bucket) {
+  trainc::rt::RuntimeContext &rt = trainc::rt::contextOf(context);
+  if (trainc::rt::BucketReduce *reduce = rt.activeReduce)
+    reduce->wait(bucket, rt.stream);
 }
 
-extern "C" void trainc_rt_allreduce_f64(double *data, int64_t count) {
-  trainc::rt::RuntimeContext &context = trainc::rt::runtimeContext();
-  if (context.world > 1)
-    context.comm->allreduceSum(data, count);
+extern "C" void trainc_rt_allreduce_f64(void *context, double *data,
+                                        int64_t count) {
+  trainc::rt::RuntimeContext &rt = trainc::rt::contextOf(context);
+  if (rt.world > 1)
+    rt.comm->data().allreduceSum(data, count, rt.stream);
 }
 
-extern "C" void trainc_rt_allreduce(float *data, int64_t count,
-                                    int32_t mean) {
-  trainc::rt::RuntimeContext &context = trainc::rt::runtimeContext();
-  if (context.world <= 1)
+extern "C" void trainc_rt_allreduce(void *context, float *data, int64_t count,
+                                    int32_t reduction) {
+  trainc::rt::RuntimeContext &rt = trainc::rt::contextOf(context);
+  if (rt.world <= 1)
     return;
   std::vector<double> sums(data, data + count);
-  context.comm->allreduceSum(sums.data(), count);
-  double scale = mean ? 1.0 / context.world : 1.0;
+  rt.comm->data().allreduceSum(sums.data(), count, rt.stream);
+  double scale = reduction == TRAINC_REDUCE_MEAN ? 1.0 / rt.world : 1.0;
   for (int64_t i = 0; i < count; ++i)
     data[i] = static_cast<float>(sums[i] * scale);
 }

@@ -4,9 +4,9 @@
 // and placed, in the train step, a call of trainc_rt_allreduce_start(b)
 // right after backward finishes bucket b and one of
 // trainc_rt_allreduce_wait(b) for every bucket before the step returns.
-// Each start begins that bucket's sum over ranks and progresses those in
-// flight, so communication overlaps the rest of backward; each wait
-// completes one (the generated bucket epilogue then scales it).
+// Each start enqueues that bucket's sum on the data plane, whose progress
+// thread advances it while the rest of backward runs; each wait completes
+// one (the generated bucket epilogue then scales it).
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,18 +22,17 @@ namespace trainc::rt {
 
 class BucketReduce {
 public:
-  BucketReduce(Communicator &comm, const trainc_model_desc &desc);
+  BucketReduce(DataPlane &data, const trainc_model_desc &desc);
 
   /// Before the train step.
   void begin();
   /// Bucket `bucket`'s gradients are final: start the sum of its `count`
-  /// values of type `wire` at `data` (trainc_rt_allreduce_start).
-  void start(int32_t bucket, void *data, int64_t count, int32_t wire);
-  /// Lets the reductions in flight advance (MPI moves data only inside its
-  /// calls): the library kernels call it between the ops of backward.
-  void progress();
-  /// Complete bucket `bucket`'s sum.
-  void wait(int32_t bucket);
+  /// values of type `wire` at `data` on `stream`
+  /// (trainc_rt_allreduce_start).
+  void start(int32_t bucket, void *data, int64_t count, int32_t wire,
+             Stream stream);
+  /// Complete bucket `bucket`'s sum before the later work on `stream`.
+  void wait(int32_t bucket, Stream stream);
   /// After the train step: fails unless the step waited for every bucket.
   void end();
 
@@ -45,10 +44,10 @@ public:
 private:
   void checkBucket(int32_t bucket, const char *what) const;
 
-  Communicator &comm;
+  DataPlane &data;
   const trainc_model_desc &desc;
   bool active = false;
-  std::vector<Communicator::Handle> handles;
+  std::vector<DataPlane::Handle> handles;
   std::vector<bool> begun, done;
   int startedEarly = 0;
   bool waiting = false;

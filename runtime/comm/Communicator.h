@@ -1,15 +1,19 @@
-//===- Communicator.h - the ranks of a data-parallel job ---------*- C++ -*-===//
+//===- Communicator.h - the ranks of a data-parallel job ---------*- C++
+//-*-===//
 //
-// Everything the runtime (and, later, the generated code) asks of the other
-// processes goes through this interface: nothing above it knows MPI, so the
-// NCCL implementation of the CUDA target slots in beside the MPI one.
+// Everything the runtime and the generated code ask of the other processes
+// goes through these interfaces, split as ChainerMN and Horovod split it: a
+// control plane (rank, world, broadcast, allgather, abort), MPI on every
+// target, and a data plane whose collectives are ordered on a stream, so
+// that NCCL slots in beside MPI on the CUDA target. Nothing above them
+// knows MPI.
 //
-// The gradient all-reduce is split in two collectives, reduce-scatter then
-// all-gather: each slice of the sum is computed once, by the rank that owns
-// it, and copied to the others, so every rank holds bit-identical sums
-// whatever the MPI library's algorithms (OPTIMIZERS.md I7, I10). Starting
-// returns a handle; test() progresses it without blocking, wait() completes
-// it, so a reduction can run while other work does.
+// The MPI data plane splits the gradient all-reduce in two collectives,
+// reduce-scatter then all-gather: each slice of the sum is computed once,
+// by the rank that owns it, and copied to the others, so every rank holds
+// bit-identical sums whatever the MPI library's algorithms (OPTIMIZERS.md
+// I7, I10). Starting returns a handle; a progress thread advances the sums
+// in flight while the step computes, and wait() completes one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,30 +27,51 @@
 
 namespace trainc::rt {
 
-class Communicator {
+/// What the data plane orders its collectives on: the CUDA stream of the
+/// step on the CUDA target; null on the CPU, where program order is the
+/// order.
+using Stream = void *;
+
+/// The data plane: the collectives of the training step on the data it
+/// trains with (gradient buckets; the loss and synchronised BatchNorm's
+/// sums). Each is ordered on a stream: start() enqueues a sum after the
+/// work already on `stream`, and wait() orders later work on `stream` after
+/// it (on the CPU: returns when it is complete). MPI on the CPU target,
+/// with a progress thread of its own; NCCL on the CUDA target.
+class DataPlane {
 public:
   using Handle = int64_t;
+  /// The element types a sum can travel in.
+  enum class Wire { F32, F16, BF16 };
 
+  virtual ~DataPlane() = default;
+  /// Starts the sum over ranks of `count` values of type `wire`, in place
+  /// (16-bit values are added in float and rounded back, per step of the
+  /// reduction). `data` must stay valid and untouched until wait().
+  virtual Handle start(void *data, int64_t count, Wire wire, Stream stream) = 0;
+  /// Whether the sum has completed, without blocking.
+  virtual bool test(Handle handle) = 0;
+  /// Completes the sum before the later work on `stream`.
+  virtual void wait(Handle handle, Stream stream) = 0;
+  /// Sums `count` doubles over ranks in place, added in rank order so that
+  /// every rank gets the same bits (the loss, BatchNorm's sums), ordered on
+  /// `stream`.
+  virtual void allreduceSum(double *data, int64_t count, Stream stream) = 0;
+};
+
+/// The control plane, and the job: who this process is, the small
+/// blocking collectives of start-up, checks and evaluation, and the abort
+/// that ends every process (MPI on every target), plus the data plane.
+class Communicator {
+public:
   virtual ~Communicator() = default;
   virtual int rank() const = 0;
   virtual int world() const = 0;
   /// "single process", "Open MPI 4.1.4"
   virtual std::string describe() const = 0;
 
-  /// The element types a sum can travel in.
-  enum class Wire { F32, F16, BF16 };
-
-  /// Starts the sum over ranks of `count` values of type `wire`, in place
-  /// (16-bit values are added in float and rounded back, per step of the
-  /// reduction). `data` must stay valid and untouched until wait() returns.
-  virtual Handle allreduceSumStart(void *data, int64_t count, Wire wire) = 0;
-  /// Progresses the collective; true once it has completed (then wait()
-  /// returns at once).
-  virtual bool test(Handle handle) = 0;
-  virtual void wait(Handle handle) = 0;
-
-  /// Sums `count` doubles over ranks in place, added in rank order so that
-  /// every rank gets the same bits (loss, statistics, evaluation counts).
+  /// Sums `count` doubles over ranks in place, in rank order (evaluation
+  /// counts and the like, between steps).
   virtual void allreduceSum(double *data, int64_t count) = 0;
   /// Copies `bytes` bytes from rank `root` to every rank.
   virtual void broadcast(void *data, int64_t bytes, int root) = 0;
@@ -56,6 +81,9 @@ public:
   /// Ends every process of the job with exit status 1; the caller has
   /// printed its error.
   [[noreturn]] virtual void abortJob() = 0;
+
+  /// The collectives of the training step.
+  virtual DataPlane &data() = 0;
 };
 
 /// The communicator of this process: MPI when a launcher started it

@@ -3,6 +3,8 @@
 // MPI is initialised only when a launcher started the process, so a plain
 // ./train_resnet never touches it. Errors come back as return codes
 // (MPI_ERRORS_RETURN) and end the job through fatal(), naming the call.
+// The control plane (Mpi) and the data plane (MpiData) share one lock that
+// every MPI call holds: the data plane's progress thread calls MPI too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,11 +21,15 @@
 #include <immintrin.h>
 #endif
 
+#include <chrono>
 #include <climits>
 #include <cmath>
-#include <cstring>
+#include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 namespace trainc::rt {
@@ -74,17 +80,17 @@ void sumF16Portable(const _Float16 *a, _Float16 *b, int count) {
 // The same sums with the F16C conversions (both round to nearest even, so
 // the bits are the portable loop's); without them every conversion is a
 // library call and an f16 all-reduce costs more than the f32 one.
-__attribute__((target("avx,f16c"))) void sumF16C(const uint16_t *a,
-                                                 uint16_t *b, int count) {
+__attribute__((target("avx,f16c"))) void sumF16C(const uint16_t *a, uint16_t *b,
+                                                 int count) {
   int i = 0;
   for (; i + 8 <= count; i += 8) {
     __m256 x = _mm256_cvtph_ps(
         _mm_loadu_si128(reinterpret_cast<const __m128i *>(a + i)));
     __m256 y = _mm256_cvtph_ps(
         _mm_loadu_si128(reinterpret_cast<const __m128i *>(b + i)));
-    _mm_storeu_si128(reinterpret_cast<__m128i *>(b + i),
-                     _mm256_cvtps_ph(_mm256_add_ps(x, y),
-                                     _MM_FROUND_TO_NEAREST_INT));
+    _mm_storeu_si128(
+        reinterpret_cast<__m128i *>(b + i),
+        _mm256_cvtps_ph(_mm256_add_ps(x, y), _MM_FROUND_TO_NEAREST_INT));
   }
   sumF16Portable(reinterpret_cast<const _Float16 *>(a + i),
                  reinterpret_cast<_Float16 *>(b + i), count - i);
@@ -111,58 +117,68 @@ void sumBF16(void *in, void *inout, int *count, MPI_Datatype *) {
     b[i] = bf16FromFloat(floatFromBF16(a[i]) + floatFromBF16(b[i]));
 }
 
-class Mpi final : public Communicator {
+/// Sums `count` doubles over ranks in place, added in rank order here: the
+/// same bits on every rank whatever algorithm MPI_Allreduce would pick (the
+/// vectors are small: the loss, statistics and counts). The caller holds
+/// the MPI lock.
+void sumInRankOrder(double *data, int64_t count, int world,
+                    std::vector<double> &gathered) {
+  int n = asInt(count, "an all-reduce");
+  gathered.resize(static_cast<size_t>(count) * world);
+  check(MPI_Allgather(data, n, MPI_DOUBLE, gathered.data(), n, MPI_DOUBLE,
+                      MPI_COMM_WORLD),
+        "MPI_Allgather");
+  for (int64_t i = 0; i < count; ++i) {
+    double sum = gathered[i];
+    for (int r = 1; r < world; ++r)
+      sum += gathered[static_cast<size_t>(r) * count + i];
+    data[i] = sum;
+  }
+}
+
+/// How often the progress thread polls the sums in flight. MPI moves data
+/// only inside its calls; between backward's kernels nothing else calls it.
+constexpr auto kPollInterval = std::chrono::microseconds(100);
+
+/// The data plane over MPI. A gradient sum is a reduce-scatter then an
+/// all-gather, on communicators of their own: every rank must issue the
+/// collectives of a communicator in the same order, reduce-scatters start
+/// in program order (identical on every rank), and all-gathers start in
+/// the same order, since a bucket's starts only after every earlier
+/// bucket's has. A progress thread advances the sums in flight while the
+/// step computes; every MPI call of the process holds `mpi`
+/// (MPI_THREAD_SERIALIZED). Streams do not exist on the CPU: the order is
+/// program order.
+class MpiData final : public DataPlane {
 public:
-  Mpi() {
-    MPI_Comm_rank(MPI_COMM_WORLD, &rankValue);
-    MPI_Comm_size(MPI_COMM_WORLD, &worldValue);
-    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-    // Every rank must issue the collectives of a communicator in the same
-    // order. The two phases of the gradient all-reduce get communicators
-    // of their own: reduce-scatters start in program order (identical on
-    // every rank), and all-gathers start in the same order, since a
-    // bucket's starts only after every earlier bucket's has.
+  MpiData(int rank, int world, std::mutex &mpi, bool threaded)
+      : rankValue(rank), worldValue(world), mpi(mpi) {
     check(MPI_Comm_dup(MPI_COMM_WORLD, &scatterComm), "MPI_Comm_dup");
     check(MPI_Comm_dup(MPI_COMM_WORLD, &gatherComm), "MPI_Comm_dup");
     check(MPI_Type_contiguous(2, MPI_BYTE, &halfType), "MPI_Type_contiguous");
     check(MPI_Type_commit(&halfType), "MPI_Type_commit");
     check(MPI_Op_create(sumF16, /*commute=*/1, &f16Sum), "MPI_Op_create");
     check(MPI_Op_create(sumBF16, /*commute=*/1, &bf16Sum), "MPI_Op_create");
+    if (threaded)
+      progressThread = std::thread([this] { progressLoop(); });
   }
-  ~Mpi() override {
+  ~MpiData() override {
+    {
+      std::lock_guard<std::mutex> lock(mpi);
+      stopping = true;
+    }
+    wake.notify_all();
+    if (progressThread.joinable())
+      progressThread.join();
     MPI_Op_free(&f16Sum);
     MPI_Op_free(&bf16Sum);
     MPI_Type_free(&halfType);
     MPI_Comm_free(&scatterComm);
     MPI_Comm_free(&gatherComm);
-    int finalized = 0;
-    MPI_Finalized(&finalized);
-    if (!finalized)
-      MPI_Finalize();
   }
 
-  int rank() const override { return rankValue; }
-  int world() const override { return worldValue; }
-  std::string describe() const override {
-    char version[MPI_MAX_LIBRARY_VERSION_STRING];
-    int length = 0;
-    MPI_Get_library_version(version, &length);
-    std::string text(version, length);
-    return text.substr(0, text.find(','));
-  }
-
-  /// Phase 1 reduces each rank's slice into `slice`; phase 2 gathers the
-  /// slices back into `data`.
-  struct Pending {
-    void *data;
-    MPI_Datatype type;
-    std::vector<int> counts, displs;
-    std::vector<char> slice;
-    MPI_Request request = MPI_REQUEST_NULL;
-    int phase = 1;
-  };
-
-  Handle allreduceSumStart(void *data, int64_t count, Wire wire) override {
+  Handle start(void *data, int64_t count, Wire wire, Stream) override {
+    std::unique_lock<std::mutex> lock(mpi);
     Handle handle = nextHandle++;
     Pending &p = pending[handle];
     p.data = data;
@@ -179,36 +195,20 @@ public:
       offset += c;
     }
     p.slice.resize(static_cast<size_t>(counts[rankValue]) * size);
-    check(MPI_Ireduce_scatter(data, p.slice.data(), p.counts.data(), p.type,
-                              op, scatterComm, &p.request),
+    check(MPI_Ireduce_scatter(data, p.slice.data(), p.counts.data(), p.type, op,
+                              scatterComm, &p.request),
           "MPI_Ireduce_scatter");
+    if (progressThread.joinable()) {
+      lock.unlock();
+      wake.notify_one();
+    } else {
+      poll(); // no thread: advance what is in flight now
+    }
     return handle;
   }
 
-  /// Starts the all-gather of every pending reduction, oldest first, whose
-  /// reduce-scatter has completed; stops at the first that has not (waits
-  /// for it, and for those before it, up to `until` when given).
-  void advance(Handle until) {
-    for (auto &[handle, p] : pending) {
-      if (p.phase == 2)
-        continue;
-      if (handle <= until) {
-        check(MPI_Wait(&p.request, MPI_STATUS_IGNORE), "MPI_Wait");
-      } else {
-        int done = 0;
-        check(MPI_Test(&p.request, &done, MPI_STATUS_IGNORE), "MPI_Test");
-        if (!done)
-          return;
-      }
-      p.phase = 2;
-      check(MPI_Iallgatherv(p.slice.data(), p.counts[rankValue], p.type,
-                            p.data, p.counts.data(), p.displs.data(), p.type,
-                            gatherComm, &p.request),
-            "MPI_Iallgatherv");
-    }
-  }
-
   bool test(Handle handle) override {
+    std::lock_guard<std::mutex> lock(mpi);
     auto it = pending.find(handle);
     if (it == pending.end())
       return true;
@@ -223,7 +223,8 @@ public:
     return done != 0;
   }
 
-  void wait(Handle handle) override {
+  void wait(Handle handle, Stream) override {
+    std::lock_guard<std::mutex> lock(mpi);
     auto it = pending.find(handle);
     if (it == pending.end())
       return;
@@ -232,30 +233,129 @@ public:
     pending.erase(it);
   }
 
-  void allreduceSum(double *data, int64_t count) override {
-    // Every rank's values, added in rank order here: the same bits on every
-    // rank whatever algorithm MPI_Allreduce would pick (the vectors are
-    // small: statistics and counts).
-    int n = asInt(count, "an all-reduce");
-    gathered.resize(static_cast<size_t>(count) * worldValue);
-    check(MPI_Allgather(data, n, MPI_DOUBLE, gathered.data(), n, MPI_DOUBLE,
-                        MPI_COMM_WORLD),
-          "MPI_Allgather");
-    for (int64_t i = 0; i < count; ++i) {
-      double sum = gathered[i];
-      for (int r = 1; r < worldValue; ++r)
-        sum += gathered[static_cast<size_t>(r) * count + i];
-      data[i] = sum;
+  void allreduceSum(double *data, int64_t count, Stream) override {
+    std::lock_guard<std::mutex> lock(mpi);
+    sumInRankOrder(data, count, worldValue, gathered);
+  }
+
+private:
+  /// Phase 1 reduces each rank's slice into `slice`; phase 2 gathers the
+  /// slices back into `data`.
+  struct Pending {
+    void *data;
+    MPI_Datatype type;
+    std::vector<int> counts, displs;
+    std::vector<char> slice;
+    MPI_Request request = MPI_REQUEST_NULL;
+    int phase = 1;
+  };
+
+  /// Starts the all-gather of every pending reduction, oldest first, whose
+  /// reduce-scatter has completed; stops at the first that has not (waits
+  /// for it, and for those before it, up to `until` when given). Holds
+  /// `mpi`.
+  void advance(Handle until) {
+    for (auto &[handle, p] : pending) {
+      if (p.phase == 2)
+        continue;
+      if (handle <= until) {
+        check(MPI_Wait(&p.request, MPI_STATUS_IGNORE), "MPI_Wait");
+      } else {
+        int done = 0;
+        check(MPI_Test(&p.request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+        if (!done)
+          return;
+      }
+      p.phase = 2;
+      check(MPI_Iallgatherv(p.slice.data(), p.counts[rankValue], p.type, p.data,
+                            p.counts.data(), p.displs.data(), p.type,
+                            gatherComm, &p.request),
+            "MPI_Iallgatherv");
     }
   }
 
+  /// One round of progress on every sum in flight (a completed all-gather
+  /// leaves a null request, which wait() finds done). Holds `mpi`.
+  void poll() {
+    advance(0);
+    for (auto &[handle, p] : pending)
+      if (p.phase == 2) {
+        int done = 0;
+        check(MPI_Test(&p.request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+      }
+  }
+
+  /// The progress thread: polls while sums are in flight, sleeps on `wake`
+  /// otherwise.
+  void progressLoop() {
+    std::unique_lock<std::mutex> lock(mpi);
+    while (!stopping) {
+      if (pending.empty()) {
+        wake.wait(lock);
+        continue;
+      }
+      poll();
+      lock.unlock();
+      std::this_thread::sleep_for(kPollInterval);
+      lock.lock();
+    }
+  }
+
+  int rankValue, worldValue;
+  std::mutex &mpi;
+  MPI_Comm scatterComm = MPI_COMM_NULL, gatherComm = MPI_COMM_NULL;
+  /// Two bytes, and the sums of f16 and bf16 values in them.
+  MPI_Datatype halfType = MPI_DATATYPE_NULL;
+  MPI_Op f16Sum = MPI_OP_NULL, bf16Sum = MPI_OP_NULL;
+  std::vector<double> gathered;
+  Handle nextHandle = 1;
+  std::map<Handle, Pending> pending;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::thread progressThread;
+};
+
+/// The control plane over MPI_COMM_WORLD, and the job.
+class Mpi final : public Communicator {
+public:
+  explicit Mpi(bool threaded) {
+    MPI_Comm_rank(MPI_COMM_WORLD, &rankValue);
+    MPI_Comm_size(MPI_COMM_WORLD, &worldValue);
+    MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    dataPlane = std::make_unique<MpiData>(rankValue, worldValue, mpi, threaded);
+  }
+  ~Mpi() override {
+    dataPlane.reset(); // its thread stops before MPI does
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized)
+      MPI_Finalize();
+  }
+
+  int rank() const override { return rankValue; }
+  int world() const override { return worldValue; }
+  std::string describe() const override {
+    char version[MPI_MAX_LIBRARY_VERSION_STRING];
+    int length = 0;
+    MPI_Get_library_version(version, &length);
+    std::string text(version, length);
+    return text.substr(0, text.find(','));
+  }
+
+  void allreduceSum(double *data, int64_t count) override {
+    std::lock_guard<std::mutex> lock(mpi);
+    sumInRankOrder(data, count, worldValue, gathered);
+  }
+
   void broadcast(void *data, int64_t bytes, int root) override {
+    std::lock_guard<std::mutex> lock(mpi);
     check(MPI_Bcast(data, asInt(bytes, "a broadcast"), MPI_BYTE, root,
                     MPI_COMM_WORLD),
           "MPI_Bcast");
   }
 
   std::vector<uint64_t> allgather(uint64_t value) override {
+    std::lock_guard<std::mutex> lock(mpi);
     std::vector<uint64_t> all(worldValue);
     check(MPI_Allgather(&value, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T,
                         MPI_COMM_WORLD),
@@ -264,20 +364,19 @@ public:
   }
 
   [[noreturn]] void abortJob() override {
+    // Without `mpi`: the caller may be the thread that holds it.
     MPI_Abort(MPI_COMM_WORLD, 1);
     std::_Exit(1);
   }
 
+  DataPlane &data() override { return *dataPlane; }
+
 private:
   int rankValue = 0, worldValue = 1;
-  MPI_Comm scatterComm = MPI_COMM_NULL, gatherComm = MPI_COMM_NULL;
-  /// Two bytes, and the sums of f16 and bf16 values in them.
-  MPI_Datatype halfType = MPI_DATATYPE_NULL;
-  MPI_Op f16Sum = MPI_OP_NULL, bf16Sum = MPI_OP_NULL;
-  /// allreduceSum's receive buffer, kept between calls.
+  /// Held by every MPI call of the process.
+  std::mutex mpi;
   std::vector<double> gathered;
-  Handle nextHandle = 1;
-  std::map<Handle, Pending> pending;
+  std::unique_ptr<MpiData> dataPlane;
 };
 
 bool launchedByMpi() {
@@ -292,13 +391,16 @@ std::unique_ptr<Communicator> openCommunicator(int &argc, char **&argv,
                                                std::string &error) {
   if (!launchedByMpi())
     return singleProcessCommunicator();
+  // Serialized: the data plane's progress thread calls MPI too, never at
+  // the same time as another thread. A library that cannot grant it gets
+  // no progress thread (sums then advance inside the step's calls).
   int provided = 0;
-  if (MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided) !=
+  if (MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided) !=
       MPI_SUCCESS) {
     error = "MPI_Init_thread failed";
     return nullptr;
   }
-  return std::make_unique<Mpi>();
+  return std::make_unique<Mpi>(provided >= MPI_THREAD_SERIALIZED);
 }
 
 } // namespace trainc::rt

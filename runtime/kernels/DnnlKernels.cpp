@@ -21,7 +21,6 @@
 #include "trainc/kernels.h"
 
 #include "Context.h"
-#include "comm/BucketReduce.h"
 #include "Error.h"
 #include "kernels/KernelCache.h"
 
@@ -469,7 +468,8 @@ void backwardFilterInPieces(KernelCache &cache,
 ///   Forward*:       in0 = x,  in1 = w, bias = b, out = y
 ///   BackwardData:   in0 = dy, in1 = w,           out = dx
 ///   BackwardFilter: in0 = dy, in1 = x,           out = dw
-void runConvolution(ConvKind kind, const trainc_conv2d_geometry *geometry,
+void runConvolution(RuntimeContext &context, ConvKind kind,
+                    const trainc_conv2d_geometry *geometry,
                     const float *in0, const float *in1, const float *bias,
                     float *out) {
   std::string kernel = kernelName(kind);
@@ -481,12 +481,6 @@ void runConvolution(ConvKind kind, const trainc_conv2d_geometry *geometry,
   if (!in0 || !in1 || !out)
     fatal(kernel + ": null tensor pointer (" + describe(g) + ")");
 
-  RuntimeContext &context = runtimeContext();
-  // Between the ops of backward: let the gradient all-reduces in flight
-  // advance, so they overlap the convolutions rather than wait for the
-  // next bucket's start.
-  if (BucketReduce *reduce = context.activeReduce)
-    reduce->progress();
   // Held while the pieces run, too: they share the cache's per-thread
   // buffers.
   std::lock_guard<std::mutex> lock(context.kernelMutex);
@@ -510,27 +504,34 @@ void runConvolution(ConvKind kind, const trainc_conv2d_geometry *geometry,
 
 extern "C" {
 
-void trainc_rt_conv2d_forward(const trainc_conv2d_geometry *g, const float *x,
-                              const float *w, const float *b, float *y) {
-  runConvolution(b ? ConvKind::ForwardWithBias : ConvKind::Forward, g, x, w, b,
+void trainc_rt_conv2d_forward(void *context, const trainc_conv2d_geometry *g,
+                              const float *x, const float *w, const float *b,
+                              float *y) {
+  runConvolution(trainc::rt::contextOf(context),
+                 b ? ConvKind::ForwardWithBias : ConvKind::Forward, g, x, w, b,
                  y);
 }
 
-void trainc_rt_conv2d_backward_data(const trainc_conv2d_geometry *g,
+void trainc_rt_conv2d_backward_data(void *context,
+                                    const trainc_conv2d_geometry *g,
                                     const float *dy, const float *w,
                                     float *dx) {
-  runConvolution(ConvKind::BackwardData, g, dy, w, nullptr, dx);
+  runConvolution(trainc::rt::contextOf(context), ConvKind::BackwardData, g,
+                 dy, w, nullptr, dx);
 }
 
-void trainc_rt_conv2d_backward_filter(const trainc_conv2d_geometry *g,
+void trainc_rt_conv2d_backward_filter(void *context,
+                                      const trainc_conv2d_geometry *g,
                                       const float *dy, const float *x,
                                       float *dw) {
-  runConvolution(ConvKind::BackwardFilter, g, dy, x, nullptr, dw);
+  runConvolution(trainc::rt::contextOf(context), ConvKind::BackwardFilter, g,
+                 dy, x, nullptr, dw);
 }
 
-void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
-                    int64_t k, float alpha, const float *a, const float *b,
-                    float beta, float *c) {
+void trainc_rt_gemm(void *context, int32_t trans_a, int32_t trans_b, int64_t m,
+                    int64_t n, int64_t k, float alpha, const float *a,
+                    const float *b, float beta, float *c) {
+  (void)trainc::rt::contextOf(context); // one process-wide oneDNN state
   auto describe = [&] {
     return "M " + std::to_string(m) + ", N " + std::to_string(n) + ", K " +
            std::to_string(k) + ", trans_a " + std::to_string(trans_a) +
@@ -540,9 +541,6 @@ void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
     fatal("gemm: negative dimension (" + describe() + ")");
   if (m == 0 || n == 0)
     return;
-  if (trainc::rt::BucketReduce *reduce =
-          trainc::rt::runtimeContext().activeReduce)
-    reduce->progress();
   if (!c || (k > 0 && (!a || !b)))
     fatal("gemm: null matrix pointer (" + describe() + ")");
   // kernels.h promises C is not read when beta == 0; dnnl_sgemm does not

@@ -51,6 +51,11 @@ std::string check(const trainc_model_desc &desc) {
            "version " +
            std::to_string(TRAINC_MODEL_ABI_VERSION) +
            " (compile it with the trainc that built this runtime)";
+  // This runtime allocates every arena in host memory (the CPU target).
+  for (int field = 0; field < TRAINC_NUM_STEP_ARGS; ++field)
+    if (desc.memory_spaces[field] != TRAINC_MEMORY_HOST)
+      return "the model was compiled for a target whose arenas live in "
+             "device memory; this runtime is the CPU target's";
   if (desc.batch < 1)
     return "the model's batch is " + std::to_string(desc.batch);
   if (desc.input_rank < 2 || desc.input_rank > TRAINC_MAX_RANK ||

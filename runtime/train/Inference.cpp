@@ -2,6 +2,8 @@
 
 #include "train/Inference.h"
 
+#include "Context.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -26,9 +28,13 @@ void predict(const ModelApi &api, const trainc_model_desc &desc, Arenas &arenas,
     if (valid < batch)
       std::memset(input.as<float>() + valid * sampleSize, 0,
                   4 * (batch - valid) * sampleSize);
-    api.evalStep(arenas.params.data(), arenas.buffers.data(),
-                 arenas.activations.data(), input.as<float>(),
-                 output.as<float>());
+    trainc_step_args args = stepArgs(&runtimeContext());
+    args.params = arenas.params.data();
+    args.buffers = arenas.buffers.data();
+    args.arena = arenas.activations.data();
+    args.input = input.data();
+    args.output = output.data();
+    api.evalStep(&args);
     std::memcpy(logits + first * classes, output.data(), 4 * valid * classes);
   }
 }

@@ -19,6 +19,16 @@ struct ModelApi {
   decltype(&trainc_eval_step) evalStep;
 };
 
+/// Arguments for an entry point: the header (size, ABI version) and the
+/// runtime's `context` filled, every pointer null.
+inline trainc_step_args stepArgs(void *context) {
+  trainc_step_args args{};
+  args.size = sizeof(trainc_step_args);
+  args.abi_version = TRAINC_MODEL_ABI_VERSION;
+  args.context = context;
+  return args;
+}
+
 } // namespace trainc::rt
 
 #endif // TRAINC_RUNTIME_TRAIN_MODELAPI_H

@@ -236,13 +236,13 @@ bool parseLineSearch(const std::string &text, NlcgSettings::LineSearch &mode) {
 
 } // namespace trainc::rt
 
-extern "C" void trainc_rt_nlcg_phase(int32_t phase, const double *partials,
-                                     int32_t buckets, const float *loss,
-                                     const void *hyper, void *scalars,
-                                     float *derived) {
+extern "C" void trainc_rt_nlcg_phase(void *context, int32_t phase,
+                                     const double *partials, int32_t buckets,
+                                     const float *loss, const void *hyper,
+                                     void *scalars, float *derived) {
   using namespace trainc::rt;
   static const NlcgSettings defaults;
-  const NlcgSettings *settings = runtimeContext().nlcg;
+  const NlcgSettings *settings = contextOf(context).nlcg;
   nlcgPhase(settings ? *settings : defaults, phase, partials, buckets, loss,
             *static_cast<const trainc_update_coeffs *>(hyper),
             static_cast<double *>(scalars), derived);

@@ -106,7 +106,7 @@ private:
   /// This rank's contiguous share of the test split.
   DatasetSplit testShard;
   /// The gradient all-reduce, bucket by bucket, and the last step's wait.
-  BucketReduce reduce{comm, desc};
+  BucketReduce reduce{comm.data(), desc};
   /// No step has moved the running statistics since syncBuffers().
   bool buffersShared = true;
 
@@ -330,9 +330,17 @@ float Trainer::step() {
     reduce.begin();
     context.activeReduce = &reduce;
   }
-  api.trainStep(arenas.params.data(), arenas.grads.data(),
-                arenas.buffers.data(), arenas.activations.data(), images,
-                classes, &loss, arenas.state.data(), &hyper);
+  trainc_step_args args = stepArgs(&context);
+  args.params = arenas.params.data();
+  args.grads = arenas.grads.data();
+  args.buffers = arenas.buffers.data();
+  args.state = arenas.state.data();
+  args.arena = arenas.activations.data();
+  args.input = images;
+  args.labels = classes;
+  args.output = &loss;
+  args.hyper = &hyper;
+  api.trainStep(&args);
   context.activeReduce = nullptr;
   buffersShared = false;
   // The step itself all-reduced the loss and every gradient bucket

@@ -27,6 +27,11 @@
 //       the parameters' size, single-threaded and on every OpenMP thread,
 //       in the same process. Prints one JSON object: the median seconds of
 //       each and the triad's bandwidth.
+//   step-harness bad-args ENTRY FIELD
+//       Calls entry point ENTRY (train, eval or update) with a
+//       trainc_step_args whose FIELD (size or version) is wrong: the model
+//       must refuse it with one line (trainc_rt_bad_step_args), before it
+//       reads any pointer (all are null).
 //   step-harness eval X.npy OUT.npy [COUNT]
 //       One eval_step (running statistics) on the batch; writes the output
 //       as OUT.npy: [batch, num_classes] as model.h documents, or COUNT
@@ -38,7 +43,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Context.h"
 #include "data/Npy.h"
+#include "train/ModelApi.h"
 #include "trainc/model.h"
 
 #include <omp.h>
@@ -88,11 +95,26 @@ struct Arenas {
   void resetBuffers() {
     std::memcpy(buffers, m->initial_buffers, m->buffer_bytes);
   }
+  /// The entry points' arguments: every arena, this batch and output.
+  trainc_step_args args(const void *input, const void *labels, void *output,
+                        const trainc_update_coeffs *coeffs) {
+    trainc_step_args a = trainc::rt::stepArgs(&trainc::rt::runtimeContext());
+    a.params = params;
+    a.grads = grads;
+    a.buffers = buffers;
+    a.state = state;
+    a.arena = activations;
+    a.input = input;
+    a.labels = labels;
+    a.output = output;
+    a.hyper = coeffs;
+    return a;
+  }
   float loss(const std::vector<float> &x, const std::vector<int32_t> &y) {
     float l = 0;
     resetBuffers(); // the loss uses batch statistics; keep state identical
-    trainc_train_step(params, grads, buffers, activations, x.data(), y.data(),
-                      &l, state, &hyper);
+    trainc_step_args step = args(x.data(), y.data(), &l, &hyper);
+    trainc_train_step(&step);
     return l;
   }
   float *tensor(char *arena, const trainc_tensor_desc &t) {
@@ -218,7 +240,8 @@ int step(const char *xPath, const char *yPath, const std::string &out) {
   std::memcpy(input, x->data(), 4 * x->size());
   float *logits =
       reinterpret_cast<float *>(a.alloc(4 * m->batch * m->num_classes));
-  trainc_eval_step(a.params, a.buffers, a.activations, input, logits);
+  trainc_step_args evalArgs = a.args(input, nullptr, logits, nullptr);
+  trainc_eval_step(&evalArgs);
   if (!trainc::rt::writeNpyFloat32(out + "/logits.npy", logits,
                                    {m->batch, m->num_classes}, error))
     return std::fprintf(stderr, "step-harness: error: %s\n", error.c_str()), 1;
@@ -263,7 +286,8 @@ int eval(const char *xPath, const char *outPath, const char *countArg) {
   std::memcpy(input, x->data(), 4 * x->size());
   float *out = reinterpret_cast<float *>(a.alloc(4 * (count + guard)));
   std::fill(out, out + count + guard, sentinel);
-  trainc_eval_step(a.params, a.buffers, a.activations, input, out);
+  trainc_step_args evalArgs = a.args(input, nullptr, out, nullptr);
+  trainc_eval_step(&evalArgs);
   for (int64_t i = count; i < count + guard; ++i) {
     uint32_t bits;
     std::memcpy(&bits, &out[i], sizeof bits);
@@ -342,7 +366,8 @@ int update(const std::string &dir) {
                 a.state + k * m->param_bytes, false))
         return fail();
   }
-  trainc_apply_update(a.params, a.grads, a.state, &a.hyper, a.activations);
+  trainc_step_args updateArgs = a.args(nullptr, nullptr, nullptr, &a.hyper);
+  trainc_apply_update(&updateArgs);
   for (int i = 0; i < m->num_tensors; ++i) {
     const trainc_tensor_desc &t = m->tensors[i];
     if (t.kind != TRAINC_PARAM)
@@ -396,9 +421,9 @@ int benchUpdate(int iterations) {
   h.keep2 = 0.001f;
   h.eps = 1e-8f;
   h.trust = 0.001f;
-  double update = seconds(
-      [&] { trainc_apply_update(a.params, a.grads, a.state, &h, a.activations); },
-      iterations);
+  trainc_step_args updateArgs = a.args(nullptr, nullptr, nullptr, &h);
+  double update =
+      seconds([&] { trainc_apply_update(&updateArgs); }, iterations);
   // STREAM's triad on arrays as large as the parameters.
   std::vector<float> x(count), y(count, 1.0f), z(count, 2.0f);
   const float scalar = 3.0f;
@@ -426,8 +451,34 @@ int benchUpdate(int iterations) {
   return 0;
 }
 
+int badArgs(const std::string &entry, const std::string &field) {
+  trainc_step_args args = trainc::rt::stepArgs(&trainc::rt::runtimeContext());
+  if (field == "size")
+    args.size = sizeof(trainc_step_args) - 8; // a caller that lacks hyper
+  else if (field == "version")
+    args.abi_version = TRAINC_MODEL_ABI_VERSION - 1;
+  else
+    return std::fprintf(stderr, "step-harness: unknown field %s\n",
+                        field.c_str()),
+           2;
+  if (entry == "train")
+    trainc_train_step(&args);
+  else if (entry == "eval")
+    trainc_eval_step(&args);
+  else if (entry == "update")
+    trainc_apply_update(&args);
+  else
+    return std::fprintf(stderr, "step-harness: unknown entry %s\n",
+                        entry.c_str()),
+           2;
+  std::printf("the model accepted the arguments\n");
+  return 0;
+}
+
 int main(int argc, char **argv) {
   std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "bad-args" && argc == 4)
+    return badArgs(argv[2], argv[3]);
   if (mode == "fdcheck")
     return fdcheck(argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1,
                    argc > 3 ? std::strtod(argv[3], nullptr) : 1e-3);
@@ -441,6 +492,6 @@ int main(int argc, char **argv) {
     return eval(argv[2], argv[3], argc == 5 ? argv[4] : nullptr);
   std::fprintf(stderr, "usage: step-harness fdcheck [SEED] | step X.npy "
                        "Y.npy OUTDIR | update DIR | bench-update ITERATIONS | "
-                       "eval X.npy OUT.npy [COUNT]\n");
+                       "eval X.npy OUT.npy [COUNT] | bad-args ENTRY FIELD\n");
   return 2;
 }

@@ -7,8 +7,10 @@
 
 #include "dialects/Train/IR/TrainDialect.h"
 #include "passes/Passes.h"
+#include "passes/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -24,8 +26,10 @@ int main(int argc, char **argv) {
   registry.insert<mlir::train::TrainDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::tensor::TensorDialect,
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
-                  mlir::math::MathDialect, mlir::LLVM::LLVMDialect>();
+                  mlir::math::MathDialect, mlir::LLVM::LLVMDialect,
+                  mlir::cf::ControlFlowDialect>();
   mlir::train::registerTrainPasses();
+  mlir::train::registerTrainPipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

@@ -13,7 +13,7 @@
 
 #include "codegen/Linker.h"
 #include "codegen/ObjectEmitter.h"
-#include "codegen/Pipelines.h"
+#include "passes/Pipelines.h"
 #include "passes/Optimizers.h"
 #include "passes/Passes.h"
 #include "passes/Placement.h"
@@ -349,14 +349,14 @@ void printReport(mlir::ModuleOp module, raw_ostream &os) {
 /// Runs the pipeline up to `stage` and writes it.
 void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   mlir::train::TrainingPipelineOptions options;
-  options.labelSmoothing = labelSmoothing;
+  options.labelSmoothing = labelSmoothing.getValue();
   options.bucketCapBytes =
       std::max<int64_t>(1, static_cast<int64_t>(bucketCapMb * 1048576.0));
   options.firstBucketBytes =
       std::max<int64_t>(1, static_cast<int64_t>(firstBucketMb * 1048576.0));
-  options.optimizer = optimizer;
-  options.syncBatchNorm = syncBatchNorm;
-  options.allreduceDtype = allreduceDtype;
+  options.optimizer = optimizer.getValue();
+  options.syncBatchNorm = syncBatchNorm.getValue();
+  options.allreduceDtype = allreduceDtype.getValue();
   runPasses(module, [&](mlir::OpPassManager &pm) {
     mlir::train::buildTrainPipeline(pm, options);
   });
@@ -375,8 +375,8 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
     writeOutput([&](raw_ostream &os) { printModule(module, os); });
     return;
   }
-  runPasses(module, [](mlir::OpPassManager &pm) {
-    mlir::train::buildLLVMPipeline(pm);
+  runPasses(module, [&](mlir::OpPassManager &pm) {
+    mlir::train::buildLLVMPipeline(pm, options);
   });
   LLVMContext llvmContext;
   std::string error;

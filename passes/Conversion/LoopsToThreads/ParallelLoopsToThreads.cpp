@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Passes.h"
+#include "passes/Placement.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/IRMapping.h"
@@ -212,6 +213,18 @@ struct ConvertParallelLoopsToThreadsPass
     FailureOr<Captures> captures = classify(par);
     if (failed(captures))
       return;
+    // The launch is a runtime call: it takes the step's runtime context.
+    Value runtimeContext;
+    for (BlockArgument arg : fn.getArguments())
+      if (auto role = fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                      kRoleAttr))
+        if (role.getValue() == "context")
+          runtimeContext = arg;
+    if (!runtimeContext) {
+      fn.emitError("a kernel launch needs the function's runtime context "
+                   "(an argument with train.role = \"context\")");
+      return signalPassFailure();
+    }
 
     MLIRContext *ctx = &getContext();
     Location loc = par.getLoc();
@@ -294,10 +307,11 @@ struct ConvertParallelLoopsToThreadsPass
       b.setInsertionPointToStart(module.getBody());
       callee = b.create<func::FuncOp>(
           loc, kParallelFor,
-          b.getFunctionType({kernelType, ptrType, i64}, {}));
+          b.getFunctionType({ptrType, kernelType, ptrType, i64}, {}));
       callee.setPrivate();
     }
-    b.create<func::CallOp>(loc, callee, ValueRange{kernelRef, context, n});
+    b.create<func::CallOp>(loc, callee,
+                           ValueRange{runtimeContext, kernelRef, context, n});
     par.erase();
   }
 };

@@ -18,21 +18,20 @@
 
 #include "dialects/Train/IR/TrainOps.h"
 
-#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::train;
 
 namespace {
-/// The wire codes of trainc_rt_allreduce_start.
-enum Wire : int32_t { kWireF32 = 0, kWireF16 = 1, kWireBF16 = 2 };
+/// The wire codes of trainc_rt_allreduce_start (trainc/abi.h).
+enum Wire : int32_t {
+  kWireF32 = TRAINC_WIRE_F32,
+  kWireF16 = TRAINC_WIRE_F16,
+  kWireBF16 = TRAINC_WIRE_BF16
+};
 
-Value i32(Lowering &l, int64_t v) {
-  return l.b.create<arith::ConstantIntOp>(l.loc, v, 32);
-}
-Value i64(Lowering &l, int64_t v) {
-  return l.b.create<arith::ConstantIntOp>(l.loc, v, 64);
-}
+Value i32(Lowering &l, int64_t v) { return l.i32(v); }
+Value i64(Lowering &l, int64_t v) { return l.i64(v); }
 
 /// Bucket `index` of the planned module: its gradient offset and floats.
 FailureOr<std::pair<int64_t, int64_t>> bucketRange(Lowering &l, Operation *op,
@@ -51,7 +50,7 @@ FailureOr<std::pair<int64_t, int64_t>> bucketRange(Lowering &l, Operation *op,
 
 /// trainc_rt_world(), and whether it is more than 1.
 std::pair<Value, Value> worldSize(Lowering &l) {
-  Value world = l.callRuntime("trainc_rt_world", {}, {l.b.getI32Type()});
+  Value world = l.callRuntime("world", {}, {l.b.getI32Type()});
   Value many = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::sgt,
                                          world, i32(l, 1));
   return {world, many};
@@ -130,9 +129,10 @@ LogicalResult lowerAllReduce(Lowering &l, AllReduceOp reduce) {
   int64_t count = cast<RankedTensorType>(reduce.getType()).getNumElements();
   Value from = l.flat(reduce.getInput()), to = l.flat(reduce.getOutput());
   l.copy(from, to, count);
-  l.callRuntime("trainc_rt_allreduce",
+  l.callRuntime("allreduce",
                 {l.pointerTo(reduce.getOutput()), i64(l, count),
-                 i32(l, reduce.getReduction() == "mean" ? 1 : 0)});
+                 i32(l, reduce.getReduction() == "mean" ? TRAINC_REDUCE_MEAN
+                                                      : TRAINC_REDUCE_SUM)});
   return success();
 }
 
@@ -144,7 +144,7 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
   std::optional<Type> wire = start.getWire();
   if (!wire) {
     // trainc_rt_allreduce_start(bucket, data, count, type)
-    l.callRuntime("trainc_rt_allreduce_start",
+    l.callRuntime("allreduce_start",
                   {i32(l, start.getBucket()), l.arenaPointer("grads", offset),
                    i64(l, count), i32(l, kWireF32)});
     return success();
@@ -169,7 +169,7 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
       o.store(narrow(l, *wire, x), staged, iv);
     });
   });
-  l.callRuntime("trainc_rt_allreduce_start",
+  l.callRuntime("allreduce_start",
                 {i32(l, start.getBucket()),
                  l.arenaPointer("arena", stagingOffset(l, offset)),
                  i64(l, count),
@@ -184,7 +184,7 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   auto [offset, count] = *range;
   // trainc_rt_allreduce_wait(bucket), then the epilogue (in the update's
   // loop when one follows).
-  l.callRuntime("trainc_rt_allreduce_wait", {i32(l, wait.getBucket())});
+  l.callRuntime("allreduce_wait", {i32(l, wait.getBucket())});
   if (wait.getFused())
     return success(); // the update after it does the epilogue
   std::optional<Type> wire = wait.getWire();
@@ -287,26 +287,24 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   l.b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
   return emit(plain);
 }
+
+LogicalResult lowerStep(Lowering &l, OptimizerStepOp step) {
+  // The step's all-reduced loss (result 0) drives the line search.
+  func::FuncOp fn = l.sourceFunction();
+  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+  Value loss = fn.getNumResults() && fn.getResultAttr(0, TrainDialect::kLossAttr)
+                   ? l.pointerTo(ret.getOperand(0))
+                   : l.nullPointer();
+  return emitOptimizerStep(l, step, step.getAlgorithm(), loss,
+                           scratchOffset(step));
+}
 } // namespace
 
-LogicalResult mlir::train::lowerCollectiveOp(Lowering &l, Operation *op) {
-  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
-      .Case([&](AllReduceOp reduce) { return lowerAllReduce(l, reduce); })
-      .Case([&](AllReduceStartOp start) { return lowerStart(l, start); })
-      .Case([&](AllReduceWaitOp wait) { return lowerWait(l, wait); })
-      .Case([&](OptimizerUpdateOp update) { return lowerUpdate(l, update); })
-      .Case([&](OptimizerStepOp step) {
-        // The step's all-reduced loss (result 0) drives the line search.
-        func::FuncOp fn = l.sourceFunction();
-        auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
-        Value loss = fn.getNumResults() &&
-                             fn.getResultAttr(0, TrainDialect::kLossAttr)
-                         ? l.pointerTo(ret.getOperand(0))
-                         : l.nullPointer();
-        return emitOptimizerStep(l, step, step.getAlgorithm(), loss,
-                                 scratchOffset(step));
-      })
-      .Default([](Operation *op) {
-        return op->emitError("not a collective op");
-      });
+void mlir::train::populateTrainCollectiveLoweringPatterns(
+    RewritePatternSet &patterns, StepLowering &step) {
+  addLowering<AllReduceOp>(patterns, step, lowerAllReduce);
+  addLowering<AllReduceStartOp>(patterns, step, lowerStart);
+  addLowering<AllReduceWaitOp>(patterns, step, lowerWait);
+  addLowering<OptimizerUpdateOp>(patterns, step, lowerUpdate);
+  addLowering<OptimizerStepOp>(patterns, step, lowerStep);
 }

@@ -1,4 +1,4 @@
-//===- Elementwise.cpp - relu, add, scale, relu_backward, constant --------===//
+//===- Elementwise.cpp - relu, add, scale, relu_backward, constant, views -===//
 //
 // One flat scf.parallel loop over the elements: the tensors are contiguous,
 // so shape does not matter.
@@ -8,8 +8,6 @@
 #include "passes/Conversion/TrainToLoops/Lowering.h"
 
 #include "dialects/Train/IR/TrainOps.h"
-
-#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::train;
@@ -56,42 +54,38 @@ LogicalResult lowerConstant(Lowering &l, ConstantOp op) {
 }
 } // namespace
 
-LogicalResult mlir::train::lowerElementwiseOp(Lowering &l, Operation *op) {
-  OpBuilder &b = l.b;
-  Location loc = l.loc;
-  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
-      .Case([&](ReluOp relu) {
-        Value zero = l.f32(0.0);
-        map(l, relu, relu.getInput(), [&](ValueRange x) -> Value {
-          return b.create<arith::MaximumFOp>(loc, x[0], zero);
-        });
-        return success();
-      })
-      .Case([&](AddOp add) {
-        map(l, add, {add.getLhs(), add.getRhs()}, [&](ValueRange x) -> Value {
-          return b.create<arith::AddFOp>(loc, x[0], x[1]);
-        });
-        return success();
-      })
-      .Case([&](ScaleOp scale) {
-        Value factor = b.create<arith::ConstantOp>(loc, scale.getFactorAttr());
-        map(l, scale, scale.getInput(), [&](ValueRange x) -> Value {
-          return b.create<arith::MulFOp>(loc, x[0], factor);
-        });
-        return success();
-      })
-      .Case([&](ReluBackwardOp bwd) {
+void mlir::train::populateTrainElementwiseLoweringPatterns(
+    RewritePatternSet &patterns, StepLowering &step) {
+  addLowering<ReluOp>(patterns, step, [](Lowering &l, ReluOp relu) {
+    Value zero = l.f32(0.0);
+    map(l, relu, relu.getInput(), [&](ValueRange x) -> Value {
+      return l.b.create<arith::MaximumFOp>(l.loc, x[0], zero);
+    });
+  });
+  addLowering<AddOp>(patterns, step, [](Lowering &l, AddOp add) {
+    map(l, add, {add.getLhs(), add.getRhs()}, [&](ValueRange x) -> Value {
+      return l.b.create<arith::AddFOp>(l.loc, x[0], x[1]);
+    });
+  });
+  addLowering<ScaleOp>(patterns, step, [](Lowering &l, ScaleOp scale) {
+    Value factor =
+        l.b.create<arith::ConstantOp>(l.loc, scale.getFactorAttr());
+    map(l, scale, scale.getInput(), [&](ValueRange x) -> Value {
+      return l.b.create<arith::MulFOp>(l.loc, x[0], factor);
+    });
+  });
+  addLowering<ReluBackwardOp>(
+      patterns, step, [](Lowering &l, ReluBackwardOp bwd) {
         Value zero = l.f32(0.0);
         map(l, bwd, {bwd.getGradOutput(), bwd.getOutput()},
             [&](ValueRange x) -> Value {
-              Value positive = b.create<arith::CmpFOp>(
-                  loc, arith::CmpFPredicate::OGT, x[1], zero);
-              return b.create<arith::SelectOp>(loc, positive, x[0], zero);
+              Value positive = l.b.create<arith::CmpFOp>(
+                  l.loc, arith::CmpFPredicate::OGT, x[1], zero);
+              return l.b.create<arith::SelectOp>(l.loc, positive, x[0], zero);
             });
-        return success();
-      })
-      .Case([&](ConstantOp c) { return lowerConstant(l, c); })
-      .Default([](Operation *op) {
-        return op->emitError("not an elementwise op");
       });
+  addLowering<ConstantOp>(patterns, step, lowerConstant);
+  // Views of their operand's bytes (Placement.h): nothing to run.
+  addLowering<FlattenOp>(patterns, step, [](Lowering &, FlattenOp) {});
+  addLowering<ReshapeOp>(patterns, step, [](Lowering &, ReshapeOp) {});
 }

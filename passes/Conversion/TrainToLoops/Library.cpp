@@ -9,9 +9,6 @@
 
 #include "dialects/Train/IR/TrainOps.h"
 
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "llvm/ADT/TypeSwitch.h"
-
 using namespace mlir;
 using namespace mlir::train;
 
@@ -21,19 +18,53 @@ ArrayRef<int64_t> shapeOf(Value v) {
 }
 
 /// trainc_conv2d_geometry of a convolution with this input, filter and
-/// output.
+/// output, each field at its index of trainc/abi.h.
 SmallVector<int64_t> geometry(Value input, Value filter, Value output,
                               ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                               ArrayRef<int64_t> dilations, int64_t groups) {
-  ArrayRef<int64_t> x = shapeOf(input), w = shapeOf(filter), y = shapeOf(output);
-  return {x[0],       x[1],       x[2],    x[3],    w[0],        w[2],
-          w[3],       y[2],       y[3],    strides[0], strides[1], pads[0],
-          pads[1],    pads[2],    pads[3], dilations[0], dilations[1], groups};
+  ArrayRef<int64_t> x = shapeOf(input), w = shapeOf(filter),
+                    y = shapeOf(output);
+  SmallVector<int64_t> g(TRAINC_CONV_GEOMETRY_SIZE);
+  g[TRAINC_CONV_N] = x[0];
+  g[TRAINC_CONV_C] = x[1];
+  g[TRAINC_CONV_H] = x[2];
+  g[TRAINC_CONV_W] = x[3];
+  g[TRAINC_CONV_M] = w[0];
+  g[TRAINC_CONV_KH] = w[2];
+  g[TRAINC_CONV_KW] = w[3];
+  g[TRAINC_CONV_OH] = y[2];
+  g[TRAINC_CONV_OW] = y[3];
+  g[TRAINC_CONV_STRIDE_H] = strides[0];
+  g[TRAINC_CONV_STRIDE_W] = strides[1];
+  g[TRAINC_CONV_PAD_TOP] = pads[0];
+  g[TRAINC_CONV_PAD_LEFT] = pads[1];
+  g[TRAINC_CONV_PAD_BOTTOM] = pads[2];
+  g[TRAINC_CONV_PAD_RIGHT] = pads[3];
+  g[TRAINC_CONV_DILATION_H] = dilations[0];
+  g[TRAINC_CONV_DILATION_W] = dilations[1];
+  g[TRAINC_CONV_GROUPS] = groups;
+  return g;
 }
 
-Value nullPointer(Lowering &l) {
-  return l.b.create<LLVM::ZeroOp>(l.loc,
-                                  LLVM::LLVMPointerType::get(l.b.getContext()));
+/// The constant geometry of convolution `c` with this input, filter and
+/// output (which of the op's tensors those are depends on its direction).
+template <typename ConvOp>
+Value geometryOf(Lowering &l, ConvOp c, Value input, Value filter,
+                 Value output) {
+  return l.constantI64Array(geometry(input, filter, output, c.getStrides(),
+                                     c.getPads(), c.getDilations(),
+                                     c.getGroups()),
+                            "conv2d_geometry");
+}
+
+/// Calls the runtime's convolution `entry` with `geom` and the homes of
+/// `tensors`, in order (a braced list evaluates left to right).
+void callConvolution(Lowering &l, StringRef entry, Value geom,
+                     std::initializer_list<Value> tensors) {
+  SmallVector<Value> args{geom};
+  for (Value tensor : tensors)
+    args.push_back(l.pointerTo(tensor));
+  l.callRuntime(entry, args);
 }
 
 void callGemm(Lowering &l, bool transA, bool transB, int64_t m, int64_t n,
@@ -45,10 +76,9 @@ void callGemm(Lowering &l, bool transA, bool transB, int64_t m, int64_t n,
   auto i64 = [&](int64_t v) {
     return bld.create<arith::ConstantOp>(l.loc, bld.getI64IntegerAttr(v));
   };
-  l.callRuntime("trainc_rt_gemm",
-                {i32(transA), i32(transB), i64(m), i64(n), i64(k),
-                 l.f32(alpha), l.pointerTo(a), l.pointerTo(b),
-                 l.f32(beta), l.pointerTo(c)});
+  l.callRuntime("gemm",
+                {i32(transA), i32(transB), i64(m), i64(n), i64(k), l.f32(alpha),
+                 l.pointerTo(a), l.pointerTo(b), l.f32(beta), l.pointerTo(c)});
 }
 
 void lowerGemm(Lowering &l, GemmOp op) {
@@ -81,42 +111,33 @@ void lowerMatMul(Lowering &l, MatMulOp op) {
 }
 } // namespace
 
-LogicalResult mlir::train::lowerLibraryOp(Lowering &l, Operation *op) {
-  llvm::TypeSwitch<Operation *>(op)
-      .Case([&](Conv2DOp c) {
-        Value geom = l.constantI64Array(
-            geometry(c.getInput(), c.getFilter(), c.getOutput(), c.getStrides(),
-                     c.getPads(), c.getDilations(), c.getGroups()),
-            "conv2d_geometry");
-        Value bias = c.getBias() ? l.pointerTo(c.getBias()) : nullPointer(l);
-        l.callRuntime("trainc_rt_conv2d_forward",
-                      {geom, l.pointerTo(c.getInput()),
-                       l.pointerTo(c.getFilter()), bias,
-                       l.pointerTo(c.getOutput())});
-      })
-      .Case([&](Conv2DBackwardDataOp c) {
-        Value geom = l.constantI64Array(
-            geometry(c.getGradInput(), c.getFilter(), c.getGradOutput(),
-                     c.getStrides(), c.getPads(), c.getDilations(),
-                     c.getGroups()),
-            "conv2d_geometry");
-        l.callRuntime("trainc_rt_conv2d_backward_data",
-                      {geom, l.pointerTo(c.getGradOutput()),
-                       l.pointerTo(c.getFilter()),
-                       l.pointerTo(c.getGradInput())});
-      })
-      .Case([&](Conv2DBackwardFilterOp c) {
-        Value geom = l.constantI64Array(
-            geometry(c.getInput(), c.getGradFilter(), c.getGradOutput(),
-                     c.getStrides(), c.getPads(), c.getDilations(),
-                     c.getGroups()),
-            "conv2d_geometry");
-        l.callRuntime("trainc_rt_conv2d_backward_filter",
-                      {geom, l.pointerTo(c.getGradOutput()),
-                       l.pointerTo(c.getInput()),
-                       l.pointerTo(c.getGradFilter())});
-      })
-      .Case([&](GemmOp g) { lowerGemm(l, g); })
-      .Case([&](MatMulOp m) { lowerMatMul(l, m); });
-  return success();
+void mlir::train::populateTrainLibraryLoweringPatterns(
+    RewritePatternSet &patterns, StepLowering &step) {
+  if (step.info.libraryConvolution) {
+    addLowering<Conv2DOp>(patterns, step, [](Lowering &l, Conv2DOp c) {
+      Value geom = geometryOf(l, c, c.getInput(), c.getFilter(), c.getOutput());
+      Value bias = c.getBias() ? l.pointerTo(c.getBias()) : l.nullPointer();
+      l.callRuntime("conv2d_forward", {geom, l.pointerTo(c.getInput()),
+                                       l.pointerTo(c.getFilter()), bias,
+                                       l.pointerTo(c.getOutput())});
+    });
+    addLowering<Conv2DBackwardDataOp>(
+        patterns, step, [](Lowering &l, Conv2DBackwardDataOp c) {
+          Value geom = geometryOf(l, c, c.getGradInput(), c.getFilter(),
+                                  c.getGradOutput());
+          callConvolution(l, "conv2d_backward_data", geom,
+                          {c.getGradOutput(), c.getFilter(), c.getGradInput()});
+        });
+    addLowering<Conv2DBackwardFilterOp>(
+        patterns, step, [](Lowering &l, Conv2DBackwardFilterOp c) {
+          Value geom = geometryOf(l, c, c.getInput(), c.getGradFilter(),
+                                  c.getGradOutput());
+          callConvolution(l, "conv2d_backward_filter", geom,
+                          {c.getGradOutput(), c.getInput(), c.getGradFilter()});
+        });
+  }
+  if (step.info.libraryGemm) {
+    addLowering<GemmOp>(patterns, step, lowerGemm);
+    addLowering<MatMulOp>(patterns, step, lowerMatMul);
+  }
 }

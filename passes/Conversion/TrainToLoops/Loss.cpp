@@ -4,7 +4,6 @@
 
 #include "dialects/Train/IR/TrainOps.h"
 
-#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::train;
@@ -148,11 +147,10 @@ void lowerConvBias(Lowering &l, Conv2DBackwardBiasOp op) {
 }
 } // namespace
 
-LogicalResult mlir::train::lowerLossOp(Lowering &l, Operation *op) {
-  llvm::TypeSwitch<Operation *>(op)
-      .Case([&](SoftmaxXentOp x) { lowerXent(l, x); })
-      .Case([&](SoftmaxXentBackwardOp x) { lowerXentBackward(l, x); })
-      .Case([&](ReduceSumToOp r) { lowerReduceSumTo(l, r); })
-      .Case([&](Conv2DBackwardBiasOp c) { lowerConvBias(l, c); });
-  return success();
+void mlir::train::populateTrainLossLoweringPatterns(RewritePatternSet &patterns,
+                                                     StepLowering &step) {
+  addLowering<SoftmaxXentOp>(patterns, step, lowerXent);
+  addLowering<SoftmaxXentBackwardOp>(patterns, step, lowerXentBackward);
+  addLowering<ReduceSumToOp>(patterns, step, lowerReduceSumTo);
+  addLowering<Conv2DBackwardBiasOp>(patterns, step, lowerConvBias);
 }

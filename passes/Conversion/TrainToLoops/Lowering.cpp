@@ -9,15 +9,51 @@
 using namespace mlir;
 using namespace mlir::train;
 
-Lowering::Lowering(ModuleOp module, func::FuncOp source, func::FuncOp target,
-                   OpBuilder &builder)
-    : b(builder), loc(source.getLoc()), module(module), source(source),
-      target(target) {}
+StepLowering::StepLowering(ModuleOp module, func::FuncOp source,
+                           func::FuncOp target, const TargetInfo &info)
+    : module(module), source(source), target(target), info(info) {}
 
-Value Lowering::argWithRole(StringRef role) {
+Lowering::Lowering(StepLowering &step, OpBuilder &builder, Location loc)
+    : step(step), b(builder), loc(loc) {}
+
+LogicalResult
+mlir::train::lowerWith(StepLowering &step, Operation *op,
+                       ConversionPatternRewriter &rewriter,
+                       function_ref<LogicalResult(Lowering &)> body) {
+  Lowering l(step, rewriter, op->getLoc());
+  if (scratchBytes(op) && scratchOffset(op) < 0) {
+    op->emitError("needs scratch in the activation arena that "
+                  "train-plan-memory did not plan");
+    step.failed = true;
+  } else if (failed(body(l))) {
+    step.failed = true;
+  }
+  // Results whose producer could not write them in place are copied into
+  // their home as soon as the value exists: a gradient bucket's
+  // all-reduce, which starts later, then finds it there, and no copy reads
+  // a range that is already being reduced.
+  for (Value result : op->getResults()) {
+    auto it = step.copies.find(result);
+    if (it == step.copies.end())
+      continue;
+    for (unsigned index : it->second) {
+      // Named steps: C++ leaves the order of arguments' evaluation open.
+      Value from = l.flat(result);
+      Value to = l.resultView(index, result);
+      l.copy(from, to,
+             cast<RankedTensorType>(result.getType()).getNumElements());
+    }
+  }
+  // The values keep their homes: later patterns find them from the
+  // original tensor values, so nothing replaces the results.
+  rewriter.eraseOp(op);
+  return success();
+}
+
+Value StepLowering::argWithRole(StringRef role) {
   for (BlockArgument arg : target.getArguments())
-    if (auto name = target.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                        kRoleAttr))
+    if (auto name =
+            target.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kRoleAttr))
       if (name.getValue() == role)
         return arg;
   llvm_unreachable("lowered function lacks an argument role");
@@ -31,8 +67,8 @@ Value Lowering::arenaView(StringRef role, int64_t offset, Type element,
 }
 
 Value Lowering::arenaPointer(StringRef role, int64_t offset) {
-  Value address = b.create<memref::ExtractAlignedPointerAsIndexOp>(
-      loc, argWithRole(role));
+  Value address =
+      b.create<memref::ExtractAlignedPointerAsIndexOp>(loc, argWithRole(role));
   address = b.create<arith::AddIOp>(loc, address, index(offset));
   Value asInt = b.create<arith::IndexCastOp>(loc, b.getI64Type(), address);
   return b.create<LLVM::IntToPtrOp>(
@@ -40,9 +76,9 @@ Value Lowering::arenaPointer(StringRef role, int64_t offset) {
 }
 
 std::pair<Value, int64_t> Lowering::baseOf(Value tensor) {
+  func::FuncOp source = step.source;
   auto argOffset = [&](unsigned argIndex) {
-    return source.getArgAttrOfType<IntegerAttr>(argIndex, kOffsetAttr)
-        .getInt();
+    return source.getArgAttrOfType<IntegerAttr>(argIndex, kOffsetAttr).getInt();
   };
   Home home = homeOf(source, tensor);
   switch (home.kind) {
@@ -86,8 +122,45 @@ Value Lowering::flat(Value tensor) {
               {cast<RankedTensorType>(tensor.getType()).getNumElements()});
 }
 
+Value Lowering::resultView(unsigned index, Value value) {
+  // A result's home is that of a value its producer could have written in
+  // place; build the view from the argument the home names.
+  func::FuncOp source = step.source;
+  auto type = cast<RankedTensorType>(value.getType());
+  auto at = [&](StringRef role, int64_t offset) {
+    return arenaView(role, offset, type.getElementType(),
+                     type.getNumElements());
+  };
+  if (auto name = source.getResultAttrOfType<StringAttr>(
+          index, TrainDialect::kGradAttr)) {
+    for (BlockArgument arg : source.getArguments())
+      if (source.getArgAttr(arg.getArgNumber(), TrainDialect::kParamAttr) ==
+          name)
+        return at("grads", source
+                               .getArgAttrOfType<IntegerAttr>(
+                                   arg.getArgNumber(), kOffsetAttr)
+                               .getInt());
+  }
+  if (auto name = source.getResultAttrOfType<StringAttr>(
+          index, TrainDialect::kBufferUpdateAttr)) {
+    for (BlockArgument arg : source.getArguments())
+      if (source.getArgAttr(arg.getArgNumber(), TrainDialect::kBufferAttr) ==
+          name)
+        return flat(arg);
+  }
+  return at("output", 0);
+}
+
 Value Lowering::index(int64_t v) {
   return b.create<arith::ConstantIndexOp>(loc, v);
+}
+
+Value Lowering::i32(int64_t v) {
+  return b.create<arith::ConstantIntOp>(loc, v, 32);
+}
+
+Value Lowering::i64(int64_t v) {
+  return b.create<arith::ConstantIntOp>(loc, v, 64);
 }
 
 std::tuple<Value, Value, Value> Lowering::bounds(int64_t ub) {
@@ -150,8 +223,7 @@ void Lowering::loops(ArrayRef<int64_t> ubs,
 Value Lowering::reduce(int64_t ub, Value init,
                        function_ref<Value(Value, Value)> body) {
   auto [lower, upper, step] = bounds(ub);
-  auto loop =
-      b.create<scf::ForOp>(loc, lower, upper, step, ValueRange{init});
+  auto loop = b.create<scf::ForOp>(loc, lower, upper, step, ValueRange{init});
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   Value next = body(loop.getInductionVar(), loop.getRegionIterArgs()[0]);
@@ -159,9 +231,9 @@ Value Lowering::reduce(int64_t ub, Value init,
   return loop.getResult(0);
 }
 
-SmallVector<Value> Lowering::reduceMany(
-    int64_t ub, ValueRange inits,
-    function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+SmallVector<Value>
+Lowering::reduceMany(int64_t ub, ValueRange inits,
+                     function_ref<SmallVector<Value>(Value, ValueRange)> body) {
   auto [lower, upper, step] = bounds(ub);
   auto loop = b.create<scf::ForOp>(loc, lower, upper, step, inits);
   OpBuilder::InsertionGuard guard(b);
@@ -173,15 +245,13 @@ SmallVector<Value> Lowering::reduceMany(
 }
 
 Value Lowering::pointer(Value memref) {
-  Value address =
-      b.create<memref::ExtractAlignedPointerAsIndexOp>(loc, memref);
+  Value address = b.create<memref::ExtractAlignedPointerAsIndexOp>(loc, memref);
   Value asInt = b.create<arith::IndexCastOp>(loc, b.getI64Type(), address);
-  return b.create<LLVM::IntToPtrOp>(loc,
-                                    LLVM::LLVMPointerType::get(b.getContext()),
-                                    asInt);
+  return b.create<LLVM::IntToPtrOp>(
+      loc, LLVM::LLVMPointerType::get(b.getContext()), asInt);
 }
 
-std::string Lowering::uniqueGlobalName(StringRef prefix) {
+std::string StepLowering::uniqueGlobalName(StringRef prefix) {
   std::string name;
   do
     name = (prefix + "_" + std::to_string(globalCounts[prefix]++)).str();
@@ -194,34 +264,32 @@ Value Lowering::pointerTo(Value tensor) {
   Value address = b.create<memref::ExtractAlignedPointerAsIndexOp>(loc, base);
   address = b.create<arith::AddIOp>(loc, address, index(offset));
   Value asInt = b.create<arith::IndexCastOp>(loc, b.getI64Type(), address);
-  return b.create<LLVM::IntToPtrOp>(loc,
-                                    LLVM::LLVMPointerType::get(b.getContext()),
-                                    asInt);
+  return b.create<LLVM::IntToPtrOp>(
+      loc, LLVM::LLVMPointerType::get(b.getContext()), asInt);
 }
 
 Value Lowering::constantTable(DenseElementsAttr values) {
-  auto type = MemRefType::get({values.getNumElements()},
-                              values.getElementType());
-  std::string name = uniqueGlobalName("train_constant");
+  auto type =
+      MemRefType::get({values.getNumElements()}, values.getElementType());
+  std::string name = step.uniqueGlobalName("train_constant");
   {
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(module.getBody());
-    b.create<memref::GlobalOp>(
-        loc, name, b.getStringAttr("private"), type,
-        values.reshape(RankedTensorType::get(type.getShape(),
-                                             values.getElementType())),
-        /*constant=*/true, /*alignment=*/IntegerAttr());
+    b.setInsertionPointToStart(step.module.getBody());
+    b.create<memref::GlobalOp>(loc, name, b.getStringAttr("private"), type,
+                               values.reshape(RankedTensorType::get(
+                                   type.getShape(), values.getElementType())),
+                               /*constant=*/true, /*alignment=*/IntegerAttr());
   }
   return b.create<memref::GetGlobalOp>(loc, type, name);
 }
 
 Value Lowering::constantI64Array(ArrayRef<int64_t> values, StringRef prefix) {
-  std::string name = uniqueGlobalName(prefix);
-  auto type = MemRefType::get({static_cast<int64_t>(values.size())},
-                              b.getI64Type());
+  std::string name = step.uniqueGlobalName(prefix);
+  auto type =
+      MemRefType::get({static_cast<int64_t>(values.size())}, b.getI64Type());
   {
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(module.getBody());
+    b.setInsertionPointToStart(step.module.getBody());
     b.create<memref::GlobalOp>(
         loc, name, b.getStringAttr("private"), type,
         DenseElementsAttr::get(
@@ -232,30 +300,34 @@ Value Lowering::constantI64Array(ArrayRef<int64_t> values, StringRef prefix) {
   return pointer(global);
 }
 
-Value Lowering::callRuntime(StringRef name, ValueRange args,
+Value Lowering::callRuntime(StringRef entry, ValueRange args,
                             TypeRange results) {
-  auto callee = module.lookupSymbol<func::FuncOp>(name);
+  std::string name = step.info.symbol(entry);
+  SmallVector<Value> withContext{argWithRole("context")};
+  llvm::append_range(withContext, args);
+  auto callee = step.module.lookupSymbol<func::FuncOp>(name);
   if (!callee) {
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(module.getBody());
+    b.setInsertionPointToStart(step.module.getBody());
     callee = b.create<func::FuncOp>(
-        loc, name, b.getFunctionType(ValueRange(args).getTypes(), results));
+        loc, name,
+        b.getFunctionType(ValueRange(withContext).getTypes(), results));
     callee.setPrivate();
   }
-  auto call = b.create<func::CallOp>(loc, callee, args);
+  auto call = b.create<func::CallOp>(loc, callee, withContext);
   return results.empty() ? Value() : call.getResult(0);
 }
 
 Value Lowering::hostScratch(StringRef key, Type element, int64_t count,
                             bool *created) {
-  Value &slot = hostScratches[key];
+  Value &slot = step.hostScratches[key];
   if (created)
     *created = !slot;
   if (!slot) {
     // At the top of the function, so it is one fixed stack slot however
     // often the op's loops run.
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&target.getBody().front());
+    b.setInsertionPointToStart(&step.target.getBody().front());
     auto alloca =
         b.create<memref::AllocaOp>(loc, MemRefType::get({count}, element));
     alloca->setAttr(kMemorySpaceAttr, b.getStringAttr("host"));
@@ -265,7 +337,8 @@ Value Lowering::hostScratch(StringRef key, Type element, int64_t count,
 }
 
 Value Lowering::nullPointer() {
-  return b.create<LLVM::ZeroOp>(loc, LLVM::LLVMPointerType::get(b.getContext()));
+  return b.create<LLVM::ZeroOp>(loc,
+                                LLVM::LLVMPointerType::get(b.getContext()));
 }
 
 void Lowering::copy(Value from, Value to, int64_t count) {

@@ -1,4 +1,5 @@
-//===- Lowering.h - shared state of the train-to-loops lowering --*- C++ -*-===//
+//===- Lowering.h - shared state of the train-to-loops lowering --*- C++
+//-*-===//
 //
 // The lowering turns a planned step function (tensors) into a function on
 // byte arenas. Each tensor value becomes a view of its home (Placement.h);
@@ -12,6 +13,7 @@
 #ifndef TRAINC_PASSES_CONVERSION_TRAINTOLOOPS_LOWERING_H
 #define TRAINC_PASSES_CONVERSION_TRAINTOLOOPS_LOWERING_H
 
+#include "passes/Conversion/TargetInfo.h"
 #include "passes/Placement.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -21,24 +23,60 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 #include <functional>
 #include <tuple>
 
 namespace mlir::train {
 
-/// Builds the lowered body of one step function.
+/// What the patterns lowering one step function share: the function whose
+/// placement they read (`source`: tensor values, train.offset and
+/// train.slots) and the function they build into (`target`: the arena
+/// arguments with their train.role). convert-train-to-loops converts a
+/// step function in place (source == target, the arenas appended to its
+/// arguments); trainc_apply_update is built into a function of its own from
+/// the planned @train_step.
+class StepLowering {
+public:
+  StepLowering(ModuleOp module, func::FuncOp source, func::FuncOp target,
+               const TargetInfo &info);
+
+  ModuleOp module;
+  func::FuncOp source, target;
+  const TargetInfo &info;
+  /// Set by a pattern whose op could not be lowered (it emitted the
+  /// diagnostic): the conversion goes on, the pass fails.
+  bool failed = false;
+
+  /// The target's argument with `train.role` `role`.
+  Value argWithRole(StringRef role);
+  std::string uniqueGlobalName(StringRef prefix);
+
+  /// Function results whose producer could not write them in place: the
+  /// result indices each value is copied to, as soon as it exists.
+  DenseMap<Value, SmallVector<unsigned>> copies;
+  llvm::StringMap<Value> hostScratches;
+
+private:
+  llvm::StringMap<unsigned> globalCounts;
+};
+
+/// Builds the lowering of one op (or of one generated function) at the
+/// builder's insertion point, with the location `loc`: the op's own, so the
+/// ONNX node's name reaches the loops IR and the debug information.
 class Lowering {
 public:
-  Lowering(ModuleOp module, func::FuncOp source, func::FuncOp target,
-           OpBuilder &builder);
+  Lowering(StepLowering &step, OpBuilder &builder, Location loc);
 
+  StepLowering &step;
   OpBuilder &b;
   Location loc;
 
   /// The tensor-level function being lowered, and its module.
-  func::FuncOp sourceFunction() const { return source; }
-  ModuleOp parentModule() const { return module; }
+  func::FuncOp sourceFunction() const { return step.source; }
+  ModuleOp parentModule() const { return step.module; }
+  const TargetInfo &target() const { return step.info; }
 
   /// The lowered function's argument that backs `home` (an arena or an
   /// output), and the byte offset of the value in it.
@@ -48,8 +86,11 @@ public:
   Value view(Value tensor, ArrayRef<int64_t> shape);
   /// `tensor` as a 1-D memref of all its elements.
   Value flat(Value tensor);
+  /// The flat view of the home of the source function's result `index`,
+  /// whose value is `value` (a gradient, an updated buffer or an output).
+  Value resultView(unsigned index, Value value);
   /// The lowered function's argument with `train.role` `role`.
-  Value argWithRole(StringRef role);
+  Value argWithRole(StringRef role) { return step.argWithRole(role); }
   /// `count` elements of `element` at byte `offset` of the `role` arena.
   Value arenaView(StringRef role, int64_t offset, Type element, int64_t count);
   /// A raw pointer to byte `offset` of the `role` arena, for runtime calls.
@@ -59,17 +100,18 @@ public:
   Value index(int64_t v);
   Value f32(double v);
   Value f64(double v);
+  Value i32(int64_t v);
+  Value i64(int64_t v);
   /// The lower bound 0, upper bound `ub` and step 1 of a loop, created step
-  /// first (the order the lowering tests pin).
+  /// first.
   std::tuple<Value, Value, Value> bounds(int64_t ub);
 
   /// An scf.parallel nest over [0, ub) for each bound; `body` gets the
   /// induction variables.
-  void parallel(ArrayRef<int64_t> ubs,
-                function_ref<void(ValueRange ivs)> body);
+  void parallel(ArrayRef<int64_t> ubs, function_ref<void(ValueRange ivs)> body);
   /// A kernel of one iteration: the last level of a reduction, which
   /// combines partial sums in a fixed order (the pipeline keeps it a
-  /// kernel; see codegen/Pipelines.cpp).
+  /// kernel; see passes/Pipelines.cpp).
   void serial(function_ref<void()> body);
   /// A sequential loop nest over [0, ub) for each bound.
   void loops(ArrayRef<int64_t> ubs, function_ref<void(ValueRange ivs)> body);
@@ -92,9 +134,10 @@ public:
   Value constantI64Array(ArrayRef<int64_t> values, StringRef prefix);
   /// A private constant global holding `values`, as a flat memref.
   Value constantTable(DenseElementsAttr values);
-  /// Declares (once) an external runtime function taking pointers and
-  /// scalars, and calls it; returns its result, if it has one.
-  Value callRuntime(StringRef name, ValueRange args, TypeRange results = {});
+  /// Declares (once) the target's runtime entry point `entry`
+  /// (TargetInfo::symbol) taking pointers and scalars, and calls it with
+  /// the step's context first; returns its result, if it has one.
+  Value callRuntime(StringRef entry, ValueRange args, TypeRange results = {});
   /// `count` elements of `element` of the scratch train-plan-memory gave
   /// `op` (Placement.h: scratchBytes), from its byte `at`.
   Value scratchOf(Operation *op, Type element, int64_t count, int64_t at = 0);
@@ -114,14 +157,6 @@ public:
   void fill(Value memref, int64_t count, Value value);
   /// Copies `count` elements from `from` to `to` (both 1-D).
   void copy(Value from, Value to, int64_t count);
-
-private:
-  std::string uniqueGlobalName(StringRef prefix);
-
-  ModuleOp module;
-  func::FuncOp source, target;
-  llvm::StringMap<unsigned> globalCounts;
-  llvm::StringMap<Value> hostScratches;
 };
 
 /// Terse builders for the scalar arithmetic of kernel bodies.
@@ -147,9 +182,7 @@ struct ScalarOps {
   Value trunc(Value x) {
     return b.create<arith::TruncFOp>(loc, b.getF32Type(), x);
   }
-  Value max(Value x, Value y) {
-    return b.create<arith::MaximumFOp>(loc, x, y);
-  }
+  Value max(Value x, Value y) { return b.create<arith::MaximumFOp>(loc, x, y); }
   Value exp(Value x) { return b.create<math::ExpOp>(loc, x); }
   Value log(Value x) { return b.create<math::LogOp>(loc, x); }
   /// 1 / sqrt(var + eps) in f64.
@@ -159,9 +192,8 @@ struct ScalarOps {
   /// sum over i < ni, j < nj of f(i, j), in f64.
   Value sum2(int64_t ni, int64_t nj, function_ref<Value(Value, Value)> f) {
     return l.reduce(ni, l.f64(0), [&](Value i, Value acc) {
-      return l.reduce(nj, acc, [&](Value j, Value acc2) {
-        return add(acc2, f(i, j));
-      });
+      return l.reduce(nj, acc,
+                      [&](Value j, Value acc2) { return add(acc2, f(i, j)); });
     });
   }
   /// Index arithmetic.
@@ -210,37 +242,102 @@ struct ScalarOps {
   }
 };
 
-LogicalResult lowerElementwiseOp(Lowering &l, Operation *op);
-LogicalResult lowerNormalizationOp(Lowering &l, Operation *op);
-LogicalResult lowerPoolingOp(Lowering &l, Operation *op);
-LogicalResult lowerLossOp(Lowering &l, Operation *op);
-LogicalResult lowerLibraryOp(Lowering &l, Operation *op);
-LogicalResult lowerCollectiveOp(Lowering &l, Operation *op);
+// --- the patterns
+// -------------------------------------------------------------
+//
+// One file per op family; each exposes populateTrain<Family>LoweringPatterns.
+// A pattern lowers its op with a Lowering at the op (Lowering.cpp:
+// lowerWith), copies results the function returns into their homes, and
+// erases the op: every value keeps its planned home (Placement.h), which
+// is what the type converter of a dialect conversion would otherwise
+// compute, so the patterns read homes from the tensor values themselves.
 
-/// Parameters that by convention get no weight decay: BatchNorm scale and
-/// shift, and biases.
-bool isBatchNormOrBias(func::FuncOp fn, BlockArgument arg);
+/// The pattern that lowers every `OpT` with `fn`.
+template <typename OpT>
+class TrainOpLowering : public OpConversionPattern<OpT> {
+public:
+  using LowerFn = std::function<LogicalResult(Lowering &, OpT)>;
+  TrainOpLowering(MLIRContext *context, StepLowering &step, LowerFn fn)
+      : OpConversionPattern<OpT>(context), step(step), fn(std::move(fn)) {}
 
-/// The f32 coefficients of the update, in the order of trainc_update_coeffs
-/// (runtime/include/trainc/model.h).
-enum UpdateCoeff {
-  kLr,
-  kWeightDecay,
-  kWeightDecayBnBias,
-  kDecay,
-  kDecayBnBias,
-  kMomentum,
-  kKeep,
-  kBeta2,
-  kKeep2,
-  kDenomScale,
-  kEps,
-  kCentered,
-  kHasMomentum,
-  kTrust,
-  kMScale,
-  kReservedCoeff,
-  kNumUpdateCoeffs
+  LogicalResult
+  matchAndRewrite(OpT op, typename OpT::Adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    return lowerWith(step, op, rewriter,
+                     [&](Lowering &l) { return fn(l, op); });
+  }
+
+private:
+  StepLowering &step;
+  LowerFn fn;
+};
+
+/// Lowers `op` with `body` at the op, then copies its results that the
+/// function returns and erases it (see TrainOpLowering). A failure of `body`
+/// (a diagnostic already emitted) marks `step` failed.
+LogicalResult lowerWith(StepLowering &step, Operation *op,
+                        ConversionPatternRewriter &rewriter,
+                        function_ref<LogicalResult(Lowering &)> body);
+
+/// Adds the pattern lowering `OpT` with `fn` (LogicalResult or void).
+template <typename OpT, typename Fn>
+void addLowering(RewritePatternSet &patterns, StepLowering &step, Fn fn) {
+  patterns.add<TrainOpLowering<OpT>>(
+      patterns.getContext(), step, [fn](Lowering &l, OpT op) -> LogicalResult {
+        if constexpr (std::is_void_v<decltype(fn(l, op))>) {
+          fn(l, op);
+          return success();
+        } else {
+          return fn(l, op);
+        }
+      });
+}
+
+void populateTrainElementwiseLoweringPatterns(RewritePatternSet &patterns,
+                                              StepLowering &step);
+void populateTrainNormalizationLoweringPatterns(RewritePatternSet &patterns,
+                                                StepLowering &step);
+void populateTrainPoolingLoweringPatterns(RewritePatternSet &patterns,
+                                          StepLowering &step);
+void populateTrainLossLoweringPatterns(RewritePatternSet &patterns,
+                                       StepLowering &step);
+/// Convolutions and GEMMs as library calls, where the target makes them so.
+void populateTrainLibraryLoweringPatterns(RewritePatternSet &patterns,
+                                          StepLowering &step);
+void populateTrainCollectiveLoweringPatterns(RewritePatternSet &patterns,
+                                             StepLowering &step);
+
+/// Converts the planned tensor-level step `fn` (@train_step or @forward) in
+/// place into `name`, a function on byte arenas with the given roles and
+/// sizes (appended to its arguments; the tensor arguments and results
+/// go): the op families' patterns lower every op under a ConversionTarget
+/// in which the train dialect is illegal, so an op no pattern lowers for
+/// `target` is an error naming it.
+LogicalResult
+convertStepFunction(ModuleOp module, const TargetInfo &target, func::FuncOp fn,
+                    StringRef name,
+                    ArrayRef<std::pair<StringRef, int64_t>> roles);
+
+/// The f32 coefficients of the update by short names: the numbering is
+/// trainc/abi.h's (trainc_update_coeff), checked against the layout of
+/// trainc_update_coeffs there.
+enum UpdateCoeff : int {
+  kLr = TRAINC_COEFF_LR,
+  kWeightDecay = TRAINC_COEFF_WEIGHT_DECAY,
+  kWeightDecayBnBias = TRAINC_COEFF_WEIGHT_DECAY_BN_BIAS,
+  kDecay = TRAINC_COEFF_DECAY,
+  kDecayBnBias = TRAINC_COEFF_DECAY_BN_BIAS,
+  kMomentum = TRAINC_COEFF_MOMENTUM,
+  kKeep = TRAINC_COEFF_KEEP,
+  kBeta2 = TRAINC_COEFF_BETA2,
+  kKeep2 = TRAINC_COEFF_KEEP2,
+  kDenomScale = TRAINC_COEFF_DENOM_SCALE,
+  kEps = TRAINC_COEFF_EPS,
+  kCentered = TRAINC_COEFF_CENTERED,
+  kHasMomentum = TRAINC_COEFF_HAS_MOMENTUM,
+  kTrust = TRAINC_COEFF_TRUST,
+  kMScale = TRAINC_COEFF_M_SCALE,
+  kNumUpdateCoeffs = TRAINC_NUM_UPDATE_COEFFS
 };
 
 /// One parameter of a bucket: its byte offset (the same in the parameter,
@@ -252,8 +349,7 @@ struct UpdateSegment {
 
 /// The parameters of bucket `index` of the module (train.buckets), in
 /// order; their offsets are those of the planned step `l.sourceFunction()`.
-FailureOr<SmallVector<UpdateSegment>> bucketSegments(Lowering &l,
-                                                     Operation *op,
+FailureOr<SmallVector<UpdateSegment>> bucketSegments(Lowering &l, Operation *op,
                                                      int64_t index);
 
 /// Gives the finished gradient of element `iv` of a segment whose gradient

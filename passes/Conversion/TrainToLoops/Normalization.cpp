@@ -11,7 +11,6 @@
 #include "dialects/Train/IR/TrainOps.h"
 
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::train;
@@ -34,7 +33,7 @@ struct NCS {
 /// Sums `count` doubles over the ranks, in place, identically on every rank
 /// (runtime/include/trainc/kernels.h: trainc_rt_allreduce_f64).
 void allreduceF64(Lowering &l, Value address, int64_t count) {
-  l.callRuntime("trainc_rt_allreduce_f64",
+  l.callRuntime("allreduce_f64",
                 {address,
                  l.b.create<arith::ConstantIntOp>(l.loc, count, 64)});
 }
@@ -242,21 +241,9 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
 }
 } // namespace
 
-LogicalResult mlir::train::lowerNormalizationOp(Lowering &l, Operation *op) {
-  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
-      .Case([&](BatchNormOp bn) {
-        lowerTraining(l, bn);
-        return success();
-      })
-      .Case([&](BatchNormInferenceOp bn) {
-        lowerInference(l, bn);
-        return success();
-      })
-      .Case([&](BatchNormBackwardOp bwd) {
-        lowerBackward(l, bwd);
-        return success();
-      })
-      .Default([](Operation *op) {
-        return op->emitError("not a normalisation op");
-      });
+void mlir::train::populateTrainNormalizationLoweringPatterns(
+    RewritePatternSet &patterns, StepLowering &step) {
+  addLowering<BatchNormOp>(patterns, step, lowerTraining);
+  addLowering<BatchNormInferenceOp>(patterns, step, lowerInference);
+  addLowering<BatchNormBackwardOp>(patterns, step, lowerBackward);
 }

@@ -11,7 +11,6 @@
 
 #include "dialects/Train/IR/TrainOps.h"
 
-#include "llvm/ADT/TypeSwitch.h"
 
 #include <limits>
 
@@ -221,13 +220,13 @@ void lowerGlobalAvgPoolBackward(Lowering &l, GlobalAvgPoolBackwardOp op) {
 }
 } // namespace
 
-LogicalResult mlir::train::lowerPoolingOp(Lowering &l, Operation *op) {
-  llvm::TypeSwitch<Operation *>(op)
-      .Case([&](MaxPool2DOp p) { lowerMaxPool(l, p); })
-      .Case([&](MaxPool2DBackwardOp p) { lowerMaxPoolBackward(l, p); })
-      .Case([&](AvgPool2DOp p) { lowerAvgPool(l, p); })
-      .Case([&](AvgPool2DBackwardOp p) { lowerAvgPoolBackward(l, p); })
-      .Case([&](GlobalAvgPoolOp p) { lowerGlobalAvgPool(l, p); })
-      .Case([&](GlobalAvgPoolBackwardOp p) { lowerGlobalAvgPoolBackward(l, p); });
-  return success();
+void mlir::train::populateTrainPoolingLoweringPatterns(
+    RewritePatternSet &patterns, StepLowering &step) {
+  addLowering<MaxPool2DOp>(patterns, step, lowerMaxPool);
+  addLowering<MaxPool2DBackwardOp>(patterns, step, lowerMaxPoolBackward);
+  addLowering<AvgPool2DOp>(patterns, step, lowerAvgPool);
+  addLowering<AvgPool2DBackwardOp>(patterns, step, lowerAvgPoolBackward);
+  addLowering<GlobalAvgPoolOp>(patterns, step, lowerGlobalAvgPool);
+  addLowering<GlobalAvgPoolBackwardOp>(patterns, step,
+                                       lowerGlobalAvgPoolBackward);
 }

@@ -1,9 +1,9 @@
 //===- TrainToLoops.cpp - planned step functions to loops and calls -------===//
 //
 // @train_step -> @trainc_train_step and @forward -> @trainc_eval_step, on
-// byte arenas (runtime/include/trainc/model.h). The model's description
-// (tensor names, shapes, offsets, initial values) moves to the module's
-// `train.model` attribute, which code generation turns into data.
+// byte arenas (runtime/include/trainc/model.h), converted in place by the
+// op families' patterns; @trainc_apply_update, built from the planned
+// step. The model's description is train-describe-model's, before this.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +15,7 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "llvm/ADT/TypeSwitch.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::train {
 #define GEN_PASS_DEF_CONVERTTRAINTOLOOPSPASS
@@ -31,148 +31,105 @@ int64_t bytesOf(Type type) {
   return t.getNumElements() * t.getElementTypeBitWidth() / 8;
 }
 
-/// The optimizer state is slots with the parameters' layout
-/// (passes/Optimizers.h); there is none without an update.
-int64_t stateBytes(ModuleOp module) {
-  auto name = module->getAttrOfType<StringAttr>(kOptimizerAttr);
-  const OptimizerInfo *info = name ? lookupOptimizer(name) : nullptr;
-  if (!info)
-    return 0;
-  return info->state_slots *
-             module->getAttrOfType<IntegerAttr>(kParamBytesAttr).getInt() +
-         info->scalar_bytes;
+/// func.return of the step's tensors becomes a plain return: every result
+/// is already in its home (written in place, or copied by lowerWith).
+struct ReturnLowering : public OpConversionPattern<func::ReturnOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(func::ReturnOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<func::ReturnOp>(op);
+    return success();
+  }
+};
+
+/// The type of a lowered function's argument with `role` and `size` bytes:
+/// the runtime's context is an opaque pointer, the rest byte arenas.
+Type roleType(Builder &b, StringRef role, int64_t size) {
+  if (role == "context")
+    return LLVM::LLVMPointerType::get(b.getContext());
+  return MemRefType::get({size}, b.getI8Type());
 }
 
-/// The scratch trainc_apply_update needs at the start of its activation
-/// arena: the largest bucket's layer scales (LARS, LAMB), or NLCG's tables.
-int64_t applyUpdateScratchBytes(ModuleOp module) {
-  auto name = module->getAttrOfType<StringAttr>(kOptimizerAttr);
-  auto buckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr);
-  const OptimizerInfo *info = name ? lookupOptimizer(name.getValue()) : nullptr;
-  if (info && info->global)
-    return nlcgTableBytes(buckets ? buckets.size() : 0);
-  int64_t bytes = 0;
-  if (name && buckets && usesLayerScales(name.getValue()))
-    for (Attribute bucket : buckets)
-      if (auto params = cast<DictionaryAttr>(bucket).getAs<ArrayAttr>("params"))
-        bytes = std::max<int64_t>(bytes, 4 * int64_t(params.size()));
-  return bytes;
+/// The function argument attributes of a lowered function's `role`.
+DictionaryAttr roleAttrs(Builder &b, StringRef role) {
+  SmallVector<NamedAttribute> attrs{
+      b.getNamedAttr(kRoleAttr, b.getStringAttr(role))};
+  if (role == "hyper" || role == "context")
+    attrs.push_back(b.getNamedAttr(kMemorySpaceAttr, b.getStringAttr("host")));
+  return b.getDictionaryAttr(attrs);
 }
 
 } // namespace
 
-/// Parameters that by convention get no weight decay: BatchNorm scale and
-/// shift, and biases.
-bool mlir::train::isBatchNormOrBias(func::FuncOp fn, BlockArgument arg) {
-  for (OpOperand &use : arg.getUses()) {
-    Operation *user = use.getOwner();
-    unsigned i = use.getOperandNumber();
-    if ((isa<BatchNormOp, BatchNormInferenceOp>(user) && (i == 1 || i == 2)) ||
-        (isa<Conv2DOp, GemmOp>(user) && i == 2))
-      return true;
+LogicalResult mlir::train::convertStepFunction(
+    ModuleOp module, const TargetInfo &target, func::FuncOp fn, StringRef name,
+    ArrayRef<std::pair<StringRef, int64_t>> roles) {
+  MLIRContext *context = module.getContext();
+  OpBuilder b(context);
+  unsigned numTensorArgs = fn.getNumArguments();
+  SmallVector<unsigned> at(roles.size(), numTensorArgs);
+  SmallVector<Type> types;
+  SmallVector<DictionaryAttr> attrs;
+  SmallVector<Location> locs(roles.size(), fn.getLoc());
+  for (auto [role, size] : roles) {
+    types.push_back(roleType(b, role, size));
+    attrs.push_back(roleAttrs(b, role));
   }
-  return cast<RankedTensorType>(arg.getType()).getRank() <= 1;
+  fn.insertArguments(at, types, attrs, locs);
+
+  StepLowering step(module, fn, fn, target);
+  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+  for (unsigned index : resultsNeedingCopy(fn))
+    step.copies[ret.getOperand(index)].push_back(index);
+  // Arguments returned as they are (forward-only models) are copied
+  // before anything else runs.
+  b.setInsertionPointToStart(&fn.getBody().front());
+  Lowering l(step, b, fn.getLoc());
+  for (BlockArgument arg : fn.getArguments().take_front(numTensorArgs))
+    if (auto it = step.copies.find(arg); it != step.copies.end())
+      for (unsigned index : it->second) {
+        Value from = l.flat(arg);
+        Value to = l.resultView(index, arg);
+        l.copy(from, to,
+               cast<RankedTensorType>(arg.getType()).getNumElements());
+      }
+
+  RewritePatternSet patterns(context);
+  populateTrainElementwiseLoweringPatterns(patterns, step);
+  populateTrainNormalizationLoweringPatterns(patterns, step);
+  populateTrainPoolingLoweringPatterns(patterns, step);
+  populateTrainLossLoweringPatterns(patterns, step);
+  populateTrainLibraryLoweringPatterns(patterns, step);
+  populateTrainCollectiveLoweringPatterns(patterns, step);
+  patterns.add<ReturnLowering>(context);
+  ConversionTarget legal(*context);
+  legal.addLegalDialect<arith::ArithDialect, func::FuncDialect,
+                        LLVM::LLVMDialect, math::MathDialect,
+                        memref::MemRefDialect, scf::SCFDialect>();
+  legal.addIllegalDialect<TrainDialect>();
+  legal.addDynamicallyLegalOp<func::ReturnOp>(
+      [](func::ReturnOp op) { return op.getNumOperands() == 0; });
+  if (failed(applyPartialConversion(fn, legal, std::move(patterns))) ||
+      step.failed)
+    return failure();
+
+  llvm::BitVector tensorArgs(fn.getNumArguments());
+  tensorArgs.set(0, numTensorArgs);
+  fn.eraseArguments(tensorArgs);
+  fn.eraseResults(llvm::BitVector(fn.getNumResults(), true));
+  fn->setDiscardableAttrs(DictionaryAttr::get(context));
+  fn.setSymName(name);
+  // The lowered functions follow the rest of the module, in a fixed order.
+  fn->moveBefore(module.getBody(), module.getBody()->end());
+  return success();
 }
 
 namespace {
-
-/// The description the runtime needs, from the planned @forward.
-FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
-                                        int64_t arenaBytes) {
-  Builder b(module.getContext());
-  SmallVector<Attribute> tensors;
-  std::optional<BlockArgument> input;
-  for (BlockArgument arg : forward.getArguments()) {
-    unsigned i = arg.getArgNumber();
-    if (forward.getArgAttr(i, TrainDialect::kInputAttr)) {
-      if (input)
-        return forward.emitError("models with more than one data input are "
-                                 "not supported yet");
-      input = arg;
-      continue;
-    }
-    bool param = static_cast<bool>(
-        forward.getArgAttr(i, TrainDialect::kParamAttr));
-    StringAttr name = forward.getArgAttrOfType<StringAttr>(
-        i, param ? TrainDialect::kParamAttr : TrainDialect::kBufferAttr);
-    auto type = cast<RankedTensorType>(arg.getType());
-    if (!forward.getArgAttr(i, TrainDialect::kInitAttr) ||
-        !forward.getArgAttr(i, kOffsetAttr))
-      return forward.emitError("argument '")
-             << name.getValue() << "' has no initial value or offset";
-    tensors.push_back(b.getDictionaryAttr({
-        b.getNamedAttr("name", name),
-        b.getNamedAttr("kind", b.getI32IntegerAttr(param ? 0 : 1)),
-        b.getNamedAttr("shape", b.getDenseI64ArrayAttr(type.getShape())),
-        b.getNamedAttr("offset", forward.getArgAttr(i, kOffsetAttr)),
-        b.getNamedAttr("init", forward.getArgAttr(i, TrainDialect::kInitAttr)),
-        b.getNamedAttr("bn_or_bias",
-                       b.getBoolAttr(param && isBatchNormOrBias(forward, arg))),
-    }));
-  }
-  if (!input)
-    return forward.emitError("the model has no data input");
-  auto inputType = cast<RankedTensorType>(input->getType());
-  auto logits = forward.getNumResults()
-                    ? dyn_cast<RankedTensorType>(forward.getResultTypes()[0])
-                    : RankedTensorType();
-  if (!logits || logits.getRank() < 1)
-    return forward.emitError("the first result of @forward must be a "
-                             "ranked tensor, [batch, ...]");
-  // A classifier's logits are [batch, classes]; other outputs (forward-only
-  // conformance models) count their elements per sample.
-  int64_t classes = logits.getRank() == 2
-                        ? logits.getDimSize(1)
-                        : logits.getNumElements() / logits.getDimSize(0);
-  return b.getDictionaryAttr({
-      b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
-      b.getNamedAttr("param_bytes", module->getAttr(kParamBytesAttr)),
-      b.getNamedAttr("optimizer", module->hasAttr(kOptimizerAttr)
-                                      ? module->getAttr(kOptimizerAttr)
-                                      : b.getStringAttr("")),
-      b.getNamedAttr("state_bytes", b.getI64IntegerAttr(stateBytes(module))),
-      b.getNamedAttr("buffer_bytes", module->getAttr(kBufferBytesAttr)),
-      b.getNamedAttr("arena_bytes", b.getI64IntegerAttr(arenaBytes)),
-      b.getNamedAttr("input_shape",
-                     b.getDenseI64ArrayAttr(inputType.getShape())),
-      b.getNamedAttr("num_classes", b.getI64IntegerAttr(classes)),
-      b.getNamedAttr("input_name", forward.getArgAttr(input->getArgNumber(),
-                                                      TrainDialect::kInputAttr)),
-      b.getNamedAttr("output_name",
-                     forward.getResultAttr(0, TrainDialect::kOutputAttr)),
-      b.getNamedAttr("source", module->hasAttr(TrainDialect::kSourceAttr)
-                                   ? module->getAttr(TrainDialect::kSourceAttr)
-                                   : b.getStringAttr("")),
-  });
-}
-
-LogicalResult lowerOp(Lowering &l, Operation *op) {
-  if (scratchBytes(op) && scratchOffset(op) < 0)
-    return op->emitError("needs scratch in the activation arena that "
-                         "train-plan-memory did not plan");
-  if (isa<ReluOp, AddOp, ScaleOp, ReluBackwardOp, ConstantOp>(op))
-    return lowerElementwiseOp(l, op);
-  if (isa<BatchNormOp, BatchNormInferenceOp, BatchNormBackwardOp>(op))
-    return lowerNormalizationOp(l, op);
-  if (isa<MaxPool2DOp, AvgPool2DOp, GlobalAvgPoolOp, MaxPool2DBackwardOp,
-          AvgPool2DBackwardOp, GlobalAvgPoolBackwardOp>(op))
-    return lowerPoolingOp(l, op);
-  if (isa<SoftmaxXentOp, SoftmaxXentBackwardOp, ReduceSumToOp,
-          Conv2DBackwardBiasOp>(op))
-    return lowerLossOp(l, op);
-  if (isa<Conv2DOp, Conv2DBackwardDataOp, Conv2DBackwardFilterOp, GemmOp,
-          MatMulOp>(op))
-    return lowerLibraryOp(l, op);
-  if (isa<FlattenOp, ReshapeOp>(op))
-    return success(); // views of their operand's bytes
-  if (isa<AllReduceOp, AllReduceStartOp, AllReduceWaitOp, OptimizerUpdateOp,
-          OptimizerStepOp>(op))
-    return lowerCollectiveOp(l, op);
-  return op->emitError("no CPU lowering for '") << op->getName() << "'";
-}
-
 struct ConvertTrainToLoopsPass
     : public train::impl::ConvertTrainToLoopsPassBase<ConvertTrainToLoopsPass> {
+  using ConvertTrainToLoopsPassBase::ConvertTrainToLoopsPassBase;
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     auto forward = module.lookupSymbol<func::FuncOp>(kForwardFn);
@@ -183,18 +140,14 @@ struct ConvertTrainToLoopsPass
                        "train-plan-memory");
       return signalPassFailure();
     }
-    int64_t arenaBytes =
-        forward->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt();
-    if (train)
-      arenaBytes = std::max(
-          {arenaBytes,
-           train->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt(),
-           applyUpdateScratchBytes(module)});
-    auto description = describeModel(module, forward, arenaBytes);
-    if (failed(description))
+    int64_t arenaBytes = activationArenaBytes(module);
+    target = TargetInfo::lookup(targetName);
+    if (!target) {
+      module.emitError("unknown target '")
+          << targetName << "' (known: " << TargetInfo::knownNames() << ")";
       return signalPassFailure();
+    }
 
-    Builder b(module.getContext());
     auto bytes = [&](StringRef attr) {
       return module->getAttrOfType<IntegerAttr>(attr).getInt();
     };
@@ -207,37 +160,42 @@ struct ConvertTrainToLoopsPass
       for (BlockArgument arg : train.getArguments())
         if (train.getArgAttr(arg.getArgNumber(), TrainDialect::kLabelsAttr))
           labelsBytes = bytesOf(arg.getType());
-      if (failed(lower(module, train, "trainc_train_step",
-                       {{"params", bytes(kParamBytesAttr)},
-                        {"grads", bytes(kParamBytesAttr)},
-                        {"buffers", bytes(kBufferBytesAttr)},
-                        {"arena", arenaBytes},
-                        {"input", inputBytes},
-                        {"labels", labelsBytes},
-                        {"output", 4},
-                        {"state", stateBytes(module)},
-                        {"hyper", 4 * kNumUpdateCoeffs}})))
+      // trainc_apply_update is built from the planned step, which the
+      // conversion consumes: keep a copy.
+      OwningOpRef<func::FuncOp> planned(train.clone());
+      if (failed(convertStepFunction(module, *target, train,
+                                     "trainc_train_step",
+                                     {{"context", 0},
+                                      {"params", bytes(kParamBytesAttr)},
+                                      {"grads", bytes(kParamBytesAttr)},
+                                      {"buffers", bytes(kBufferBytesAttr)},
+                                      {"arena", arenaBytes},
+                                      {"input", inputBytes},
+                                      {"labels", labelsBytes},
+                                      {"output", 4},
+                                      {"state", optimizerStateBytes(module)},
+                                      {"hyper", 4 * kNumUpdateCoeffs}})))
         return signalPassFailure();
       if (module->hasAttr(kOptimizerAttr) &&
-          failed(lowerApplyUpdate(module, train)))
+          failed(lowerApplyUpdate(module, *planned)))
         return signalPassFailure();
     }
-    if (failed(lower(module, forward, "trainc_eval_step",
-                     {{"params", bytes(kParamBytesAttr)},
-                      {"buffers", bytes(kBufferBytesAttr)},
-                      {"arena", arenaBytes},
-                      {"input", inputBytes},
-                      {"output", bytesOf(forward.getResultTypes()[0])}})))
+    if (failed(convertStepFunction(
+            module, *target, forward, "trainc_eval_step",
+            {{"context", 0},
+             {"params", bytes(kParamBytesAttr)},
+             {"buffers", bytes(kBufferBytesAttr)},
+             {"arena", arenaBytes},
+             {"input", inputBytes},
+             {"output", bytesOf(forward.getResultTypes()[0])}})))
       return signalPassFailure();
-
-    if (train)
-      train.erase();
-    forward.erase();
-    module->setAttr("train.model", *description);
   }
 
+  const TargetInfo *target = nullptr;
+
   /// trainc_apply_update: the update of every bucket, in order, on plain
-  /// gradients, generated by the same code as the step's fused updates.
+  /// gradients, generated by the same code as the step's fused updates,
+  /// from the planned step `train`.
   LogicalResult lowerApplyUpdate(ModuleOp module, func::FuncOp train) {
     OpBuilder b(module.getContext());
     int64_t paramBytes =
@@ -248,14 +206,16 @@ struct ConvertTrainToLoopsPass
                              "(run train-bucket-gradients first)");
     StringRef algorithm =
         module->getAttrOfType<StringAttr>(kOptimizerAttr).getValue();
-    func::FuncOp target = declareArenaFunction(
-        b, module, train.getLoc(), "trainc_apply_update",
-        {{"params", paramBytes},
-         {"grads", paramBytes},
-         {"state", stateBytes(module)},
-         {"hyper", 4 * kNumUpdateCoeffs},
-         {"arena", applyUpdateScratchBytes(module)}});
-    Lowering l(module, train, target, b);
+    func::FuncOp function =
+        declareArenaFunction(b, module, train.getLoc(), "trainc_apply_update",
+                             {{"context", 0},
+                              {"params", paramBytes},
+                              {"grads", paramBytes},
+                              {"state", optimizerStateBytes(module)},
+                              {"hyper", 4 * kNumUpdateCoeffs},
+                              {"arena", applyUpdateScratchBytes(module)}});
+    StepLowering step(module, train, function, *target);
+    Lowering l(step, b, train.getLoc());
     for (int64_t i = 0, e = buckets.size(); i < e; ++i) {
       auto segments = bucketSegments(l, train, i);
       // The buckets run one after another: each uses the arena's start
@@ -263,8 +223,9 @@ struct ConvertTrainToLoopsPass
       if (failed(segments) ||
           failed(emitOptimizerUpdate(
               l, train, algorithm, i, *segments,
-              [](ScalarOps &o, const UpdateSegment &, Value g,
-                 ValueRange iv) { return o.load(g, iv); },
+              [](ScalarOps &o, const UpdateSegment &, Value g, ValueRange iv) {
+                return o.load(g, iv);
+              },
               /*scratch=*/0)))
         return failure();
     }
@@ -286,91 +247,13 @@ struct ConvertTrainToLoopsPass
     b.setInsertionPointToEnd(module.getBody());
     SmallVector<Type> types;
     for (auto [role, size] : roles)
-      types.push_back(MemRefType::get({size}, b.getI8Type()));
+      types.push_back(roleType(b, role, size));
     auto target =
         b.create<func::FuncOp>(loc, name, b.getFunctionType(types, {}));
-    for (auto [i, role] : llvm::enumerate(roles)) {
-      target.setArgAttr(i, kRoleAttr, b.getStringAttr(role.first));
-      if (role.first == "hyper")
-        target.setArgAttr(i, kMemorySpaceAttr, b.getStringAttr("host"));
-    }
+    for (auto [i, role] : llvm::enumerate(roles))
+      target.setArgAttrs(i, roleAttrs(b, role.first));
     b.setInsertionPointToStart(target.addEntryBlock());
     return target;
-  }
-
-  /// Builds `name` on byte arenas with the given roles and sizes from the
-  /// tensor-level `source`.
-  LogicalResult
-  lower(ModuleOp module, func::FuncOp source, StringRef name,
-        ArrayRef<std::pair<StringRef, int64_t>> roles) {
-    OpBuilder b(module.getContext());
-    func::FuncOp target =
-        declareArenaFunction(b, module, source.getLoc(), name, roles);
-
-    Lowering l(module, source, target, b);
-    auto ret = cast<func::ReturnOp>(source.getBody().front().getTerminator());
-    // Results whose producer could not write them in place are copied into
-    // their home as soon as the value exists: a gradient bucket's
-    // all-reduce, which starts later, then finds it there, and no copy
-    // reads a range that is already being reduced.
-    DenseMap<Value, SmallVector<unsigned>> copies;
-    for (unsigned index : resultsNeedingCopy(source))
-      copies[ret.getOperand(index)].push_back(index);
-    auto copyResults = [&](Value value) {
-      auto it = copies.find(value);
-      if (it == copies.end())
-        return;
-      for (unsigned index : it->second) {
-        Value from = l.flat(value);
-        Value to = copyTarget(l, source, index, value);
-        l.copy(from, to,
-               cast<RankedTensorType>(value.getType()).getNumElements());
-      }
-    };
-    for (BlockArgument arg : source.getArguments())
-      copyResults(arg);
-    for (Operation &op : source.getBody().front().without_terminator()) {
-      if (failed(lowerOp(l, &op)))
-        return failure();
-      for (Value result : op.getResults())
-        copyResults(result);
-    }
-    b.create<func::ReturnOp>(source.getLoc());
-    return success();
-  }
-
-  /// The flat view of the home function result `index` asks for.
-  Value copyTarget(Lowering &l, func::FuncOp source, unsigned index,
-                   Value value) {
-    // A result's home is that of a value its producer could have written in
-    // place; build the view from the argument the home names.
-    auto type = cast<RankedTensorType>(value.getType());
-    if (auto name = source.getResultAttrOfType<StringAttr>(
-            index, TrainDialect::kGradAttr)) {
-      for (BlockArgument arg : source.getArguments())
-        if (source.getArgAttr(arg.getArgNumber(), TrainDialect::kParamAttr) ==
-            name) {
-          int64_t offset = source
-                               .getArgAttrOfType<IntegerAttr>(
-                                   arg.getArgNumber(), kOffsetAttr)
-                               .getInt();
-          return viewAt(l, "grads", offset, type);
-        }
-    }
-    if (auto name = source.getResultAttrOfType<StringAttr>(
-            index, TrainDialect::kBufferUpdateAttr)) {
-      for (BlockArgument arg : source.getArguments())
-        if (source.getArgAttr(arg.getArgNumber(), TrainDialect::kBufferAttr) ==
-            name)
-          return l.flat(arg);
-    }
-    return viewAt(l, "output", 0, type);
-  }
-
-  Value viewAt(Lowering &l, StringRef role, int64_t offset,
-               RankedTensorType type) {
-    return l.arenaView(role, offset, type.getElementType(),
-                       type.getNumElements());
   }
 };
 } // namespace

@@ -11,10 +11,17 @@
  * A failure (an unsupported geometry, oneDNN out of memory) reports through
  * the runtime's one error path and ends the process with a one-line message.
  *
+ * Every function takes the step's context first (trainc_step_args.context:
+ * the runtime's state; on CUDA it carries the stream the call is ordered
+ * on). The one exception is trainc_rt_bad_step_args, called when the
+ * step's arguments cannot be trusted.
+ *
  *===----------------------------------------------------------------------===*/
 
 #ifndef TRAINC_RUNTIME_KERNELS_H
 #define TRAINC_RUNTIME_KERNELS_H
+
+#include "abi.h"
 
 #include <stdint.h>
 
@@ -35,46 +42,75 @@ typedef struct trainc_conv2d_geometry {
   int64_t groups;
 } trainc_conv2d_geometry;
 
+/* The generated geometry arrays put field i at index i (trainc/abi.h). */
+#define TRAINC_CHECK_CONV(field, index)                                       \
+  TRAINC_STATIC_ASSERT(offsetof(trainc_conv2d_geometry, field) == 8 * (index),\
+                       "trainc_conv2d_geometry." #field " is not at " #index)
+TRAINC_CHECK_CONV(n, TRAINC_CONV_N);
+TRAINC_CHECK_CONV(c, TRAINC_CONV_C);
+TRAINC_CHECK_CONV(h, TRAINC_CONV_H);
+TRAINC_CHECK_CONV(w, TRAINC_CONV_W);
+TRAINC_CHECK_CONV(m, TRAINC_CONV_M);
+TRAINC_CHECK_CONV(kh, TRAINC_CONV_KH);
+TRAINC_CHECK_CONV(kw, TRAINC_CONV_KW);
+TRAINC_CHECK_CONV(oh, TRAINC_CONV_OH);
+TRAINC_CHECK_CONV(ow, TRAINC_CONV_OW);
+TRAINC_CHECK_CONV(stride_h, TRAINC_CONV_STRIDE_H);
+TRAINC_CHECK_CONV(stride_w, TRAINC_CONV_STRIDE_W);
+TRAINC_CHECK_CONV(pad_top, TRAINC_CONV_PAD_TOP);
+TRAINC_CHECK_CONV(pad_left, TRAINC_CONV_PAD_LEFT);
+TRAINC_CHECK_CONV(pad_bottom, TRAINC_CONV_PAD_BOTTOM);
+TRAINC_CHECK_CONV(pad_right, TRAINC_CONV_PAD_RIGHT);
+TRAINC_CHECK_CONV(dilation_h, TRAINC_CONV_DILATION_H);
+TRAINC_CHECK_CONV(dilation_w, TRAINC_CONV_DILATION_W);
+TRAINC_CHECK_CONV(groups, TRAINC_CONV_GROUPS);
+TRAINC_STATIC_ASSERT(sizeof(trainc_conv2d_geometry) ==
+                         8 * TRAINC_CONV_GEOMETRY_SIZE,
+                     "trainc_conv2d_geometry has TRAINC_CONV_GEOMETRY_SIZE int64");
+#undef TRAINC_CHECK_CONV
+
 /* y = conv(x, w) + b; `b` ([M]) may be null. */
-void trainc_rt_conv2d_forward(const trainc_conv2d_geometry *g, const float *x,
-                              const float *w, const float *b, float *y);
+void trainc_rt_conv2d_forward(void *context, const trainc_conv2d_geometry *g,
+                              const float *x, const float *w, const float *b,
+                              float *y);
 /* dx = the gradient of the convolution with respect to x (overwritten). */
-void trainc_rt_conv2d_backward_data(const trainc_conv2d_geometry *g,
+void trainc_rt_conv2d_backward_data(void *context,
+                                    const trainc_conv2d_geometry *g,
                                     const float *dy, const float *w,
                                     float *dx);
 /* dw = the gradient with respect to w, summed over the batch (overwritten). */
-void trainc_rt_conv2d_backward_filter(const trainc_conv2d_geometry *g,
+void trainc_rt_conv2d_backward_filter(void *context,
+                                      const trainc_conv2d_geometry *g,
                                       const float *dy, const float *x,
                                       float *dw);
 
 /* C = alpha * op(A) * op(B) + beta * C, row-major. op(A) is [M, K] (A is
  * [K, M] when trans_a), op(B) is [K, N] (B is [N, K] when trans_b), C is
  * [M, N]. With beta == 0, C is not read. */
-void trainc_rt_gemm(int32_t trans_a, int32_t trans_b, int64_t m, int64_t n,
-                    int64_t k, float alpha, const float *a, const float *b,
-                    float beta, float *c);
+void trainc_rt_gemm(void *context, int32_t trans_a, int32_t trans_b, int64_t m,
+                    int64_t n, int64_t k, float alpha, const float *a,
+                    const float *b, float beta, float *c);
 
 /* --- generated kernels ---
  * A kernel of the CPU target: the iterations [lo, hi) of the outermost
- * dimension of one loop nest, reading what it needs from `context`. */
-typedef void (*trainc_kernel_fn)(void *context, int64_t lo, int64_t hi);
+ * dimension of one loop nest, reading what it needs from `captures`. */
+typedef void (*trainc_kernel_fn)(void *captures, int64_t lo, int64_t hi);
 
-/* Runs kernel(context, lo, hi) over [0, iterations), split into one
+/* Runs kernel(captures, lo, hi) over [0, iterations), split into one
  * contiguous range per OpenMP thread (the threads oneDNN uses); returns
  * when every range is done. Iterations write disjoint elements, so the
  * result does not depend on the number of threads. */
-void trainc_rt_parallel_for(trainc_kernel_fn kernel, void *context,
-                            int64_t iterations);
+void trainc_rt_parallel_for(void *context, trainc_kernel_fn kernel,
+                            void *captures, int64_t iterations);
 
 /* --- collectives (the data-parallel ranks; see docs/data-parallel.md) ---
  * Outside a data-parallel run (one process, the step harness) every one of
  * them is the identity and trainc_rt_world() is 1. */
 
 /* The number of ranks training together. */
-int32_t trainc_rt_world(void);
+int32_t trainc_rt_world(void *context);
 
-/* The types a bucket travels in (trainc_rt_allreduce_start). */
-enum { TRAINC_WIRE_F32 = 0, TRAINC_WIRE_F16 = 1, TRAINC_WIRE_BF16 = 2 };
+/* The types a bucket travels in: enum trainc_wire (trainc/abi.h). */
 
 /* Every gradient of all-reduce bucket `bucket` is final (the compiler places
  * the call inside the train step, right after backward finishes the
@@ -82,20 +118,22 @@ enum { TRAINC_WIRE_F32 = 0, TRAINC_WIRE_F16 = 1, TRAINC_WIRE_BF16 = 2 };
  * type `wire` at `data` (the bucket's gradients, or their 16-bit copy) and
  * progresses the sums in flight. `data` must stay untouched until the
  * bucket's wait. */
-void trainc_rt_allreduce_start(int32_t bucket, void *data, int64_t count,
-                               int32_t wire);
+void trainc_rt_allreduce_start(void *context, int32_t bucket, void *data,
+                               int64_t count, int32_t wire);
 
 /* Completes bucket `bucket`'s sum: its data holds the sum over ranks,
  * bit-identical on all. */
-void trainc_rt_allreduce_wait(int32_t bucket);
+void trainc_rt_allreduce_wait(void *context, int32_t bucket);
 
-/* Replaces `count` floats by their sum over ranks (the mean if `mean`),
+/* Replaces `count` floats by their sum over ranks (the mean if `reduction`
+ * is TRAINC_REDUCE_MEAN),
  * added in rank order in double: the same bits on every rank. */
-void trainc_rt_allreduce(float *data, int64_t count, int32_t mean);
+void trainc_rt_allreduce(void *context, float *data, int64_t count,
+                         int32_t reduction);
 
 /* Replaces `count` doubles by their sum over ranks, added in rank order:
  * the same bits on every rank (the sums of synchronised BatchNorm). */
-void trainc_rt_allreduce_f64(double *data, int64_t count);
+void trainc_rt_allreduce_f64(void *context, double *data, int64_t count);
 
 /* --- optimizers ---
  * The scalar phases of NLCG between the generated passes over the buckets
@@ -103,9 +141,16 @@ void trainc_rt_allreduce_f64(double *data, int64_t count);
  * partial sums, `loss` the all-reduced loss (or NULL: no line search),
  * `hyper` the step's trainc_update_coeffs, `scalars` NLCG's f64 scalar
  * state; writes the coefficients of the next pass to `derived`. */
-void trainc_rt_nlcg_phase(int32_t phase, const double *partials,
-                          int32_t buckets, const float *loss,
-                          const void *hyper, void *scalars, float *derived);
+void trainc_rt_nlcg_phase(void *context, int32_t phase,
+                          const double *partials, int32_t buckets,
+                          const float *loss, const void *hyper, void *scalars,
+                          float *derived);
+
+/* --- the entry points ---
+ * An entry point of the model (model.h) was given a trainc_step_args of
+ * `size` bytes and version `abi_version` that it does not accept: ends the
+ * process with one line naming both. */
+void trainc_rt_bad_step_args(uint32_t size, uint32_t abi_version);
 
 #ifdef __cplusplus
 }

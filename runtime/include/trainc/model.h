@@ -10,13 +10,14 @@
 #ifndef TRAINC_RUNTIME_MODEL_H
 #define TRAINC_RUNTIME_MODEL_H
 
+#include "abi.h"
+
 #include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define TRAINC_MODEL_ABI_VERSION 4
 #define TRAINC_MAX_RANK 8
 
 enum trainc_tensor_kind {
@@ -52,7 +53,7 @@ typedef struct trainc_bucket {
 } trainc_bucket;
 
 typedef struct trainc_model_desc {
-  int32_t abi_version;   /* TRAINC_MODEL_ABI_VERSION */
+  int32_t abi_version;   /* TRAINC_MODEL_ABI_VERSION (trainc/abi.h) */
   int32_t num_tensors;
   const trainc_tensor_desc *tensors;
   int64_t param_bytes, buffer_bytes, arena_bytes;
@@ -81,6 +82,9 @@ typedef struct trainc_model_desc {
    * all-reduce order; they tile the parameters' part of the arenas. */
   int32_t num_buckets;
   const trainc_bucket *buckets;
+  /* Where each field of trainc_step_args must point: an enum
+   * trainc_memory_space per trainc_step_field (the target's choice). */
+  int32_t memory_spaces[TRAINC_NUM_STEP_ARGS];
 } trainc_model_desc;
 
 /* The per-step coefficients of the compiled update. The algorithm is
@@ -125,6 +129,31 @@ typedef struct trainc_update_coeffs {
   float reserved;
 } trainc_update_coeffs;
 
+/* The generated update loads field i from byte 4 i (trainc/abi.h). */
+#define TRAINC_CHECK_COEFF(field, index)                                      \
+  TRAINC_STATIC_ASSERT(offsetof(trainc_update_coeffs, field) == 4 * (index), \
+                       "trainc_update_coeffs." #field " is not at " #index)
+TRAINC_CHECK_COEFF(lr, TRAINC_COEFF_LR);
+TRAINC_CHECK_COEFF(weight_decay, TRAINC_COEFF_WEIGHT_DECAY);
+TRAINC_CHECK_COEFF(weight_decay_bn_bias, TRAINC_COEFF_WEIGHT_DECAY_BN_BIAS);
+TRAINC_CHECK_COEFF(decay, TRAINC_COEFF_DECAY);
+TRAINC_CHECK_COEFF(decay_bn_bias, TRAINC_COEFF_DECAY_BN_BIAS);
+TRAINC_CHECK_COEFF(momentum, TRAINC_COEFF_MOMENTUM);
+TRAINC_CHECK_COEFF(keep, TRAINC_COEFF_KEEP);
+TRAINC_CHECK_COEFF(beta2, TRAINC_COEFF_BETA2);
+TRAINC_CHECK_COEFF(keep2, TRAINC_COEFF_KEEP2);
+TRAINC_CHECK_COEFF(denom_scale, TRAINC_COEFF_DENOM_SCALE);
+TRAINC_CHECK_COEFF(eps, TRAINC_COEFF_EPS);
+TRAINC_CHECK_COEFF(centered, TRAINC_COEFF_CENTERED);
+TRAINC_CHECK_COEFF(has_momentum, TRAINC_COEFF_HAS_MOMENTUM);
+TRAINC_CHECK_COEFF(trust, TRAINC_COEFF_TRUST);
+TRAINC_CHECK_COEFF(m_scale, TRAINC_COEFF_M_SCALE);
+TRAINC_CHECK_COEFF(reserved, TRAINC_COEFF_RESERVED);
+TRAINC_STATIC_ASSERT(sizeof(trainc_update_coeffs) ==
+                         4 * TRAINC_NUM_UPDATE_COEFFS,
+                     "trainc_update_coeffs has TRAINC_NUM_UPDATE_COEFFS floats");
+#undef TRAINC_CHECK_COEFF
+
 /* The optimizer state is `state_bytes / param_bytes` slots, each with the
  * parameters' layout, slot k at byte k * param_bytes:
  *   momentum, nesterov, lars: 0 the momentum buffer
@@ -136,30 +165,67 @@ typedef struct trainc_update_coeffs {
  *         2 the last gradient; then 256 bytes of f64 scalars
  *         (runtime/train/Nlcg.h) */
 
+/* The arguments of every entry point of the compiled model, in one struct
+ * that carries its own size and the ABI version: an entry point given a
+ * struct of another version or a smaller size ends the process with one
+ * line (trainc_rt_bad_step_args) instead of reading past it. Each pointer
+ * is in the memory space the model description gives its field
+ * (trainc_model_desc.memory_spaces); an entry point ignores the fields it
+ * does not use. */
+typedef struct trainc_step_args {
+  uint32_t size;        /* sizeof(trainc_step_args) */
+  uint32_t abi_version; /* TRAINC_MODEL_ABI_VERSION */
+  void *context;        /* the runtime's context, the first argument of
+                           every trainc_rt_ call the model makes (on CUDA it
+                           carries the stream) */
+  void *params;         /* param_bytes */
+  void *grads;          /* param_bytes: the step's gradients */
+  void *buffers;        /* buffer_bytes: BatchNorm running statistics */
+  void *state;          /* state_bytes: the optimizer state */
+  void *arena;          /* arena_bytes: activations and scratch */
+  const void *input;    /* the batch, float32 [batch, C, H, W] */
+  const void *labels;   /* int32 [batch] */
+  void *output;         /* the mean loss (train), the logits (eval) */
+  const void *hyper;    /* the step's trainc_update_coeffs */
+} trainc_step_args;
+
+#define TRAINC_CHECK_ARG(field, index)                                        \
+  TRAINC_STATIC_ASSERT(offsetof(trainc_step_args, field) == 8 + 8 * (index),  \
+                       "trainc_step_args." #field " is not at " #index)
+TRAINC_CHECK_ARG(context, TRAINC_ARG_CONTEXT);
+TRAINC_CHECK_ARG(params, TRAINC_ARG_PARAMS);
+TRAINC_CHECK_ARG(grads, TRAINC_ARG_GRADS);
+TRAINC_CHECK_ARG(buffers, TRAINC_ARG_BUFFERS);
+TRAINC_CHECK_ARG(state, TRAINC_ARG_STATE);
+TRAINC_CHECK_ARG(arena, TRAINC_ARG_ARENA);
+TRAINC_CHECK_ARG(input, TRAINC_ARG_INPUT);
+TRAINC_CHECK_ARG(labels, TRAINC_ARG_LABELS);
+TRAINC_CHECK_ARG(output, TRAINC_ARG_OUTPUT);
+TRAINC_CHECK_ARG(hyper, TRAINC_ARG_HYPER);
+TRAINC_STATIC_ASSERT(sizeof(trainc_step_args) == 8 + 8 * TRAINC_NUM_STEP_ARGS,
+                     "trainc_step_args is its header and the pointers");
+#undef TRAINC_CHECK_ARG
+
 /* The description of the compiled model. */
 const trainc_model_desc *trainc_model(void);
 
-/* One training step on a batch: forward, loss, backward, the all-reduce
- * of the loss and the gradients over the ranks, and the parameter update.
- * Writes the mean loss (over the global batch), every gradient (into
- * `grads`: the mean over the global batch), the updated running statistics
- * (in `buffers`), and updates `params` and `state` (the optimizer state)
- * in place with the coefficients `hyper` (a trainc_update_coeffs). */
-void trainc_train_step(void *params, void *grads, void *buffers, void *arena,
-                       const float *input, const int32_t *labels, float *loss,
-                       void *state, const void *hyper);
+/* One training step on a batch (input, labels): forward, loss, backward,
+ * the all-reduce of the loss and the gradients over the ranks, and the
+ * parameter update. Writes the mean loss over the global batch (output),
+ * every gradient (grads: the mean over the global batch) and the updated
+ * running statistics (buffers), and updates params and state (the
+ * optimizer state) in place with the coefficients hyper. */
+void trainc_train_step(const trainc_step_args *args);
 
-/* The compiled update alone, on given (already reduced) gradients: the
- * same generated code as the train step's per-bucket update, without the
- * all-reduce. `arena` (arena_bytes) holds its scratch (LARS's and LAMB's
- * per-layer scales). */
-void trainc_apply_update(void *params, const void *grads, void *state,
-                         const void *hyper, void *arena);
+/* The compiled update alone, on given (already reduced) gradients (params,
+ * grads, state, hyper, and arena for its scratch: LARS's and LAMB's
+ * per-layer scales, NLCG's tables): the same generated code as the train
+ * step's per-bucket update, without the all-reduce. */
+void trainc_apply_update(const trainc_step_args *args);
 
-/* Inference on a batch (running statistics): writes the logits
- * ([batch, num_classes]). */
-void trainc_eval_step(const void *params, const void *buffers, void *arena,
-                      const float *input, float *logits);
+/* Inference on a batch with the running statistics (params, buffers,
+ * arena, input): writes the logits ([batch, num_classes]) to output. */
+void trainc_eval_step(const trainc_step_args *args);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,4 @@
-// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops -verify-diagnostics | FileCheck %s
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -train-describe-model -convert-train-to-loops -verify-diagnostics | FileCheck %s
 
 // The collectives of data-parallel training, lowered (TrainToLoops.cpp,
 // Normalization.cpp), on hand-written @train_step functions in the form
@@ -11,7 +11,7 @@
 //     result's home (the loss into the output, a gradient into the gradient
 //     arena), then call @trainc_rt_allreduce(pointer to the result's home,
 //     element count, 1 for "mean" / 0 for "sum") (all_reduce);
-//   - train.allreduce_start N: call @trainc_rt_allreduce_start(N, pointer
+//   - train.allreduce_start N: call @trainc_rt_allreduce_start(%arg0, N, pointer
 //     to the bucket's planned offset in the gradient arena, bytes / 4
 //     floats, 0 = f32 on the wire), after the kernel that wrote the
 //     bucket's gradient straight into the gradient arena (buckets); a
@@ -48,8 +48,8 @@
 // Module-level declarations are checked by a second RUN (DECL), wherever
 // they stand in the module; the eval steps by a third (EVAL), wherever they
 // stand.
-// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=DECL
-// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=EVAL
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -train-describe-model -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=DECL
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -train-describe-model -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=EVAL
 //
 // Diagnostics, by case:
 //   "bucket <N> has no planned offset (run train-plan-memory first)"
@@ -61,7 +61,7 @@
 // in the arena the loss is at 320, dW1 at 0, dW2 at 128.
 // CHECK-LABEL: module @all_reduce
 // DECL-LABEL: module @all_reduce
-// DECL-DAG: func.func private @trainc_rt_allreduce(!llvm.ptr, i64, i32)
+// DECL-DAG: func.func private @trainc_rt_allreduce(!llvm.ptr, !llvm.ptr, i64, i32)
 // DECL-NOT: trainc_rt_allreduce_start
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"}
@@ -77,7 +77,7 @@
 // CHECK-DAG: %[[PL_A:.+]] = arith.addi %[[PL_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[PL_I:.+]] = arith.index_cast %[[PL_A]] : index to i64
 // CHECK-DAG: %[[PL:.+]] = llvm.inttoptr %[[PL_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce(%[[PL]], %c1_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce(%arg0, %[[PL]], %c1_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, !llvm.ptr, i64, i32) -> ()
 // dW1: arena 0 -> gradient 0, 20 floats, mean.
 // CHECK-DAG: %[[FROMW1:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<384xi8> to memref<20xf32>
 // CHECK-DAG: %[[TOW1:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<20xf32>
@@ -88,7 +88,7 @@
 // CHECK-DAG: %[[PW1_A:.+]] = arith.addi %[[PW1_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[PW1_I:.+]] = arith.index_cast %[[PW1_A]] : index to i64
 // CHECK-DAG: %[[PW1:.+]] = llvm.inttoptr %[[PW1_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce(%[[PW1]], %c20_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce(%arg0, %[[PW1]], %c20_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, !llvm.ptr, i64, i32) -> ()
 // dW2: arena 128 -> gradient 128, 15 floats, sum.
 // CHECK-DAG: %[[FROMW2:.+]] = memref.view %[[ARENA]][%c128{{(_[0-9]+)?}}][] : memref<384xi8> to memref<15xf32>
 // CHECK-DAG: %[[TOW2:.+]] = memref.view %[[GRADS]][%c128{{(_[0-9]+)?}}][] : memref<192xi8> to memref<15xf32>
@@ -99,7 +99,7 @@
 // CHECK-DAG: %[[PW2_A:.+]] = arith.addi %[[PW2_B]], %c128{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[PW2_I:.+]] = arith.index_cast %[[PW2_A]] : index to i64
 // CHECK-DAG: %[[PW2:.+]] = llvm.inttoptr %[[PW2_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce(%[[PW2]], %c15_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce(%arg0, %[[PW2]], %c15_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, !llvm.ptr, i64, i32) -> ()
 // CHECK-NOT: scf.parallel
 // CHECK-NOT: call
 // CHECK: return
@@ -153,9 +153,9 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: {bytes = [[#B1:128]] : i64, offset = [[#O1:64]] : i64, params = ["fc1.weight"]}]
 // CHECK-SAME: tensors = [{{{.+}}, name = "fc1.weight", offset = 64 : i64, {{.+}}}, {{{.+}}, name = "fc2.weight", offset = 0 : i64,
 // DECL-LABEL: module @buckets
-// DECL-DAG: func.func private @trainc_rt_allreduce_start(i32, !llvm.ptr, i64, i32)
-// DECL-DAG: func.func private @trainc_rt_allreduce_wait(i32)
-// DECL-DAG: func.func private @trainc_rt_world() -> i32
+// DECL-DAG: func.func private @trainc_rt_allreduce_start(!llvm.ptr, i32, !llvm.ptr, i64, i32)
+// DECL-DAG: func.func private @trainc_rt_allreduce_wait(!llvm.ptr, i32)
+// DECL-DAG: func.func private @trainc_rt_world(!llvm.ptr) -> i32
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"}
 // dW2 = dL^T h, C = the gradient arena at fc2.weight's offset; then
@@ -165,30 +165,30 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[C0_A:.+]] = arith.addi %[[C0_B]], %c[[#O0]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[C0_I:.+]] = arith.index_cast %[[C0_A]] : index to i64
 // CHECK-DAG: %[[C0:.+]] = llvm.inttoptr %[[C0_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_gemm({{.*}}, %[[C0]]) :
+// CHECK: call @trainc_rt_gemm(%arg0, {{.*}}, %[[C0]]) :
 // CHECK-DAG: %[[S0_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
 // CHECK-DAG: %[[S0_A:.+]] = arith.addi %[[S0_B]], %c[[#O0]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[S0_I:.+]] = arith.index_cast %[[S0_A]] : index to i64
 // CHECK-DAG: %[[S0:.+]] = llvm.inttoptr %[[S0_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce_start(%c0_i32{{(_[0-9]+)?}}, %[[S0]], %c[[#div(B0,4)]]_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce_start(%arg0, %c0_i32{{(_[0-9]+)?}}, %[[S0]], %c[[#div(B0,4)]]_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
 // dW1 = dH^T x, into fc1.weight's slot, then bucket 1 starts.
 // CHECK-DAG: %[[C1_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
 // CHECK-DAG: %[[C1_A:.+]] = arith.addi %[[C1_B]], %c[[#O1]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[C1_I:.+]] = arith.index_cast %[[C1_A]] : index to i64
 // CHECK-DAG: %[[C1:.+]] = llvm.inttoptr %[[C1_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_gemm({{.*}}, %[[C1]]) :
+// CHECK: call @trainc_rt_gemm(%arg0, {{.*}}, %[[C1]]) :
 // CHECK-DAG: %[[S1_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
 // CHECK-DAG: %[[S1_A:.+]] = arith.addi %[[S1_B]], %c[[#O1]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[S1_I:.+]] = arith.index_cast %[[S1_A]] : index to i64
 // CHECK-DAG: %[[S1:.+]] = llvm.inttoptr %[[S1_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce_start(%c1_i32{{(_[0-9]+)?}}, %[[S1]], %c[[#div(B1,4)]]_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce_start(%arg0, %c1_i32{{(_[0-9]+)?}}, %[[S1]], %c[[#div(B1,4)]]_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
 // The loss's own all_reduce, then the waits in bucket order, each
 // followed by its epilogue: when trainc_rt_world() > 1, the bucket's range
 // times 1 / world.
-// CHECK: call @trainc_rt_allreduce(%{{.+}}, %c1_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i64, i32) -> ()
-// CHECK: call @trainc_rt_allreduce_wait(%c0_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK: call @trainc_rt_allreduce(%arg0, %{{.+}}, %c1_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, !llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // CHECK-DAG: %[[R0:.+]] = memref.view %[[GRADS]][%c[[#O0]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<[[#div(B0,4)]]xf32>
-// CHECK-DAG: %[[W0:.+]] = call @trainc_rt_world() : () -> i32
+// CHECK-DAG: %[[W0:.+]] = call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
 // CHECK-DAG: %[[MANY0:.+]] = arith.cmpi sgt, %[[W0]], %c1_i32{{(_[0-9]+)?}} : i32
 // CHECK: scf.if %[[MANY0]] {
 // CHECK-DAG: %[[F10:.+]] = arith.constant 1.000000e+00 : f32
@@ -198,9 +198,9 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[G0:.+]] = memref.load %[[R0]][%[[I0]]] : memref<[[#div(B0,4)]]xf32>
 // CHECK-DAG: %[[GS0:.+]] = arith.mulf %[[G0]], %[[S0]] : f32
 // CHECK: memref.store %[[GS0]], %[[R0]][%[[I0]]] : memref<[[#div(B0,4)]]xf32>
-// CHECK: call @trainc_rt_allreduce_wait(%c1_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // CHECK-DAG: %[[R1:.+]] = memref.view %[[GRADS]][%c[[#O1]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<[[#div(B1,4)]]xf32>
-// CHECK-DAG: %[[W1:.+]] = call @trainc_rt_world() : () -> i32
+// CHECK-DAG: %[[W1:.+]] = call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
 // CHECK-DAG: %[[MANY1:.+]] = arith.cmpi sgt, %[[W1]], %c1_i32{{(_[0-9]+)?}} : i32
 // CHECK: scf.if %[[MANY1]] {
 // CHECK-DAG: %[[F11:.+]] = arith.constant 1.000000e+00 : f32
@@ -251,11 +251,11 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // world size and no scaling loop.
 // CHECK-LABEL: module @sum_bucket
 // DECL-LABEL: module @sum_bucket
-// DECL-DAG: func.func private @trainc_rt_allreduce_wait(i32)
+// DECL-DAG: func.func private @trainc_rt_allreduce_wait(!llvm.ptr, i32)
 // DECL-NOT: trainc_rt_world
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK: call @trainc_rt_allreduce_start(%c0_i32{{(_[0-9]+)?}},
-// CHECK: call @trainc_rt_allreduce_wait(%c0_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK: call @trainc_rt_allreduce_start(%arg0, %c0_i32{{(_[0-9]+)?}},
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // CHECK-NOT: scf.
 // CHECK-NOT: call
 // CHECK: return
@@ -286,8 +286,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // not after the body.
 // CHECK-LABEL: module @bucket_copy
 // DECL-LABEL: module @bucket_copy
-// DECL-DAG: func.func private @trainc_rt_allreduce_start(i32, !llvm.ptr, i64, i32)
-// DECL-DAG: func.func private @trainc_rt_allreduce_wait(i32)
+// DECL-DAG: func.func private @trainc_rt_allreduce_start(!llvm.ptr, i32, !llvm.ptr, i64, i32)
+// DECL-DAG: func.func private @trainc_rt_allreduce_wait(!llvm.ptr, i32)
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"}
 // CHECK-DAG: %[[DA:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
@@ -305,7 +305,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[P_A:.+]] = arith.addi %[[P_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[P_I:.+]] = arith.index_cast %[[P_A]] : index to i64
 // CHECK-DAG: %[[P:.+]] = llvm.inttoptr %[[P_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce_start(%c0_i32{{(_[0-9]+)?}}, %[[P]], %c32_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce_start(%arg0, %c0_i32{{(_[0-9]+)?}}, %[[P]], %c32_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
 // Nothing is copied after the wait's epilogue.
 // CHECK: call @trainc_rt_allreduce_wait
 // CHECK: scf.if
@@ -343,7 +343,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // all-reduce starts summing a's slot in place.
 // CHECK-LABEL: module @shared_across_buckets
 // DECL-LABEL: module @shared_across_buckets
-// DECL-DAG: func.func private @trainc_rt_allreduce_start(i32, !llvm.ptr, i64, i32)
+// DECL-DAG: func.func private @trainc_rt_allreduce_start(!llvm.ptr, i32, !llvm.ptr, i64, i32)
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"}
 // CHECK-DAG: %[[DA:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<4xf32>
@@ -360,12 +360,12 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[P0_A:.+]] = arith.addi %[[P0_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[P0_I:.+]] = arith.index_cast %[[P0_A]] : index to i64
 // CHECK-DAG: %[[P0:.+]] = llvm.inttoptr %[[P0_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce_start(%c0_i32{{(_[0-9]+)?}}, %[[P0]], %c16_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce_start(%arg0, %c0_i32{{(_[0-9]+)?}}, %[[P0]], %c16_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
 // CHECK-DAG: %[[P1_A:.+]] = arith.addi %[[P1_B:.+]], %c64{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[P1_B]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
 // CHECK-DAG: %[[P1_I:.+]] = arith.index_cast %[[P1_A]] : index to i64
 // CHECK-DAG: %[[P1:.+]] = llvm.inttoptr %[[P1_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce_start(%c1_i32{{(_[0-9]+)?}}, %[[P1]], %c32_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce_start(%arg0, %c1_i32{{(_[0-9]+)?}}, %[[P1]], %c32_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
 module @shared_across_buckets attributes {train.buckets = [{bytes = 64 : i64, params = ["a"]}, {bytes = 128 : i64, params = ["b", "c"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>},
@@ -452,7 +452,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // first channel.
 // CHECK-LABEL: module @sync_batch_norm
 // DECL-LABEL: module @sync_batch_norm
-// DECL-DAG: func.func private @trainc_rt_allreduce_f64(!llvm.ptr, i64)
+// DECL-DAG: func.func private @trainc_rt_allreduce_f64(!llvm.ptr, !llvm.ptr, i64)
 // DECL-NOT: memref.alloca
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"}
@@ -479,7 +479,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[PS_B]] = memref.extract_aligned_pointer_as_index %[[ARENA]] :
 // CHECK-DAG: %[[PS_I:.+]] = arith.index_cast %[[PS_A]] : index to i64
 // CHECK-DAG: %[[PS:.+]] = llvm.inttoptr %[[PS_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce_f64(%[[PS]], %c4_i64{{(_[0-9]+)?}}) : (!llvm.ptr, i64) -> ()
+// CHECK: call @trainc_rt_allreduce_f64(%arg0, %[[PS]], %c4_i64{{(_[0-9]+)?}}) : (!llvm.ptr, !llvm.ptr, i64) -> ()
 // 2. mean = global sum / global count, kept in the sums buffer; this
 // rank's squared deviations from it, and its count again.
 // CHECK-DAG: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
@@ -498,7 +498,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[PQ_B]] = memref.extract_aligned_pointer_as_index %[[ARENA]] :
 // CHECK-DAG: %[[PQ_I:.+]] = arith.index_cast %[[PQ_A]] : index to i64
 // CHECK-DAG: %[[PQ:.+]] = llvm.inttoptr %[[PQ_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce_f64(%[[PQ]], %c4_i64{{(_[0-9]+)?}}) : (!llvm.ptr, i64) -> ()
+// CHECK: call @trainc_rt_allreduce_f64(%arg0, %[[PQ]], %c4_i64{{(_[0-9]+)?}}) : (!llvm.ptr, !llvm.ptr, i64) -> ()
 // 3. var = global squares / global count; batch statistics; the running
 // variance unbiased by total / (total - 1) if total > 1, else 1.
 // CHECK-DAG: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
@@ -540,7 +540,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[PG_B]] = memref.extract_aligned_pointer_as_index %[[ARENA]] :
 // CHECK-DAG: %[[PG_I:.+]] = arith.index_cast %[[PG_A]] : index to i64
 // CHECK-DAG: %[[PG:.+]] = llvm.inttoptr %[[PG_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce_f64(%[[PG]], %c7_i64{{(_[0-9]+)?}}) : (!llvm.ptr, i64) -> ()
+// CHECK: call @trainc_rt_allreduce_f64(%arg0, %[[PG]], %c7_i64{{(_[0-9]+)?}}) : (!llvm.ptr, !llvm.ptr, i64) -> ()
 // dx from the global sums divided by the global count.
 // CHECK-DAG: scf.parallel (%[[C:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c3{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[I2:.+]] = arith.muli %[[C]], %c2{{(_[0-9]+)?}} : index

@@ -3,8 +3,6 @@
 // Diagnostics of convert-train-to-loops (TrainToLoops.cpp), one case each:
 //   "expected @forward (and @train_step) planned by train-plan-memory"
 //     ........................ not_planned, no_forward, train_step_not_planned
-//   "models with more than one data input are not supported yet" .. two_inputs
-//   "the model has no data input" .................................. no_input
 //   "needs scratch in the activation arena that train-plan-memory did not
 //    plan" ....................................................... no_scratch
 
@@ -42,31 +40,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
     -> (tensor<f32> {train.loss = "loss"}) {
   %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
   return %loss : tensor<f32>
-}
-}
-
-// -----
-
-module @two_inputs attributes {train.buffer_bytes = 0 : i64, train.param_bytes = 64 : i64} {
-// expected-error @+1 {{models with more than one data input are not supported yet}}
-func.func @forward(%x: tensor<2x4xf32> {train.input = "a"},
-    %x2: tensor<2x4xf32> {train.input = "b"},
-    %w: tensor<4x3xf32> {train.offset = 0 : i64, train.param = "w", train.init = dense<1.0> : tensor<4x3xf32>})
-    -> (tensor<2x3xf32> {train.output = "logits"}) attributes {train.arena_bytes = 64 : i64} {
-  %s = train.add %x, %x2 {train.slots = array<i64: 0>} : tensor<2x4xf32>
-  %y = train.matmul %s, %w {train.slots = array<i64: -1>} : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
-  return %y : tensor<2x3xf32>
-}
-}
-
-// -----
-
-module @no_input attributes {train.buffer_bytes = 0 : i64, train.param_bytes = 64 : i64} {
-// expected-error @+1 {{the model has no data input}}
-func.func @forward(%w: tensor<4x3xf32> {train.offset = 0 : i64, train.param = "w", train.init = dense<1.0> : tensor<4x3xf32>})
-    -> (tensor<4x3xf32> {train.output = "logits"}) attributes {train.arena_bytes = 0 : i64} {
-  %y = train.relu %w {train.slots = array<i64: -1>} : tensor<4x3xf32>
-  return %y : tensor<4x3xf32>
 }
 }
 

@@ -29,10 +29,10 @@
 // identical geometries, one per convolution.
 // RUN: trainc-opt %s -train-plan-memory -convert-train-to-loops | FileCheck %s --check-prefix=DECL
 // DECL-LABEL: module @library
-// DECL-DAG: func.func private @trainc_rt_conv2d_forward(!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
-// DECL-DAG: func.func private @trainc_rt_conv2d_backward_data(!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
-// DECL-DAG: func.func private @trainc_rt_conv2d_backward_filter(!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
-// DECL-DAG: func.func private @trainc_rt_gemm(i32, i32, i64, i64, i64, f32, !llvm.ptr, !llvm.ptr, f32, !llvm.ptr)
+// DECL-DAG: func.func private @trainc_rt_conv2d_forward(!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
+// DECL-DAG: func.func private @trainc_rt_conv2d_backward_data(!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
+// DECL-DAG: func.func private @trainc_rt_conv2d_backward_filter(!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
+// DECL-DAG: func.func private @trainc_rt_gemm(!llvm.ptr, i32, i32, i64, i64, i64, f32, !llvm.ptr, !llvm.ptr, f32, !llvm.ptr)
 // DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<18xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2]>
 // DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<18xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2]>
 // DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<18xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2]>
@@ -63,7 +63,7 @@
 // CHECK-DAG: %[[Y0_A:.+]] = arith.addi %[[Y0_B]], %c1600{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[Y0_I:.+]] = arith.index_cast %[[Y0_A]] : index to i64
 // CHECK-DAG: %[[Y0:.+]] = llvm.inttoptr %[[Y0_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_conv2d_forward(%[[G0]], %[[X0]], %[[W0]], %[[NULL]], %[[Y0]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK: call @trainc_rt_conv2d_forward(%arg0, %[[G0]], %[[X0]], %[[W0]], %[[NULL]], %[[Y0]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 
 // conv2d with bias: the bias pointer is conv.bias's slot (params + 448);
 // y at arena + 2560.
@@ -87,7 +87,7 @@
 // CHECK-DAG: %[[Y1_B]] = memref.extract_aligned_pointer_as_index %[[ARENA]] :
 // CHECK-DAG: %[[Y1_I:.+]] = arith.index_cast %[[Y1_A]] : index to i64
 // CHECK-DAG: %[[Y1:.+]] = llvm.inttoptr %[[Y1_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_conv2d_forward(%[[G1]], %[[X1]], %[[W1]], %[[B1]], %[[Y1]])
+// CHECK: call @trainc_rt_conv2d_forward(%arg0, %[[G1]], %[[X1]], %[[W1]], %[[B1]], %[[Y1]])
 
 // conv2d_backward_data(geometry, dy = %y at arena 1600, w, dx at arena 0).
 // CHECK-DAG: %[[G2_G:.+]] = memref.get_global @conv2d_geometry_{{[0-9]+}} : memref<18xi64>
@@ -106,7 +106,7 @@
 // CHECK-DAG: %[[DX2_A:.+]] = arith.addi %[[DX2_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[DX2_I:.+]] = arith.index_cast %[[DX2_A]] : index to i64
 // CHECK-DAG: %[[DX2:.+]] = llvm.inttoptr %[[DX2_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_conv2d_backward_data(%[[G2]], %[[DY2]], %[[W2]], %[[DX2]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK: call @trainc_rt_conv2d_backward_data(%arg0, %[[G2]], %[[DY2]], %[[W2]], %[[DX2]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 
 // conv2d_backward_filter(geometry, dy = %yb at arena 2560, x, dw at arena 0).
 // CHECK-DAG: %[[G3_G:.+]] = memref.get_global @conv2d_geometry_{{[0-9]+}} : memref<18xi64>
@@ -125,7 +125,7 @@
 // CHECK-DAG: %[[DW3_A:.+]] = arith.addi %[[DW3_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[DW3_I:.+]] = arith.index_cast %[[DW3_A]] : index to i64
 // CHECK-DAG: %[[DW3:.+]] = llvm.inttoptr %[[DW3_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_conv2d_backward_filter(%[[G3]], %[[DY3]], %[[X3]], %[[DW3]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK: call @trainc_rt_conv2d_backward_filter(%arg0, %[[G3]], %[[DY3]], %[[X3]], %[[DW3]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 
 // gemm, trans_a and trans_b, A [K, M] = [3, 4], B [N, K] = [5, 3], alpha 2,
 // beta 0.5 and C [4, 1] (params + 640): C is first broadcast into the
@@ -151,7 +151,7 @@
 // CHECK-DAG: %[[Y4_A:.+]] = arith.addi %[[Y4_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[Y4_I:.+]] = arith.index_cast %[[Y4_A]] : index to i64
 // CHECK-DAG: %[[Y4:.+]] = llvm.inttoptr %[[Y4_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_gemm(%c1_i32{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c5_i64{{(_[0-9]+)?}}, %c3_i64{{(_[0-9]+)?}}, %[[ALPHA]], %[[A4]], %[[B4]], %[[BETA]], %[[Y4]]) : (i32, i32, i64, i64, i64, f32, !llvm.ptr, !llvm.ptr, f32, !llvm.ptr) -> ()
+// CHECK: call @trainc_rt_gemm(%arg0, %c1_i32{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c5_i64{{(_[0-9]+)?}}, %c3_i64{{(_[0-9]+)?}}, %[[ALPHA]], %[[A4]], %[[B4]], %[[BETA]], %[[Y4]]) : (!llvm.ptr, i32, i32, i64, i64, i64, f32, !llvm.ptr, !llvm.ptr, f32, !llvm.ptr) -> ()
 
 // gemm without C (its beta attribute is 1): beta 0 is passed, nothing is
 // copied first; trainc_rt_gemm(0, 0, 4, 5, 3, 1.0, a2, b2, 0.0, y) with a2
@@ -171,7 +171,7 @@
 // CHECK-DAG: %[[Y5_A:.+]] = arith.addi %[[Y5_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[Y5_I:.+]] = arith.index_cast %[[Y5_A]] : index to i64
 // CHECK-DAG: %[[Y5:.+]] = llvm.inttoptr %[[Y5_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_gemm(%c0_i32{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c5_i64{{(_[0-9]+)?}}, %c3_i64{{(_[0-9]+)?}}, %[[ALPHA]], %[[A5]], %[[B5]], %[[BETA]], %[[Y5]])
+// CHECK: call @trainc_rt_gemm(%arg0, %c0_i32{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c5_i64{{(_[0-9]+)?}}, %c3_i64{{(_[0-9]+)?}}, %[[ALPHA]], %[[A5]], %[[B5]], %[[BETA]], %[[Y5]])
 
 // gemm with C [5] (params + 832), broadcast over the rows (C[j]) into arena
 // 0, beta 0.25.
@@ -195,7 +195,7 @@
 // CHECK-DAG: %[[Y6_A:.+]] = arith.addi %[[Y6_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[Y6_I:.+]] = arith.index_cast %[[Y6_A]] : index to i64
 // CHECK-DAG: %[[Y6:.+]] = llvm.inttoptr %[[Y6_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_gemm(%c0_i32{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c5_i64{{(_[0-9]+)?}}, %c3_i64{{(_[0-9]+)?}}, %[[ALPHA]], %[[A6]], %[[B6]], %[[BETA]], %[[Y6]])
+// CHECK: call @trainc_rt_gemm(%arg0, %c0_i32{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c5_i64{{(_[0-9]+)?}}, %c3_i64{{(_[0-9]+)?}}, %[[ALPHA]], %[[A6]], %[[B6]], %[[BETA]], %[[Y6]])
 
 // matmul [4, 3] x [3, 5]: trainc_rt_gemm(0, 0, 4, 5, 3, 1.0, lhs, rhs, 0.0, y).
 // CHECK-NOT: scf.parallel
@@ -213,7 +213,7 @@
 // CHECK-DAG: %[[Y7_A:.+]] = arith.addi %[[Y7_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[Y7_I:.+]] = arith.index_cast %[[Y7_A]] : index to i64
 // CHECK-DAG: %[[Y7:.+]] = llvm.inttoptr %[[Y7_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_gemm(%c0_i32{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c5_i64{{(_[0-9]+)?}}, %c3_i64{{(_[0-9]+)?}}, %[[ALPHA]], %[[A7]], %[[B7]], %[[BETA]], %[[Y7]])
+// CHECK: call @trainc_rt_gemm(%arg0, %c0_i32{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}, %c4_i64{{(_[0-9]+)?}}, %c5_i64{{(_[0-9]+)?}}, %c3_i64{{(_[0-9]+)?}}, %[[ALPHA]], %[[A7]], %[[B7]], %[[BETA]], %[[Y7]])
 // CHECK-NOT: scf.parallel
 // CHECK-NOT: call
 // CHECK: return

@@ -1,6 +1,6 @@
-// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops | FileCheck %s
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -train-describe-model -convert-train-to-loops | FileCheck %s
 // RUN: trainc-opt %s -split-input-file -train-plan-memory | FileCheck %s --check-prefix=PLAN
-// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops | FileCheck %s --check-prefix=EVAL
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -train-describe-model -convert-train-to-loops | FileCheck %s --check-prefix=EVAL
 
 // What convert-train-to-loops makes of a planned module as a whole
 // (TrainToLoops.cpp): @train_step and @forward become @trainc_train_step and
@@ -26,10 +26,12 @@
 // input excepted) with their kind (0 parameter, 1 buffer), shape, offset in
 // their arena, initial value and whether weight decay skips them (BatchNorm
 // scale and shift, biases); the sizes, the input's shape and name, the
-// number of classes (the logits' second dimension) and the output's name.
+// number of classes (the logits' second dimension), the output's name, and
+// the memory space of each field of trainc_step_args (trainc/abi.h; all 0,
+// host, on the CPU target).
 // CHECK-LABEL: module @model attributes {train.buffer_bytes = 128 : i64, train.model = {
 // CHECK-SAME: arena_bytes = 4736 : i64, buffer_bytes = 128 : i64, input_name = "input",
-// CHECK-SAME: input_shape = array<i64: 2, 3, 6, 6>, num_classes = 10 : i64, optimizer = "", output_name = "logits", param_bytes = 832 : i64,
+// CHECK-SAME: input_shape = array<i64: 2, 3, 6, 6>, memory_spaces = array<i32: 0, 0, 0, 0, 0, 0, 0, 0, 0, 0>, num_classes = 10 : i64, optimizer = "", output_name = "logits", param_bytes = 832 : i64,
 // CHECK-SAME: tensors = [
 // CHECK-SAME: {bn_or_bias = false, init = dense<5.000000e-01> : tensor<4x3x3x3xf32>, kind = 0 : i32, name = "conv.weight", offset = 0 : i64, shape = array<i64: 4, 3, 3, 3>},
 // CHECK-SAME: {bn_or_bias = true, init = dense<1.000000e+00> : tensor<4xf32>, kind = 0 : i32, name = "bn.weight", offset = 448 : i64, shape = array<i64: 4>},
@@ -43,49 +45,53 @@
 // step, so in the whole module).
 // CHECK-NOT: func.func @forward(
 // CHECK-NOT: func.func @train_step(
-// trainc_train_step(params, grads, buffers, arena, input, labels, loss):
+// trainc_train_step(context, params, grads, buffers, arena, input, labels,
+// loss, state, hyper): the runtime's context, then the arenas;
 // gradients have the parameters' layout; the input is 2x3x6x6 floats, the
 // labels 2 int32, the output the f32 loss.
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %arg0: memref<832xi8> {train.role = "params"},
-// CHECK-SAME: %arg1: memref<832xi8> {train.role = "grads"},
-// CHECK-SAME: %arg2: memref<128xi8> {train.role = "buffers"},
-// CHECK-SAME: %arg3: memref<4736xi8> {train.role = "arena"},
-// CHECK-SAME: %arg4: memref<864xi8> {train.role = "input"},
-// CHECK-SAME: %arg5: memref<8xi8> {train.role = "labels"},
-// CHECK-SAME: %arg6: memref<4xi8> {train.role = "output"},
-// CHECK-SAME: %arg7: memref<0xi8> {train.role = "state"}, %arg8: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}) {
+// CHECK-SAME: %arg0: !llvm.ptr {train.memory_space = "host", train.role = "context"},
+// CHECK-SAME: %arg1: memref<832xi8> {train.role = "params"},
+// CHECK-SAME: %arg2: memref<832xi8> {train.role = "grads"},
+// CHECK-SAME: %arg3: memref<128xi8> {train.role = "buffers"},
+// CHECK-SAME: %arg4: memref<4736xi8> {train.role = "arena"},
+// CHECK-SAME: %arg5: memref<864xi8> {train.role = "input"},
+// CHECK-SAME: %arg6: memref<8xi8> {train.role = "labels"},
+// CHECK-SAME: %arg7: memref<4xi8> {train.role = "output"},
+// CHECK-SAME: %arg8: memref<0xi8> {train.role = "state"}, %arg9: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}) {
 // Every result was written in place: the body ends with the last kernel
 // (the stem's filter gradient), no copy loop.
-// CHECK: call @trainc_rt_conv2d_backward_filter(
+// CHECK: call @trainc_rt_conv2d_backward_filter(%arg0, 
 // CHECK-NOT: scf.parallel
 // CHECK: return
 // CHECK-NOT: func.func @forward(
 // CHECK-NOT: func.func @train_step(
 
-// trainc_eval_step(params, buffers, arena, input, logits): 2x10 floats out.
+// trainc_eval_step(context, params, buffers, arena, input, logits): 2x10
+// floats out.
 // EVAL-LABEL: module @model
 // EVAL-LABEL: func.func @trainc_eval_step(
-// EVAL-SAME: %arg0: memref<832xi8> {train.role = "params"},
-// EVAL-SAME: %arg1: memref<128xi8> {train.role = "buffers"},
-// EVAL-SAME: %arg2: memref<4736xi8> {train.role = "arena"},
-// EVAL-SAME: %arg3: memref<864xi8> {train.role = "input"},
-// EVAL-SAME: %arg4: memref<80xi8> {train.role = "output"}) {
+// EVAL-SAME: %arg0: !llvm.ptr {train.memory_space = "host", train.role = "context"},
+// EVAL-SAME: %arg1: memref<832xi8> {train.role = "params"},
+// EVAL-SAME: %arg2: memref<128xi8> {train.role = "buffers"},
+// EVAL-SAME: %arg3: memref<4736xi8> {train.role = "arena"},
+// EVAL-SAME: %arg4: memref<864xi8> {train.role = "input"},
+// EVAL-SAME: %arg5: memref<80xi8> {train.role = "output"}) {
 // The gemm writes the logits into the output: the bias fc.bias (params +
 // 768) broadcast over the 2 rows, then the call, whose last operand (C) is
 // the output's first byte; nothing after it.
-// EVAL: call @trainc_rt_conv2d_forward(
-// EVAL-DAG: %[[BIAS:.+]] = memref.view %arg0[%c768{{(_[0-9]+)?}}][] : memref<832xi8> to memref<10xf32>
-// EVAL-DAG: %[[LOGITS:.+]] = memref.view %arg4[%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<2x10xf32>
+// EVAL: call @trainc_rt_conv2d_forward(%arg0, 
+// EVAL-DAG: %[[BIAS:.+]] = memref.view %arg1[%c768{{(_[0-9]+)?}}][] : memref<832xi8> to memref<10xf32>
+// EVAL-DAG: %[[LOGITS:.+]] = memref.view %arg5[%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<2x10xf32>
 // EVAL: scf.parallel (%[[N:[a-z0-9_]+]], %[[J:[a-z0-9_]+]]) = ({{.*}}) to (%c2{{(_[0-9]+)?}}, %c10{{(_[0-9]+)?}})
 // EVAL: %[[B:.+]] = memref.load %[[BIAS]][%[[J]]]
 // EVAL: memref.store %[[B]], %[[LOGITS]][%[[N]], %[[J]]]
 // EVAL: scf.reduce
-// EVAL-DAG: %[[CB:.+]] = memref.extract_aligned_pointer_as_index %arg4 : memref<80xi8> -> index
+// EVAL-DAG: %[[CB:.+]] = memref.extract_aligned_pointer_as_index %arg5 : memref<80xi8> -> index
 // EVAL-DAG: %[[CA:.+]] = arith.addi %[[CB]], %c0{{(_[0-9]+)?}} : index
 // EVAL-DAG: %[[CI:.+]] = arith.index_cast %[[CA]] : index to i64
 // EVAL-DAG: %[[C:.+]] = llvm.inttoptr %[[CI]] : i64 to !llvm.ptr
-// EVAL: call @trainc_rt_gemm({{.*}}, %[[C]]) :
+// EVAL: call @trainc_rt_gemm(%arg0, {{.*}}, %[[C]]) :
 // EVAL-NOT: scf.parallel
 // EVAL: return
 module @model {

@@ -1,7 +1,7 @@
-// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops -verify-diagnostics | FileCheck %s
-// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=APPLY
-// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=DECL
-// RUN: trainc-opt %s -split-input-file -train-plan-memory -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=UNTOUCHED
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -train-describe-model -convert-train-to-loops -verify-diagnostics | FileCheck %s
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -train-describe-model -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=APPLY
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -train-describe-model -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=DECL
+// RUN: trainc-opt %s -split-input-file -train-plan-memory -train-describe-model -convert-train-to-loops -verify-diagnostics | FileCheck %s --check-prefix=UNTOUCHED
 
 // The parameter update, lowered (Collectives.cpp: lowerUpdate;
 // Optimizers.cpp: the per-algorithm update; TrainToLoops.cpp: the roles,
@@ -104,11 +104,11 @@
 // CHECK-SAME: {bn_or_bias = false, init = dense<2.500000e-01> : tensor<3x5xf32>, kind = 0 : i32, name = "fc2.weight", offset = [[#W2:0]] : i64, shape = array<i64: 3, 5>}]},
 // CHECK-SAME: train.optimizer = "momentum", train.param_bytes = [[#P]] : i64} {
 // DECL-LABEL: module @mean
-// DECL-DAG: func.func private @trainc_rt_world() -> i32
-// DECL-DAG: func.func private @trainc_rt_allreduce_wait(i32)
+// DECL-DAG: func.func private @trainc_rt_world(!llvm.ptr) -> i32
+// DECL-DAG: func.func private @trainc_rt_allreduce_wait(!llvm.ptr, i32)
 // The eval step neither updates nor takes state: its arguments end with
 // the output.
-// DECL-DAG: func.func @trainc_eval_step(%{{[^:]+}}: memref<256xi8> {train.role = "params"}, %{{[^:]+}}: memref<0xi8> {train.role = "buffers"}, %{{[^:]+}}: memref<320xi8> {train.role = "arena"}, %{{[^:]+}}: memref<32xi8> {train.role = "input"}, %{{[^:]+}}: memref<24xi8> {train.role = "output"}) {
+// DECL-DAG: func.func @trainc_eval_step(%{{[^:]+}}: !llvm.ptr {train.memory_space = "host", train.role = "context"}, %{{[^:]+}}: memref<256xi8> {train.role = "params"}, %{{[^:]+}}: memref<0xi8> {train.role = "buffers"}, %{{[^:]+}}: memref<320xi8> {train.role = "arena"}, %{{[^:]+}}: memref<32xi8> {train.role = "input"}, %{{[^:]+}}: memref<24xi8> {train.role = "output"}) {
 // The roles in the order of the C ABI, state and hyper last.
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<[[#P]]xi8> {train.role = "params"},
@@ -121,10 +121,10 @@
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#P]]xi8> {train.role = "state"},
 // CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // The loss's all-reduce, then bucket 0's wait and its update, in full.
-// CHECK: call @trainc_rt_allreduce(
-// CHECK: call @trainc_rt_allreduce_wait(%c0_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK: call @trainc_rt_allreduce(%arg0, 
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // The mean's scale: 1 / world when world > 1, else 1.
-// CHECK-DAG: %[[WORLD:.+]] = call @trainc_rt_world() : () -> i32
+// CHECK-DAG: %[[WORLD:.+]] = call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
 // CHECK-DAG: %[[MANY:.+]] = arith.cmpi sgt, %[[WORLD]], %c1_i32{{(_[0-9]+)?}} : i32
 // CHECK-DAG: %[[WORLD_F:.+]] = arith.sitofp %[[WORLD]] : i32 to f32
 // CHECK-DAG: %[[INV:.+]] = arith.divf %[[ONE:.+]], %[[WORLD_F]] : f32
@@ -162,7 +162,7 @@
 // CHECK: memref.store %[[NEW]], %[[WV]][%[[I]]] : memref<15xf32>
 // CHECK-NOT: scf.parallel
 // Bucket 1's wait, with its own scale and coefficients.
-// CHECK: call @trainc_rt_allreduce_wait(%c1_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // CHECK-DAG: %[[SCALE:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<16xf32>
@@ -271,8 +271,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<64xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<64xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<64xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// CHECK: call @trainc_rt_allreduce_start(
-// CHECK: call @trainc_rt_allreduce_wait(%c0_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK: call @trainc_rt_allreduce_start(%arg0, 
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // The update on the gradient as loaded, in full; a is a bias
 // (coefficient 2).
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
@@ -302,7 +302,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // UNTOUCHED-LABEL: module @sum
 // UNTOUCHED-LABEL: func.func @trainc_train_step(
 // UNTOUCHED-SAME: %[[GRADS:[^:]+]]: memref<64xi8> {train.role = "grads"}
-// UNTOUCHED: call @trainc_rt_allreduce_wait(
+// UNTOUCHED: call @trainc_rt_allreduce_wait(%arg0, 
 // UNTOUCHED: %[[G:.+]] = memref.view %[[GRADS]]
 // UNTOUCHED-NOT: memref.store %{{.+}}, %[[G]][
 // UNTOUCHED: return
@@ -415,21 +415,21 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[S0_A:.+]] = arith.addi %[[S0_B]], %c[[#WIRE:]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[S0_I:.+]] = arith.index_cast %[[S0_A]] : index to i64
 // CHECK-DAG: %[[S0:.+]] = llvm.inttoptr %[[S0_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce_start(%c0_i32{{(_[0-9]+)?}}, %[[S0]], %c16_i64{{(_[0-9]+)?}}, %c2_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce_start(%arg0, %c0_i32{{(_[0-9]+)?}}, %[[S0]], %c16_i64{{(_[0-9]+)?}}, %c2_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
 // CHECK-DAG: %[[S1_A:.+]] = arith.addi %[[S1_B:.+]], %c[[#WIRE + div(O1,2)]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[S1_B]] = memref.extract_aligned_pointer_as_index %[[ARENA]] :
 // CHECK-DAG: %[[S1_I:.+]] = arith.index_cast %[[S1_A]] : index to i64
 // CHECK-DAG: %[[S1:.+]] = llvm.inttoptr %[[S1_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_allreduce_start(%c1_i32{{(_[0-9]+)?}}, %[[S1]], %c32_i64{{(_[0-9]+)?}}, %c2_i32{{(_[0-9]+)?}}) : (i32, !llvm.ptr, i64, i32) -> ()
+// CHECK: call @trainc_rt_allreduce_start(%arg0, %c1_i32{{(_[0-9]+)?}}, %[[S1]], %c32_i64{{(_[0-9]+)?}}, %c2_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
 // Bucket 0's wait and update: one loop in each branch.
-// CHECK: call @trainc_rt_allreduce_wait(%c0_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // CHECK: scf.if
 // CHECK: memref.view %[[ARENA]][%c[[#WIRE]]{{(_[0-9]+)?}}][] : memref<[[#ARENA_BYTES]]xi8> to memref<16xi16>
 // CHECK: } else {
 // Bucket 1's: with several processes, the staged bf16 mean, widened,
 // stored back and updated; each branch loads its own coefficients.
-// CHECK: call @trainc_rt_allreduce_wait(%c1_i32{{(_[0-9]+)?}}) : (i32) -> ()
-// CHECK-DAG: %[[WORLD:.+]] = call @trainc_rt_world() : () -> i32
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
+// CHECK-DAG: %[[WORLD:.+]] = call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
 // CHECK-DAG: %[[MANY:.+]] = arith.cmpi sgt, %[[WORLD]], %c1_i32{{(_[0-9]+)?}} : i32
 // CHECK: scf.if %[[MANY]] {
 // CHECK-DAG: %[[STAGED:.+]] = memref.view %[[ARENA]][%c[[#WIRE + div(O1,2)]]{{(_[0-9]+)?}}][] : memref<[[#ARENA_BYTES]]xi8> to memref<32xi16>
@@ -525,11 +525,11 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: module @unfused
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
-// CHECK: call @trainc_rt_allreduce_start(
-// CHECK: call @trainc_rt_allreduce_start(
-// CHECK: call @trainc_rt_allreduce_wait(%c0_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK: call @trainc_rt_allreduce_start(%arg0, 
+// CHECK: call @trainc_rt_allreduce_start(%arg0, 
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // CHECK-DAG: %[[BV:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<16xf32>
-// CHECK-DAG: %[[WORLD:.+]] = call @trainc_rt_world() : () -> i32
+// CHECK-DAG: %[[WORLD:.+]] = call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
 // CHECK-DAG: %[[MANY:.+]] = arith.cmpi sgt, %[[WORLD]], %c1_i32{{(_[0-9]+)?}} : i32
 // CHECK: scf.if %[[MANY]] {
 // CHECK-DAG: %[[WORLD_F:.+]] = arith.sitofp %[[WORLD]] : i32 to f32
@@ -538,7 +538,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[X:.+]] = memref.load %[[BV]][%[[I]]] : memref<16xf32>
 // CHECK-DAG: %[[Y:.+]] = arith.mulf %[[X]], %[[INV]] : f32
 // CHECK: memref.store %[[Y]], %[[BV]][%[[I]]] : memref<16xf32>
-// CHECK: call @trainc_rt_allreduce_wait(%c1_i32{{(_[0-9]+)?}}) : (i32) -> ()
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // CHECK-DAG: %[[BV:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<16xf32>
 // CHECK-DAG: %[[MANY:.+]] = arith.cmpi sgt, %{{.+}}, %c1_i32{{(_[0-9]+)?}} : i32
 // CHECK: scf.if %[[MANY]] {
@@ -591,7 +591,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<0xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<16xf32>
@@ -651,7 +651,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<16xf32>
@@ -717,7 +717,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<16xf32>
@@ -783,7 +783,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<384xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<16xf32>
@@ -950,7 +950,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<16xf32>
@@ -1037,7 +1037,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<16xf32>
@@ -1101,7 +1101,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<64xi8> {train.role = "arena"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[SCALE:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
 // CHECK-DAG: %[[TAUS:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<2xf32>
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
@@ -1222,7 +1222,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<64xi8> {train.role = "arena"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[SCALE:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
 // CHECK-DAG: %[[RS:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<2xf32>
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
@@ -1379,14 +1379,14 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: optimizer = "nlcg", output_name = "logits", param_bytes = [[#P:128]] : i64, source = "",
 // CHECK-SAME: state_bytes = [[#SB:mul(3,P)+256]] : i64,
 // DECL-LABEL: module @nlcg
-// DECL-DAG: func.func private @trainc_rt_nlcg_phase(i32, !llvm.ptr, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
+// DECL-DAG: func.func private @trainc_rt_nlcg_phase(!llvm.ptr, i32, !llvm.ptr, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<[[#P]]xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<[[#P]]xi8> {train.role = "grads"},
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<128xi8> {train.role = "arena"},
 // CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<4xi8> {train.role = "output"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#SB]]xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
 // CHECK: %[[DERIVED:.+]] = memref.alloca() {train.memory_space = "host"} : memref<8xf32>
-// CHECK: call @trainc_rt_allreduce_wait(
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // Phase 0 on the gather table (arena + 0), with no loss, before the
 // gather kernel.
 // CHECK-DAG: %[[SCALE:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
@@ -1408,7 +1408,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[DB:.+]] = memref.extract_aligned_pointer_as_index %[[DERIVED]] :
 // CHECK-DAG: %[[DI:.+]] = arith.index_cast %[[DB]] : index to i64
 // CHECK-DAG: %[[DP:.+]] = llvm.inttoptr %[[DI]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_nlcg_phase(%c0_i32{{(_[0-9]+)?}}, %[[T0]], %c1_i32{{(_[0-9]+)?}}, %[[NULL0]], %[[HP]], %[[SP]], %[[DP]]) : (i32, !llvm.ptr, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK: call @trainc_rt_nlcg_phase(%arg0, %c0_i32{{(_[0-9]+)?}}, %[[T0]], %c1_i32{{(_[0-9]+)?}}, %[[NULL0]], %[[HP]], %[[SP]], %[[DP]]) : (!llvm.ptr, i32, !llvm.ptr, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 // Host loads of the coefficients: hyper 10 (eps), 1 (wd), 2
 // (wd_bn_bias), 13 (trust); derived[0] (cs).
 // CHECK-DAG: %[[EPS:.+]] = memref.load %[[H]][%c10{{(_[0-9]+)?}}] : memref<16xf32>
@@ -1504,7 +1504,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[T1_A:.+]] = arith.addi %[[T1_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[T1_I:.+]] = arith.index_cast %[[T1_A]] : index to i64
 // CHECK-DAG: %[[T1:.+]] = llvm.inttoptr %[[T1_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_nlcg_phase(%c1_i32{{(_[0-9]+)?}}, %[[T1]], %c1_i32{{(_[0-9]+)?}}, %[[NULL1]], %{{.+}}, %{{.+}}, %{{.+}}) : (i32, !llvm.ptr, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK: call @trainc_rt_nlcg_phase(%arg0, %c1_i32{{(_[0-9]+)?}}, %[[T1]], %c1_i32{{(_[0-9]+)?}}, %[[NULL1]], %{{.+}}, %{{.+}}, %{{.+}}) : (!llvm.ptr, i32, !llvm.ptr, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 // CHECK-DAG: %[[V1:.+]] = memref.load %[[DERIVED]][%c1{{(_[0-9]+)?}}] : memref<8xf32>
 // CHECK-DAG: %[[RESET:.+]] = arith.cmpf one, %[[V1]], %{{.+}} : f32
 // CHECK-DAG: %[[V2:.+]] = memref.load %[[DERIVED]][%c2{{(_[0-9]+)?}}] : memref<8xf32>
@@ -1546,7 +1546,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[T2_A:.+]] = arith.addi %[[T2_B]], %c64{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[T2_I:.+]] = arith.index_cast %[[T2_A]] : index to i64
 // CHECK-DAG: %[[T2:.+]] = llvm.inttoptr %[[T2_I]] : i64 to !llvm.ptr
-// CHECK: call @trainc_rt_nlcg_phase(%c2_i32{{(_[0-9]+)?}}, %[[T2]], %c1_i32{{(_[0-9]+)?}}, %[[LOSS]], %{{.+}}, %{{.+}}, %{{.+}}) : (i32, !llvm.ptr, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK: call @trainc_rt_nlcg_phase(%arg0, %c2_i32{{(_[0-9]+)?}}, %[[T2]], %c1_i32{{(_[0-9]+)?}}, %[[LOSS]], %{{.+}}, %{{.+}}, %{{.+}}) : (!llvm.ptr, i32, !llvm.ptr, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 // The step: a parallel kernel per parameter; P = 1 / (h + eps),
 // d = ad d - az P G (slot 1), g_prev = G (slot 2), w += step d.
 // CHECK-DAG: %[[AZ:.+]] = memref.load %[[DERIVED]][%c5{{(_[0-9]+)?}}] : memref<8xf32>
@@ -1585,12 +1585,12 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // APPLY-SAME: %[[ARENA:[^:]+]]: memref<{{[0-9]+}}xi8> {train.role = "arena"})
 // APPLY: memref.alloca() {train.memory_space = "host"} : memref<8xf32>
 // APPLY-NOT: trainc_rt_world
-// APPLY: call @trainc_rt_nlcg_phase(%c0_i32{{(_[0-9]+)?}},
+// APPLY: call @trainc_rt_nlcg_phase(%arg0, %c0_i32{{(_[0-9]+)?}},
 // APPLY-NOT: trainc_rt_world
 // APPLY-DAG: %[[NULL:.+]] = llvm.mlir.zero : !llvm.ptr
-// APPLY: call @trainc_rt_nlcg_phase(%c1_i32{{(_[0-9]+)?}},
+// APPLY: call @trainc_rt_nlcg_phase(%arg0, %c1_i32{{(_[0-9]+)?}},
 // APPLY-NOT: trainc_rt_world
-// APPLY: call @trainc_rt_nlcg_phase(%c2_i32{{(_[0-9]+)?}}, %{{.+}}, %{{.+}}, %[[NULL]], %{{.+}}, %{{.+}}, %{{.+}})
+// APPLY: call @trainc_rt_nlcg_phase(%arg0, %c2_i32{{(_[0-9]+)?}}, %{{.+}}, %{{.+}}, %[[NULL]], %{{.+}}, %{{.+}}, %{{.+}})
 // APPLY-NOT: trainc_rt_world
 // APPLY: return
 module @nlcg attributes {train.optimizer = "nlcg", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {

@@ -46,8 +46,15 @@ TEST(ArenasTest, BadDescriptionsAreRefusedWithTheirReason) {
   EXPECT_EQ(
       problemAfter([](trainc_model_desc &d, Tensors &) { d.abi_version = 7; }),
       prefix + "the model was compiled for runtime ABI version 7 but "
-               "this runtime implements version 4 (compile it with the "
-               "trainc that built this runtime)");
+               "this runtime implements version " +
+          std::to_string(TRAINC_MODEL_ABI_VERSION) +
+          " (compile it with the trainc that built this runtime)");
+  // A model whose arenas live on a device cannot run on this (CPU) runtime.
+  EXPECT_EQ(problemAfter([](trainc_model_desc &d, Tensors &) {
+              d.memory_spaces[TRAINC_ARG_GRADS] = TRAINC_MEMORY_DEVICE;
+            }),
+            prefix + "the model was compiled for a target whose arenas live "
+                     "in device memory; this runtime is the CPU target's");
   EXPECT_EQ(problemAfter(
                 [](trainc_model_desc &d, Tensors &) { d.optimizer = "adam"; }),
             prefix + "the model's optimizer state is 31424 bytes, not 2 x "

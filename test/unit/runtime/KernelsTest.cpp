@@ -1,6 +1,7 @@
 //===- KernelsTest.cpp - the oneDNN kernels against naive references ------===//
 
 #include "trainc/kernels.h"
+#include "Context.h"
 #include "KernelReference.h"
 
 #include <gtest/gtest.h>
@@ -15,6 +16,8 @@
 using namespace trainc::test;
 
 namespace {
+/// The context the generated code passes to every runtime call.
+void *rtContext() { return &trainc::rt::runtimeContext(); }
 
 // Float32 accumulation of K terms errs by at most about K * 2^-24 times the
 // sum of their magnitudes (the reference's `scales`); every sum here has at
@@ -114,7 +117,7 @@ TEST_P(ConvTest, ForwardWithBiasMatchesReference) {
   auto x = randomVector(inputSize(g), 1), w = randomVector(filterSize(g), 2),
        b = randomVector(g.m, 3);
   std::vector<float> y(outputSize(g), std::nanf(""));
-  trainc_rt_conv2d_forward(&g, x.data(), w.data(), b.data(), y.data());
+  trainc_rt_conv2d_forward(rtContext(), &g, x.data(), w.data(), b.data(), y.data());
   EXPECT_TRUE(matches("forward with bias, " + describe(g), y,
                       convForward(g, x.data(), w.data(), b.data())));
 }
@@ -123,7 +126,7 @@ TEST_P(ConvTest, ForwardWithoutBiasMatchesReference) {
   const trainc_conv2d_geometry &g = GetParam().g;
   auto x = randomVector(inputSize(g), 4), w = randomVector(filterSize(g), 5);
   std::vector<float> y(outputSize(g), std::nanf(""));
-  trainc_rt_conv2d_forward(&g, x.data(), w.data(), nullptr, y.data());
+  trainc_rt_conv2d_forward(rtContext(), &g, x.data(), w.data(), nullptr, y.data());
   EXPECT_TRUE(matches("forward without bias, " + describe(g), y,
                       convForward(g, x.data(), w.data(), nullptr)));
 }
@@ -133,7 +136,7 @@ TEST_P(ConvTest, BackwardDataMatchesReference) {
   auto dy = randomVector(outputSize(g), 6), w = randomVector(filterSize(g), 7);
   // NaN first: the kernel must overwrite dx, not accumulate into it.
   std::vector<float> dx(inputSize(g), std::nanf(""));
-  trainc_rt_conv2d_backward_data(&g, dy.data(), w.data(), dx.data());
+  trainc_rt_conv2d_backward_data(rtContext(), &g, dy.data(), w.data(), dx.data());
   EXPECT_TRUE(matches("backward data, " + describe(g), dx,
                       convBackwardData(g, dy.data(), w.data())));
 }
@@ -142,7 +145,7 @@ TEST_P(ConvTest, BackwardFilterMatchesReference) {
   const trainc_conv2d_geometry &g = GetParam().g;
   auto dy = randomVector(outputSize(g), 8), x = randomVector(inputSize(g), 9);
   std::vector<float> dw(filterSize(g), std::nanf(""));
-  trainc_rt_conv2d_backward_filter(&g, dy.data(), x.data(), dw.data());
+  trainc_rt_conv2d_backward_filter(rtContext(), &g, dy.data(), x.data(), dw.data());
   EXPECT_TRUE(matches("backward filter, " + describe(g), dw,
                       convBackwardFilter(g, dy.data(), x.data())));
 }
@@ -155,9 +158,9 @@ TEST_P(ConvTest, BackwardKernelsAreAdjointsOfForward) {
   auto x = randomVector(inputSize(g), 10), w = randomVector(filterSize(g), 11),
        dy = randomVector(outputSize(g), 12);
   std::vector<float> y(outputSize(g)), dx(inputSize(g)), dw(filterSize(g));
-  trainc_rt_conv2d_forward(&g, x.data(), w.data(), nullptr, y.data());
-  trainc_rt_conv2d_backward_data(&g, dy.data(), w.data(), dx.data());
-  trainc_rt_conv2d_backward_filter(&g, dy.data(), x.data(), dw.data());
+  trainc_rt_conv2d_forward(rtContext(), &g, x.data(), w.data(), nullptr, y.data());
+  trainc_rt_conv2d_backward_data(rtContext(), &g, dy.data(), w.data(), dx.data());
+  trainc_rt_conv2d_backward_filter(rtContext(), &g, dy.data(), x.data(), dw.data());
 
   auto dot = [](const std::vector<float> &a, const std::vector<float> &b) {
     double sum = 0;
@@ -189,7 +192,7 @@ TEST(ConvCacheTest, SecondCallUsesNewBuffers) {
     auto x = randomVector(inputSize(g), 20 + call),
          w = randomVector(filterSize(g), 30 + call);
     std::vector<float> y(outputSize(g));
-    trainc_rt_conv2d_forward(&g, x.data(), w.data(), nullptr, y.data());
+    trainc_rt_conv2d_forward(rtContext(), &g, x.data(), w.data(), nullptr, y.data());
     EXPECT_TRUE(matches("call " + std::to_string(call), y,
                         convForward(g, x.data(), w.data(), nullptr)));
   }
@@ -206,7 +209,7 @@ TEST(ConvCacheTest, ConcurrentCallersGetCorrectResults) {
         auto x = randomVector(inputSize(g), 40 + i),
              w = randomVector(filterSize(g), 50 + i);
         std::vector<float> y(outputSize(g));
-        trainc_rt_conv2d_forward(&g, x.data(), w.data(), nullptr, y.data());
+        trainc_rt_conv2d_forward(rtContext(), &g, x.data(), w.data(), nullptr, y.data());
         auto result = matches(std::string("thread ") + std::to_string(thread) +
                                   ", " + kGeometries[i].name,
                               y, convForward(g, x.data(), w.data(), nullptr));
@@ -227,7 +230,7 @@ TEST(ConvErrorTest, InconsistentOutputSizeIsFatalAndNamesGeometry) {
   g.oh = 11;
   std::vector<float> x(inputSize(g)), w(filterSize(g)), y(outputSize(g));
   EXPECT_EXIT(
-      trainc_rt_conv2d_forward(&g, x.data(), w.data(), nullptr, y.data()),
+      trainc_rt_conv2d_forward(rtContext(), &g, x.data(), w.data(), nullptr, y.data()),
       testing::ExitedWithCode(1),
       "^train: error: conv2d_forward: output 11x9 does not follow from the "
       "input, kernel, strides, pads and dilations \\(expected 10x9\\) \\(x "
@@ -239,7 +242,7 @@ TEST(ConvErrorTest, GroupsNotDividingChannelsIsFatal) {
   trainc_conv2d_geometry g = kGeometries[1].g;
   g.groups = 3; // divides 6 output channels, not 8 input channels
   std::vector<float> buffer(4096);
-  EXPECT_EXIT(trainc_rt_conv2d_backward_filter(&g, buffer.data(), buffer.data(),
+  EXPECT_EXIT(trainc_rt_conv2d_backward_filter(rtContext(), &g, buffer.data(), buffer.data(),
                                                buffer.data()),
               testing::ExitedWithCode(1),
               "^train: error: conv2d_backward_filter: groups 3 does not "
@@ -269,7 +272,7 @@ TEST_P(GemmTest, MatchesReference) {
   // beta == 0 must not read C: NaN there would survive 0 * NaN.
   if (p.beta == 0.0f)
     std::fill(c.begin(), c.end(), std::nanf(""));
-  trainc_rt_gemm(p.transA, p.transB, p.m, p.n, p.k, p.alpha, a.data(), b.data(),
+  trainc_rt_gemm(rtContext(), p.transA, p.transB, p.m, p.n, p.k, p.alpha, a.data(), b.data(),
                  p.beta, c.data());
   std::ostringstream what;
   what << "gemm ";
@@ -297,7 +300,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(GemmEdgeTest, ZeroInnerDimensionScalesC) {
   std::vector<float> c = {1.0f, -2.0f, 3.0f, 4.0f};
-  trainc_rt_gemm(0, 0, 2, 2, 0, 1.0f, nullptr, nullptr, 0.5f, c.data());
+  trainc_rt_gemm(rtContext(), 0, 0, 2, 2, 0, 1.0f, nullptr, nullptr, 0.5f, c.data());
   EXPECT_EQ(c, (std::vector<float>{0.5f, -1.0f, 1.5f, 2.0f}));
 }
 

@@ -191,10 +191,14 @@ extern "C" {
 
 const trainc_model_desc *trainc_model(void) { return &mock().desc; }
 
-void trainc_train_step(void *params, void *grads, void *buffers, void *arena,
-                       const float *input, const int32_t *labels, float *loss,
-                       void *state, const void *hyper) {
+void trainc_train_step(const trainc_step_args *args) {
   reportThreadsOnce();
+  void *params = args->params, *grads = args->grads, *buffers = args->buffers;
+  void *arena = args->arena, *state = args->state;
+  const void *hyper = args->hyper;
+  const float *input = static_cast<const float *>(args->input);
+  const int32_t *labels = static_cast<const int32_t *>(args->labels);
+  float *loss = static_cast<float *>(args->output);
   // delta[n, k] = softmax(logits)[k] - [k == label], kept in the arena.
   float *delta = static_cast<float *>(arena);
   float total = 0.0f;
@@ -241,9 +245,11 @@ void trainc_train_step(void *params, void *grads, void *buffers, void *arena,
     trainc::test::mockOptimizerStep(params, grads, state, hyper);
 }
 
-void trainc_eval_step(const void *params, const void *buffers, void *arena,
-                      const float *input, float *logits) {
+void trainc_eval_step(const trainc_step_args *args) {
   reportThreadsOnce();
+  const void *params = args->params;
+  const float *input = static_cast<const float *>(args->input);
+  float *logits = static_cast<float *>(args->output);
   for (int64_t n = 0; n < kBatch; ++n)
     forward(params, input + n * kFeatures, logits + n * kClasses);
 }

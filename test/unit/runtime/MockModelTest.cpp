@@ -7,6 +7,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "MockModel.h"
+#include "Context.h"
+#include "train/ModelApi.h"
 #include "train/Optimizer.h"
 #include "data/SplitMix64.h"
 #include "train/Arenas.h"
@@ -62,10 +64,17 @@ TEST(MockModelTest, GradientsMatchFiniteDifferences) {
   Arenas arenas = allocateArenas(desc);
   Batch batch = randomBatch(3);
   float loss = 0;
-  trainc_train_step(arenas.params.data(), arenas.grads.data(),
-                    arenas.buffers.data(), arenas.activations.data(),
-                    batch.images.data(), batch.labels.data(), &loss,
-                    arenas.state.data(), /*hyper=*/nullptr);
+  trainc_step_args args = stepArgs(&runtimeContext());
+  args.params = arenas.params.data();
+  args.grads = arenas.grads.data();
+  args.buffers = arenas.buffers.data();
+  args.arena = arenas.activations.data();
+  args.state = arenas.state.data();
+  args.input = batch.images.data();
+  args.labels = batch.labels.data();
+  args.output = &loss;
+  args.hyper = nullptr; // no update: the gradients alone
+  trainc_train_step(&args);
   float *params = arenas.params.as<float>();
   const float *grads = arenas.grads.as<float>();
   EXPECT_NEAR(loss, meanLoss(params, batch), 1e-5);

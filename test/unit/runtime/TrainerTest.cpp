@@ -32,16 +32,15 @@ std::vector<int64_t> &trained() {
   return indices;
 }
 
-void spyTrainStep(void *params, void *grads, void *buffers, void *arena,
-                  const float *input, const int32_t *labels, float *loss,
-                  void *state, const void *hyper) {
+void spyTrainStep(const trainc_step_args *args) {
+  const float *input = static_cast<const float *>(args->input);
+  const int32_t *labels = static_cast<const int32_t *>(args->labels);
   for (int64_t n = 0; n < kMockBatch; ++n) {
     int64_t index = static_cast<int64_t>(input[n * kMockFeatures]);
     trained().push_back(index);
     EXPECT_EQ(labels[n], index % 10) << "label of sample " << index;
   }
-  trainc_train_step(params, grads, buffers, arena, input, labels, loss, state,
-                    hyper);
+  trainc_train_step(args);
 }
 
 /// An int32 .npy (the runtime only writes float32 ones).

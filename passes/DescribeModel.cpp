@@ -1,0 +1,136 @@
+//===- DescribeModel.cpp - the description the runtime reads --------------===//
+//
+// train-describe-model: from the planned @forward (and @train_step), the
+// module attribute `train.model` that code generation turns into the
+// trainc_model_desc of runtime/include/trainc/model.h: tensor names,
+// kinds, shapes, offsets and initial values, the arena sizes, the input's
+// shape and names, the optimizer and the memory space of each step
+// argument, which the target decides.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/Conversion/TargetInfo.h"
+#include "passes/Passes.h"
+#include "passes/Placement.h"
+
+#include "dialects/Train/IR/TrainDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+namespace mlir::train {
+#define GEN_PASS_DEF_DESCRIBEMODELPASS
+#include "passes/Passes.h.inc"
+} // namespace mlir::train
+
+using namespace mlir;
+using namespace mlir::train;
+
+namespace {
+/// The description the runtime needs, from the planned @forward.
+FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
+                                        int64_t arenaBytes,
+                                        const TargetInfo &target) {
+  Builder b(module.getContext());
+  SmallVector<Attribute> tensors;
+  std::optional<BlockArgument> input;
+  for (BlockArgument arg : forward.getArguments()) {
+    unsigned i = arg.getArgNumber();
+    if (forward.getArgAttr(i, TrainDialect::kInputAttr)) {
+      if (input)
+        return forward.emitError("models with more than one data input are "
+                                 "not supported yet");
+      input = arg;
+      continue;
+    }
+    bool param =
+        static_cast<bool>(forward.getArgAttr(i, TrainDialect::kParamAttr));
+    StringAttr name = forward.getArgAttrOfType<StringAttr>(
+        i, param ? TrainDialect::kParamAttr : TrainDialect::kBufferAttr);
+    auto type = cast<RankedTensorType>(arg.getType());
+    if (!forward.getArgAttr(i, TrainDialect::kInitAttr) ||
+        !forward.getArgAttr(i, kOffsetAttr))
+      return forward.emitError("argument '")
+             << name.getValue() << "' has no initial value or offset";
+    tensors.push_back(b.getDictionaryAttr({
+        b.getNamedAttr("name", name),
+        b.getNamedAttr("kind", b.getI32IntegerAttr(param ? 0 : 1)),
+        b.getNamedAttr("shape", b.getDenseI64ArrayAttr(type.getShape())),
+        b.getNamedAttr("offset", forward.getArgAttr(i, kOffsetAttr)),
+        b.getNamedAttr("init", forward.getArgAttr(i, TrainDialect::kInitAttr)),
+        b.getNamedAttr("bn_or_bias",
+                       b.getBoolAttr(param && isBatchNormOrBias(forward, arg))),
+    }));
+  }
+  if (!input)
+    return forward.emitError("the model has no data input");
+  auto inputType = cast<RankedTensorType>(input->getType());
+  auto logits = forward.getNumResults()
+                    ? dyn_cast<RankedTensorType>(forward.getResultTypes()[0])
+                    : RankedTensorType();
+  if (!logits || logits.getRank() < 1)
+    return forward.emitError("the first result of @forward must be a "
+                             "ranked tensor, [batch, ...]");
+  // A classifier's logits are [batch, classes]; other outputs (forward-only
+  // conformance models) count their elements per sample.
+  int64_t classes = logits.getRank() == 2
+                        ? logits.getDimSize(1)
+                        : logits.getNumElements() / logits.getDimSize(0);
+  // Where each field of trainc_step_args lives: the target's arenas, with
+  // the runtime's context and the coefficients on the host.
+  SmallVector<int32_t> spaces;
+  for (int field = 0; field < TRAINC_NUM_STEP_ARGS; ++field)
+    spaces.push_back(field == TRAINC_ARG_CONTEXT || field == TRAINC_ARG_HYPER
+                         ? TRAINC_MEMORY_HOST
+                         : target.arenaSpace);
+  return b.getDictionaryAttr({
+      b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
+      b.getNamedAttr("memory_spaces", b.getDenseI32ArrayAttr(spaces)),
+      b.getNamedAttr("param_bytes", module->getAttr(kParamBytesAttr)),
+      b.getNamedAttr("optimizer", module->hasAttr(kOptimizerAttr)
+                                      ? module->getAttr(kOptimizerAttr)
+                                      : b.getStringAttr("")),
+      b.getNamedAttr("state_bytes",
+                     b.getI64IntegerAttr(optimizerStateBytes(module))),
+      b.getNamedAttr("buffer_bytes", module->getAttr(kBufferBytesAttr)),
+      b.getNamedAttr("arena_bytes", b.getI64IntegerAttr(arenaBytes)),
+      b.getNamedAttr("input_shape",
+                     b.getDenseI64ArrayAttr(inputType.getShape())),
+      b.getNamedAttr("num_classes", b.getI64IntegerAttr(classes)),
+      b.getNamedAttr(
+          "input_name",
+          forward.getArgAttr(input->getArgNumber(), TrainDialect::kInputAttr)),
+      b.getNamedAttr("output_name",
+                     forward.getResultAttr(0, TrainDialect::kOutputAttr)),
+      b.getNamedAttr("source", module->hasAttr(TrainDialect::kSourceAttr)
+                                   ? module->getAttr(TrainDialect::kSourceAttr)
+                                   : b.getStringAttr("")),
+  });
+}
+
+struct DescribeModelPass
+    : public train::impl::DescribeModelPassBase<DescribeModelPass> {
+  using DescribeModelPassBase::DescribeModelPassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    const TargetInfo *target = TargetInfo::lookup(targetName);
+    if (!target) {
+      module.emitError("unknown target '")
+          << targetName << "' (known: " << TargetInfo::knownNames() << ")";
+      return signalPassFailure();
+    }
+    int64_t arenaBytes = activationArenaBytes(module);
+    auto forward = module.lookupSymbol<func::FuncOp>(kForwardFn);
+    if (arenaBytes < 0) {
+      module.emitError("expected @forward (and @train_step) planned by "
+                       "train-plan-memory");
+      return signalPassFailure();
+    }
+    auto description = describeModel(module, forward, arenaBytes, *target);
+    if (failed(description))
+      return signalPassFailure();
+    module->setAttr(kModelAttr, *description);
+  }
+};
+} // namespace

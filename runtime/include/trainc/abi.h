@@ -1,0 +1,103 @@
+/*===- abi.h - the numbering the compiler and the runtime share ----*- C -*-===*
+ *
+ * Every number the generated code and the runtime must agree on is defined
+ * here, once: the compiler includes this header too (it has no hand-copied
+ * numbering), and each value that mirrors a struct layout (model.h,
+ * kernels.h) is checked there by a static assertion next to the struct.
+ * Changing any of them changes TRAINC_MODEL_ABI_VERSION.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef TRAINC_RUNTIME_ABI_H
+#define TRAINC_RUNTIME_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The version of the interface between a compiled model and the runtime
+ * (model.h, kernels.h and this header). The runtime refuses a model with
+ * another. 5: step arguments in a struct, a context first in every runtime
+ * call, arenas with memory spaces. */
+#define TRAINC_MODEL_ABI_VERSION 5
+
+#ifdef __cplusplus
+#define TRAINC_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
+#else
+#define TRAINC_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)
+#endif
+
+/* Where an arena lives. The CPU target's arenas are all host memory; the
+ * CUDA target's are device memory, except what the host fills each step
+ * (the update coefficients), which is host memory on every target. */
+enum trainc_memory_space {
+  TRAINC_MEMORY_HOST = 0,
+  TRAINC_MEMORY_DEVICE = 1,
+};
+
+/* The type a gradient bucket travels in (trainc_rt_allreduce_start). */
+enum trainc_wire {
+  TRAINC_WIRE_F32 = 0,
+  TRAINC_WIRE_F16 = 1,
+  TRAINC_WIRE_BF16 = 2,
+};
+
+/* What an all-reduce leaves in its data (trainc_rt_allreduce). */
+enum trainc_reduction {
+  TRAINC_REDUCE_SUM = 0,
+  TRAINC_REDUCE_MEAN = 1,
+};
+
+/* The pointer fields of trainc_step_args (model.h), by index: field i is
+ * at byte 8 + 8 i. The compiler names them by the role of the lowered
+ * functions' arguments (train.role). */
+enum trainc_step_field {
+  TRAINC_ARG_CONTEXT,
+  TRAINC_ARG_PARAMS,
+  TRAINC_ARG_GRADS,
+  TRAINC_ARG_BUFFERS,
+  TRAINC_ARG_STATE,
+  TRAINC_ARG_ARENA,
+  TRAINC_ARG_INPUT,
+  TRAINC_ARG_LABELS,
+  TRAINC_ARG_OUTPUT,
+  TRAINC_ARG_HYPER,
+  TRAINC_NUM_STEP_ARGS
+};
+
+/* The f32 fields of trainc_update_coeffs (model.h), by index: the
+ * generated update loads field i from byte 4 i of the step's coefficients. */
+enum trainc_update_coeff {
+  TRAINC_COEFF_LR,
+  TRAINC_COEFF_WEIGHT_DECAY,
+  TRAINC_COEFF_WEIGHT_DECAY_BN_BIAS,
+  TRAINC_COEFF_DECAY,
+  TRAINC_COEFF_DECAY_BN_BIAS,
+  TRAINC_COEFF_MOMENTUM,
+  TRAINC_COEFF_KEEP,
+  TRAINC_COEFF_BETA2,
+  TRAINC_COEFF_KEEP2,
+  TRAINC_COEFF_DENOM_SCALE,
+  TRAINC_COEFF_EPS,
+  TRAINC_COEFF_CENTERED,
+  TRAINC_COEFF_HAS_MOMENTUM,
+  TRAINC_COEFF_TRUST,
+  TRAINC_COEFF_M_SCALE,
+  TRAINC_COEFF_RESERVED,
+  TRAINC_NUM_UPDATE_COEFFS
+};
+
+/* The int64 fields of trainc_conv2d_geometry (kernels.h), by index: the
+ * generated code passes a constant array of TRAINC_CONV_GEOMETRY_SIZE. */
+enum trainc_conv2d_field {
+  TRAINC_CONV_N, TRAINC_CONV_C, TRAINC_CONV_H, TRAINC_CONV_W,
+  TRAINC_CONV_M, TRAINC_CONV_KH, TRAINC_CONV_KW,
+  TRAINC_CONV_OH, TRAINC_CONV_OW,
+  TRAINC_CONV_STRIDE_H, TRAINC_CONV_STRIDE_W,
+  TRAINC_CONV_PAD_TOP, TRAINC_CONV_PAD_LEFT,
+  TRAINC_CONV_PAD_BOTTOM, TRAINC_CONV_PAD_RIGHT,
+  TRAINC_CONV_DILATION_H, TRAINC_CONV_DILATION_W,
+  TRAINC_CONV_GROUPS,
+  TRAINC_CONV_GEOMETRY_SIZE
+};
+
+#endif /* TRAINC_RUNTIME_ABI_H */
