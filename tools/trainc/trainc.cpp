@@ -13,6 +13,7 @@
 
 #include "codegen/Linker.h"
 #include "codegen/ObjectEmitter.h"
+#include "passes/Conversion/TargetInfo.h"
 #include "passes/Pipelines.h"
 #include "passes/Optimizers.h"
 #include "passes/Passes.h"
@@ -94,6 +95,12 @@ cl::opt<float> labelSmoothing(
     "label-smoothing",
     cl::desc("Label smoothing of the cross-entropy loss, in [0, 1]"),
     cl::init(0.0f), cl::cat(category));
+
+cl::opt<std::string> target(
+    "target",
+    cl::desc("The code-generation target: 'cpu' (default; oneDNN and the "
+             "runtime's threads)"),
+    cl::init("cpu"), cl::value_desc("name"), cl::cat(category));
 
 cl::opt<std::string> cpu(
     "cpu", cl::desc("CPU to generate code for: 'native' (default) or an LLVM "
@@ -208,6 +215,9 @@ int main(int argc, char **argv) {
   if (!mlir::train::lookupOptimizer(optimizer))
     fatal("unknown --optimizer '" + optimizer + "'; expected " +
           mlir::train::optimizerNames());
+  if (!mlir::train::TargetInfo::lookup(target))
+    fatal("unknown --target '" + target +
+          "'; expected " + mlir::train::TargetInfo::knownNames());
   if (allreduceDtype != "f32" && allreduceDtype != "fp16" &&
       allreduceDtype != "bf16")
     fatal("unknown --allreduce-dtype '" + allreduceDtype +
@@ -357,6 +367,7 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   options.optimizer = optimizer.getValue();
   options.syncBatchNorm = syncBatchNorm.getValue();
   options.allreduceDtype = allreduceDtype.getValue();
+  options.target = target.getValue();
   runPasses(module, [&](mlir::OpPassManager &pm) {
     mlir::train::buildTrainPipeline(pm, options);
   });
