@@ -136,9 +136,22 @@ void sumInRankOrder(double *data, int64_t count, int world,
   }
 }
 
-/// How often the progress thread polls the sums in flight. MPI moves data
-/// only inside its calls; between backward's kernels nothing else calls it.
-constexpr auto kPollInterval = std::chrono::microseconds(100);
+/// How often the progress thread polls the sums in flight, in microseconds
+/// (MPI moves data only inside its calls; between backward's kernels
+/// nothing else calls it): TRAINC_MPI_PROGRESS_US, default 100; 0 runs no
+/// thread (the sums then advance at each start and wait).
+int64_t pollMicroseconds() {
+  const char *text = std::getenv("TRAINC_MPI_PROGRESS_US");
+  if (!text || !*text)
+    return 100;
+  char *end = nullptr;
+  long long value = std::strtoll(text, &end, 10);
+  if (*end || value < 0 || value > 1000000)
+    fatal(std::string("TRAINC_MPI_PROGRESS_US must be 0 to 1000000 "
+                      "microseconds, not '") +
+          text + "'");
+  return value;
+}
 
 /// The data plane over MPI. A gradient sum is a reduce-scatter then an
 /// all-gather, on communicators of their own: every rank must issue the
@@ -159,7 +172,8 @@ public:
     check(MPI_Type_commit(&halfType), "MPI_Type_commit");
     check(MPI_Op_create(sumF16, /*commute=*/1, &f16Sum), "MPI_Op_create");
     check(MPI_Op_create(sumBF16, /*commute=*/1, &bf16Sum), "MPI_Op_create");
-    if (threaded)
+    pollInterval = std::chrono::microseconds(pollMicroseconds());
+    if (threaded && pollInterval.count() > 0)
       progressThread = std::thread([this] { progressLoop(); });
   }
   ~MpiData() override {
@@ -296,7 +310,7 @@ private:
       }
       poll();
       lock.unlock();
-      std::this_thread::sleep_for(kPollInterval);
+      std::this_thread::sleep_for(pollInterval);
       lock.lock();
     }
   }
@@ -312,6 +326,7 @@ private:
   std::map<Handle, Pending> pending;
   std::condition_variable wake;
   bool stopping = false;
+  std::chrono::microseconds pollInterval{0};
   std::thread progressThread;
 };
 
