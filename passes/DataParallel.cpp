@@ -53,7 +53,7 @@ struct DataParallelPass
           << allreduceDtype << "' (f32, fp16 or bf16)";
       return signalPassFailure();
     }
-    StringAttr mean = b.getStringAttr("mean");
+    auto mean = ReductionAttr::get(b.getContext(), Reduction::Mean);
     for (unsigned i = 0, e = ret.getNumOperands(); i < e; ++i) {
       bool loss = step.getResultAttr(i, TrainDialect::kLossAttr) != nullptr;
       bool grad = step.getResultAttr(i, TrainDialect::kGradAttr) != nullptr;

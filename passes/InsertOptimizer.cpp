@@ -63,7 +63,7 @@ struct InsertOptimizerPass
       else
         b.setInsertionPoint(body.getTerminator());
       b.create<OptimizerUpdateOp>(step.getLoc(), b.getI64IntegerAttr(i),
-                                  algorithm, /*epilogue=*/StringAttr(),
+                                  algorithm, /*epilogue=*/ReductionAttr(),
                                   /*wire=*/TypeAttr());
     }
     // A global update finishes after every bucket has gathered its part.

@@ -219,8 +219,8 @@ def FuseUpdatesPass : Pass<"train-fuse-updates", "::mlir::ModuleOp"> {
     bucket that travelled as f16/bf16) moves into the update:
 
     ```mlir
-    train.allreduce_wait 0 "mean" as bf16 fused
-    train.optimizer_update 0 "adam" fused "mean" as bf16
+    train.allreduce_wait 0 mean as bf16 fused
+    train.optimizer_update 0 "adam" fused mean as bf16
     ```
 
     The lowering then makes one pass over the bucket that reads the reduced

@@ -44,7 +44,7 @@ struct ScheduleCollectivesPass
     // Each bucket's gradient results, and their common reduction.
     struct Bucket {
       SmallVector<unsigned> results;
-      StringAttr reduction;
+      ReductionAttr reduction;
       TypeAttr wire;
     };
     SmallVector<Bucket> plan;
@@ -66,7 +66,8 @@ struct ScheduleCollectivesPass
         }
         bucket.results.push_back(it->second);
         auto reduce = ret.getOperand(it->second).getDefiningOp<AllReduceOp>();
-        StringAttr reduction = reduce ? reduce.getReductionAttr() : StringAttr();
+        ReductionAttr reduction =
+            reduce ? reduce.getReductionAttr() : ReductionAttr();
         TypeAttr wire = reduce ? reduce.getWireAttr() : TypeAttr();
         if (reduce)
           ++reduced;

@@ -41,11 +41,11 @@
 // CHECK-SAME: {bytes = 128 : i64, params = ["bn.bias", "bn.weight"]},
 // CHECK-SAME: {bytes = 448 : i64, params = ["conv.weight"]}]}
 // CHECK: train.conv2d_backward_filter
-// CHECK-NEXT: train.all_reduce "mean"
-// CHECK-NEXT: train.all_reduce "mean"
-// CHECK-NEXT: train.all_reduce "mean"
-// CHECK-NEXT: train.all_reduce "mean"
-// CHECK-NEXT: train.all_reduce "mean"
+// CHECK-NEXT: train.all_reduce mean
+// CHECK-NEXT: train.all_reduce mean
+// CHECK-NEXT: train.all_reduce mean
+// CHECK-NEXT: train.all_reduce mean
+// CHECK-NEXT: train.all_reduce mean
 // CHECK-NEXT: return
 // DEFAULT-LABEL: module @step attributes {train.buckets = [
 // DEFAULT-SAME: {bytes = 3136 : i64, params = ["fc.weight", "bn.bias", "bn.weight", "conv.weight"]}]}

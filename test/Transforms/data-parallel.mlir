@@ -43,11 +43,11 @@
 // CHECK: %[[DFW:.+]] = train.gemm %{{.+}} trans_a = true
 // CHECK: %{{[^,]+}}, %[[DG:[^,]+]], %[[DB:[^,]+]] = train.batch_norm_backward {{.+}} epsilon = 9.99999974E-6 : tensor<2x4x4x4xf32>, tensor<4xf32>
 // CHECK-NEXT: %[[DW:.+]] = train.conv2d_backward_filter
-// CHECK-NEXT: %[[RLOSS:.+]] = train.all_reduce "mean" %[[LOSS]] : tensor<f32>
-// CHECK-NEXT: %[[RDW:.+]] = train.all_reduce "mean" %[[DW]] : tensor<4x3x3x3xf32>
-// CHECK-NEXT: %[[RDG:.+]] = train.all_reduce "mean" %[[DG]] : tensor<4xf32>
-// CHECK-NEXT: %[[RDB:.+]] = train.all_reduce "mean" %[[DB]] : tensor<4xf32>
-// CHECK-NEXT: %[[RDFW:.+]] = train.all_reduce "mean" %[[DFW]] : tensor<10x64xf32>
+// CHECK-NEXT: %[[RLOSS:.+]] = train.all_reduce mean %[[LOSS]] : tensor<f32>
+// CHECK-NEXT: %[[RDW:.+]] = train.all_reduce mean %[[DW]] : tensor<4x3x3x3xf32>
+// CHECK-NEXT: %[[RDG:.+]] = train.all_reduce mean %[[DG]] : tensor<4xf32>
+// CHECK-NEXT: %[[RDB:.+]] = train.all_reduce mean %[[DB]] : tensor<4xf32>
+// CHECK-NEXT: %[[RDFW:.+]] = train.all_reduce mean %[[DFW]] : tensor<10x64xf32>
 // CHECK-NEXT: return %[[RLOSS]], %[[RDW]], %[[RDG]], %[[RDB]], %[[RDFW]], %[[RM]], %[[RV]] :
 //
 // With sync-bn: the BatchNorm of @forward (training form here, standing for
@@ -61,7 +61,7 @@
 // SYNC-NEXT: train.batch_norm %{{.+}} momentum = 0.899999976 sync : tensor<2x4x4x4xf32>, tensor<4xf32>
 // SYNC: train.batch_norm_backward {{.+}} epsilon = 9.99999974E-6 sync : tensor<2x4x4x4xf32>, tensor<4xf32>
 // SYNC-NEXT: train.conv2d_backward_filter
-// SYNC-NEXT: train.all_reduce "mean"
+// SYNC-NEXT: train.all_reduce mean
 //
 // Run twice: the first all_reduce of the first run has the loss's location.
 // TWICE: within split at {{.+}}data-parallel.mlir:1 offset :[[@LINE+35]]:11: error: @train_step already has collectives (run train-data-parallel once)
@@ -124,18 +124,18 @@ func.func @train_step(%x: tensor<2x3x4x4xf32> {train.input = "input"},
 // CHECK: %[[LOSS:.+]] = train.softmax_xent
 // CHECK: %{{[^,]+}}, %[[DG2:[^,]+]], %[[DB2:[^,]+]] = train.batch_norm_backward {{.+}} epsilon = 9.99999974E-6 :
 // CHECK-NEXT: %{{[^,]+}}, %[[DG1:[^,]+]], %[[DB1:[^,]+]] = train.batch_norm_backward {{.+}} epsilon = 9.99999974E-6 :
-// CHECK-NEXT: %[[A0:.+]] = train.all_reduce "mean" %[[LOSS]]
-// CHECK-NEXT: %[[A1:.+]] = train.all_reduce "mean" %[[DG1]]
-// CHECK-NEXT: %[[A2:.+]] = train.all_reduce "mean" %[[DB1]]
-// CHECK-NEXT: %[[A3:.+]] = train.all_reduce "mean" %[[DG2]]
-// CHECK-NEXT: %[[A4:.+]] = train.all_reduce "mean" %[[DB2]]
+// CHECK-NEXT: %[[A0:.+]] = train.all_reduce mean %[[LOSS]]
+// CHECK-NEXT: %[[A1:.+]] = train.all_reduce mean %[[DG1]]
+// CHECK-NEXT: %[[A2:.+]] = train.all_reduce mean %[[DB1]]
+// CHECK-NEXT: %[[A3:.+]] = train.all_reduce mean %[[DG2]]
+// CHECK-NEXT: %[[A4:.+]] = train.all_reduce mean %[[DB2]]
 // CHECK-NEXT: return %[[A0]], %[[A1]], %[[A2]], %[[A3]], %[[A4]], %[[RM1]], %[[RV1]], %[[RM2]], %[[RV2]] :
 // SYNC-LABEL: module @two_batch_norms
 // SYNC: train.batch_norm {{.+}} momentum = 0.899999976 sync :
 // SYNC-NEXT: train.batch_norm {{.+}} momentum = 0.899999976 sync :
 // SYNC: train.batch_norm_backward {{.+}} epsilon = 9.99999974E-6 sync :
 // SYNC-NEXT: train.batch_norm_backward {{.+}} epsilon = 9.99999974E-6 sync :
-// SYNC-NEXT: train.all_reduce "mean"
+// SYNC-NEXT: train.all_reduce mean
 module @two_batch_norms {
 func.func @train_step(%x: tensor<2x4x1x1xf32> {train.input = "input"},
     %labels: tensor<2xi32> {train.labels = "labels"},
@@ -175,9 +175,9 @@ func.func @train_step(%x: tensor<2x4x1x1xf32> {train.input = "input"},
 // CHECK-LABEL: module @shared_zero
 // CHECK: %[[LOSS:.+]] = train.softmax_xent
 // CHECK-NEXT: %[[Z:.+]] = train.constant dense<0.000000e+00> : tensor<4xf32>
-// CHECK-NEXT: %[[A0:.+]] = train.all_reduce "mean" %[[LOSS]] : tensor<f32>
-// CHECK-NEXT: %[[A1:.+]] = train.all_reduce "mean" %[[Z]] : tensor<4xf32>
-// CHECK-NEXT: %[[A2:.+]] = train.all_reduce "mean" %[[Z]] : tensor<4xf32>
+// CHECK-NEXT: %[[A0:.+]] = train.all_reduce mean %[[LOSS]] : tensor<f32>
+// CHECK-NEXT: %[[A1:.+]] = train.all_reduce mean %[[Z]] : tensor<4xf32>
+// CHECK-NEXT: %[[A2:.+]] = train.all_reduce mean %[[Z]] : tensor<4xf32>
 // CHECK-NEXT: return %[[A0]], %[[A1]], %[[A2]] : tensor<f32>, tensor<4xf32>, tensor<4xf32>
 module @shared_zero {
 func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
@@ -200,7 +200,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: module @loss_only
 // CHECK: %{{[^,]+}}, %[[RM:[^,]+]], %[[RV:[^,]+]], %{{.+}} = train.batch_norm
 // CHECK: %[[LOSS:.+]] = train.softmax_xent
-// CHECK-NEXT: %[[A:.+]] = train.all_reduce "mean" %[[LOSS]] : tensor<f32>
+// CHECK-NEXT: %[[A:.+]] = train.all_reduce mean %[[LOSS]] : tensor<f32>
 // CHECK-NEXT: return %[[RM]], %[[A]], %[[RV]] : tensor<4xf32>, tensor<f32>, tensor<4xf32>
 // CHECK-NOT: train.all_reduce
 // SYNC-LABEL: module @loss_only

@@ -40,12 +40,12 @@
 // CHECK-NEXT: train.allreduce_start 1
 // CHECK-NEXT: %[[DC:.+]] = train.relu
 // CHECK-NEXT: train.allreduce_start 2 as bf16
-// CHECK-NEXT: %[[RLOSS:.+]] = train.all_reduce "mean"
-// CHECK-NEXT: train.allreduce_wait 2 "mean" as bf16
+// CHECK-NEXT: %[[RLOSS:.+]] = train.all_reduce mean
+// CHECK-NEXT: train.allreduce_wait 2 mean as bf16
 // CHECK-NEXT: train.optimizer_update 2 "sgd"
-// CHECK-NEXT: train.allreduce_wait 0 "sum"
+// CHECK-NEXT: train.allreduce_wait 0 sum
 // CHECK-NEXT: train.optimizer_update 0 "sgd"
-// CHECK-NEXT: train.allreduce_wait 1 "mean"
+// CHECK-NEXT: train.allreduce_wait 1 mean
 // CHECK-NEXT: train.optimizer_update 1 "sgd"
 // CHECK-NEXT: return %[[RLOSS]], %[[DA]], %[[DB]], %[[DC]] :
 // CHECK-NOT: train.optimizer_update
@@ -116,7 +116,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: module @some_waits
 // CHECK-SAME: train.optimizer = "sgd"
 // CHECK: train.allreduce_start 1
-// CHECK-NEXT: train.allreduce_wait 1 "mean"
+// CHECK-NEXT: train.allreduce_wait 1 mean
 // CHECK-NEXT: train.optimizer_update 1 "sgd"
 // CHECK-NEXT: %{{.+}} = train.relu
 // CHECK-NEXT: train.optimizer_update 0 "sgd"
@@ -194,7 +194,7 @@ func.func @train_step(%a: tensor<4xf32> {train.param = "a"})
 // ADAM-NEXT: module @some_waits
 // LAMB-LABEL: module @waits
 // LAMB-SAME: train.optimizer = "lamb"
-// LAMB: train.allreduce_wait 2 "mean" as bf16
+// LAMB: train.allreduce_wait 2 mean as bf16
 // LAMB-NEXT: train.optimizer_update 2 "lamb"
 // LAMB-NOT: train.optimizer_step
 // NLCG-LABEL: module @waits

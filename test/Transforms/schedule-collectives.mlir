@@ -46,10 +46,10 @@
 // CHECK-NEXT: train.allreduce_start 1
 // CHECK-NEXT: %[[DW:.+]] = train.conv2d_backward_filter
 // CHECK-NEXT: train.allreduce_start 2
-// CHECK-NEXT: %[[RLOSS:.+]] = train.all_reduce "mean" %[[LOSS]] : tensor<f32>
-// CHECK-NEXT: train.allreduce_wait 0 "mean"
-// CHECK-NEXT: train.allreduce_wait 1 "mean"
-// CHECK-NEXT: train.allreduce_wait 2 "mean"
+// CHECK-NEXT: %[[RLOSS:.+]] = train.all_reduce mean %[[LOSS]] : tensor<f32>
+// CHECK-NEXT: train.allreduce_wait 0 mean
+// CHECK-NEXT: train.allreduce_wait 1 mean
+// CHECK-NEXT: train.allreduce_wait 2 mean
 // CHECK-NEXT: return %[[RLOSS]], %[[DW]], %[[DG]], %[[DB]], %[[DFW]], %{{.+}}, %{{.+}} :
 module @step attributes {train.buckets = [{bytes = 2560 : i64, params = ["fc.weight"]}, {bytes = 128 : i64, params = ["bn.weight", "bn.bias"]}, {bytes = 448 : i64, params = ["conv.weight"]}]} {
 func.func @train_step(%x: tensor<2x3x4x4xf32> {train.input = "input"},
@@ -104,9 +104,9 @@ func.func @train_step(%x: tensor<2x3x4x4xf32> {train.input = "input"},
 // CHECK-NEXT: train.allreduce_start 1
 // CHECK-NEXT: %[[DW:.+]] = train.conv2d_backward_filter
 // CHECK-NEXT: train.allreduce_start 0
-// CHECK-NEXT: %[[RLOSS:.+]] = train.all_reduce "mean" %[[LOSS]] : tensor<f32>
-// CHECK-NEXT: train.allreduce_wait 0 "mean"
-// CHECK-NEXT: train.allreduce_wait 1 "sum"
+// CHECK-NEXT: %[[RLOSS:.+]] = train.all_reduce mean %[[LOSS]] : tensor<f32>
+// CHECK-NEXT: train.allreduce_wait 0 mean
+// CHECK-NEXT: train.allreduce_wait 1 sum
 // CHECK-NEXT: return %[[RLOSS]], %[[DW]], %[[DG]], %[[DB]], %[[DFW]] :
 module @out_of_order attributes {train.buckets = [{bytes = 512 : i64, params = ["conv.weight", "bn.bias"]}, {bytes = 2624 : i64, params = ["fc.weight", "bn.weight"]}]} {
 func.func @train_step(%x: tensor<2x3x4x4xf32> {train.input = "input"},
@@ -154,10 +154,10 @@ func.func @train_step(%x: tensor<2x3x4x4xf32> {train.input = "input"},
 // CHECK-NEXT: train.allreduce_start 1
 // CHECK-NEXT: %{{[^,]+}}, %[[DG1:[^,]+]], %[[DB1:[^,]+]] = train.batch_norm_backward
 // CHECK-NEXT: train.allreduce_start 2
-// CHECK-NEXT: train.all_reduce "mean"
-// CHECK-NEXT: train.allreduce_wait 0 "mean"
-// CHECK-NEXT: train.allreduce_wait 1 "mean"
-// CHECK-NEXT: train.allreduce_wait 2 "mean"
+// CHECK-NEXT: train.all_reduce mean
+// CHECK-NEXT: train.allreduce_wait 0 mean
+// CHECK-NEXT: train.allreduce_wait 1 mean
+// CHECK-NEXT: train.allreduce_wait 2 mean
 // CHECK-NEXT: return %{{.+}}, %[[DG1]], %[[DB1]], %[[DG2]], %[[DB2]] :
 module @same_producer attributes {train.buckets = [{bytes = 64 : i64, params = ["bn2.bias"]}, {bytes = 64 : i64, params = ["bn2.weight"]}, {bytes = 128 : i64, params = ["bn1.weight", "bn1.bias"]}]} {
 func.func @train_step(%x: tensor<2x4x1x1xf32> {train.input = "input"},
@@ -203,9 +203,9 @@ func.func @train_step(%x: tensor<2x4x1x1xf32> {train.input = "input"},
 // CHECK-NEXT: train.allreduce_start 0
 // CHECK-NEXT: %[[Z2:.+]] = train.constant dense<0.000000e+00> : tensor<4xf32>
 // CHECK-NEXT: train.allreduce_start 1
-// CHECK-NEXT: %[[R:.+]] = train.all_reduce "mean" %[[LOSS]] : tensor<f32>
-// CHECK-NEXT: train.allreduce_wait 0 "mean"
-// CHECK-NEXT: train.allreduce_wait 1 "mean"
+// CHECK-NEXT: %[[R:.+]] = train.all_reduce mean %[[LOSS]] : tensor<f32>
+// CHECK-NEXT: train.allreduce_wait 0 mean
+// CHECK-NEXT: train.allreduce_wait 1 mean
 // CHECK-NEXT: return %[[R]], %[[Z2]], %[[Z]] : tensor<f32>, tensor<4xf32>, tensor<4xf32>
 module @shared_zero attributes {train.buckets = [{bytes = 64 : i64, params = ["unused.b"]}, {bytes = 64 : i64, params = ["unused.a"]}]} {
 func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
@@ -231,8 +231,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: module @shared_value
 // CHECK: %[[D:.+]] = train.relu
 // CHECK-NEXT: train.allreduce_start 0
-// CHECK-NEXT: train.all_reduce "mean"
-// CHECK-NEXT: train.allreduce_wait 0 "mean"
+// CHECK-NEXT: train.all_reduce mean
+// CHECK-NEXT: train.allreduce_wait 0 mean
 // CHECK-NEXT: return %{{.+}}, %[[D]], %[[D]] :
 module @shared_value attributes {train.buckets = [{bytes = 128 : i64, params = ["a", "b"]}]} {
 func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
@@ -299,8 +299,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // No train.buckets: the per-gradient all_reduces stay.
 // CHECK-LABEL: module @no_buckets
 // CHECK: %[[D:.+]] = train.relu
-// CHECK-NEXT: %[[R0:.+]] = train.all_reduce "mean" %{{.+}} : tensor<f32>
-// CHECK-NEXT: %[[R1:.+]] = train.all_reduce "mean" %[[D]] : tensor<4xf32>
+// CHECK-NEXT: %[[R0:.+]] = train.all_reduce mean %{{.+}} : tensor<f32>
+// CHECK-NEXT: %[[R1:.+]] = train.all_reduce mean %[[D]] : tensor<4xf32>
 // CHECK-NEXT: return %[[R0]], %[[R1]] :
 module @no_buckets {
 func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
@@ -321,7 +321,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // only the loss is reduced): nothing to schedule, nothing changes.
 // CHECK-LABEL: module @not_reduced
 // CHECK: %[[D:.+]] = train.relu
-// CHECK-NEXT: %[[R0:.+]] = train.all_reduce "mean" %{{.+}} : tensor<f32>
+// CHECK-NEXT: %[[R0:.+]] = train.all_reduce mean %{{.+}} : tensor<f32>
 // CHECK-NEXT: return %[[R0]], %[[D]] :
 module @not_reduced attributes {train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
 func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
@@ -339,7 +339,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 
 // No @train_step: no error, nothing changes.
 // CHECK-LABEL: module @no_train_step
-// CHECK: train.all_reduce "mean"
+// CHECK: train.all_reduce mean
 // CHECK-NOT: train.allreduce_start
 module @no_train_step attributes {train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
 func.func @step(%a: tensor<4xf32> {train.param = "a"})

@@ -12,6 +12,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
+#include "runtime/include/trainc/abi.h"
+
 using namespace mlir;
 using namespace mlir::train;
 
@@ -31,6 +33,8 @@ std::optional<ArrayRef<int64_t>> optionalShape(ArrayRef<RankedTensorType> types,
   return types[index].getShape();
 }
 } // namespace
+
+#include "dialects/Train/IR/TrainEnums.cpp.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/Train/IR/TrainOps.cpp.inc"
@@ -214,12 +218,10 @@ LogicalResult GlobalAvgPoolOp::inferReturnTypes(
 // Collectives
 //===----------------------------------------------------------------------===//
 
-static LogicalResult verifyReduction(Operation *op, StringRef reduction) {
-  if (reduction != "sum" && reduction != "mean")
-    return op->emitOpError("reduction must be \"sum\" or \"mean\", not \"")
-           << reduction << "\"";
-  return success();
-}
+// The reductions are the runtime's (trainc_rt_allreduce's argument).
+static_assert(static_cast<int>(Reduction::Sum) == TRAINC_REDUCE_SUM &&
+                  static_cast<int>(Reduction::Mean) == TRAINC_REDUCE_MEAN,
+              "train.Reduction follows trainc/abi.h");
 
 /// The types a collective may travel in: 16-bit floats (f32 is the
 /// default, written without `as`).
@@ -230,8 +232,7 @@ static LogicalResult verifyWire(Operation *op, std::optional<Type> wire) {
 }
 
 LogicalResult AllReduceOp::verify() {
-  return failure(failed(verifyReduction(*this, getReduction())) ||
-                 failed(verifyWire(*this, getWire())));
+  return verifyWire(*this, getWire());
 }
 
 LogicalResult AllReduceStartOp::verify() {
@@ -239,8 +240,7 @@ LogicalResult AllReduceStartOp::verify() {
 }
 
 LogicalResult AllReduceWaitOp::verify() {
-  if (failed(verifyReduction(*this, getReduction())) ||
-      failed(verifyWire(*this, getWire())))
+  if (failed(verifyWire(*this, getWire())))
     return failure();
   if (!getFused())
     return success();
@@ -257,8 +257,6 @@ LogicalResult AllReduceWaitOp::verify() {
 LogicalResult OptimizerUpdateOp::verify() {
   if (getWire() && !getEpilogue())
     return emitOpError("has a wire type but no fused epilogue");
-  if (getEpilogue() && failed(verifyReduction(*this, *getEpilogue())))
-    return failure();
   if (getWire() && failed(verifyWire(*this, getWire())))
     return failure();
   if (!getEpilogue())

@@ -12,6 +12,8 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "dialects/Train/IR/TrainEnums.h.inc"
+
 #define GET_OP_CLASSES
 #include "dialects/Train/IR/TrainOps.h.inc"
 

@@ -13,6 +13,7 @@
 include "dialects/Train/IR/TrainDialect.td"
 include "dialects/Train/IR/TrainInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
+include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -32,6 +33,18 @@ defvar Train_VJP = DeclareOpInterfaceMethods<Train_VJPOpInterface>;
 //===----------------------------------------------------------------------===//
 // Constants and shape ops
 //===----------------------------------------------------------------------===//
+
+// What an all-reduce leaves in its data, and what a fused bucket epilogue
+// finishes: the sum over ranks or the mean. The compiler dispatches on it;
+// the numbers are trainc/abi.h's TRAINC_REDUCE_SUM and TRAINC_REDUCE_MEAN
+// (checked in TrainOps.cpp). Written `sum` or `mean` (quoted is accepted).
+def Train_ReductionSum : I32EnumAttrCase<"Sum", 0, "sum">;
+def Train_ReductionMean : I32EnumAttrCase<"Mean", 1, "mean">;
+def Train_ReductionAttr : I32EnumAttr<"Reduction",
+    "what an all-reduce leaves: the sum over ranks or the mean",
+    [Train_ReductionSum, Train_ReductionMean]> {
+  let cppNamespace = "::mlir::train";
+}
 
 def Train_ConstantOp : Train_ForwardOp<"constant", [ConstantLike]> {
   let summary = "A constant floating-point tensor";
@@ -347,7 +360,7 @@ def Train_AllReduceOp : Train_Op<"all_reduce", [SameOperandsAndResultType]> {
     %global = train.all_reduce mean %loss : tensor<f32>
     ```
   }];
-  let arguments = (ins Train_FloatTensor:$input, StrAttr:$reduction,
+  let arguments = (ins Train_FloatTensor:$input, Train_ReductionAttr:$reduction,
                        OptionalAttr<TypeAttr>:$wire);
   let results = (outs Train_FloatTensor:$output);
   let assemblyFormat =
@@ -395,13 +408,13 @@ def Train_AllReduceWaitOp : Train_Op<"allreduce_wait"> {
     the wait then only waits.
 
     ```mlir
-    train.allreduce_wait 0 "mean"
-    train.allreduce_wait 1 "mean" as bf16
-    train.allreduce_wait 2 "mean" fused
-    train.optimizer_update 2 "adam" fused "mean"
+    train.allreduce_wait 0 mean
+    train.allreduce_wait 1 mean as bf16
+    train.allreduce_wait 2 mean fused
+    train.optimizer_update 2 "adam" fused mean
     ```
   }];
-  let arguments = (ins I64Attr:$bucket, StrAttr:$reduction,
+  let arguments = (ins I64Attr:$bucket, Train_ReductionAttr:$reduction,
                        OptionalAttr<TypeAttr>:$wire, UnitAttr:$fused);
   let assemblyFormat =
       "$bucket $reduction (`as` $wire^)? (`fused` $fused^)? attr-dict";
@@ -417,21 +430,21 @@ def Train_OptimizerUpdateOp : Train_Op<"optimizer_update"> {
     completes while later buckets are still being reduced. It applies the
     update `algorithm` to the bucket's ranges of the parameter, gradient
     and optimizer-state arenas, with the coefficients the runtime passes
-    each step (runtime/include/trainc/model.h). With `fused "mean"` (and
+    each step (runtime/include/trainc/model.h). With `fused mean` (and
     `as f16/bf16`), put there by train-fuse-updates, it also does its
     wait's epilogue: one pass over the bucket reads the reduced sum (or the
     staged 16-bit mean), finishes the gradient (stored back), and updates
     parameters and state.
 
     ```mlir
-    train.allreduce_wait 0 "mean" fused
-    train.optimizer_update 0 "adam" fused "mean"
-    train.allreduce_wait 1 "mean" as bf16 fused
-    train.optimizer_update 1 "adam" fused "mean" as bf16
+    train.allreduce_wait 0 mean fused
+    train.optimizer_update 0 "adam" fused mean
+    train.allreduce_wait 1 mean as bf16 fused
+    train.optimizer_update 1 "adam" fused mean as bf16
     ```
   }];
   let arguments = (ins I64Attr:$bucket, StrAttr:$algorithm,
-                       OptionalAttr<StrAttr>:$epilogue,
+                       OptionalAttr<Train_ReductionAttr>:$epilogue,
                        OptionalAttr<TypeAttr>:$wire);
   let assemblyFormat = "$bucket $algorithm (`fused` $epilogue^)? "
                        "(`as` $wire^)? attr-dict";
@@ -451,7 +464,7 @@ def Train_OptimizerStepOp : Train_Op<"optimizer_step"> {
     line search), and a last pass that steps the parameters.
 
     ```mlir
-    train.allreduce_wait 1 "mean"
+    train.allreduce_wait 1 mean
     train.optimizer_update 1 "nlcg"
     train.optimizer_step "nlcg"
     ```

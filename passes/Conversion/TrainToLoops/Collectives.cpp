@@ -131,7 +131,7 @@ LogicalResult lowerAllReduce(Lowering &l, AllReduceOp reduce) {
   l.copy(from, to, count);
   l.callRuntime("allreduce",
                 {l.pointerTo(reduce.getOutput()), i64(l, count),
-                 i32(l, reduce.getReduction() == "mean" ? TRAINC_REDUCE_MEAN
+                 i32(l, reduce.getReduction() == Reduction::Mean ? TRAINC_REDUCE_MEAN
                                                       : TRAINC_REDUCE_SUM)});
   return success();
 }
@@ -160,7 +160,7 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
   for (Operation *op = start->getNextNode(); op; op = op->getNextNode())
     if (auto wait = dyn_cast<AllReduceWaitOp>(op))
       if (wait.getBucket() == start.getBucket())
-        mean = wait.getReduction() == "mean";
+        mean = wait.getReduction() == Reduction::Mean;
   whenDistributed(l, [&](Value world) {
     ScalarOps o(l);
     Value scale = mean ? inverse(l, world) : l.f32(1.0);
@@ -188,7 +188,7 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   if (wait.getFused())
     return success(); // the update after it does the epilogue
   std::optional<Type> wire = wait.getWire();
-  if (!wire && wait.getReduction() != "mean")
+  if (!wire && wait.getReduction() != Reduction::Mean)
     return success();
   Value grads = l.arenaView("grads", offset, l.b.getF32Type(), count);
   Value staged = wire ? staging(l, *wire, offset, count) : Value();
@@ -246,9 +246,9 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
 
   // The epilogue of the bucket's wait, when train-fuse-updates moved it
   // here: the gradient is finished as it is loaded.
-  std::optional<StringRef> epilogue = update.getEpilogue();
+  std::optional<Reduction> epilogue = update.getEpilogue();
   std::optional<Type> wire = update.getWire();
-  if (!epilogue || (!wire && *epilogue != "mean"))
+  if (!epilogue || (!wire && *epilogue != Reduction::Mean))
     return emit(plain);
   if (!wire) {
     // The mean: the sum times 1/world (1 for one process), stored back.

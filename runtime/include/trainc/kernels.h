@@ -115,9 +115,9 @@ int32_t trainc_rt_world(void *context);
 /* Every gradient of all-reduce bucket `bucket` is final (the compiler places
  * the call inside the train step, right after backward finishes the
  * bucket): starts the in-place sum over ranks of the `count` values of
- * type `wire` at `data` (the bucket's gradients, or their 16-bit copy) and
- * progresses the sums in flight. `data` must stay untouched until the
- * bucket's wait. */
+ * type `wire` at `data` (the bucket's gradients, or their 16-bit copy),
+ * ordered on the context's stream; the data plane advances it while the
+ * step computes. `data` must stay untouched until the bucket's wait. */
 void trainc_rt_allreduce_start(void *context, int32_t bucket, void *data,
                                int64_t count, int32_t wire);
 
