@@ -80,9 +80,7 @@ FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
   // the runtime's context and the coefficients on the host.
   SmallVector<int32_t> spaces;
   for (int field = 0; field < TRAINC_NUM_STEP_ARGS; ++field)
-    spaces.push_back(field == TRAINC_ARG_CONTEXT || field == TRAINC_ARG_HYPER
-                         ? TRAINC_MEMORY_HOST
-                         : target.arenaSpace);
+    spaces.push_back(target.memorySpace(field));
   return b.getDictionaryAttr({
       b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
       b.getNamedAttr("memory_spaces", b.getDenseI32ArrayAttr(spaces)),
@@ -114,12 +112,9 @@ struct DescribeModelPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    const TargetInfo *target = TargetInfo::lookup(targetName);
-    if (!target) {
-      module.emitError("unknown target '")
-          << targetName << "' (known: " << TargetInfo::knownNames() << ")";
+    const TargetInfo *target = TargetInfo::lookupOrEmit(module, targetName);
+    if (!target)
       return signalPassFailure();
-    }
     int64_t arenaBytes = activationArenaBytes(module);
     auto forward = module.lookupSymbol<func::FuncOp>(kForwardFn);
     if (arenaBytes < 0) {

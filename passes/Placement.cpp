@@ -37,6 +37,19 @@ int mlir::train::stepField(llvm::StringRef role) {
 llvm::StringRef mlir::train::stepFieldRole(int field) {
   return kStepFieldRoles[field];
 }
+
+bool mlir::train::isHostField(int field) {
+  return field == TRAINC_ARG_CONTEXT || field == TRAINC_ARG_HYPER;
+}
+
+Value mlir::train::argumentWithRole(func::FuncOp fn, llvm::StringRef role) {
+  for (BlockArgument arg : fn.getArguments())
+    if (auto name =
+            fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kRoleAttr))
+      if (name.getValue() == role)
+        return arg;
+  return Value();
+}
 using namespace mlir::train;
 
 namespace {
@@ -50,8 +63,8 @@ std::optional<unsigned> argNamed(func::FuncOp fn, StringRef attr,
 
 /// The home that function result `index` asks its value to have.
 std::optional<Home> resultHome(func::FuncOp fn, unsigned index) {
-  if (auto name = fn.getResultAttrOfType<StringAttr>(index,
-                                                     TrainDialect::kGradAttr))
+  if (auto name =
+          fn.getResultAttrOfType<StringAttr>(index, TrainDialect::kGradAttr))
     if (auto arg = argNamed(fn, TrainDialect::kParamAttr, name))
       return Home{Home::Grad, Value(), *arg};
   if (auto name = fn.getResultAttrOfType<StringAttr>(
@@ -78,8 +91,9 @@ bool producerCanWrite(func::FuncOp fn, Value value, const Home &home) {
     return true;
   auto bn = value.getDefiningOp<BatchNormOp>();
   Value arg = fn.getArgument(home.argIndex);
-  return bn && ((value == bn.getRunningMeanOut() && bn.getRunningMean() == arg) ||
-                (value == bn.getRunningVarOut() && bn.getRunningVar() == arg));
+  return bn &&
+         ((value == bn.getRunningMeanOut() && bn.getRunningMean() == arg) ||
+          (value == bn.getRunningVarOut() && bn.getRunningVar() == arg));
 }
 } // namespace
 
@@ -143,8 +157,8 @@ int64_t mlir::train::scratchBytes(Operation *op) {
   if (auto step = dyn_cast<OptimizerStepOp>(op)) {
     const OptimizerInfo *info = lookupOptimizer(step.getAlgorithm());
     auto module = op->getParentOfType<ModuleOp>();
-    auto buckets = module ? module->getAttrOfType<ArrayAttr>(kBucketsAttr)
-                          : ArrayAttr();
+    auto buckets =
+        module ? module->getAttrOfType<ArrayAttr>(kBucketsAttr) : ArrayAttr();
     return info && info->global ? nlcgTableBytes(buckets ? buckets.size() : 0)
                                 : 0;
   }
@@ -153,12 +167,13 @@ int64_t mlir::train::scratchBytes(Operation *op) {
     if (!usesLayerScales(update.getAlgorithm()))
       return 0;
     auto module = op->getParentOfType<ModuleOp>();
-    auto buckets = module ? module->getAttrOfType<ArrayAttr>(kBucketsAttr)
-                          : ArrayAttr();
+    auto buckets =
+        module ? module->getAttrOfType<ArrayAttr>(kBucketsAttr) : ArrayAttr();
     int64_t index = update.getBucket();
     if (!buckets || index < 0 || index >= int64_t(buckets.size()))
       return 0;
-    auto params = cast<DictionaryAttr>(buckets[index]).getAs<ArrayAttr>("params");
+    auto params =
+        cast<DictionaryAttr>(buckets[index]).getAs<ArrayAttr>("params");
     return params ? 4 * int64_t(params.size()) : 0;
   }
   return 0;
@@ -194,8 +209,7 @@ int64_t mlir::train::activationArenaBytes(ModuleOp module) {
   if (!forward || !forward->hasAttr(kArenaBytesAttr) ||
       (train && !train->hasAttr(kArenaBytesAttr)))
     return -1;
-  int64_t bytes =
-      forward->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt();
+  int64_t bytes = forward->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt();
   if (train)
     bytes = std::max(
         {bytes, train->getAttrOfType<IntegerAttr>(kArenaBytesAttr).getInt(),

@@ -52,6 +52,12 @@ inline constexpr llvm::StringLiteral kMemorySpaceAttr = "train.memory_space";
 int stepField(llvm::StringRef role);
 /// The role of field `field` of trainc_step_args.
 llvm::StringRef stepFieldRole(int field);
+/// Whether field `field` of trainc_step_args is host memory on every
+/// target: the runtime's context and the update coefficients the runtime
+/// fills each step (train.memory_space = "host" on the argument).
+bool isHostField(int field);
+/// The argument of `fn` with train.role `role`, or null.
+Value argumentWithRole(func::FuncOp fn, llvm::StringRef role);
 /// Alignment of every slot, in bytes (a cache line, and AVX-512 loads).
 inline constexpr int64_t kSlotAlignment = 64;
 

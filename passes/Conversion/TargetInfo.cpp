@@ -1,6 +1,9 @@
 //===- TargetInfo.cpp - the code-generation targets -----------------------===//
 
 #include "passes/Conversion/TargetInfo.h"
+#include "passes/Placement.h"
+
+#include "mlir/IR/Operation.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -27,6 +30,19 @@ const TargetInfo *TargetInfo::lookup(llvm::StringRef name) {
     if (target->name == name)
       return target;
   return nullptr;
+}
+
+trainc_memory_space TargetInfo::memorySpace(int field) const {
+  return isHostField(field) ? TRAINC_MEMORY_HOST : arenaSpace;
+}
+
+const TargetInfo *TargetInfo::lookupOrEmit(mlir::Operation *op,
+                                           llvm::StringRef name) {
+  const TargetInfo *target = lookup(name);
+  if (!target)
+    op->emitError("unknown target '")
+        << name << "' (known: " << knownNames() << ")";
+  return target;
 }
 
 std::string TargetInfo::knownNames() {

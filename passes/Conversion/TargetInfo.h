@@ -25,6 +25,10 @@
 
 #include <string>
 
+namespace mlir {
+class Operation;
+} // namespace mlir
+
 namespace mlir::train {
 
 struct TargetInfo {
@@ -57,8 +61,15 @@ struct TargetInfo {
     return runtimePrefix.str() + entry.str();
   }
 
+  /// Where field `field` of trainc_step_args lives on this target: the
+  /// arenas' space, except what is host memory everywhere (isHostField).
+  trainc_memory_space memorySpace(int field) const;
+
   /// The target named `name`, or null.
   static const TargetInfo *lookup(llvm::StringRef name);
+  /// The target named `name`; null after an error on `op` naming the known
+  /// ones.
+  static const TargetInfo *lookupOrEmit(Operation *op, llvm::StringRef name);
   /// The names lookup knows, for diagnostics ("cpu").
   static std::string knownNames();
 };

@@ -16,7 +16,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 
-#include "runtime/include/trainc/abi.h"
+#include "runtime/include/trainc/model.h"
 
 namespace mlir::train {
 #define GEN_PASS_DEF_EMITENTRYPOINTSPASS
@@ -31,8 +31,7 @@ namespace {
 constexpr llvm::StringLiteral kEntryPoints[] = {
     "trainc_train_step", "trainc_apply_update", "trainc_eval_step"};
 constexpr llvm::StringLiteral kBadArgs = "trainc_rt_bad_step_args";
-/// sizeof(trainc_step_args): the header, then the pointer fields.
-constexpr int64_t kStepArgsBytes = 8 + 8 * TRAINC_NUM_STEP_ARGS;
+constexpr int64_t kStepArgsBytes = sizeof(trainc_step_args);
 
 struct EmitEntryPointsPass
     : public train::impl::EmitEntryPointsPassBase<EmitEntryPointsPass> {

@@ -214,12 +214,7 @@ struct ConvertParallelLoopsToThreadsPass
     if (failed(captures))
       return;
     // The launch is a runtime call: it takes the step's runtime context.
-    Value runtimeContext;
-    for (BlockArgument arg : fn.getArguments())
-      if (auto role = fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                      kRoleAttr))
-        if (role.getValue() == "context")
-          runtimeContext = arg;
+    Value runtimeContext = argumentWithRole(fn, "context");
     if (!runtimeContext) {
       fn.emitError("a kernel launch needs the function's runtime context "
                    "(an argument with train.role = \"context\")");

@@ -32,18 +32,8 @@ mlir::train::lowerWith(StepLowering &step, Operation *op,
   // their home as soon as the value exists: a gradient bucket's
   // all-reduce, which starts later, then finds it there, and no copy reads
   // a range that is already being reduced.
-  for (Value result : op->getResults()) {
-    auto it = step.copies.find(result);
-    if (it == step.copies.end())
-      continue;
-    for (unsigned index : it->second) {
-      // Named steps: C++ leaves the order of arguments' evaluation open.
-      Value from = l.flat(result);
-      Value to = l.resultView(index, result);
-      l.copy(from, to,
-             cast<RankedTensorType>(result.getType()).getNumElements());
-    }
-  }
+  for (Value result : op->getResults())
+    l.copyToResults(result);
   // The values keep their homes: later patterns find them from the
   // original tensor values, so nothing replaces the results.
   rewriter.eraseOp(op);
@@ -51,12 +41,9 @@ mlir::train::lowerWith(StepLowering &step, Operation *op,
 }
 
 Value StepLowering::argWithRole(StringRef role) {
-  for (BlockArgument arg : target.getArguments())
-    if (auto name =
-            target.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kRoleAttr))
-      if (name.getValue() == role)
-        return arg;
-  llvm_unreachable("lowered function lacks an argument role");
+  Value arg = argumentWithRole(target, role);
+  assert(arg && "lowered function lacks an argument role");
+  return arg;
 }
 
 Value Lowering::arenaView(StringRef role, int64_t offset, Type element,
@@ -67,8 +54,11 @@ Value Lowering::arenaView(StringRef role, int64_t offset, Type element,
 }
 
 Value Lowering::arenaPointer(StringRef role, int64_t offset) {
-  Value address =
-      b.create<memref::ExtractAlignedPointerAsIndexOp>(loc, argWithRole(role));
+  return pointerAt(argWithRole(role), offset);
+}
+
+Value Lowering::pointerAt(Value base, int64_t offset) {
+  Value address = b.create<memref::ExtractAlignedPointerAsIndexOp>(loc, base);
   address = b.create<arith::AddIOp>(loc, address, index(offset));
   Value asInt = b.create<arith::IndexCastOp>(loc, b.getI64Type(), address);
   return b.create<LLVM::IntToPtrOp>(
@@ -120,6 +110,18 @@ Value Lowering::view(Value tensor, ArrayRef<int64_t> shape) {
 Value Lowering::flat(Value tensor) {
   return view(tensor,
               {cast<RankedTensorType>(tensor.getType()).getNumElements()});
+}
+
+void Lowering::copyToResults(Value value) {
+  auto it = step.copies.find(value);
+  if (it == step.copies.end())
+    return;
+  for (unsigned index : it->second) {
+    // Named steps: C++ leaves the order of arguments' evaluation open.
+    Value from = flat(value);
+    Value to = resultView(index, value);
+    copy(from, to, cast<RankedTensorType>(value.getType()).getNumElements());
+  }
 }
 
 Value Lowering::resultView(unsigned index, Value value) {
@@ -261,11 +263,7 @@ std::string StepLowering::uniqueGlobalName(StringRef prefix) {
 
 Value Lowering::pointerTo(Value tensor) {
   auto [base, offset] = baseOf(tensor);
-  Value address = b.create<memref::ExtractAlignedPointerAsIndexOp>(loc, base);
-  address = b.create<arith::AddIOp>(loc, address, index(offset));
-  Value asInt = b.create<arith::IndexCastOp>(loc, b.getI64Type(), address);
-  return b.create<LLVM::IntToPtrOp>(
-      loc, LLVM::LLVMPointerType::get(b.getContext()), asInt);
+  return pointerAt(base, offset);
 }
 
 Value Lowering::constantTable(DenseElementsAttr values) {

@@ -89,12 +89,17 @@ public:
   /// The flat view of the home of the source function's result `index`,
   /// whose value is `value` (a gradient, an updated buffer or an output).
   Value resultView(unsigned index, Value value);
+  /// Copies `value` into the home of every function result that returns
+  /// it without its producer having written it there (StepLowering::copies).
+  void copyToResults(Value value);
   /// The lowered function's argument with `train.role` `role`.
   Value argWithRole(StringRef role) { return step.argWithRole(role); }
   /// `count` elements of `element` at byte `offset` of the `role` arena.
   Value arenaView(StringRef role, int64_t offset, Type element, int64_t count);
   /// A raw pointer to byte `offset` of the `role` arena, for runtime calls.
   Value arenaPointer(StringRef role, int64_t offset);
+  /// A raw pointer to byte `offset` of the memref `base`.
+  Value pointerAt(Value base, int64_t offset);
 
   // --- scalar helpers --------------------------------------------------------
   Value index(int64_t v);

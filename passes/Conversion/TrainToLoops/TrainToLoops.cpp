@@ -55,7 +55,7 @@ Type roleType(Builder &b, StringRef role, int64_t size) {
 DictionaryAttr roleAttrs(Builder &b, StringRef role) {
   SmallVector<NamedAttribute> attrs{
       b.getNamedAttr(kRoleAttr, b.getStringAttr(role))};
-  if (role == "hyper" || role == "context")
+  if (isHostField(stepField(role)))
     attrs.push_back(b.getNamedAttr(kMemorySpaceAttr, b.getStringAttr("host")));
   return b.getDictionaryAttr(attrs);
 }
@@ -87,13 +87,7 @@ LogicalResult mlir::train::convertStepFunction(
   b.setInsertionPointToStart(&fn.getBody().front());
   Lowering l(step, b, fn.getLoc());
   for (BlockArgument arg : fn.getArguments().take_front(numTensorArgs))
-    if (auto it = step.copies.find(arg); it != step.copies.end())
-      for (unsigned index : it->second) {
-        Value from = l.flat(arg);
-        Value to = l.resultView(index, arg);
-        l.copy(from, to,
-               cast<RankedTensorType>(arg.getType()).getNumElements());
-      }
+    l.copyToResults(arg);
 
   RewritePatternSet patterns(context);
   populateTrainElementwiseLoweringPatterns(patterns, step);
@@ -134,19 +128,15 @@ struct ConvertTrainToLoopsPass
     ModuleOp module = getOperation();
     auto forward = module.lookupSymbol<func::FuncOp>(kForwardFn);
     auto train = module.lookupSymbol<func::FuncOp>(kTrainStepFn);
-    if (!forward || !forward->hasAttr(kArenaBytesAttr) ||
-        (train && !train->hasAttr(kArenaBytesAttr))) {
+    int64_t arenaBytes = activationArenaBytes(module);
+    if (arenaBytes < 0) {
       module.emitError("expected @forward (and @train_step) planned by "
                        "train-plan-memory");
       return signalPassFailure();
     }
-    int64_t arenaBytes = activationArenaBytes(module);
-    target = TargetInfo::lookup(targetName);
-    if (!target) {
-      module.emitError("unknown target '")
-          << targetName << "' (known: " << TargetInfo::knownNames() << ")";
+    target = TargetInfo::lookupOrEmit(module, targetName);
+    if (!target)
       return signalPassFailure();
-    }
 
     auto bytes = [&](StringRef attr) {
       return module->getAttrOfType<IntegerAttr>(attr).getInt();
