@@ -1,0 +1,39 @@
+// RUN: trainc-opt %s -split-input-file -train-emit-entry-points -verify-diagnostics | FileCheck %s
+
+// train-emit-entry-points: a lowered entry point (llvm.func with one pointer
+// per train.role) becomes <name>.body, and <name>(args) checks the
+// trainc_step_args header (size 88, ABI version) and loads each argument
+// from its role's field (trainc/abi.h: field i at byte 8 + 8 i; context 0,
+// params 1, ..., output 8).
+// CHECK-LABEL: llvm.func internal @trainc_eval_step.body(
+// CHECK: llvm.func @trainc_eval_step(%[[ARGS:[^:]+]]: !llvm.ptr)
+// CHECK-DAG: %[[SIZE:.+]] = llvm.load %[[ARGS]] : !llvm.ptr -> i32
+// CHECK-DAG: %[[VP:.+]] = llvm.getelementptr %[[ARGS]][4] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK-DAG: %[[VERSION:.+]] = llvm.load %[[VP]] : !llvm.ptr -> i32
+// CHECK-DAG: %[[N88:.+]] = llvm.mlir.constant(88 : i32) : i32
+// CHECK-DAG: llvm.icmp "uge" %[[SIZE]], %[[N88]] : i32
+// CHECK-DAG: llvm.icmp "eq" %[[VERSION]], %{{.+}} : i32
+// CHECK: llvm.cond_br %{{.+}}, ^[[CALL:.+]], ^[[BAD:[a-z0-9]+]]
+// CHECK: ^[[BAD]]:
+// CHECK-NEXT: llvm.call @trainc_rt_bad_step_args(%[[SIZE]], %[[VERSION]]) : (i32, i32) -> ()
+// CHECK-NEXT: llvm.unreachable
+// CHECK: ^[[CALL]]:
+// CHECK-DAG: %[[F0:.+]] = llvm.getelementptr %[[ARGS]][8] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK-DAG: %[[CTX:.+]] = llvm.load %[[F0]] : !llvm.ptr -> !llvm.ptr
+// CHECK-DAG: %[[F8:.+]] = llvm.getelementptr %[[ARGS]][72] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK-DAG: %[[OUT:.+]] = llvm.load %[[F8]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.call @trainc_eval_step.body(%[[CTX]], %[[OUT]]) : (!llvm.ptr, !llvm.ptr) -> ()
+module {
+  llvm.func @trainc_eval_step(%ctx: !llvm.ptr {train.role = "context"}, %out: !llvm.ptr {train.role = "output"}) {
+    llvm.return
+  }
+}
+
+// -----
+
+module {
+  // expected-error @+1 {{argument 1 of an entry point has no step-argument role (train.role) or is not a pointer}}
+  llvm.func @trainc_train_step(%ctx: !llvm.ptr {train.role = "context"}, %x: !llvm.ptr) {
+    llvm.return
+  }
+}
