@@ -86,7 +86,7 @@ struct OnnxExport {
   std::string unsupported;
 };
 
-bool onnxExport(DictionaryAttr exportAttr, ArrayAttr tensors, OnnxExport &out,
+bool onnxExport(DictionaryAttr exportAttr, ModelAttr model, OnnxExport &out,
                 std::string &error) {
   if (!exportAttr) {
     out.unsupported = "the compiled module carries no ONNX template (it was "
@@ -107,15 +107,17 @@ bool onnxExport(DictionaryAttr exportAttr, ArrayAttr tensors, OnnxExport &out,
   }
   out.bytes.assign(data->getData().begin(), data->getData().end());
   std::map<std::pair<std::string, int64_t>, int32_t> index;
-  for (auto [i, t] : llvm::enumerate(tensors)) {
-    auto tensor = cast<DictionaryAttr>(t);
-    index[{cast<StringAttr>(tensor.get("name")).str(), intOf(tensor, "kind")}] =
+  SmallVector<TensorDescAttr> tensors(model.getTensorDescs());
+  for (auto [i, tensor] : llvm::enumerate(tensors))
+    index[{tensor.getName().str(), static_cast<int64_t>(tensor.getKind())}] =
         i;
-  }
   for (Attribute h : cast<ArrayAttr>(exportAttr.get("holes"))) {
     auto hole = cast<DictionaryAttr>(h);
     std::string name = hole.getAs<StringAttr>("name").str();
-    int64_t kind = hole.getAs<StringAttr>("kind").getValue() == "buffer";
+    auto kind = static_cast<int64_t>(
+        hole.getAs<StringAttr>("kind").getValue() == "buffer"
+            ? TensorKind::Buffer
+            : TensorKind::Param);
     auto it = index.find({name, kind});
     if (it == index.end()) {
       out.unsupported = "tensor '" + name + "' of the ONNX model is not "
@@ -124,9 +126,9 @@ bool onnxExport(DictionaryAttr exportAttr, ArrayAttr tensors, OnnxExport &out,
       out.holes.clear();
       return true;
     }
-    auto tensor = cast<DictionaryAttr>(tensors[it->second]);
+    TensorDescAttr tensor = tensors[it->second];
     int64_t numel = 1;
-    for (int64_t d : cast<DenseI64ArrayAttr>(tensor.get("shape")).asArrayRef())
+    for (int64_t d : tensor.getShape().asArrayRef())
       numel *= d;
     if (intOf(hole, "bytes") != numel * static_cast<int64_t>(sizeof(float))) {
       error = "the ONNX template's tensor '" + name +
@@ -139,7 +141,7 @@ bool onnxExport(DictionaryAttr exportAttr, ArrayAttr tensors, OnnxExport &out,
 }
 } // namespace
 
-bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
+bool mlir::train::addModelDescription(llvm::Module &m, ModelAttr model,
                                       DictionaryAttr onnx, ArrayAttr buckets,
                                       StringRef source, uint64_t planHash,
                                       std::string &error) {
@@ -168,14 +170,12 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
     return llvm::ConstantArray::get(shapeTy, dims);
   };
 
-  int64_t paramBytes = intOf(model, "param_bytes");
-  int64_t bufferBytes = intOf(model, "buffer_bytes");
+  int64_t paramBytes = model.getParamBytes();
+  int64_t bufferBytes = model.getBufferBytes();
   std::vector<char> params(paramBytes, 0), buffers(bufferBytes, 0);
   SmallVector<llvm::Constant *> tensors;
-  for (auto [index, t] : llvm::enumerate(cast<ArrayAttr>(model.get("tensors")))) {
-    auto tensor = cast<DictionaryAttr>(t);
-    ArrayRef<int64_t> shape =
-        cast<DenseI64ArrayAttr>(tensor.get("shape")).asArrayRef();
+  for (auto [index, tensor] : llvm::enumerate(model.getTensorDescs())) {
+    ArrayRef<int64_t> shape = tensor.getShape().asArrayRef();
     if (shape.size() > kMaxRank) {
       error = "a parameter has rank above 8";
       return false;
@@ -183,18 +183,20 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
     int64_t numel = 1;
     for (int64_t d : shape)
       numel *= d;
-    int64_t kind = intOf(tensor, "kind"), offset = intOf(tensor, "offset");
+    int64_t kind = static_cast<int64_t>(tensor.getKind());
+    int64_t offset = tensor.getOffset();
     std::vector<char> bytes;
-    if (!initialBytes(tensor.get("init"), numel, bytes, error))
+    if (!initialBytes(tensor.getInit(), numel, bytes, error))
       return false;
-    std::vector<char> &arena = kind == 0 ? params : buffers;
+    std::vector<char> &arena =
+        tensor.getKind() == TensorKind::Param ? params : buffers;
     if (offset + static_cast<int64_t>(bytes.size()) >
         static_cast<int64_t>(arena.size())) {
       error = "a tensor lies outside its arena";
       return false;
     }
     std::memcpy(arena.data() + offset, bytes.data(), bytes.size());
-    StringRef name = cast<StringAttr>(tensor.get("name")).getValue();
+    StringRef name = tensor.getName();
     tensors.push_back(llvm::ConstantStruct::get(
         tensorTy,
         {string(m, name, "trainc.tensor.name." + std::to_string(index)),
@@ -202,8 +204,7 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
          llvm::ConstantInt::get(i32, shape.size()), shapeConst(shape),
          llvm::ConstantInt::get(i64, numel),
          llvm::ConstantInt::get(i64, offset),
-         llvm::ConstantInt::get(
-             i32, cast<BoolAttr>(tensor.get("bn_or_bias")).getValue()),
+         llvm::ConstantInt::get(i32, tensor.getBnOrBias().getValue()),
          llvm::ConstantInt::get(i32, 0)}));
   }
   auto *tensorArrayTy = llvm::ArrayType::get(tensorTy, tensors.size());
@@ -212,7 +213,7 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
       llvm::ConstantArray::get(tensorArrayTy, tensors), "trainc.tensors");
 
   OnnxExport exported;
-  if (!onnxExport(onnx, cast<ArrayAttr>(model.get("tensors")), exported, error))
+  if (!onnxExport(onnx, model, exported, error))
     return false;
   SmallVector<llvm::Constant *> holes;
   for (auto [at, tensor] : exported.holes)
@@ -250,37 +251,28 @@ bool mlir::train::addModelDescription(llvm::Module &m, DictionaryAttr model,
       m, bucketArrayTy, true, llvm::GlobalValue::PrivateLinkage,
       llvm::ConstantArray::get(bucketArrayTy, bucketConsts), "trainc.buckets");
 
-  ArrayRef<int64_t> input =
-      cast<DenseI64ArrayAttr>(model.get("input_shape")).asArrayRef();
-  auto spaces = dyn_cast_or_null<DenseI32ArrayAttr>(model.get("memory_spaces"));
-  if (!spaces || spaces.size() != TRAINC_NUM_STEP_ARGS) {
-    error = "the model's description has no memory space per step argument";
-    return false;
-  }
+  // The verifier of ModelAttr checked the shapes, sizes and memory spaces.
+  ArrayRef<int64_t> input = model.getInputShape().asArrayRef();
   SmallVector<llvm::Constant *> spaceConsts;
-  for (int32_t space : spaces.asArrayRef())
+  for (int32_t space : model.getMemorySpaces().asArrayRef())
     spaceConsts.push_back(llvm::ConstantInt::get(i32, space));
-  auto optimizer = dyn_cast_or_null<StringAttr>(model.get("optimizer"));
   auto *desc = llvm::ConstantStruct::get(
       modelTy,
       {llvm::ConstantInt::get(i32, kAbiVersion),
        llvm::ConstantInt::get(i32, tensors.size()), tensorArray,
        llvm::ConstantInt::get(i64, paramBytes),
        llvm::ConstantInt::get(i64, bufferBytes),
-       llvm::ConstantInt::get(i64, intOf(model, "arena_bytes")),
+       llvm::ConstantInt::get(i64, model.getArenaBytes()),
        llvm::ConstantInt::get(i64, input[0]),
        llvm::ConstantInt::get(i32, input.size()), shapeConst(input),
-       llvm::ConstantInt::get(i64, intOf(model, "num_classes")),
+       llvm::ConstantInt::get(i64, model.getNumClasses()),
        string(m, source, "trainc.source"),
-       string(m, cast<StringAttr>(model.get("input_name")).getValue(),
-              "trainc.input_name"),
-       string(m, cast<StringAttr>(model.get("output_name")).getValue(),
-              "trainc.output_name"),
+       string(m, model.getInputName(), "trainc.input_name"),
+       string(m, model.getOutputName(), "trainc.output_name"),
        blob(m, params, "trainc.initial_params"),
        blob(m, buffers, "trainc.initial_buffers"),
-       string(m, optimizer ? optimizer.getValue() : "", "trainc.optimizer"),
-       llvm::ConstantInt::get(
-           i64, model.get("state_bytes") ? intOf(model, "state_bytes") : 0),
+       string(m, model.getOptimizer(), "trainc.optimizer"),
+       llvm::ConstantInt::get(i64, model.getStateBytes()),
        llvm::ConstantInt::get(i64, planHash),
        exported.bytes.empty() ? nullPtr
                               : blob(m, exported.bytes, "trainc.onnx_template"),

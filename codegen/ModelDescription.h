@@ -3,6 +3,8 @@
 #ifndef TRAINC_CODEGEN_MODELDESCRIPTION_H
 #define TRAINC_CODEGEN_MODELDESCRIPTION_H
 
+#include "dialects/Train/IR/TrainAttrs.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/IR/Module.h"
 
@@ -14,7 +16,7 @@ namespace mlir::train {
 /// `train.model` attribute; `onnx` its `train.onnx_export` (may be null),
 /// the template `--save-onnx` fills; `buckets` its `train.buckets` (may be
 /// null). Fails with `error` set on malformed input.
-bool addModelDescription(llvm::Module &module, DictionaryAttr model,
+bool addModelDescription(llvm::Module &module, ModelAttr model,
                          DictionaryAttr onnx, ArrayAttr buckets,
                          llvm::StringRef source, uint64_t planHash,
                          std::string &error);

@@ -83,13 +83,12 @@ void stripTrainAttributes(ModuleOp module) {
 std::unique_ptr<llvm::Module>
 mlir::train::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
                              llvm::StringRef cpu, std::string &error) {
-  auto model = module->getAttrOfType<DictionaryAttr>(kModelAttr);
+  auto model = module->getAttrOfType<train::ModelAttr>(kModelAttr);
   if (!model) {
     error = "the module has no model description (train.model)";
     return nullptr;
   }
-  auto sourceAttr = model.getAs<StringAttr>("source");
-  std::string source = sourceAttr ? sourceAttr.str() : "";
+  std::string source = model.getSource().str();
   // The plan hash covers the generated code and the model's layout, so two
   // ranks that would disagree about either refuse to start.
   std::string text;

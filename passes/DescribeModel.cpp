@@ -28,10 +28,11 @@ using namespace mlir::train;
 
 namespace {
 /// The description the runtime needs, from the planned @forward.
-FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
-                                        int64_t arenaBytes,
-                                        const TargetInfo &target) {
-  Builder b(module.getContext());
+FailureOr<ModelAttr> describeModel(ModuleOp module, func::FuncOp forward,
+                                   int64_t arenaBytes,
+                                   const TargetInfo &target) {
+  MLIRContext *ctx = module.getContext();
+  Builder b(ctx);
   SmallVector<Attribute> tensors;
   std::optional<BlockArgument> input;
   for (BlockArgument arg : forward.getArguments()) {
@@ -48,19 +49,15 @@ FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
     StringAttr name = forward.getArgAttrOfType<StringAttr>(
         i, param ? TrainDialect::kParamAttr : TrainDialect::kBufferAttr);
     auto type = cast<RankedTensorType>(arg.getType());
-    if (!forward.getArgAttr(i, TrainDialect::kInitAttr) ||
-        !forward.getArgAttr(i, kOffsetAttr))
+    auto init = forward.getArgAttrOfType<ElementsAttr>(i, TrainDialect::kInitAttr);
+    auto offset = forward.getArgAttrOfType<IntegerAttr>(i, kOffsetAttr);
+    if (!init || !offset)
       return forward.emitError("argument '")
              << name.getValue() << "' has no initial value or offset";
-    tensors.push_back(b.getDictionaryAttr({
-        b.getNamedAttr("name", name),
-        b.getNamedAttr("kind", b.getI32IntegerAttr(param ? 0 : 1)),
-        b.getNamedAttr("shape", b.getDenseI64ArrayAttr(type.getShape())),
-        b.getNamedAttr("offset", forward.getArgAttr(i, kOffsetAttr)),
-        b.getNamedAttr("init", forward.getArgAttr(i, TrainDialect::kInitAttr)),
-        b.getNamedAttr("bn_or_bias",
-                       b.getBoolAttr(param && isBatchNormOrBias(forward, arg))),
-    }));
+    tensors.push_back(TensorDescAttr::get(
+        ctx, name.getValue(), param ? TensorKind::Param : TensorKind::Buffer,
+        b.getDenseI64ArrayAttr(type.getShape()), offset.getInt(), init,
+        b.getBoolAttr(param && isBatchNormOrBias(forward, arg))));
   }
   if (!input)
     return forward.emitError("the model has no data input");
@@ -80,30 +77,27 @@ FailureOr<DictionaryAttr> describeModel(ModuleOp module, func::FuncOp forward,
   // the runtime's context and the coefficients on the host.
   SmallVector<int32_t> spaces;
   for (int field = 0; field < TRAINC_NUM_STEP_ARGS; ++field)
-    spaces.push_back(target.memorySpace(field));
-  return b.getDictionaryAttr({
-      b.getNamedAttr("tensors", b.getArrayAttr(tensors)),
-      b.getNamedAttr("memory_spaces", b.getDenseI32ArrayAttr(spaces)),
-      b.getNamedAttr("param_bytes", module->getAttr(kParamBytesAttr)),
-      b.getNamedAttr("optimizer", module->hasAttr(kOptimizerAttr)
-                                      ? module->getAttr(kOptimizerAttr)
-                                      : b.getStringAttr("")),
-      b.getNamedAttr("state_bytes",
-                     b.getI64IntegerAttr(optimizerStateBytes(module))),
-      b.getNamedAttr("buffer_bytes", module->getAttr(kBufferBytesAttr)),
-      b.getNamedAttr("arena_bytes", b.getI64IntegerAttr(arenaBytes)),
-      b.getNamedAttr("input_shape",
-                     b.getDenseI64ArrayAttr(inputType.getShape())),
-      b.getNamedAttr("num_classes", b.getI64IntegerAttr(classes)),
-      b.getNamedAttr(
-          "input_name",
-          forward.getArgAttr(input->getArgNumber(), TrainDialect::kInputAttr)),
-      b.getNamedAttr("output_name",
-                     forward.getResultAttr(0, TrainDialect::kOutputAttr)),
-      b.getNamedAttr("source", module->hasAttr(TrainDialect::kSourceAttr)
-                                   ? module->getAttr(TrainDialect::kSourceAttr)
-                                   : b.getStringAttr("")),
-  });
+    spaces.push_back(target.memorySpace(static_cast<Role>(field)));
+  auto bytes = [&](StringRef attr) {
+    auto value = module->getAttrOfType<IntegerAttr>(attr);
+    return value ? value.getInt() : 0;
+  };
+  auto string = [&](Operation *op, StringRef attr) {
+    auto value = op->getAttrOfType<StringAttr>(attr);
+    return value ? value.getValue() : StringRef();
+  };
+  auto inputName = forward.getArgAttrOfType<StringAttr>(
+      input->getArgNumber(), TrainDialect::kInputAttr);
+  auto outputName =
+      forward.getResultAttrOfType<StringAttr>(0, TrainDialect::kOutputAttr);
+  return ModelAttr::getChecked(
+      [&] { return forward.emitError(); }, ctx, b.getArrayAttr(tensors),
+      b.getDenseI32ArrayAttr(spaces), bytes(kParamBytesAttr),
+      bytes(kBufferBytesAttr), optimizerStateBytes(module), arenaBytes,
+      string(module, kOptimizerAttr), b.getDenseI64ArrayAttr(inputType.getShape()),
+      classes, inputName ? inputName.getValue() : StringRef(),
+      outputName ? outputName.getValue() : StringRef(),
+      string(module, TrainDialect::kSourceAttr));
 }
 
 struct DescribeModelPass
@@ -123,7 +117,7 @@ struct DescribeModelPass
       return signalPassFailure();
     }
     auto description = describeModel(module, forward, arenaBytes, *target);
-    if (failed(description))
+    if (failed(description) || !*description)
       return signalPassFailure();
     module->setAttr(kModelAttr, *description);
   }

@@ -140,7 +140,9 @@ def DescribeModelPass : Pass<"train-describe-model", "::mlir::ModuleOp"> {
   let summary = "Record the description the runtime reads (train.model)";
   let description = [{
     From the planned `@forward` (and `@train_step`), sets the module
-    attribute `train.model`: every parameter and buffer with its name,
+    attribute `train.model`, a `#train.model<...>` that the dialect
+    verifies (every tensor inside its arena, one memory space per field):
+    every parameter and buffer with its name,
     kind, shape, offset, initial value and whether weight decay skips it
     (BatchNorm scale and shift, biases); the arena sizes (the activation
     arena the largest of the steps' and trainc_apply_update's); the
@@ -161,7 +163,8 @@ def ConvertTrainToLoopsPass : Pass<"convert-train-to-loops", "::mlir::ModuleOp">
   let description = [{
     Converts `@train_step` and `@forward` (planned by train-plan-memory) in
     place into `@trainc_train_step` and `@trainc_eval_step`, functions on
-    byte arenas (`train.role` names each argument; see
+    byte arenas (`train.role = #train.role<params>` names each argument's
+    field of `trainc_step_args`; see
     runtime/include/trainc/model.h), and builds `@trainc_apply_update`.
     The op families' conversion patterns
     (`populateTrain<Family>LoweringPatterns`) run under a `ConversionTarget`
@@ -279,7 +282,7 @@ def VerifyKernelsPass : Pass<"train-verify-kernels", "::mlir::ModuleOp"> {
     tensor data is otherwise touched only by library calls. Any other
     access is an error at its location naming the function, since on a GPU
     it would be host code reading device memory. Conversely, host memory
-    (`train.memory_space = "host"`: the update coefficients argument, host
+    (`train.memory_space = #train.memory_space<host>`: the update coefficients argument, host
     buffers of the function) is read and written only by host code, which
     passes its values to the kernels.
   }];

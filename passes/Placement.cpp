@@ -9,47 +9,27 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
-#include "runtime/include/trainc/abi.h"
-
 #include <algorithm>
-#include <iterator>
 
 using namespace mlir;
 
-namespace {
-/// The roles of trainc_step_args' fields, by field (trainc/abi.h).
-constexpr llvm::StringLiteral kStepFieldRoles[] = {
-    "context", "params", "grads",  "buffers", "state",
-    "arena",   "input",  "labels", "output",  "hyper"};
-static_assert(std::size(kStepFieldRoles) == TRAINC_NUM_STEP_ARGS,
-              "one role per field of trainc_step_args");
-static_assert(TRAINC_ARG_CONTEXT == 0 && TRAINC_ARG_HYPER == 9,
-              "kStepFieldRoles follows trainc_step_field");
-} // namespace
-
-int mlir::train::stepField(llvm::StringRef role) {
-  for (auto [field, name] : llvm::enumerate(kStepFieldRoles))
-    if (name == role)
-      return static_cast<int>(field);
-  return -1;
+bool mlir::train::isHostField(Role role) {
+  return role == Role::Context || role == Role::Hyper;
 }
 
-llvm::StringRef mlir::train::stepFieldRole(int field) {
-  return kStepFieldRoles[field];
-}
-
-bool mlir::train::isHostField(int field) {
-  return field == TRAINC_ARG_CONTEXT || field == TRAINC_ARG_HYPER;
-}
-
-Value mlir::train::argumentWithRole(func::FuncOp fn, llvm::StringRef role) {
+Value mlir::train::argumentWithRole(FunctionOpInterface fn, Role role) {
   for (BlockArgument arg : fn.getArguments())
-    if (auto name =
-            fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kRoleAttr))
-      if (name.getValue() == role)
+    if (auto attr = fn.getArgAttrOfType<RoleAttr>(arg.getArgNumber(), kRoleAttr))
+      if (attr.getValue() == role)
         return arg;
   return Value();
 }
+
+bool mlir::train::isHostArgument(FunctionOpInterface fn, unsigned index) {
+  auto space = fn.getArgAttrOfType<MemorySpaceAttr>(index, kMemorySpaceAttr);
+  return space && space.getValue() == MemorySpace::Host;
+}
+
 using namespace mlir::train;
 
 namespace {

@@ -11,9 +11,12 @@
 #ifndef TRAINC_PASSES_PLACEMENT_H
 #define TRAINC_PASSES_PLACEMENT_H
 
+#include "dialects/Train/IR/TrainAttrs.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Value.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 namespace mlir::train {
 
@@ -38,26 +41,22 @@ inline constexpr llvm::StringLiteral kModelAttr = "train.model";
 /// The byte offset, in the activation arena, of the scratch an op's kernels
 /// use while it runs (train-plan-memory, from scratchBytes).
 inline constexpr llvm::StringLiteral kScratchAttr = "train.scratch";
-/// The role of each argument of a lowered function ("params", "arena",
-/// "hyper", ...) and, where it is not the device's, its memory space:
-/// "host" for what the runtime fills on the host each step (the update
-/// coefficients), read by host code and passed to kernels as values.
+/// The role of each argument of a lowered function (#train.role<params>,
+/// the field of trainc_step_args it comes from) and, where it is not the
+/// target's arena memory, its memory space: #train.memory_space<host> for
+/// what the runtime fills on the host each step (the update coefficients),
+/// read by host code and passed to kernels as values.
 inline constexpr llvm::StringLiteral kRoleAttr = "train.role";
 inline constexpr llvm::StringLiteral kMemorySpaceAttr = "train.memory_space";
 
-/// The field of trainc_step_args (runtime/include/trainc/model.h) that an
-/// argument with train.role `role` comes from (enum trainc_step_field of
-/// trainc/abi.h), or -1 for a role that is not one. The role "context" is
-/// the runtime's context, an !llvm.ptr every runtime call gets first.
-int stepField(llvm::StringRef role);
-/// The role of field `field` of trainc_step_args.
-llvm::StringRef stepFieldRole(int field);
-/// Whether field `field` of trainc_step_args is host memory on every
+/// Whether the step-argument field of `role` is host memory on every
 /// target: the runtime's context and the update coefficients the runtime
-/// fills each step (train.memory_space = "host" on the argument).
-bool isHostField(int field);
+/// fills each step (#train.memory_space<host> on the argument).
+bool isHostField(Role role);
 /// The argument of `fn` with train.role `role`, or null.
-Value argumentWithRole(func::FuncOp fn, llvm::StringRef role);
+Value argumentWithRole(FunctionOpInterface fn, Role role);
+/// Whether `fn`'s argument `index` is host memory (#train.memory_space<host>).
+bool isHostArgument(FunctionOpInterface fn, unsigned index);
 /// Alignment of every slot, in bytes (a cache line, and AVX-512 loads).
 inline constexpr int64_t kSlotAlignment = 64;
 

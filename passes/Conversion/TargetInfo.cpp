@@ -32,7 +32,7 @@ const TargetInfo *TargetInfo::lookup(llvm::StringRef name) {
   return nullptr;
 }
 
-trainc_memory_space TargetInfo::memorySpace(int field) const {
+trainc_memory_space TargetInfo::memorySpace(mlir::train::Role field) const {
   return isHostField(field) ? TRAINC_MEMORY_HOST : arenaSpace;
 }
 

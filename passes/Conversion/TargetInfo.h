@@ -20,6 +20,8 @@
 
 #include "runtime/include/trainc/abi.h"
 
+#include "dialects/Train/IR/TrainAttrs.h"
+
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -63,7 +65,7 @@ struct TargetInfo {
 
   /// Where field `field` of trainc_step_args lives on this target: the
   /// arenas' space, except what is host memory everywhere (isHostField).
-  trainc_memory_space memorySpace(int field) const;
+  trainc_memory_space memorySpace(mlir::train::Role field) const;
 
   /// The target named `name`, or null.
   static const TargetInfo *lookup(llvm::StringRef name);

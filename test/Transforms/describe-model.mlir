@@ -15,8 +15,9 @@
 // context, params, grads, buffers, state, arena, input, labels, output,
 // hyper), all host (0) on the CPU target.
 // CHECK-LABEL: module @described attributes
-// CHECK-SAME: train.model = {arena_bytes = 96 : i64, buffer_bytes = 0 : i64, input_name = "input", input_shape = array<i64: 2, 4>, memory_spaces = array<i32: 0, 0, 0, 0, 0, 0, 0, 0, 0, 0>, num_classes = 3 : i64, optimizer = "", output_name = "logits", param_bytes = 64 : i64, source = "", state_bytes = 0 : i64,
-// CHECK-SAME: tensors = [{bn_or_bias = false, init = dense<1.000000e+00> : tensor<4x3xf32>, kind = 0 : i32, name = "w", offset = 0 : i64, shape = array<i64: 4, 3>}]}
+// CHECK-SAME: train.model = #train.model<tensors = [#train.tensor<name = "w", kind = param, shape = [4, 3], offset = 0, init = dense<1.000000e+00> : tensor<4x3xf32>, bn_or_bias = false>],
+// CHECK-SAME: memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 64, buffer_bytes = 0, state_bytes = 0, arena_bytes = 96,
+// CHECK-SAME: optimizer = "", input_shape = [2, 4], num_classes = 3, input_name = "input", output_name = "logits", source = "">
 // The functions stay as they are: the conversion comes after.
 // CHECK: func.func @forward(
 // TARGET: error: unknown target 'tpu' (known: cpu)

@@ -55,12 +55,12 @@ protected:
       return failure();
     auto forward = module->lookupSymbol<func::FuncOp>("forward");
     return convertStepFunction(*module, target, forward, "trainc_eval_step",
-                               {{"context", 0},
-                                {"params", 64},
-                                {"buffers", 0},
-                                {"arena", 64},
-                                {"input", 32},
-                                {"output", 24}});
+                               {{Role::Context, 0},
+                                {Role::Params, 64},
+                                {Role::Buffers, 0},
+                                {Role::Arena, 64},
+                                {Role::Input, 32},
+                                {Role::Output, 24}});
   }
 
   MLIRContext context;

@@ -13,6 +13,7 @@ using namespace mlir::train;
 #include "dialects/Train/IR/TrainDialect.cpp.inc"
 
 void TrainDialect::initialize() {
+  registerAttributes();
   addOperations<
 #define GET_OP_LIST
 #include "dialects/Train/IR/TrainOps.cpp.inc"
@@ -67,21 +68,36 @@ LogicalResult verifyOnnxExport(Operation *op, Attribute value) {
 }
 } // namespace
 
+namespace {
+/// Host memory on every target: the runtime's context, the update
+/// coefficients, host scratch.
+LogicalResult verifyMemorySpace(Operation *op, NamedAttribute attr) {
+  auto space = dyn_cast<MemorySpaceAttr>(attr.getValue());
+  if (!space || space.getValue() != MemorySpace::Host)
+    return op->emitError()
+           << "'train.memory_space' must be #train.memory_space<host>";
+  return success();
+}
+} // namespace
+
 LogicalResult TrainDialect::verifyRegionArgAttribute(Operation *op,
                                                      unsigned regionIndex,
                                                      unsigned argIndex,
                                                      NamedAttribute attr) {
   StringRef name = attr.getName().getValue();
   if (name == kInputAttr || name == kParamAttr || name == kBufferAttr ||
-      name == kLabelsAttr || name == "train.role")
+      name == kLabelsAttr)
     return verifyNameAttr(op, attr);
-  // Where a lowered function's argument lives, when not on the device.
-  if (name == "train.memory_space") {
-    auto space = dyn_cast<StringAttr>(attr.getValue());
-    if (!space || space.getValue() != "host")
-      return op->emitError() << "'train.memory_space' must be \"host\"";
+  // The step-argument field of a lowered function's argument.
+  if (name == "train.role") {
+    if (!isa<RoleAttr>(attr.getValue()))
+      return op->emitError() << "'train.role' must be a #train.role<...>";
     return success();
   }
+  // Where a lowered function's argument lives, when not in the arenas'
+  // memory.
+  if (name == "train.memory_space")
+    return verifyMemorySpace(op, attr);
   if (name == "train.offset") {
     auto offset = dyn_cast<IntegerAttr>(attr.getValue());
     if (!offset || offset.getInt() < 0)
@@ -168,17 +184,14 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
     return success();
   }
   if (name == "train.model") {
-    if (!isa<DictionaryAttr>(attr.getValue()))
-      return op->emitError() << "'train.model' must be a dictionary";
+    if (!isa<ModelAttr>(attr.getValue()) || !isa<ModuleOp>(op))
+      return op->emitError() << "'train.model' must be a #train.model<...> "
+                                "on the module";
     return success();
   }
   // A host buffer of a lowered function (Lowering::hostScratch).
-  if (name == "train.memory_space") {
-    auto space = dyn_cast<StringAttr>(attr.getValue());
-    if (!space || space.getValue() != "host")
-      return op->emitError() << "'train.memory_space' must be \"host\"";
-    return success();
-  }
+  if (name == "train.memory_space")
+    return verifyMemorySpace(op, attr);
   if (name == kOnnxExportAttr)
     return verifyOnnxExport(op, attr.getValue());
   if (name == kOpsetAttr) {

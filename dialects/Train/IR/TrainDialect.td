@@ -50,8 +50,10 @@ def Train_Dialect : Dialect {
   let hasRegionArgAttrVerify = 1;
   let hasRegionResultAttrVerify = 1;
   let hasOperationAttrVerify = 1;
-  let useDefaultAttributePrinterParser = 0;
+  let useDefaultAttributePrinterParser = 1;
   let extraClassDeclaration = [{
+    /// Registers the attributes of TrainAttrs.td (TrainAttrs.cpp).
+    void registerAttributes();
     static constexpr ::llvm::StringLiteral kInputAttr = "train.input";
     static constexpr ::llvm::StringLiteral kParamAttr = "train.param";
     static constexpr ::llvm::StringLiteral kBufferAttr = "train.buffer";

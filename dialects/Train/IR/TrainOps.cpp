@@ -12,7 +12,6 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 
-#include "runtime/include/trainc/abi.h"
 
 using namespace mlir;
 using namespace mlir::train;
@@ -33,8 +32,6 @@ std::optional<ArrayRef<int64_t>> optionalShape(ArrayRef<RankedTensorType> types,
   return types[index].getShape();
 }
 } // namespace
-
-#include "dialects/Train/IR/TrainEnums.cpp.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/Train/IR/TrainOps.cpp.inc"
@@ -217,11 +214,6 @@ LogicalResult GlobalAvgPoolOp::inferReturnTypes(
 //===----------------------------------------------------------------------===//
 // Collectives
 //===----------------------------------------------------------------------===//
-
-// The reductions are the runtime's (trainc_rt_allreduce's argument).
-static_assert(static_cast<int>(Reduction::Sum) == TRAINC_REDUCE_SUM &&
-                  static_cast<int>(Reduction::Mean) == TRAINC_REDUCE_MEAN,
-              "train.Reduction follows trainc/abi.h");
 
 /// The types a collective may travel in: 16-bit floats (f32 is the
 /// default, written without `as`).

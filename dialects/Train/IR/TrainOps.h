@@ -12,7 +12,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "dialects/Train/IR/TrainEnums.h.inc"
+#include "dialects/Train/IR/TrainAttrs.h"
 
 #define GET_OP_CLASSES
 #include "dialects/Train/IR/TrainOps.h.inc"

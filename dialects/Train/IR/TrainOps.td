@@ -10,6 +10,7 @@
 #ifndef TRAIN_OPS
 #define TRAIN_OPS
 
+include "dialects/Train/IR/TrainAttrs.td"
 include "dialects/Train/IR/TrainDialect.td"
 include "dialects/Train/IR/TrainInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
@@ -33,18 +34,6 @@ defvar Train_VJP = DeclareOpInterfaceMethods<Train_VJPOpInterface>;
 //===----------------------------------------------------------------------===//
 // Constants and shape ops
 //===----------------------------------------------------------------------===//
-
-// What an all-reduce leaves in its data, and what a fused bucket epilogue
-// finishes: the sum over ranks or the mean. The compiler dispatches on it;
-// the numbers are trainc/abi.h's TRAINC_REDUCE_SUM and TRAINC_REDUCE_MEAN
-// (checked in TrainOps.cpp). Written `sum` or `mean` (quoted is accepted).
-def Train_ReductionSum : I32EnumAttrCase<"Sum", 0, "sum">;
-def Train_ReductionMean : I32EnumAttrCase<"Mean", 1, "mean">;
-def Train_ReductionAttr : I32EnumAttr<"Reduction",
-    "what an all-reduce leaves: the sum over ranks or the mean",
-    [Train_ReductionSum, Train_ReductionMean]> {
-  let cppNamespace = "::mlir::train";
-}
 
 def Train_ConstantOp : Train_ForwardOp<"constant", [ConstantLike]> {
   let summary = "A constant floating-point tensor";

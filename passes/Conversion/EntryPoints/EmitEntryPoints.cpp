@@ -50,8 +50,8 @@ struct EmitEntryPointsPass
     // Where each argument comes from.
     SmallVector<int> fields;
     for (unsigned i = 0, e = body.getNumArguments(); i < e; ++i) {
-      auto role = body.getArgAttrOfType<StringAttr>(i, kRoleAttr);
-      int field = role ? stepField(role.getValue()) : -1;
+      auto role = body.getArgAttrOfType<RoleAttr>(i, kRoleAttr);
+      int field = role ? static_cast<int>(role.getValue()) : -1;
       if (field < 0 ||
           !isa<LLVM::LLVMPointerType>(body.getFunctionType().getParamType(i)))
         return body.emitError("argument ")

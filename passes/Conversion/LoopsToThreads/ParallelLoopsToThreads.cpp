@@ -214,10 +214,10 @@ struct ConvertParallelLoopsToThreadsPass
     if (failed(captures))
       return;
     // The launch is a runtime call: it takes the step's runtime context.
-    Value runtimeContext = argumentWithRole(fn, "context");
+    Value runtimeContext = argumentWithRole(fn, Role::Context);
     if (!runtimeContext) {
       fn.emitError("a kernel launch needs the function's runtime context "
-                   "(an argument with train.role = \"context\")");
+                   "(an argument with train.role = #train.role<context>)");
       return signalPassFailure();
     }
 

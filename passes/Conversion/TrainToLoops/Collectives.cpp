@@ -84,7 +84,7 @@ int64_t stagingOffset(Lowering &l, int64_t offset) {
 /// `offset` (the bf16 values as their i16 bits).
 Value staging(Lowering &l, Type wire, int64_t offset, int64_t count) {
   Type element = isa<BFloat16Type>(wire) ? Type(l.b.getI16Type()) : wire;
-  return l.arenaView("arena", stagingOffset(l, offset), element, count);
+  return l.arenaView(Role::Arena, stagingOffset(l, offset), element, count);
 }
 
 /// f32 -> bf16 bits, rounding to nearest even (a NaN stays a quiet NaN).
@@ -145,7 +145,7 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
   if (!wire) {
     // trainc_rt_allreduce_start(bucket, data, count, type)
     l.callRuntime("allreduce_start",
-                  {i32(l, start.getBucket()), l.arenaPointer("grads", offset),
+                  {i32(l, start.getBucket()), l.arenaPointer(Role::Grads, offset),
                    i64(l, count), i32(l, kWireF32)});
     return success();
   }
@@ -154,7 +154,7 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
                            "(run train-plan-memory first)");
   // The epilogue divides by world before compressing: the sum of the
   // ranks' shares is then the mean, in range wherever the mean is.
-  Value grads = l.arenaView("grads", offset, l.b.getF32Type(), count);
+  Value grads = l.arenaView(Role::Grads, offset, l.b.getF32Type(), count);
   Value staged = staging(l, *wire, offset, count);
   bool mean = true;
   for (Operation *op = start->getNextNode(); op; op = op->getNextNode())
@@ -171,7 +171,7 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
   });
   l.callRuntime("allreduce_start",
                 {i32(l, start.getBucket()),
-                 l.arenaPointer("arena", stagingOffset(l, offset)),
+                 l.arenaPointer(Role::Arena, stagingOffset(l, offset)),
                  i64(l, count),
                  i32(l, isa<BFloat16Type>(*wire) ? kWireBF16 : kWireF16)});
   return success();
@@ -190,7 +190,7 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   std::optional<Type> wire = wait.getWire();
   if (!wire && wait.getReduction() != Reduction::Mean)
     return success();
-  Value grads = l.arenaView("grads", offset, l.b.getF32Type(), count);
+  Value grads = l.arenaView(Role::Grads, offset, l.b.getF32Type(), count);
   Value staged = wire ? staging(l, *wire, offset, count) : Value();
   whenDistributed(l, [&](Value world) {
     ScalarOps o(l);

@@ -40,20 +40,20 @@ mlir::train::lowerWith(StepLowering &step, Operation *op,
   return success();
 }
 
-Value StepLowering::argWithRole(StringRef role) {
+Value StepLowering::argWithRole(Role role) {
   Value arg = argumentWithRole(target, role);
   assert(arg && "lowered function lacks an argument role");
   return arg;
 }
 
-Value Lowering::arenaView(StringRef role, int64_t offset, Type element,
+Value Lowering::arenaView(Role role, int64_t offset, Type element,
                           int64_t count) {
   return b.create<memref::ViewOp>(loc, MemRefType::get({count}, element),
                                   argWithRole(role), index(offset),
                                   ValueRange{});
 }
 
-Value Lowering::arenaPointer(StringRef role, int64_t offset) {
+Value Lowering::arenaPointer(Role role, int64_t offset) {
   return pointerAt(argWithRole(role), offset);
 }
 
@@ -76,22 +76,22 @@ std::pair<Value, int64_t> Lowering::baseOf(Value tensor) {
     auto result = cast<OpResult>(tensor);
     auto slots =
         result.getOwner()->getAttrOfType<DenseI64ArrayAttr>(kSlotsAttr);
-    return {argWithRole("arena"), slots[result.getResultNumber()]};
+    return {argWithRole(Role::Arena), slots[result.getResultNumber()]};
   }
   case Home::Alias:
     return baseOf(home.aliasOf);
   case Home::Param:
-    return {argWithRole("params"), argOffset(home.argIndex)};
+    return {argWithRole(Role::Params), argOffset(home.argIndex)};
   case Home::Grad:
-    return {argWithRole("grads"), argOffset(home.argIndex)};
+    return {argWithRole(Role::Grads), argOffset(home.argIndex)};
   case Home::Buffer:
-    return {argWithRole("buffers"), argOffset(home.argIndex)};
+    return {argWithRole(Role::Buffers), argOffset(home.argIndex)};
   case Home::Input:
-    return {argWithRole("input"), 0};
+    return {argWithRole(Role::Input), 0};
   case Home::Labels:
-    return {argWithRole("labels"), 0};
+    return {argWithRole(Role::Labels), 0};
   case Home::Result:
-    return {argWithRole("output"), 0};
+    return {argWithRole(Role::Output), 0};
   }
   llvm_unreachable("unknown home");
 }
@@ -129,7 +129,7 @@ Value Lowering::resultView(unsigned index, Value value) {
   // place; build the view from the argument the home names.
   func::FuncOp source = step.source;
   auto type = cast<RankedTensorType>(value.getType());
-  auto at = [&](StringRef role, int64_t offset) {
+  auto at = [&](Role role, int64_t offset) {
     return arenaView(role, offset, type.getElementType(),
                      type.getNumElements());
   };
@@ -138,7 +138,7 @@ Value Lowering::resultView(unsigned index, Value value) {
     for (BlockArgument arg : source.getArguments())
       if (source.getArgAttr(arg.getArgNumber(), TrainDialect::kParamAttr) ==
           name)
-        return at("grads", source
+        return at(Role::Grads, source
                                .getArgAttrOfType<IntegerAttr>(
                                    arg.getArgNumber(), kOffsetAttr)
                                .getInt());
@@ -150,7 +150,7 @@ Value Lowering::resultView(unsigned index, Value value) {
           name)
         return flat(arg);
   }
-  return at("output", 0);
+  return at(Role::Output, 0);
 }
 
 Value Lowering::index(int64_t v) {
@@ -201,12 +201,12 @@ void Lowering::serial(function_ref<void()> body) {
 Value Lowering::scratchOf(Operation *op, Type element, int64_t count,
                           int64_t at) {
   assert(scratchOffset(op) >= 0 && "op has no planned scratch");
-  return arenaView("arena", scratchOffset(op) + at, element, count);
+  return arenaView(Role::Arena, scratchOffset(op) + at, element, count);
 }
 
 Value Lowering::scratchPointer(Operation *op, int64_t at) {
   assert(scratchOffset(op) >= 0 && "op has no planned scratch");
-  return arenaPointer("arena", scratchOffset(op) + at);
+  return arenaPointer(Role::Arena, scratchOffset(op) + at);
 }
 
 void Lowering::loops(ArrayRef<int64_t> ubs,
@@ -301,7 +301,7 @@ Value Lowering::constantI64Array(ArrayRef<int64_t> values, StringRef prefix) {
 Value Lowering::callRuntime(StringRef entry, ValueRange args,
                             TypeRange results) {
   std::string name = step.info.symbol(entry);
-  SmallVector<Value> withContext{argWithRole("context")};
+  SmallVector<Value> withContext{argWithRole(Role::Context)};
   llvm::append_range(withContext, args);
   auto callee = step.module.lookupSymbol<func::FuncOp>(name);
   if (!callee) {
@@ -328,7 +328,8 @@ Value Lowering::hostScratch(StringRef key, Type element, int64_t count,
     b.setInsertionPointToStart(&step.target.getBody().front());
     auto alloca =
         b.create<memref::AllocaOp>(loc, MemRefType::get({count}, element));
-    alloca->setAttr(kMemorySpaceAttr, b.getStringAttr("host"));
+    alloca->setAttr(kMemorySpaceAttr,
+                    MemorySpaceAttr::get(b.getContext(), MemorySpace::Host));
     slot = alloca;
   }
   return slot;

@@ -50,7 +50,7 @@ public:
   bool failed = false;
 
   /// The target's argument with `train.role` `role`.
-  Value argWithRole(StringRef role);
+  Value argWithRole(Role role);
   std::string uniqueGlobalName(StringRef prefix);
 
   /// Function results whose producer could not write them in place: the
@@ -93,11 +93,11 @@ public:
   /// it without its producer having written it there (StepLowering::copies).
   void copyToResults(Value value);
   /// The lowered function's argument with `train.role` `role`.
-  Value argWithRole(StringRef role) { return step.argWithRole(role); }
+  Value argWithRole(Role role) { return step.argWithRole(role); }
   /// `count` elements of `element` at byte `offset` of the `role` arena.
-  Value arenaView(StringRef role, int64_t offset, Type element, int64_t count);
+  Value arenaView(Role role, int64_t offset, Type element, int64_t count);
   /// A raw pointer to byte `offset` of the `role` arena, for runtime calls.
-  Value arenaPointer(StringRef role, int64_t offset);
+  Value arenaPointer(Role role, int64_t offset);
   /// A raw pointer to byte `offset` of the memref `base`.
   Value pointerAt(Value base, int64_t offset);
 
@@ -321,7 +321,7 @@ void populateTrainCollectiveLoweringPatterns(RewritePatternSet &patterns,
 LogicalResult
 convertStepFunction(ModuleOp module, const TargetInfo &target, func::FuncOp fn,
                     StringRef name,
-                    ArrayRef<std::pair<StringRef, int64_t>> roles);
+                    ArrayRef<std::pair<Role, int64_t>> roles);
 
 /// The f32 coefficients of the update by short names: the numbering is
 /// trainc/abi.h's (trainc_update_coeff), checked against the layout of

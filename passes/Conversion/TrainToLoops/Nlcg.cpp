@@ -42,9 +42,9 @@ public:
     int64_t rows = std::max<int64_t>(1, numBuckets);
     gatherOffset = scratch;
     precondOffset = scratch + 8 * rows * TRAINC_NLCG_GATHER_WIDTH;
-    gather = l.arenaView("arena", gatherOffset, f64,
+    gather = l.arenaView(Role::Arena, gatherOffset, f64,
                          rows * TRAINC_NLCG_GATHER_WIDTH);
-    precond = l.arenaView("arena", precondOffset, f64,
+    precond = l.arenaView(Role::Arena, precondOffset, f64,
                           rows * TRAINC_NLCG_PRECOND_WIDTH);
     // Phase 0 before the first bucket's pass: the scale of s from d.
     if (created)
@@ -228,10 +228,10 @@ private:
   Views views(const UpdateSegment &s) {
     Type f32 = l.b.getF32Type();
     auto slot = [&](int k) {
-      return l.arenaView("state", k * paramBytes + s.offset, f32, s.count);
+      return l.arenaView(Role::State, k * paramBytes + s.offset, f32, s.count);
     };
-    return {l.arenaView("params", s.offset, f32, s.count),
-            l.arenaView("grads", s.offset, f32, s.count), slot(0), slot(1),
+    return {l.arenaView(Role::Params, s.offset, f32, s.count),
+            l.arenaView(Role::Grads, s.offset, f32, s.count), slot(0), slot(1),
             slot(2)};
   }
 
@@ -278,11 +278,11 @@ private:
       return l.b.create<arith::ConstantIntOp>(l.loc, v, 32).getResult();
     };
     Value which32 = i32(which);
-    Value partialsPtr = l.arenaPointer("arena", partialsOffset);
+    Value partialsPtr = l.arenaPointer(Role::Arena, partialsOffset);
     Value buckets = i32(numBuckets);
-    Value hyper = l.arenaPointer("hyper", 0);
+    Value hyper = l.arenaPointer(Role::Hyper, 0);
     Value scalars = l.arenaPointer(
-        "state", lookupOptimizer("nlcg")->state_slots * paramBytes);
+        Role::State, lookupOptimizer("nlcg")->state_slots * paramBytes);
     Value derivedPtr = l.pointer(derived);
     l.callRuntime("nlcg_phase", {which32, partialsPtr, buckets, loss, hyper,
                                  scalars, derivedPtr});

@@ -61,7 +61,7 @@ public:
                 int64_t scratch)
       : l(l), info(info), segments(segments), load(load), c(l) {
     if (usesLayerScales(info.name))
-      layerScales = l.arenaView("arena", scratch, l.b.getF32Type(),
+      layerScales = l.arenaView(Role::Arena, scratch, l.b.getF32Type(),
                                 segments.size());
     paramBytes =
         l.parentModule()->getAttrOfType<IntegerAttr>(kParamBytesAttr).getInt();
@@ -93,11 +93,11 @@ private:
   SegmentViews views(const UpdateSegment &s) {
     Type f32 = l.b.getF32Type();
     SegmentViews v;
-    v.w = l.arenaView("params", s.offset, f32, s.count);
-    v.g = l.arenaView("grads", s.offset, f32, s.count);
+    v.w = l.arenaView(Role::Params, s.offset, f32, s.count);
+    v.g = l.arenaView(Role::Grads, s.offset, f32, s.count);
     for (int k = 0; k < info.state_slots; ++k)
       v.state.push_back(
-          l.arenaView("state", k * paramBytes + s.offset, f32, s.count));
+          l.arenaView(Role::State, k * paramBytes + s.offset, f32, s.count));
     return v;
   }
 

@@ -45,18 +45,19 @@ struct ReturnLowering : public OpConversionPattern<func::ReturnOp> {
 
 /// The type of a lowered function's argument with `role` and `size` bytes:
 /// the runtime's context is an opaque pointer, the rest byte arenas.
-Type roleType(Builder &b, StringRef role, int64_t size) {
-  if (role == "context")
+Type roleType(Builder &b, Role role, int64_t size) {
+  if (role == Role::Context)
     return LLVM::LLVMPointerType::get(b.getContext());
   return MemRefType::get({size}, b.getI8Type());
 }
 
 /// The function argument attributes of a lowered function's `role`.
-DictionaryAttr roleAttrs(Builder &b, StringRef role) {
+DictionaryAttr roleAttrs(Builder &b, Role role) {
   SmallVector<NamedAttribute> attrs{
-      b.getNamedAttr(kRoleAttr, b.getStringAttr(role))};
-  if (isHostField(stepField(role)))
-    attrs.push_back(b.getNamedAttr(kMemorySpaceAttr, b.getStringAttr("host")));
+      b.getNamedAttr(kRoleAttr, RoleAttr::get(b.getContext(), role))};
+  if (isHostField(role))
+    attrs.push_back(b.getNamedAttr(
+        kMemorySpaceAttr, MemorySpaceAttr::get(b.getContext(), MemorySpace::Host)));
   return b.getDictionaryAttr(attrs);
 }
 
@@ -64,7 +65,7 @@ DictionaryAttr roleAttrs(Builder &b, StringRef role) {
 
 LogicalResult mlir::train::convertStepFunction(
     ModuleOp module, const TargetInfo &target, func::FuncOp fn, StringRef name,
-    ArrayRef<std::pair<StringRef, int64_t>> roles) {
+    ArrayRef<std::pair<Role, int64_t>> roles) {
   MLIRContext *context = module.getContext();
   OpBuilder b(context);
   unsigned numTensorArgs = fn.getNumArguments();
@@ -155,16 +156,16 @@ struct ConvertTrainToLoopsPass
       OwningOpRef<func::FuncOp> planned(train.clone());
       if (failed(convertStepFunction(module, *target, train,
                                      "trainc_train_step",
-                                     {{"context", 0},
-                                      {"params", bytes(kParamBytesAttr)},
-                                      {"grads", bytes(kParamBytesAttr)},
-                                      {"buffers", bytes(kBufferBytesAttr)},
-                                      {"arena", arenaBytes},
-                                      {"input", inputBytes},
-                                      {"labels", labelsBytes},
-                                      {"output", 4},
-                                      {"state", optimizerStateBytes(module)},
-                                      {"hyper", 4 * kNumUpdateCoeffs}})))
+                                     {{Role::Context, 0},
+                                      {Role::Params, bytes(kParamBytesAttr)},
+                                      {Role::Grads, bytes(kParamBytesAttr)},
+                                      {Role::Buffers, bytes(kBufferBytesAttr)},
+                                      {Role::Arena, arenaBytes},
+                                      {Role::Input, inputBytes},
+                                      {Role::Labels, labelsBytes},
+                                      {Role::Output, 4},
+                                      {Role::State, optimizerStateBytes(module)},
+                                      {Role::Hyper, 4 * kNumUpdateCoeffs}})))
         return signalPassFailure();
       if (module->hasAttr(kOptimizerAttr) &&
           failed(lowerApplyUpdate(module, *planned)))
@@ -172,12 +173,12 @@ struct ConvertTrainToLoopsPass
     }
     if (failed(convertStepFunction(
             module, *target, forward, "trainc_eval_step",
-            {{"context", 0},
-             {"params", bytes(kParamBytesAttr)},
-             {"buffers", bytes(kBufferBytesAttr)},
-             {"arena", arenaBytes},
-             {"input", inputBytes},
-             {"output", bytesOf(forward.getResultTypes()[0])}})))
+            {{Role::Context, 0},
+             {Role::Params, bytes(kParamBytesAttr)},
+             {Role::Buffers, bytes(kBufferBytesAttr)},
+             {Role::Arena, arenaBytes},
+             {Role::Input, inputBytes},
+             {Role::Output, bytesOf(forward.getResultTypes()[0])}})))
       return signalPassFailure();
   }
 
@@ -198,12 +199,12 @@ struct ConvertTrainToLoopsPass
         module->getAttrOfType<StringAttr>(kOptimizerAttr).getValue();
     func::FuncOp function =
         declareArenaFunction(b, module, train.getLoc(), "trainc_apply_update",
-                             {{"context", 0},
-                              {"params", paramBytes},
-                              {"grads", paramBytes},
-                              {"state", optimizerStateBytes(module)},
-                              {"hyper", 4 * kNumUpdateCoeffs},
-                              {"arena", applyUpdateScratchBytes(module)}});
+                             {{Role::Context, 0},
+                              {Role::Params, paramBytes},
+                              {Role::Grads, paramBytes},
+                              {Role::State, optimizerStateBytes(module)},
+                              {Role::Hyper, 4 * kNumUpdateCoeffs},
+                              {Role::Arena, applyUpdateScratchBytes(module)}});
     StepLowering step(module, train, function, *target);
     Lowering l(step, b, train.getLoc());
     for (int64_t i = 0, e = buckets.size(); i < e; ++i) {
@@ -233,7 +234,7 @@ struct ConvertTrainToLoopsPass
   static func::FuncOp
   declareArenaFunction(OpBuilder &b, ModuleOp module, Location loc,
                        StringRef name,
-                       ArrayRef<std::pair<StringRef, int64_t>> roles) {
+                       ArrayRef<std::pair<Role, int64_t>> roles) {
     b.setInsertionPointToEnd(module.getBody());
     SmallVector<Type> types;
     for (auto [role, size] : roles)

@@ -31,7 +31,7 @@ struct Coefficients {
   Value hyper;
   explicit Coefficients(Lowering &l)
       : l(l),
-        hyper(l.arenaView("hyper", 0, l.b.getF32Type(), kNumUpdateCoeffs)) {}
+        hyper(l.arenaView(Role::Hyper, 0, l.b.getF32Type(), kNumUpdateCoeffs)) {}
   Value operator()(UpdateCoeff which) {
     return ScalarOps(l).load(hyper, l.index(which));
   }

@@ -23,23 +23,21 @@ using namespace mlir::train;
 
 namespace {
 
-/// Whether `memref` is a view of host memory (kMemorySpaceAttr "host"): an
+/// Whether `memref` is a view of host memory (#train.memory_space<host>): an
 /// argument (the update coefficients) or a host buffer of the function.
 bool isHostMemory(Value memref) {
   while (auto view = memref.getDefiningOp<ViewLikeOpInterface>())
     memref = view.getViewSource();
   if (Operation *def = memref.getDefiningOp()) {
-    auto space = def->getAttrOfType<StringAttr>(kMemorySpaceAttr);
-    return space && space.getValue() == "host";
+    auto space = def->getAttrOfType<MemorySpaceAttr>(kMemorySpaceAttr);
+    return space && space.getValue() == MemorySpace::Host;
   }
   auto arg = dyn_cast<BlockArgument>(memref);
   auto fn = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp())
                 : func::FuncOp();
   if (!fn || arg.getOwner() != &fn.getBody().front())
     return false;
-  auto space =
-      fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kMemorySpaceAttr);
-  return space && space.getValue() == "host";
+  return isHostArgument(fn, arg.getArgNumber());
 }
 
 /// Whether `op` reads or writes the contents of a memref in host memory

@@ -24,7 +24,7 @@
 // CHECK-DAG: %[[OUT:.+]] = llvm.load %[[F8]] : !llvm.ptr -> !llvm.ptr
 // CHECK: llvm.call @trainc_eval_step.body(%[[CTX]], %[[OUT]]) : (!llvm.ptr, !llvm.ptr) -> ()
 module {
-  llvm.func @trainc_eval_step(%ctx: !llvm.ptr {train.role = "context"}, %out: !llvm.ptr {train.role = "output"}) {
+  llvm.func @trainc_eval_step(%ctx: !llvm.ptr {train.role = #train.role<context>}, %out: !llvm.ptr {train.role = #train.role<output>}) {
     llvm.return
   }
 }
@@ -33,7 +33,7 @@ module {
 
 module {
   // expected-error @+1 {{argument 1 of an entry point has no step-argument role (train.role) or is not a pointer}}
-  llvm.func @trainc_train_step(%ctx: !llvm.ptr {train.role = "context"}, %x: !llvm.ptr) {
+  llvm.func @trainc_train_step(%ctx: !llvm.ptr {train.role = #train.role<context>}, %x: !llvm.ptr) {
     llvm.return
   }
 }

@@ -3,7 +3,7 @@
 
 // A kernel launch is a runtime call, which takes the function's runtime
 // context: a function without one is an error, not a launch without it.
-// expected-error @+1 {{a kernel launch needs the function's runtime context (an argument with train.role = "context")}}
+// expected-error @+1 {{a kernel launch needs the function's runtime context (an argument with train.role = #train.role<context>)}}
 func.func @no_context(%arena: memref<4096xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -20,7 +20,7 @@
 // CHECK: return
 
 // CHECK-LABEL: func.func @step
-// CHECK-SAME: (%[[RT:[^:]+]]: !llvm.ptr {train.role = "context"}, %[[A:[^:]+]]: memref<4096xi8>, %[[H:[^:]+]]: memref<4xi8>)
+// CHECK-SAME: (%[[RT:[^:]+]]: !llvm.ptr {train.role = #train.role<context>}, %[[A:[^:]+]]: memref<4096xi8>, %[[H:[^:]+]]: memref<4xi8>)
 // CHECK: %[[CONTEXT:.+]] = llvm.alloca %{{.+}} x i64 {alignment = 8 : i64}
 // CHECK: %[[S:.+]] = memref.load
 // CHECK: memref.extract_aligned_pointer_as_index %[[A]]
@@ -32,7 +32,7 @@
 // CHECK: call @trainc_rt_parallel_for(%[[RT]], %[[K]], %[[CONTEXT]], %[[N]])
 // CHECK-NOT: scf.parallel
 // CHECK: return
-func.func @step(%rt: !llvm.ptr {train.role = "context"}, %arena: memref<4096xi8>, %hyper: memref<4xi8>) {
+func.func @step(%rt: !llvm.ptr {train.role = #train.role<context>}, %arena: memref<4096xi8>, %hyper: memref<4xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c32 = arith.constant 32 : index
@@ -108,7 +108,7 @@ func.func @stay(%arena: memref<4096xi8>) {
 // CHECK-LABEL: func.func @nested
 // CHECK: call @trainc_rt_parallel_for
 // CHECK-NOT: scf.parallel
-func.func @nested(%rt: !llvm.ptr {train.role = "context"}, %arena: memref<4096xi8>) {
+func.func @nested(%rt: !llvm.ptr {train.role = #train.role<context>}, %arena: memref<4096xi8>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c16 = arith.constant 16 : index

@@ -64,9 +64,9 @@
 // DECL-DAG: func.func private @trainc_rt_allreduce(!llvm.ptr, !llvm.ptr, i64, i32)
 // DECL-NOT: trainc_rt_allreduce_start
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"}
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<384xi8> {train.role = "arena"}
-// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<4xi8> {train.role = "output"}
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = #train.role<grads>}
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<384xi8> {train.role = #train.role<arena>}
+// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<4xi8> {train.role = #train.role<output>}
 // The loss: arena 320 -> output, then reduced there (1 float, mean).
 // CHECK-DAG: %[[FROML:.+]] = memref.view %[[ARENA]][%c320{{(_[0-9]+)?}}][] : memref<384xi8> to memref<1xf32>
 // CHECK-DAG: %[[TOL:.+]] = memref.view %[[OUTPUT]][%c0{{(_[0-9]+)?}}][] : memref<4xi8> to memref<1xf32>
@@ -151,13 +151,13 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-LABEL: module @buckets
 // CHECK-SAME: train.buckets = [{bytes = [[#B0:64]] : i64, offset = [[#O0:0]] : i64, params = ["fc2.weight"]},
 // CHECK-SAME: {bytes = [[#B1:128]] : i64, offset = [[#O1:64]] : i64, params = ["fc1.weight"]}]
-// CHECK-SAME: tensors = [{{{.+}}, name = "fc1.weight", offset = 64 : i64, {{.+}}}, {{{.+}}, name = "fc2.weight", offset = 0 : i64,
+// CHECK-SAME: tensors = [#train.tensor<name = "fc1.weight", {{.+}}, offset = 64, {{.+}}>, #train.tensor<name = "fc2.weight", {{.+}}, offset = 0,
 // DECL-LABEL: module @buckets
 // DECL-DAG: func.func private @trainc_rt_allreduce_start(!llvm.ptr, i32, !llvm.ptr, i64, i32)
 // DECL-DAG: func.func private @trainc_rt_allreduce_wait(!llvm.ptr, i32)
 // DECL-DAG: func.func private @trainc_rt_world(!llvm.ptr) -> i32
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"}
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = #train.role<grads>}
 // dW2 = dL^T h, C = the gradient arena at fc2.weight's offset; then
 // bucket 0 starts: trainc_rt_allreduce_start(bucket, its range of the
 // gradient arena, its floats, wire 0 = f32).
@@ -289,7 +289,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // DECL-DAG: func.func private @trainc_rt_allreduce_start(!llvm.ptr, i32, !llvm.ptr, i64, i32)
 // DECL-DAG: func.func private @trainc_rt_allreduce_wait(!llvm.ptr, i32)
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"}
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>}
 // CHECK-DAG: %[[DA:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
 // CHECK-DAG: arith.maximumf
 // CHECK: memref.store %{{.+}}, %[[DA]][
@@ -345,7 +345,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // DECL-LABEL: module @shared_across_buckets
 // DECL-DAG: func.func private @trainc_rt_allreduce_start(!llvm.ptr, i32, !llvm.ptr, i64, i32)
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"}
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = #train.role<grads>}
 // CHECK-DAG: %[[DA:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<4xf32>
 // CHECK-DAG: arith.maximumf
 // CHECK: memref.store %{{.+}}, %[[DA]][
@@ -455,9 +455,9 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // DECL-DAG: func.func private @trainc_rt_allreduce_f64(!llvm.ptr, !llvm.ptr, i64)
 // DECL-NOT: memref.alloca
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"}
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<704xi8> {train.role = "arena"}
-// CHECK-SAME: %[[INPUT:[^:]+]]: memref<240xi8> {train.role = "input"}
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>}
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<704xi8> {train.role = #train.role<arena>}
+// CHECK-SAME: %[[INPUT:[^:]+]]: memref<240xi8> {train.role = #train.role<input>}
 // 1. This rank's per-channel sums of x, and its count (20) at index C = 3,
 // stored by channel 0.
 // CHECK-DAG: %[[X:.+]] = memref.view %[[INPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>

@@ -15,10 +15,10 @@
 // Offsets are the index constants' names (%c64, %c64_3, ...).
 
 // CHECK-LABEL: func.func @trainc_eval_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<64xi8> {train.role = "params"}
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<256xi8> {train.role = "arena"}
-// CHECK-SAME: %[[INPUT:[^:]+]]: memref<64xi8> {train.role = "input"}
-// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<64xi8> {train.role = "output"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<64xi8> {train.role = #train.role<params>}
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<256xi8> {train.role = #train.role<arena>}
+// CHECK-SAME: %[[INPUT:[^:]+]]: memref<64xi8> {train.role = #train.role<input>}
+// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<64xi8> {train.role = #train.role<output>}
 
 // relu: out = maximumf(x, 0), input -> arena 0.
 // CHECK-DAG: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32

@@ -39,10 +39,10 @@
 // DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<18xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2]>
 
 // CHECK-LABEL: func.func @trainc_eval_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<896xi8> {train.role = "params"}
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<3520xi8> {train.role = "arena"}
-// CHECK-SAME: %[[INPUT:[^:]+]]: memref<1568xi8> {train.role = "input"}
-// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<80xi8> {train.role = "output"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<896xi8> {train.role = #train.role<params>}
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<3520xi8> {train.role = #train.role<arena>}
+// CHECK-SAME: %[[INPUT:[^:]+]]: memref<1568xi8> {train.role = #train.role<input>}
+// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<80xi8> {train.role = #train.role<output>}
 
 // conv2d without bias: the geometry's address, x (input + 0), w (params +
 // 0), a null bias, y (arena + 1600).

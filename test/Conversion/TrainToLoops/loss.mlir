@@ -15,11 +15,11 @@
 // and writes), not the order of SSA values.
 
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"}
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<192xi8> {train.role = "arena"}
-// CHECK-SAME: %[[INPUT:[^:]+]]: memref<80xi8> {train.role = "input"}
-// CHECK-SAME: %[[LABELS:[^:]+]]: memref<16xi8> {train.role = "labels"}
-// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<4xi8> {train.role = "output"}
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>}
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<192xi8> {train.role = #train.role<arena>}
+// CHECK-SAME: %[[INPUT:[^:]+]]: memref<80xi8> {train.role = #train.role<input>}
+// CHECK-SAME: %[[LABELS:[^:]+]]: memref<16xi8> {train.role = #train.role<labels>}
+// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<4xi8> {train.role = #train.role<output>}
 
 // softmax_xent, no smoothing, in two kernels. First, parallel over the 4
 // rows: lse - x[label] in f64 (log-sum-exp shifted by the row maximum,

@@ -29,17 +29,17 @@
 // number of classes (the logits' second dimension), the output's name, and
 // the memory space of each field of trainc_step_args (trainc/abi.h; all 0,
 // host, on the CPU target).
-// CHECK-LABEL: module @model attributes {train.buffer_bytes = 128 : i64, train.model = {
-// CHECK-SAME: arena_bytes = 4736 : i64, buffer_bytes = 128 : i64, input_name = "input",
-// CHECK-SAME: input_shape = array<i64: 2, 3, 6, 6>, memory_spaces = array<i32: 0, 0, 0, 0, 0, 0, 0, 0, 0, 0>, num_classes = 10 : i64, optimizer = "", output_name = "logits", param_bytes = 832 : i64,
+// CHECK-LABEL: module @model attributes {train.buffer_bytes = 128 : i64, train.model = #train.model<
 // CHECK-SAME: tensors = [
-// CHECK-SAME: {bn_or_bias = false, init = dense<5.000000e-01> : tensor<4x3x3x3xf32>, kind = 0 : i32, name = "conv.weight", offset = 0 : i64, shape = array<i64: 4, 3, 3, 3>},
-// CHECK-SAME: {bn_or_bias = true, init = dense<1.000000e+00> : tensor<4xf32>, kind = 0 : i32, name = "bn.weight", offset = 448 : i64, shape = array<i64: 4>},
-// CHECK-SAME: {bn_or_bias = true, init = dense<0.000000e+00> : tensor<4xf32>, kind = 0 : i32, name = "bn.bias", offset = 512 : i64, shape = array<i64: 4>},
-// CHECK-SAME: {bn_or_bias = false, init = dense<0.000000e+00> : tensor<4xf32>, kind = 1 : i32, name = "bn.running_mean", offset = 0 : i64, shape = array<i64: 4>},
-// CHECK-SAME: {bn_or_bias = false, init = dense<1.000000e+00> : tensor<4xf32>, kind = 1 : i32, name = "bn.running_var", offset = 64 : i64, shape = array<i64: 4>},
-// CHECK-SAME: {bn_or_bias = false, init = dense<2.500000e-01> : tensor<10x4xf32>, kind = 0 : i32, name = "fc.weight", offset = 576 : i64, shape = array<i64: 10, 4>},
-// CHECK-SAME: {bn_or_bias = true, init = dense<0.000000e+00> : tensor<10xf32>, kind = 0 : i32, name = "fc.bias", offset = 768 : i64, shape = array<i64: 10>}]}
+// CHECK-SAME: #train.tensor<name = "conv.weight", kind = param, shape = [4, 3, 3, 3], offset = 0, init = dense<5.000000e-01> : tensor<4x3x3x3xf32>, bn_or_bias = false>,
+// CHECK-SAME: #train.tensor<name = "bn.weight", kind = param, shape = [4], offset = 448, init = dense<1.000000e+00> : tensor<4xf32>, bn_or_bias = true>,
+// CHECK-SAME: #train.tensor<name = "bn.bias", kind = param, shape = [4], offset = 512, init = dense<0.000000e+00> : tensor<4xf32>, bn_or_bias = true>,
+// CHECK-SAME: #train.tensor<name = "bn.running_mean", kind = buffer, shape = [4], offset = 0, init = dense<0.000000e+00> : tensor<4xf32>, bn_or_bias = false>,
+// CHECK-SAME: #train.tensor<name = "bn.running_var", kind = buffer, shape = [4], offset = 64, init = dense<1.000000e+00> : tensor<4xf32>, bn_or_bias = false>,
+// CHECK-SAME: #train.tensor<name = "fc.weight", kind = param, shape = [10, 4], offset = 576, init = dense<2.500000e-01> : tensor<10x4xf32>, bn_or_bias = false>,
+// CHECK-SAME: #train.tensor<name = "fc.bias", kind = param, shape = [10], offset = 768, init = dense<0.000000e+00> : tensor<10xf32>, bn_or_bias = true>],
+// CHECK-SAME: memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 832, buffer_bytes = 128, state_bytes = 0, arena_bytes = 4736,
+// CHECK-SAME: optimizer = "", input_shape = [2, 3, 6, 6], num_classes = 10, input_name = "input", output_name = "logits", source = "">,
 // CHECK-SAME: train.param_bytes = 832 : i64}
 // The tensor-level functions are gone (checked before and after the train
 // step, so in the whole module).
@@ -50,15 +50,15 @@
 // gradients have the parameters' layout; the input is 2x3x6x6 floats, the
 // labels 2 int32, the output the f32 loss.
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %arg0: !llvm.ptr {train.memory_space = "host", train.role = "context"},
-// CHECK-SAME: %arg1: memref<832xi8> {train.role = "params"},
-// CHECK-SAME: %arg2: memref<832xi8> {train.role = "grads"},
-// CHECK-SAME: %arg3: memref<128xi8> {train.role = "buffers"},
-// CHECK-SAME: %arg4: memref<4736xi8> {train.role = "arena"},
-// CHECK-SAME: %arg5: memref<864xi8> {train.role = "input"},
-// CHECK-SAME: %arg6: memref<8xi8> {train.role = "labels"},
-// CHECK-SAME: %arg7: memref<4xi8> {train.role = "output"},
-// CHECK-SAME: %arg8: memref<0xi8> {train.role = "state"}, %arg9: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}) {
+// CHECK-SAME: %arg0: !llvm.ptr {train.memory_space = #train.memory_space<host>, train.role = #train.role<context>},
+// CHECK-SAME: %arg1: memref<832xi8> {train.role = #train.role<params>},
+// CHECK-SAME: %arg2: memref<832xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %arg3: memref<128xi8> {train.role = #train.role<buffers>},
+// CHECK-SAME: %arg4: memref<4736xi8> {train.role = #train.role<arena>},
+// CHECK-SAME: %arg5: memref<864xi8> {train.role = #train.role<input>},
+// CHECK-SAME: %arg6: memref<8xi8> {train.role = #train.role<labels>},
+// CHECK-SAME: %arg7: memref<4xi8> {train.role = #train.role<output>},
+// CHECK-SAME: %arg8: memref<0xi8> {train.role = #train.role<state>}, %arg9: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}) {
 // Every result was written in place: the body ends with the last kernel
 // (the stem's filter gradient), no copy loop.
 // CHECK: call @trainc_rt_conv2d_backward_filter(%arg0, 
@@ -71,12 +71,12 @@
 // floats out.
 // EVAL-LABEL: module @model
 // EVAL-LABEL: func.func @trainc_eval_step(
-// EVAL-SAME: %arg0: !llvm.ptr {train.memory_space = "host", train.role = "context"},
-// EVAL-SAME: %arg1: memref<832xi8> {train.role = "params"},
-// EVAL-SAME: %arg2: memref<128xi8> {train.role = "buffers"},
-// EVAL-SAME: %arg3: memref<4736xi8> {train.role = "arena"},
-// EVAL-SAME: %arg4: memref<864xi8> {train.role = "input"},
-// EVAL-SAME: %arg5: memref<80xi8> {train.role = "output"}) {
+// EVAL-SAME: %arg0: !llvm.ptr {train.memory_space = #train.memory_space<host>, train.role = #train.role<context>},
+// EVAL-SAME: %arg1: memref<832xi8> {train.role = #train.role<params>},
+// EVAL-SAME: %arg2: memref<128xi8> {train.role = #train.role<buffers>},
+// EVAL-SAME: %arg3: memref<4736xi8> {train.role = #train.role<arena>},
+// EVAL-SAME: %arg4: memref<864xi8> {train.role = #train.role<input>},
+// EVAL-SAME: %arg5: memref<80xi8> {train.role = #train.role<output>}) {
 // The gemm writes the logits into the output: the bias fc.bias (params +
 // 768) broadcast over the 2 rows, then the call, whose last operand (C) is
 // the output's first byte; nothing after it.
@@ -169,10 +169,10 @@ module @model {
 
 // CHECK-LABEL: module @copies
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<256xi8> {train.role = "params"},
-// CHECK-SAME: %[[GRADS:[^:]+]]: memref<256xi8> {train.role = "grads"},
-// CHECK-SAME: %[[BUFFERS:[^:]+]]: memref<128xi8> {train.role = "buffers"},
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<320xi8> {train.role = "arena"},
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<256xi8> {train.role = #train.role<params>},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<256xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[BUFFERS:[^:]+]]: memref<128xi8> {train.role = #train.role<buffers>},
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<320xi8> {train.role = #train.role<arena>},
 // The BatchNorm's kernel (one iteration per channel) writes its running
 // statistics into their arena slots (mean 64, variance 128; the batch
 // statistics at 192 and 256; normalization.mlir checks which value goes
@@ -232,8 +232,8 @@ module @model {
 // The eval step: the relu into arena 0, then its copy into the output.
 // EVAL-LABEL: module @copies
 // EVAL-LABEL: func.func @trainc_eval_step(
-// EVAL-SAME: %[[ARENA:[^:]+]]: memref<320xi8> {train.role = "arena"},
-// EVAL-SAME: %[[OUTPUT:[^:]+]]: memref<32xi8> {train.role = "output"}) {
+// EVAL-SAME: %[[ARENA:[^:]+]]: memref<320xi8> {train.role = #train.role<arena>},
+// EVAL-SAME: %[[OUTPUT:[^:]+]]: memref<32xi8> {train.role = #train.role<output>}) {
 // EVAL-DAG: %[[R:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<320xi8> to memref<8xf32>
 // EVAL: scf.parallel
 // EVAL: arith.maximumf

@@ -21,11 +21,11 @@
 // @trainc_eval_step, whatever their order in the module.
 
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}
-// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"}
-// CHECK-SAME: %[[BUFFERS:[^:]+]]: memref<128xi8> {train.role = "buffers"}
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<640xi8> {train.role = "arena"}
-// CHECK-SAME: %[[INPUT:[^:]+]]: memref<240xi8> {train.role = "input"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>}
+// CHECK-SAME: %[[BUFFERS:[^:]+]]: memref<128xi8> {train.role = #train.role<buffers>}
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<640xi8> {train.role = #train.role<arena>}
+// CHECK-SAME: %[[INPUT:[^:]+]]: memref<240xi8> {train.role = #train.role<input>}
 
 // batch_norm (training): every operand and result a view of its home; one
 // iteration per channel.
@@ -169,11 +169,11 @@
 // batch_norm_inference: parallel over every element, the running
 // statistics read from the buffers, the result in the output argument.
 // EVAL-LABEL: func.func @trainc_eval_step(
-// EVAL-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}
-// EVAL-SAME: %[[BUFFERS:[^:]+]]: memref<128xi8> {train.role = "buffers"}
-// EVAL-SAME: %[[ARENA:[^:]+]]: memref<640xi8> {train.role = "arena"}
-// EVAL-SAME: %[[INPUT:[^:]+]]: memref<240xi8> {train.role = "input"}
-// EVAL-SAME: %[[OUTPUT:[^:]+]]: memref<240xi8> {train.role = "output"}
+// EVAL-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}
+// EVAL-SAME: %[[BUFFERS:[^:]+]]: memref<128xi8> {train.role = #train.role<buffers>}
+// EVAL-SAME: %[[ARENA:[^:]+]]: memref<640xi8> {train.role = #train.role<arena>}
+// EVAL-SAME: %[[INPUT:[^:]+]]: memref<240xi8> {train.role = #train.role<input>}
+// EVAL-SAME: %[[OUTPUT:[^:]+]]: memref<240xi8> {train.role = #train.role<output>}
 // EVAL-DAG: %[[X:.+]] = memref.view %[[INPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
 // EVAL-DAG: %[[Y:.+]] = memref.view %[[OUTPUT]][%c0{{(_[0-9]+)?}}][] : memref<240xi8> to memref<2x3x10xf32>
 // EVAL-DAG: %[[SCALE:.+]] = memref.view %[[PARAMS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<3xf32>

@@ -96,30 +96,32 @@
 // SGD with momentum (one slot: state_bytes = param_bytes).
 // CHECK-LABEL: module @mean
 // CHECK-SAME: train.buckets = [{bytes = 64 : i64, offset = [[#O0:0]] : i64, params = ["fc2.weight"]}, {bytes = 192 : i64, offset = [[#O1:64]] : i64, params = ["fc1.weight", "fc1.bias"]}]
-// CHECK-SAME: train.model = {
-// CHECK-SAME: optimizer = "momentum", output_name = "logits", param_bytes = [[#P:256]] : i64, source = "",
-// CHECK-SAME: state_bytes = [[#P]] : i64,
-// CHECK-SAME: tensors = [{bn_or_bias = false, init = dense<5.000000e-01> : tensor<5x4xf32>, kind = 0 : i32, name = "fc1.weight", offset = [[#W1:64]] : i64, shape = array<i64: 5, 4>},
-// CHECK-SAME: {bn_or_bias = true, init = dense<0.000000e+00> : tensor<5xf32>, kind = 0 : i32, name = "fc1.bias", offset = [[#B1:192]] : i64, shape = array<i64: 5>},
-// CHECK-SAME: {bn_or_bias = false, init = dense<2.500000e-01> : tensor<3x5xf32>, kind = 0 : i32, name = "fc2.weight", offset = [[#W2:0]] : i64, shape = array<i64: 3, 5>}]},
+// CHECK-SAME: train.model = #train.model<
+// CHECK-SAME: tensors = [#train.tensor<name = "fc1.weight", kind = param, shape = [5, 4], offset = [[#W1:64]], init = dense<5.000000e-01> : tensor<5x4xf32>, bn_or_bias = false>,
+// CHECK-SAME: #train.tensor<name = "fc1.bias", kind = param, shape = [5], offset = [[#B1:192]], init = dense<0.000000e+00> : tensor<5xf32>, bn_or_bias = true>,
+// CHECK-SAME: #train.tensor<name = "fc2.weight", kind = param, shape = [3, 5], offset = [[#W2:0]], init = dense<2.500000e-01> : tensor<3x5xf32>, bn_or_bias = false>],
+// CHECK-SAME: param_bytes = [[#P:256]], buffer_bytes = 0,
+// CHECK-SAME: state_bytes = [[#P]],
+// CHECK-SAME: optimizer = "momentum",
+// CHECK-SAME: output_name = "logits", source = "">,
 // CHECK-SAME: train.optimizer = "momentum", train.param_bytes = [[#P]] : i64} {
 // DECL-LABEL: module @mean
 // DECL-DAG: func.func private @trainc_rt_world(!llvm.ptr) -> i32
 // DECL-DAG: func.func private @trainc_rt_allreduce_wait(!llvm.ptr, i32)
 // The eval step neither updates nor takes state: its arguments end with
 // the output.
-// DECL-DAG: func.func @trainc_eval_step(%{{[^:]+}}: !llvm.ptr {train.memory_space = "host", train.role = "context"}, %{{[^:]+}}: memref<256xi8> {train.role = "params"}, %{{[^:]+}}: memref<0xi8> {train.role = "buffers"}, %{{[^:]+}}: memref<320xi8> {train.role = "arena"}, %{{[^:]+}}: memref<32xi8> {train.role = "input"}, %{{[^:]+}}: memref<24xi8> {train.role = "output"}) {
+// DECL-DAG: func.func @trainc_eval_step(%{{[^:]+}}: !llvm.ptr {train.memory_space = #train.memory_space<host>, train.role = #train.role<context>}, %{{[^:]+}}: memref<256xi8> {train.role = #train.role<params>}, %{{[^:]+}}: memref<0xi8> {train.role = #train.role<buffers>}, %{{[^:]+}}: memref<320xi8> {train.role = #train.role<arena>}, %{{[^:]+}}: memref<32xi8> {train.role = #train.role<input>}, %{{[^:]+}}: memref<24xi8> {train.role = #train.role<output>}) {
 // The roles in the order of the C ABI, state and hyper last.
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<[[#P]]xi8> {train.role = "params"},
-// CHECK-SAME: %[[GRADS:[^:]+]]: memref<[[#P]]xi8> {train.role = "grads"},
-// CHECK-SAME: %{{[^:]+}}: memref<0xi8> {train.role = "buffers"},
-// CHECK-SAME: %{{[^:]+}}: memref<{{[0-9]+}}xi8> {train.role = "arena"},
-// CHECK-SAME: %{{[^:]+}}: memref<32xi8> {train.role = "input"},
-// CHECK-SAME: %{{[^:]+}}: memref<8xi8> {train.role = "labels"},
-// CHECK-SAME: %{{[^:]+}}: memref<4xi8> {train.role = "output"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#P]]xi8> {train.role = "state"},
-// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<[[#P]]xi8> {train.role = #train.role<params>},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<[[#P]]xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %{{[^:]+}}: memref<0xi8> {train.role = #train.role<buffers>},
+// CHECK-SAME: %{{[^:]+}}: memref<{{[0-9]+}}xi8> {train.role = #train.role<arena>},
+// CHECK-SAME: %{{[^:]+}}: memref<32xi8> {train.role = #train.role<input>},
+// CHECK-SAME: %{{[^:]+}}: memref<8xi8> {train.role = #train.role<labels>},
+// CHECK-SAME: %{{[^:]+}}: memref<4xi8> {train.role = #train.role<output>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#P]]xi8> {train.role = #train.role<state>},
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // The loss's all-reduce, then bucket 0's wait and its update, in full.
 // CHECK: call @trainc_rt_allreduce(%arg0, 
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
@@ -198,9 +200,9 @@
 // as loaded is d's (no scale) and is not stored back (UNTOUCHED).
 // APPLY-LABEL: module @mean
 // APPLY-LABEL: func.func @trainc_apply_update(
-// APPLY-SAME: %[[PARAMS:[^:]+]]: memref<256xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<256xi8> {train.role = "grads"},
-// APPLY-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// APPLY-SAME: %{{[^:]+}}: memref<0xi8> {train.role = "arena"})
+// APPLY-SAME: %[[PARAMS:[^:]+]]: memref<256xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<256xi8> {train.role = #train.role<grads>},
+// APPLY-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
+// APPLY-SAME: %{{[^:]+}}: memref<0xi8> {train.role = #train.role<arena>})
 // APPLY-NOT: call
 // APPLY-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<256xi8> to memref<15xf32>
 // APPLY: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c15{{(_[0-9]+)?}}) step
@@ -214,7 +216,7 @@
 // APPLY: return
 // UNTOUCHED-LABEL: module @mean
 // UNTOUCHED-LABEL: func.func @trainc_apply_update(
-// UNTOUCHED-SAME: %[[GRADS:[^:]+]]: memref<256xi8> {train.role = "grads"}
+// UNTOUCHED-SAME: %[[GRADS:[^:]+]]: memref<256xi8> {train.role = #train.role<grads>}
 // UNTOUCHED: %[[G:.+]] = memref.view %[[GRADS]]
 // UNTOUCHED-NOT: memref.store %{{.+}}, %[[G]][
 // UNTOUCHED: %[[G:.+]] = memref.view %[[GRADS]]
@@ -265,12 +267,12 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // A bucket of summed gradients (a, rank 1: coefficient 2): the wait's call,
 // then the update reading the gradient as is; no world size anywhere.
 // CHECK-LABEL: module @sum
-// CHECK-SAME: optimizer = "momentum", {{.+}}, state_bytes = 64 : i64,
+// CHECK-SAME: state_bytes = 64, {{.+}}, optimizer = "momentum",
 // DECL-LABEL: module @sum
 // DECL-NOT: trainc_rt_world
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<64xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<64xi8> {train.role = "grads"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<64xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<64xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<64xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<64xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // CHECK: call @trainc_rt_allreduce_start(%arg0, 
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // The update on the gradient as loaded, in full; a is a bias
@@ -301,7 +303,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // Nothing is stored back to the gradient after the wait.
 // UNTOUCHED-LABEL: module @sum
 // UNTOUCHED-LABEL: func.func @trainc_train_step(
-// UNTOUCHED-SAME: %[[GRADS:[^:]+]]: memref<64xi8> {train.role = "grads"}
+// UNTOUCHED-SAME: %[[GRADS:[^:]+]]: memref<64xi8> {train.role = #train.role<grads>}
 // UNTOUCHED: call @trainc_rt_allreduce_wait(%arg0, 
 // UNTOUCHED: %[[G:.+]] = memref.view %[[GRADS]]
 // UNTOUCHED-NOT: memref.store %{{.+}}, %[[G]][
@@ -331,15 +333,15 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // order, reading the gradients as is. a (bucket 0, rank 1) at 0:
 // coefficient 2; w (bucket 1, 2x4) at 64: coefficient 1.
 // CHECK-LABEL: module @no_wait
-// CHECK-SAME: optimizer = "momentum", {{.+}}, param_bytes = 128 : i64, {{.+}}, state_bytes = 128 : i64,
-// CHECK-SAME: {bn_or_bias = true, {{.+}}, name = "a", offset = 0 : i64,
-// CHECK-SAME: {bn_or_bias = false, {{.+}}, name = "w", offset = 64 : i64,
+// CHECK-SAME: #train.tensor<name = "a", kind = param, {{.+}}, offset = 0, {{.+}}, bn_or_bias = true>,
+// CHECK-SAME: #train.tensor<name = "w", kind = param, {{.+}}, offset = 64, {{.+}}, bn_or_bias = false>
+// CHECK-SAME: param_bytes = 128, {{.+}}, state_bytes = 128, {{.+}}, optimizer = "momentum",
 // DECL-LABEL: module @no_wait
 // DECL-NOT: trainc_rt_world
 // DECL-NOT: trainc_rt_allreduce
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // The relu of w writes its gradient (grads + 64): the last kernel before
 // the updates.
 // CHECK-DAG: %[[DW:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<8xf32>
@@ -403,12 +405,12 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // its own coefficients.
 // CHECK-LABEL: module @bf16
 // CHECK-SAME: train.buckets = [{bytes = 64 : i64, offset = [[#O0:0]] : i64, params = ["a"]}, {bytes = 128 : i64, offset = [[#O1:64]] : i64, params = ["w", "b"]}]
-// CHECK-SAME: name = "w", offset = [[#W:64]] : i64, shape = array<i64: 2, 4>}, {bn_or_bias = true, {{.+}}, name = "b", offset = [[#BB:128]] : i64,
+// CHECK-SAME: #train.tensor<name = "w", kind = param, shape = [2, 4], offset = [[#W:64]], {{.+}}>, #train.tensor<name = "b", kind = param, {{.+}}, offset = [[#BB:128]], {{.+}}, bn_or_bias = true>
 // DECL-LABEL: module @bf16
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<192xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<192xi8> {train.role = "grads"},
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<[[#ARENA_BYTES:]]xi8> {train.role = "arena"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<192xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<192xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<192xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<[[#ARENA_BYTES:]]xi8> {train.role = #train.role<arena>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<192xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // The starts send the staged bits (wire 2 = bf16): bucket 0's 16 from
 // WIRE, bucket 1's 32 from WIRE + O1 / 2.
 // CHECK-DAG: %[[S0_B:.+]] = memref.extract_aligned_pointer_as_index %[[ARENA]] :
@@ -524,7 +526,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // updates read the finished gradients as is.
 // CHECK-LABEL: module @unfused
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
 // CHECK: call @trainc_rt_allreduce_start(%arg0, 
 // CHECK: call @trainc_rt_allreduce_start(%arg0, 
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
@@ -587,10 +589,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // sgd: no state (state_bytes 0), w -= lr d; the loops view params and grads
 // only.
 // CHECK-LABEL: module @sgd
-// CHECK-SAME: optimizer = "sgd", {{.+}}, param_bytes = 128 : i64, {{.+}}, state_bytes = 0 : i64,
+// CHECK-SAME: param_bytes = 128, {{.+}}, state_bytes = 0, {{.+}}, optimizer = "sgd",
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<0xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<0xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
@@ -619,7 +621,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: return
 // APPLY-LABEL: module @sgd
 // APPLY-LABEL: func.func @trainc_apply_update(
-// APPLY-SAME: memref<0xi8> {train.role = "state"}
+// APPLY-SAME: memref<0xi8> {train.role = #train.role<state>}
 module @sgd attributes {train.optimizer = "sgd", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -647,10 +649,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // nesterov: one slot (state_bytes 128), the momentum buffer; the step is
 // d + momentum b with the new buffer.
 // CHECK-LABEL: module @nesterov
-// CHECK-SAME: optimizer = "nesterov", {{.+}}, state_bytes = 128 : i64,
+// CHECK-SAME: state_bytes = 128, {{.+}}, optimizer = "nesterov",
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
@@ -685,7 +687,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: return
 // APPLY-LABEL: module @nesterov
 // APPLY-LABEL: func.func @trainc_apply_update(
-// APPLY-SAME: memref<128xi8> {train.role = "state"}
+// APPLY-SAME: memref<128xi8> {train.role = #train.role<state>}
 module @nesterov attributes {train.optimizer = "nesterov", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -713,10 +715,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // adagrad: one slot, the sum of squares; s += d^2, w -= lr d / (sqrt(s) +
 // eps) with eps coefficient 10.
 // CHECK-LABEL: module @adagrad
-// CHECK-SAME: optimizer = "adagrad", {{.+}}, state_bytes = 128 : i64,
+// CHECK-SAME: state_bytes = 128, {{.+}}, optimizer = "adagrad",
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
@@ -749,7 +751,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: return
 // APPLY-LABEL: module @adagrad
 // APPLY-LABEL: func.func @trainc_apply_update(
-// APPLY-SAME: memref<128xi8> {train.role = "state"}
+// APPLY-SAME: memref<128xi8> {train.role = #train.role<state>}
 module @adagrad attributes {train.optimizer = "adagrad", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -779,10 +781,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // loops; each variant views all three slots but touches only its own:
 // slot 0 always, slot 2 when centered, slot 1 with momentum.
 // CHECK-LABEL: module @rmsprop
-// CHECK-SAME: optimizer = "rmsprop", {{.+}}, state_bytes = 384 : i64,
+// CHECK-SAME: state_bytes = 384, {{.+}}, optimizer = "rmsprop",
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<384xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<384xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
@@ -895,7 +897,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // kernels; b's follow the same code).
 // UNTOUCHED-LABEL: module @rmsprop
 // UNTOUCHED-LABEL: func.func @trainc_train_step(
-// UNTOUCHED-SAME: %[[STATE:[^:]+]]: memref<384xi8> {train.role = "state"}
+// UNTOUCHED-SAME: %[[STATE:[^:]+]]: memref<384xi8> {train.role = #train.role<state>}
 // UNTOUCHED: scf.if
 // UNTOUCHED: scf.if
 // UNTOUCHED: } else {
@@ -917,7 +919,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // UNTOUCHED: scf.reduce
 // APPLY-LABEL: module @rmsprop
 // APPLY-LABEL: func.func @trainc_apply_update(
-// APPLY-SAME: memref<384xi8> {train.role = "state"}
+// APPLY-SAME: memref<384xi8> {train.role = #train.role<state>}
 module @rmsprop attributes {train.optimizer = "rmsprop", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -946,10 +948,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // sqrt(v) by denom_scale (9) before eps (10), and w is multiplied by decay
 // (3; 4 for the bias) before the step.
 // CHECK-LABEL: module @adam
-// CHECK-SAME: optimizer = "adam", {{.+}}, state_bytes = 256 : i64,
+// CHECK-SAME: state_bytes = 256, {{.+}}, optimizer = "adam",
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
@@ -1005,7 +1007,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: return
 // APPLY-LABEL: module @adam
 // APPLY-LABEL: func.func @trainc_apply_update(
-// APPLY-SAME: memref<256xi8> {train.role = "state"}
+// APPLY-SAME: memref<256xi8> {train.role = #train.role<state>}
 module @adam attributes {train.optimizer = "adam", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -1033,10 +1035,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // adamw: the same IR as adam (the decoupled decay is in the coefficients
 // the runtime computes: decay = 1 - lr wd, weight_decay = 0).
 // CHECK-LABEL: module @adamw
-// CHECK-SAME: optimizer = "adamw", {{.+}}, state_bytes = 256 : i64,
+// CHECK-SAME: state_bytes = 256, {{.+}}, optimizer = "adamw",
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<16xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<16xf32>
@@ -1064,7 +1066,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: return
 // APPLY-LABEL: module @adamw
 // APPLY-LABEL: func.func @trainc_apply_update(
-// APPLY-SAME: memref<256xi8> {train.role = "state"}
+// APPLY-SAME: memref<256xi8> {train.role = #train.role<state>}
 module @adamw attributes {train.optimizer = "adamw", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -1096,11 +1098,11 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // it and the finished gradient. The coefficients are host loads (the hyper
 // argument is host memory), passed to the kernels as values.
 // CHECK-LABEL: module @lars
-// CHECK-SAME: optimizer = "lars", {{.+}}, state_bytes = 128 : i64,
+// CHECK-SAME: state_bytes = 128, {{.+}}, optimizer = "lars",
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<64xi8> {train.role = "arena"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<64xi8> {train.role = #train.role<arena>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[SCALE:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
 // CHECK-DAG: %[[TAUS:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<2xf32>
@@ -1184,8 +1186,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // trainc_apply_update takes an activation arena for the same scratch.
 // APPLY-LABEL: module @lars
 // APPLY-LABEL: func.func @trainc_apply_update(
-// APPLY-SAME: memref<128xi8> {train.role = "state"}
-// APPLY-SAME: memref<8xi8> {train.role = "arena"}
+// APPLY-SAME: memref<128xi8> {train.role = #train.role<state>}
+// APPLY-SAME: memref<8xi8> {train.role = #train.role<arena>}
 module @lars attributes {train.optimizer = "lars", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -1217,11 +1219,11 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // scratch; the update kernel reloads m and v (not the gradient), rebuilds u
 // and steps by lr r u.
 // CHECK-LABEL: module @lamb
-// CHECK-SAME: optimizer = "lamb", {{.+}}, state_bytes = 256 : i64,
+// CHECK-SAME: state_bytes = 256, {{.+}}, optimizer = "lamb",
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = "grads"},
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<64xi8> {train.role = "arena"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<64xi8> {train.role = #train.role<arena>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<256xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK-DAG: %[[SCALE:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
 // CHECK-DAG: %[[RS:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<2xf32>
@@ -1317,8 +1319,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: return
 // APPLY-LABEL: module @lamb
 // APPLY-LABEL: func.func @trainc_apply_update(
-// APPLY-SAME: memref<256xi8> {train.role = "state"}
-// APPLY-SAME: memref<8xi8> {train.role = "arena"}
+// APPLY-SAME: memref<256xi8> {train.role = #train.role<state>}
+// APPLY-SAME: memref<8xi8> {train.role = #train.role<arena>}
 module @lamb attributes {train.optimizer = "lamb", train.buckets = [{bytes = 128 : i64, params = ["w", "b"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<2x4xf32> {train.param = "w", train.init = dense<1.0> : tensor<2x4xf32>},
@@ -1376,16 +1378,16 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // and gives phase 2 a null loss. nlcg.test checks the numbers against a
 // float64 reference.
 // CHECK-LABEL: module @nlcg
-// CHECK-SAME: optimizer = "nlcg", output_name = "logits", param_bytes = [[#P:128]] : i64, source = "",
-// CHECK-SAME: state_bytes = [[#SB:mul(3,P)+256]] : i64,
+// CHECK-SAME: param_bytes = [[#P:128]],
+// CHECK-SAME: state_bytes = [[#SB:mul(3,P)+256]], {{.+}}, optimizer = "nlcg",
 // DECL-LABEL: module @nlcg
 // DECL-DAG: func.func private @trainc_rt_nlcg_phase(!llvm.ptr, i32, !llvm.ptr, i32, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
 // CHECK-LABEL: func.func @trainc_train_step(
-// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<[[#P]]xi8> {train.role = "params"}, %[[GRADS:[^:]+]]: memref<[[#P]]xi8> {train.role = "grads"},
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<128xi8> {train.role = "arena"},
-// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<4xi8> {train.role = "output"},
-// CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#SB]]xi8> {train.role = "state"}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = "host", train.role = "hyper"}
-// CHECK: %[[DERIVED:.+]] = memref.alloca() {train.memory_space = "host"} : memref<8xf32>
+// CHECK-SAME: %[[PARAMS:[^:]+]]: memref<[[#P]]xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<[[#P]]xi8> {train.role = #train.role<grads>},
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<128xi8> {train.role = #train.role<arena>},
+// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<4xi8> {train.role = #train.role<output>},
+// CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#SB]]xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
+// CHECK: %[[DERIVED:.+]] = memref.alloca() {train.memory_space = #train.memory_space<host>} : memref<8xf32>
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // Phase 0 on the gather table (arena + 0), with no loss, before the
 // gather kernel.
@@ -1580,10 +1582,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // the start of its arena, and a null loss for phase 2.
 // APPLY-LABEL: module @nlcg
 // APPLY-LABEL: func.func @trainc_apply_update(
-// APPLY-SAME: %{{[^:]+}}: memref<128xi8> {train.role = "params"}, %{{[^:]+}}: memref<128xi8> {train.role = "grads"},
-// APPLY-SAME: %{{[^:]+}}: memref<640xi8> {train.role = "state"}, %{{[^:]+}}: memref<64xi8> {train.memory_space = "host", train.role = "hyper"},
-// APPLY-SAME: %[[ARENA:[^:]+]]: memref<{{[0-9]+}}xi8> {train.role = "arena"})
-// APPLY: memref.alloca() {train.memory_space = "host"} : memref<8xf32>
+// APPLY-SAME: %{{[^:]+}}: memref<128xi8> {train.role = #train.role<params>}, %{{[^:]+}}: memref<128xi8> {train.role = #train.role<grads>},
+// APPLY-SAME: %{{[^:]+}}: memref<640xi8> {train.role = #train.role<state>}, %{{[^:]+}}: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>},
+// APPLY-SAME: %[[ARENA:[^:]+]]: memref<{{[0-9]+}}xi8> {train.role = #train.role<arena>})
+// APPLY: memref.alloca() {train.memory_space = #train.memory_space<host>} : memref<8xf32>
 // APPLY-NOT: trainc_rt_world
 // APPLY: call @trainc_rt_nlcg_phase(%arg0, %c0_i32{{(_[0-9]+)?}},
 // APPLY-NOT: trainc_rt_world

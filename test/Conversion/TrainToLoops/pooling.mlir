@@ -15,9 +15,9 @@
 // their names (%c3, %c3_12, ...), independent definitions with CHECK-DAG.
 
 // CHECK-LABEL: func.func @trainc_eval_step(
-// CHECK-SAME: %[[ARENA:[^:]+]]: memref<384xi8> {train.role = "arena"}
-// CHECK-SAME: %[[INPUT:[^:]+]]: memref<200xi8> {train.role = "input"}
-// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<200xi8> {train.role = "output"}
+// CHECK-SAME: %[[ARENA:[^:]+]]: memref<384xi8> {train.role = #train.role<arena>}
+// CHECK-SAME: %[[INPUT:[^:]+]]: memref<200xi8> {train.role = #train.role<input>}
+// CHECK-SAME: %[[OUTPUT:[^:]+]]: memref<200xi8> {train.role = #train.role<output>}
 
 // max_pool2d: parallel over [1, 2, 3, 3]; the window's top-left corner is
 // (oy * 2 - 1, ox * 2 - 1); a 3x3 sequential reduction from -inf keeps the

@@ -66,8 +66,8 @@ func.func @kernels(%arena: memref<4096xi8>) {
 
 // Arguments in host memory (the update coefficients, train.memory_space
 // "host") are read by host code; device arenas are not.
-func.func @host(%hyper: memref<64xi8> {train.role = "hyper", train.memory_space = "host"},
-                %params: memref<64xi8> {train.role = "params"}) {
+func.func @host(%hyper: memref<64xi8> {train.role = #train.role<hyper>, train.memory_space = #train.memory_space<host>},
+                %params: memref<64xi8> {train.role = #train.role<params>}) {
   %c0 = arith.constant 0 : index
   %h = memref.view %hyper[%c0][] : memref<64xi8> to memref<16xf32>
   %lr = memref.load %h[%c0] : memref<16xf32>
@@ -81,13 +81,13 @@ func.func @host(%hyper: memref<64xi8> {train.role = "hyper", train.memory_space 
 
 // Host memory is read by host code only: inside a kernel (a GPU block) it
 // is out of reach. A host buffer of the function counts as host memory.
-func.func @host_in_kernel(%hyper: memref<64xi8> {train.role = "hyper", train.memory_space = "host"},
-                          %params: memref<64xi8> {train.role = "params"}) {
+func.func @host_in_kernel(%hyper: memref<64xi8> {train.role = #train.role<hyper>, train.memory_space = #train.memory_space<host>},
+                          %params: memref<64xi8> {train.role = #train.role<params>}) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c16 = arith.constant 16 : index
   %h = memref.view %hyper[%c0][] : memref<64xi8> to memref<16xf32>
-  %table = memref.alloca() {train.memory_space = "host"} : memref<8xf32>
+  %table = memref.alloca() {train.memory_space = #train.memory_space<host>} : memref<8xf32>
   %t = memref.load %table[%c0] : memref<8xf32>
   %p = memref.view %params[%c0][] : memref<64xi8> to memref<16xf32>
   scf.parallel (%i) = (%c0) to (%c16) step (%c1) {

@@ -1,0 +1,112 @@
+//===- TrainAttrs.cpp - train dialect attributes ---------------------------===//
+
+#include "dialects/Train/IR/TrainAttrs.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectImplementation.h"
+
+#include "runtime/include/trainc/abi.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::train;
+
+#include "dialects/Train/IR/TrainEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "dialects/Train/IR/TrainAttrs.cpp.inc"
+
+// Every enum is a numbering of trainc/abi.h, which the runtime shares.
+static_assert(static_cast<int>(Reduction::Sum) == TRAINC_REDUCE_SUM &&
+                  static_cast<int>(Reduction::Mean) == TRAINC_REDUCE_MEAN,
+              "train.Reduction follows trainc/abi.h");
+static_assert(static_cast<int>(Role::Context) == TRAINC_ARG_CONTEXT &&
+                  static_cast<int>(Role::Params) == TRAINC_ARG_PARAMS &&
+                  static_cast<int>(Role::Grads) == TRAINC_ARG_GRADS &&
+                  static_cast<int>(Role::Buffers) == TRAINC_ARG_BUFFERS &&
+                  static_cast<int>(Role::State) == TRAINC_ARG_STATE &&
+                  static_cast<int>(Role::Arena) == TRAINC_ARG_ARENA &&
+                  static_cast<int>(Role::Input) == TRAINC_ARG_INPUT &&
+                  static_cast<int>(Role::Labels) == TRAINC_ARG_LABELS &&
+                  static_cast<int>(Role::Output) == TRAINC_ARG_OUTPUT &&
+                  static_cast<int>(Role::Hyper) == TRAINC_ARG_HYPER &&
+                  getMaxEnumValForRole() + 1 == TRAINC_NUM_STEP_ARGS,
+              "train.Role follows trainc/abi.h's trainc_step_field");
+static_assert(static_cast<int>(MemorySpace::Host) == TRAINC_MEMORY_HOST &&
+                  static_cast<int>(MemorySpace::Device) == TRAINC_MEMORY_DEVICE,
+              "train.MemorySpace follows trainc/abi.h");
+
+void TrainDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "dialects/Train/IR/TrainAttrs.cpp.inc"
+      >();
+}
+
+LogicalResult
+TensorDescAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       StringRef name, TensorKind kind, DenseI64ArrayAttr shape,
+                       int64_t offset, ElementsAttr init, BoolAttr bnOrBias) {
+  if (name.empty())
+    return emitError() << "a model tensor needs a name";
+  if (!shape || llvm::any_of(shape.asArrayRef(),
+                             [](int64_t d) { return d < 0; }))
+    return emitError() << "tensor '" << name
+                       << "' must have a static, non-negative shape";
+  if (offset < 0)
+    return emitError() << "tensor '" << name
+                       << "' must have a non-negative offset";
+  auto type = init ? llvm::dyn_cast<RankedTensorType>(init.getType()) : nullptr;
+  if (!type || type.getShape() != shape.asArrayRef() ||
+      !type.getElementType().isF32())
+    return emitError() << "the initial value of tensor '" << name
+                       << "' must be f32 of its shape";
+  if (kind == TensorKind::Buffer && bnOrBias && bnOrBias.getValue())
+    return emitError() << "buffer '" << name
+                       << "' cannot be exempt from weight decay";
+  return success();
+}
+
+LogicalResult ModelAttr::verify(
+    function_ref<InFlightDiagnostic()> emitError, ArrayAttr tensors,
+    DenseI32ArrayAttr memorySpaces, int64_t paramBytes, int64_t bufferBytes,
+    int64_t stateBytes, int64_t arenaBytes, StringRef optimizer,
+    DenseI64ArrayAttr inputShape, int64_t numClasses, StringRef inputName,
+    StringRef outputName, StringRef source) {
+  if (paramBytes < 0 || bufferBytes < 0 || stateBytes < 0 || arenaBytes < 0)
+    return emitError() << "arena sizes must be non-negative";
+  if (!memorySpaces || memorySpaces.size() != TRAINC_NUM_STEP_ARGS ||
+      llvm::any_of(memorySpaces.asArrayRef(), [](int32_t space) {
+        return !symbolizeMemorySpace(space);
+      }))
+    return emitError() << "memory_spaces must hold a memory space (0 host, 1 "
+                          "device) for each of the "
+                       << static_cast<int>(TRAINC_NUM_STEP_ARGS)
+                       << " fields of trainc_step_args";
+  if (!inputShape || inputShape.empty() ||
+      llvm::any_of(inputShape.asArrayRef(), [](int64_t d) { return d <= 0; }))
+    return emitError() << "input_shape must be a static shape [batch, ...]";
+  if (numClasses <= 0)
+    return emitError() << "num_classes must be positive";
+  if (inputName.empty() || outputName.empty())
+    return emitError() << "the model's input and output need names";
+  for (Attribute a : tensors) {
+    auto tensor = llvm::dyn_cast<TensorDescAttr>(a);
+    if (!tensor)
+      return emitError() << "tensors must be #train.tensor attributes, not "
+                         << a;
+    int64_t bytes = 4;
+    for (int64_t d : tensor.getShape().asArrayRef())
+      bytes *= d;
+    int64_t arena =
+        tensor.getKind() == TensorKind::Param ? paramBytes : bufferBytes;
+    if (tensor.getOffset() + bytes > arena)
+      return emitError() << "tensor '" << tensor.getName() << "' ("
+                         << bytes << " bytes at " << tensor.getOffset()
+                         << ") does not fit its arena of " << arena
+                         << " bytes";
+  }
+  return success();
+}
