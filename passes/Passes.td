@@ -309,4 +309,20 @@ def EmitEntryPointsPass : Pass<"train-emit-entry-points", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def AddDebugInfoPass : Pass<"train-add-debug-info", "::mlir::ModuleOp"> {
+  let summary = "Line tables that name the ONNX node of every instruction";
+  let description = [{
+    Runs last on the LLVM dialect. Every defined `llvm.func` gets a DWARF
+    subprogram in a compile unit for the ONNX file (line tables only).
+    Every op whose location names an ONNX node (the importer's `NameLoc`,
+    whose file location's line is the node's position in the graph,
+    1-based) is placed in a subprogram named after the node, inlined at
+    that line into the function that runs it; other ops are line 0 of
+    their function. Profilers and debuggers then attribute each sample or
+    frame to its ONNX node (`perf report --inline`, `addr2line -f -i`, gdb),
+    the backward ops to the node they differentiate.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // TRAINC_PASSES

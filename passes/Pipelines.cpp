@@ -91,6 +91,7 @@ void mlir::train::buildLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
   // The C entry points on trainc_step_args.
   pm.addPass(createEmitEntryPointsPass());
+  pm.addPass(createAddDebugInfoPass());
 }
 
 void mlir::train::registerTrainPipelines() {

@@ -215,7 +215,12 @@ LogicalResult Importer::importNodes(ImportContext &ctx, int64_t opset) {
     std::string locName =
         node.name().empty() ? node.op_type() + "#" + std::to_string(index)
                             : node.name();
-    ctx.setNode(node, index, NameLoc::get(builder.getStringAttr(locName)));
+    // The node's position in the graph (1-based) is the line of its
+    // location, which the object's line tables keep (train-add-debug-info).
+    ctx.setNode(node, index,
+                NameLoc::get(builder.getStringAttr(locName),
+                             FileLineColLoc::get(&context, options.sourceName,
+                                                 index + 1, 0)));
     if (node.output_size() == 0 || node.output(0).empty())
       return fail(nodeContext + "the node has no output");
     for (const std::string &output : node.output())
