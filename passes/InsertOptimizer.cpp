@@ -39,8 +39,8 @@ struct InsertOptimizerPass
                        "(run train-bucket-gradients first)");
       return signalPassFailure();
     }
-    const OptimizerInfo *info = lookupOptimizer(optimizer);
-    if (!info) {
+    std::optional<Algorithm> algorithm = symbolizeAlgorithm(optimizer);
+    if (!algorithm) {
       module.emitError("unknown optimizer '")
           << optimizer << "'; expected " << optimizerNames();
       return signalPassFailure();
@@ -56,22 +56,23 @@ struct InsertOptimizerPass
     step.walk([&](AllReduceWaitOp wait) { waits[wait.getBucket()] = wait; });
 
     OpBuilder b(module.getContext());
-    StringAttr algorithm = b.getStringAttr(optimizer);
+    auto algorithmAttr = AlgorithmAttr::get(module.getContext(), *algorithm);
     for (int64_t i = 0, e = buckets.size(); i < e; ++i) {
       if (AllReduceWaitOp wait = waits.lookup(i))
         b.setInsertionPointAfter(wait);
       else
         b.setInsertionPoint(body.getTerminator());
       b.create<OptimizerUpdateOp>(step.getLoc(), b.getI64IntegerAttr(i),
-                                  algorithm, /*epilogue=*/ReductionAttr(),
+                                  algorithmAttr, /*epilogue=*/ReductionAttr(),
                                   /*wire=*/TypeAttr());
     }
     // A global update finishes after every bucket has gathered its part.
-    if (info->global) {
+    if (optimizerInfo(*algorithm).global) {
       b.setInsertionPoint(body.getTerminator());
-      b.create<OptimizerStepOp>(step.getLoc(), algorithm);
+      b.create<OptimizerStepOp>(step.getLoc(), algorithmAttr);
     }
-    module->setAttr(kOptimizerAttr, algorithm);
+    // The name the runtime looks the optimizer up by.
+    module->setAttr(kOptimizerAttr, b.getStringAttr(optimizer));
   }
 };
 } // namespace

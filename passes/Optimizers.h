@@ -14,6 +14,8 @@
 
 #include "runtime/include/trainc/optimizers.h"
 
+#include "dialects/Train/IR/TrainAttrs.h"
+
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -29,11 +31,16 @@ inline const OptimizerInfo *lookupOptimizer(llvm::StringRef name) {
   return trainc_find_optimizer(name.str().c_str());
 }
 
+/// The row of `algorithm` (the enum indexes the table).
+inline const OptimizerInfo &optimizerInfo(Algorithm algorithm) {
+  return trainc_optimizers[static_cast<int>(algorithm)];
+}
+
 /// Whether `algorithm`'s update keeps a step scale per layer in scratch
 /// between its norms kernel and its update kernel (LARS, LAMB; sized by
 /// Placement.cpp's scratchBytes).
-inline bool usesLayerScales(llvm::StringRef algorithm) {
-  return algorithm == "lars" || algorithm == "lamb";
+inline bool usesLayerScales(Algorithm algorithm) {
+  return algorithm == Algorithm::Lars || algorithm == Algorithm::Lamb;
 }
 
 /// The bytes of NLCG's partial-sum tables for `buckets` buckets (f64): the

@@ -135,12 +135,12 @@ int64_t mlir::train::scratchBytes(Operation *op) {
   // (train-plan-memory makes this scratch live from the first
   // train.optimizer_update on).
   if (auto step = dyn_cast<OptimizerStepOp>(op)) {
-    const OptimizerInfo *info = lookupOptimizer(step.getAlgorithm());
     auto module = op->getParentOfType<ModuleOp>();
     auto buckets =
         module ? module->getAttrOfType<ArrayAttr>(kBucketsAttr) : ArrayAttr();
-    return info && info->global ? nlcgTableBytes(buckets ? buckets.size() : 0)
-                                : 0;
+    return optimizerInfo(step.getAlgorithm()).global
+               ? nlcgTableBytes(buckets ? buckets.size() : 0)
+               : 0;
   }
   // LARS and LAMB: each layer's step scale (f32), from its norms.
   if (auto update = dyn_cast<OptimizerUpdateOp>(op)) {
@@ -172,11 +172,12 @@ int64_t mlir::train::optimizerStateBytes(ModuleOp module) {
 int64_t mlir::train::applyUpdateScratchBytes(ModuleOp module) {
   auto name = module->getAttrOfType<StringAttr>(kOptimizerAttr);
   auto buckets = module->getAttrOfType<ArrayAttr>(kBucketsAttr);
-  const OptimizerInfo *info = name ? lookupOptimizer(name.getValue()) : nullptr;
-  if (info && info->global)
+  std::optional<Algorithm> algorithm =
+      name ? symbolizeAlgorithm(name.getValue()) : std::nullopt;
+  if (algorithm && optimizerInfo(*algorithm).global)
     return nlcgTableBytes(buckets ? buckets.size() : 0);
   int64_t bytes = 0;
-  if (name && buckets && usesLayerScales(name.getValue()))
+  if (algorithm && buckets && usesLayerScales(*algorithm))
     for (Attribute bucket : buckets)
       if (auto params = cast<DictionaryAttr>(bucket).getAs<ArrayAttr>("params"))
         bytes = std::max<int64_t>(bytes, 4 * int64_t(params.size()));

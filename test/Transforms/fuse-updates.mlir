@@ -14,15 +14,15 @@
 
 // CHECK-LABEL: module @waits
 // CHECK: train.allreduce_wait 2 mean as bf16 fused
-// CHECK-NEXT: train.optimizer_update 2 "nlcg" fused mean as bf16
+// CHECK-NEXT: train.optimizer_update 2 nlcg fused mean as bf16
 // CHECK-NEXT: train.allreduce_wait 0 sum fused
-// CHECK-NEXT: train.optimizer_update 0 "nlcg" fused sum
+// CHECK-NEXT: train.optimizer_update 0 nlcg fused sum
 // CHECK-NEXT: train.allreduce_wait 1 mean fused
-// CHECK-NEXT: train.optimizer_update 1 "nlcg" fused mean
-// CHECK-NEXT: train.optimizer_step "nlcg"
+// CHECK-NEXT: train.optimizer_update 1 nlcg fused mean
+// CHECK-NEXT: train.optimizer_step nlcg
 // TWICE-LABEL: module @waits
 // TWICE: train.allreduce_wait 2 mean as bf16 fused
-// TWICE-NEXT: train.optimizer_update 2 "nlcg" fused mean as bf16
+// TWICE-NEXT: train.optimizer_update 2 nlcg fused mean as bf16
 module @waits {
 func.func @train_step(%a: tensor<4xf32> {train.param = "a"})
     -> (tensor<4xf32> {train.grad = "a"}) {
@@ -46,8 +46,8 @@ func.func @train_step(%a: tensor<4xf32> {train.param = "a"})
 // CHECK-LABEL: module @apart
 // CHECK: train.allreduce_wait 0 mean{{$}}
 // CHECK-NEXT: train.allreduce_wait 1 mean{{$}}
-// CHECK-NEXT: train.optimizer_update 0 "sgd"{{$}}
-// CHECK-NEXT: train.optimizer_update 1 "sgd"{{$}}
+// CHECK-NEXT: train.optimizer_update 0 sgd{{$}}
+// CHECK-NEXT: train.optimizer_update 1 sgd{{$}}
 module @apart {
 func.func @train_step(%a: tensor<4xf32> {train.param = "a"})
     -> (tensor<4xf32> {train.grad = "a"}) {

@@ -42,11 +42,11 @@
 // CHECK-NEXT: train.allreduce_start 2 as bf16
 // CHECK-NEXT: %[[RLOSS:.+]] = train.all_reduce mean
 // CHECK-NEXT: train.allreduce_wait 2 mean as bf16
-// CHECK-NEXT: train.optimizer_update 2 "sgd"
+// CHECK-NEXT: train.optimizer_update 2 sgd
 // CHECK-NEXT: train.allreduce_wait 0 sum
-// CHECK-NEXT: train.optimizer_update 0 "sgd"
+// CHECK-NEXT: train.optimizer_update 0 sgd
 // CHECK-NEXT: train.allreduce_wait 1 mean
-// CHECK-NEXT: train.optimizer_update 1 "sgd"
+// CHECK-NEXT: train.optimizer_update 1 sgd
 // CHECK-NEXT: return %[[RLOSS]], %[[DA]], %[[DB]], %[[DC]] :
 // CHECK-NOT: train.optimizer_update
 module @waits attributes {train.buckets = [{bytes = 64 : i64, params = ["a"]}, {bytes = 64 : i64, params = ["b"]}, {bytes = 64 : i64, params = ["c"]}]} {
@@ -84,9 +84,9 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: %[[DB:.+]] = train.relu %{{.+}} : tensor<4xf32>
 // CHECK-NEXT: %[[DC:.+]] = train.relu %{{.+}} : tensor<4xf32>
 // CHECK-NEXT: %[[DD:.+]] = train.relu %{{.+}} : tensor<4xf32>
-// CHECK-NEXT: train.optimizer_update 0 "sgd"
-// CHECK-NEXT: train.optimizer_update 1 "sgd"
-// CHECK-NEXT: train.optimizer_update 2 "sgd"
+// CHECK-NEXT: train.optimizer_update 0 sgd
+// CHECK-NEXT: train.optimizer_update 1 sgd
+// CHECK-NEXT: train.optimizer_update 2 sgd
 // CHECK-NEXT: return %[[LOSS]], %[[DA]], %[[DB]], %[[DC]], %[[DD]] :
 // CHECK-NOT: train.optimizer_update
 module @no_waits attributes {train.buckets = [{bytes = 64 : i64, params = ["c"]}, {bytes = 128 : i64, params = ["a", "b"]}, {bytes = 64 : i64, params = ["d"]}]} {
@@ -117,10 +117,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: train.optimizer = "sgd"
 // CHECK: train.allreduce_start 1
 // CHECK-NEXT: train.allreduce_wait 1 mean
-// CHECK-NEXT: train.optimizer_update 1 "sgd"
+// CHECK-NEXT: train.optimizer_update 1 sgd
 // CHECK-NEXT: %{{.+}} = train.relu
-// CHECK-NEXT: train.optimizer_update 0 "sgd"
-// CHECK-NEXT: train.optimizer_update 2 "sgd"
+// CHECK-NEXT: train.optimizer_update 0 sgd
+// CHECK-NEXT: train.optimizer_update 2 sgd
 // CHECK-NEXT: return
 // CHECK-NOT: train.optimizer_update
 module @some_waits attributes {train.buckets = [{bytes = 64 : i64, params = ["a"]}, {bytes = 64 : i64, params = ["b"]}, {bytes = 64 : i64, params = ["c"]}]} {
@@ -195,16 +195,16 @@ func.func @train_step(%a: tensor<4xf32> {train.param = "a"})
 // LAMB-LABEL: module @waits
 // LAMB-SAME: train.optimizer = "lamb"
 // LAMB: train.allreduce_wait 2 mean as bf16
-// LAMB-NEXT: train.optimizer_update 2 "lamb"
+// LAMB-NEXT: train.optimizer_update 2 lamb
 // LAMB-NOT: train.optimizer_step
 // NLCG-LABEL: module @waits
 // NLCG-SAME: train.optimizer = "nlcg"
-// NLCG: train.optimizer_update 1 "nlcg"
-// NLCG-NEXT: train.optimizer_step "nlcg"
+// NLCG: train.optimizer_update 1 nlcg
+// NLCG-NEXT: train.optimizer_step nlcg
 // NLCG-NEXT: return
 // NLCG-LABEL: module @no_waits
-// NLCG: train.optimizer_update 2 "nlcg"
-// NLCG-NEXT: train.optimizer_step "nlcg"
+// NLCG: train.optimizer_update 2 nlcg
+// NLCG-NEXT: train.optimizer_step nlcg
 // NLCG-NEXT: return
 
 // ADAM: error: expected a func.func @train_step and train.buckets (run train-bucket-gradients first)
@@ -224,13 +224,13 @@ func.func @train_step(%a: tensor<4xf32> {train.param = "a"})
 // apart (@waits: bucket 2 first).
 // TWICE: error: @train_step already updates its parameters
 // TWICE-NEXT: func.func @train_step(
-// TWICE: note: see current operation: "train.optimizer_update"() <{algorithm = "sgd", bucket = 2 : i64}>
+// TWICE: note: see current operation: "train.optimizer_update"() <{algorithm = 0 : i32, bucket = 2 : i64}>
 // TWICE: error: @train_step already updates its parameters
 // TWICE-NEXT: func.func @train_step(
-// TWICE: note: see current operation: "train.optimizer_update"() <{algorithm = "sgd", bucket = 0 : i64}>
+// TWICE: note: see current operation: "train.optimizer_update"() <{algorithm = 0 : i32, bucket = 0 : i64}>
 // TWICE: error: @train_step already updates its parameters
 // TWICE-NEXT: func.func @train_step(
-// TWICE: note: see current operation: "train.optimizer_update"() <{algorithm = "sgd", bucket = 1 : i64}>
+// TWICE: note: see current operation: "train.optimizer_update"() <{algorithm = 0 : i32, bucket = 1 : i64}>
 // TWICE: error: expected a func.func @train_step
 // TWICE-NEXT: module @no_train_step
 // TWICE: error: expected a func.func @train_step

@@ -7,6 +7,7 @@
 #include "mlir/IR/DialectImplementation.h"
 
 #include "runtime/include/trainc/abi.h"
+#include "runtime/include/trainc/optimizers.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -34,6 +35,19 @@ static_assert(static_cast<int>(Role::Context) == TRAINC_ARG_CONTEXT &&
                   static_cast<int>(Role::Hyper) == TRAINC_ARG_HYPER &&
                   getMaxEnumValForRole() + 1 == TRAINC_NUM_STEP_ARGS,
               "train.Role follows trainc/abi.h's trainc_step_field");
+static_assert(static_cast<int>(Algorithm::Sgd) == TRAINC_OPT_SGD &&
+                  static_cast<int>(Algorithm::Momentum) == TRAINC_OPT_MOMENTUM &&
+                  static_cast<int>(Algorithm::Nesterov) == TRAINC_OPT_NESTEROV &&
+                  static_cast<int>(Algorithm::Adagrad) == TRAINC_OPT_ADAGRAD &&
+                  static_cast<int>(Algorithm::Rmsprop) == TRAINC_OPT_RMSPROP &&
+                  static_cast<int>(Algorithm::Adam) == TRAINC_OPT_ADAM &&
+                  static_cast<int>(Algorithm::Adamw) == TRAINC_OPT_ADAMW &&
+                  static_cast<int>(Algorithm::Lars) == TRAINC_OPT_LARS &&
+                  static_cast<int>(Algorithm::Lamb) == TRAINC_OPT_LAMB &&
+                  static_cast<int>(Algorithm::Nlcg) == TRAINC_OPT_NLCG &&
+                  getMaxEnumValForAlgorithm() + 1 == TRAINC_NUM_ALGORITHMS &&
+                  TRAINC_NUM_ALGORITHMS == TRAINC_NUM_OPTIMIZERS,
+              "train.Algorithm follows trainc/optimizers.h");
 static_assert(static_cast<int>(MemorySpace::Host) == TRAINC_MEMORY_HOST &&
                   static_cast<int>(MemorySpace::Device) == TRAINC_MEMORY_DEVICE,
               "train.MemorySpace follows trainc/abi.h");

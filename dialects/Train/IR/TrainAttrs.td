@@ -30,6 +30,25 @@ def Train_ReductionAttr : I32EnumAttr<"Reduction",
   let cppNamespace = "::mlir::train";
 }
 
+// An optimizer's update algorithm: one row of the table the compiler and
+// the runtime share (runtime/include/trainc/optimizers.h, whose enum
+// trainc_algorithm indexes it). The lowering dispatches on it. Written bare
+// (`momentum`; quoted is accepted).
+def Train_AlgorithmAttr : I32EnumAttr<"Algorithm",
+    "an optimizer's update algorithm (trainc/optimizers.h)", [
+      I32EnumAttrCase<"Sgd", 0, "sgd">,
+      I32EnumAttrCase<"Momentum", 1, "momentum">,
+      I32EnumAttrCase<"Nesterov", 2, "nesterov">,
+      I32EnumAttrCase<"Adagrad", 3, "adagrad">,
+      I32EnumAttrCase<"Rmsprop", 4, "rmsprop">,
+      I32EnumAttrCase<"Adam", 5, "adam">,
+      I32EnumAttrCase<"Adamw", 6, "adamw">,
+      I32EnumAttrCase<"Lars", 7, "lars">,
+      I32EnumAttrCase<"Lamb", 8, "lamb">,
+      I32EnumAttrCase<"Nlcg", 9, "nlcg">]> {
+  let cppNamespace = "::mlir::train";
+}
+
 // The role of a lowered step function's argument: which field of
 // trainc_step_args (runtime/include/trainc/model.h) it comes from, numbered
 // as trainc/abi.h's enum trainc_step_field.

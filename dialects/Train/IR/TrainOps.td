@@ -427,12 +427,12 @@ def Train_OptimizerUpdateOp : Train_Op<"optimizer_update"> {
 
     ```mlir
     train.allreduce_wait 0 mean fused
-    train.optimizer_update 0 "adam" fused mean
+    train.optimizer_update 0 adam fused mean
     train.allreduce_wait 1 mean as bf16 fused
-    train.optimizer_update 1 "adam" fused mean as bf16
+    train.optimizer_update 1 adam fused mean as bf16
     ```
   }];
-  let arguments = (ins I64Attr:$bucket, StrAttr:$algorithm,
+  let arguments = (ins I64Attr:$bucket, Train_AlgorithmAttr:$algorithm,
                        OptionalAttr<Train_ReductionAttr>:$epilogue,
                        OptionalAttr<TypeAttr>:$wire);
   let assemblyFormat = "$bucket $algorithm (`fused` $epilogue^)? "
@@ -454,11 +454,11 @@ def Train_OptimizerStepOp : Train_Op<"optimizer_step"> {
 
     ```mlir
     train.allreduce_wait 1 mean
-    train.optimizer_update 1 "nlcg"
-    train.optimizer_step "nlcg"
+    train.optimizer_update 1 nlcg
+    train.optimizer_step nlcg
     ```
   }];
-  let arguments = (ins StrAttr:$algorithm);
+  let arguments = (ins Train_AlgorithmAttr:$algorithm);
   let assemblyFormat = "$algorithm attr-dict";
 }
 

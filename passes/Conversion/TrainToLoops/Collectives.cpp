@@ -212,8 +212,7 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
 /// The byte offset of `update`'s optimizer scratch in the activation arena
 /// (its own for LARS and LAMB, the step's tables for NLCG), or -1.
 int64_t optimizerScratch(Lowering &l, OptimizerUpdateOp update) {
-  const OptimizerInfo *info = lookupOptimizer(update.getAlgorithm());
-  if (!info || !info->global)
+  if (!optimizerInfo(update.getAlgorithm()).global)
     return scratchOffset(update);
   int64_t offset = -1;
   l.sourceFunction().walk(
@@ -223,11 +222,14 @@ int64_t optimizerScratch(Lowering &l, OptimizerUpdateOp update) {
 
 LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   // The state arena is sized by the module's optimizer.
-  if (l.parentModule()->getAttrOfType<StringAttr>(kOptimizerAttr) !=
-      update.getAlgorithmAttr())
+  auto moduleOptimizer =
+      l.parentModule()->getAttrOfType<StringAttr>(kOptimizerAttr);
+  if (!moduleOptimizer ||
+      symbolizeAlgorithm(moduleOptimizer.getValue()) != update.getAlgorithm())
     return update.emitError("the module's optimizer (train.optimizer) is "
                             "not '")
-           << update.getAlgorithm() << "' (run train-insert-optimizer)";
+           << stringifyAlgorithm(update.getAlgorithm())
+           << "' (run train-insert-optimizer)";
   auto segments = bucketSegments(l, update, update.getBucket());
   if (failed(segments))
     return failure();
@@ -241,8 +243,7 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   // The finished gradient is stored back for the step's later readers,
   // unless the update overwrites the gradient arena itself (a global
   // algorithm stores the gradient it uses there: NLCG's G).
-  const OptimizerInfo *info = lookupOptimizer(update.getAlgorithm());
-  bool storeBack = !info || !info->global;
+  bool storeBack = !optimizerInfo(update.getAlgorithm()).global;
 
   // The epilogue of the bucket's wait, when train-fuse-updates moved it
   // here: the gradient is finished as it is loaded.

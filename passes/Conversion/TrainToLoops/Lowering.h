@@ -370,7 +370,7 @@ using GradientLoad = function_ref<Value(ScalarOps &o, const UpdateSegment &s,
 /// the algorithm needs (optimizerScratchBytes: LARS's and LAMB's layer
 /// scales, NLCG's partial-sum tables), or -1.
 LogicalResult emitOptimizerUpdate(Lowering &l, Operation *anchor,
-                                  StringRef algorithm, int64_t bucket,
+                                  Algorithm algorithm, int64_t bucket,
                                   ArrayRef<UpdateSegment> segments,
                                   GradientLoad load, int64_t scratch);
 
@@ -378,7 +378,7 @@ LogicalResult emitOptimizerUpdate(Lowering &l, Operation *anchor,
 /// every bucket's emitOptimizerUpdate; `loss` points to the step's
 /// all-reduced loss, or is null.
 LogicalResult emitOptimizerStep(Lowering &l, Operation *anchor,
-                                StringRef algorithm, Value loss,
+                                Algorithm algorithm, Value loss,
                                 int64_t scratch);
 
 } // namespace mlir::train

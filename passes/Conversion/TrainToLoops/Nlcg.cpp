@@ -282,7 +282,7 @@ private:
     Value buckets = i32(numBuckets);
     Value hyper = l.arenaPointer(Role::Hyper, 0);
     Value scalars = l.arenaPointer(
-        Role::State, lookupOptimizer("nlcg")->state_slots * paramBytes);
+        Role::State, optimizerInfo(Algorithm::Nlcg).state_slots * paramBytes);
     Value derivedPtr = l.pointer(derived);
     l.callRuntime("nlcg_phase", {which32, partialsPtr, buckets, loss, hyper,
                                  scalars, derivedPtr});

@@ -56,11 +56,12 @@ namespace {
 
 class UpdateEmitter {
 public:
-  UpdateEmitter(Lowering &l, const OptimizerInfo &info,
+  UpdateEmitter(Lowering &l, Algorithm algorithm,
                 ArrayRef<UpdateSegment> segments, GradientLoad load,
                 int64_t scratch)
-      : l(l), info(info), segments(segments), load(load), c(l) {
-    if (usesLayerScales(info.name))
+      : l(l), algorithm(algorithm), info(optimizerInfo(algorithm)),
+        segments(segments), load(load), c(l) {
+    if (usesLayerScales(algorithm))
       layerScales = l.arenaView(Role::Arena, scratch, l.b.getF32Type(),
                                 segments.size());
     paramBytes =
@@ -68,21 +69,28 @@ public:
   }
 
   LogicalResult emit() {
-    StringRef name = info.name;
-    if (name == "sgd" || name == "momentum" || name == "nesterov")
+    switch (algorithm) {
+    case Algorithm::Sgd:
+    case Algorithm::Momentum:
+    case Algorithm::Nesterov:
       return emitSgd();
-    if (name == "adagrad")
+    case Algorithm::Adagrad:
       return emitAdagrad();
-    if (name == "rmsprop")
+    case Algorithm::Rmsprop:
       return emitRmsprop();
-    if (name == "adam" || name == "adamw")
+    case Algorithm::Adam:
+    case Algorithm::Adamw:
       return emitAdam();
-    if (name == "lars")
+    case Algorithm::Lars:
       return emitLars();
-    if (name == "lamb")
+    case Algorithm::Lamb:
       return emitLamb();
-    return l.sourceFunction().emitError("no CPU lowering for optimizer '")
-           << name << "'";
+    case Algorithm::Nlcg:
+      break; // a global update: emitNlcgGather and emitNlcgStep
+    }
+    return l.sourceFunction().emitError("no element-wise update for "
+                                        "optimizer '")
+           << stringifyAlgorithm(algorithm) << "'";
   }
 
 private:
@@ -156,7 +164,7 @@ private:
   LogicalResult emitSgd() {
     loadDecay();
     Value lr = c(kLr);
-    if (StringRef(info.name) == "sgd") {
+    if (algorithm == Algorithm::Sgd) {
       elementwise([&](ScalarOps &o, const UpdateSegment &s, SegmentViews &v,
                       ValueRange iv, Value g) {
         Value w = o.load(v.w, iv);
@@ -167,7 +175,7 @@ private:
     }
     Value momentum = c(kMomentum);
     Value keep = c(kKeep);
-    bool nesterov = StringRef(info.name) == "nesterov";
+    bool nesterov = algorithm == Algorithm::Nesterov;
     elementwise([&](ScalarOps &o, const UpdateSegment &s, SegmentViews &v,
                     ValueRange iv, Value g) {
       Value w = o.load(v.w, iv);
@@ -381,6 +389,7 @@ private:
   }
 
   Lowering &l;
+  Algorithm algorithm;
   const OptimizerInfo &info;
   ArrayRef<UpdateSegment> segments;
   GradientLoad load;
@@ -395,34 +404,32 @@ private:
 } // namespace
 
 LogicalResult mlir::train::emitOptimizerUpdate(Lowering &l, Operation *anchor,
-                                               StringRef algorithm,
+                                               Algorithm algorithm,
                                                int64_t bucket,
                                                ArrayRef<UpdateSegment> segments,
                                                GradientLoad load,
                                                int64_t scratch) {
-  const OptimizerInfo *info = lookupOptimizer(algorithm);
-  if (!info)
-    return anchor->emitError("no CPU lowering for optimizer '")
-           << algorithm << "'";
-  if ((info->global || usesLayerScales(algorithm)) && scratch < 0)
+  const OptimizerInfo &info = optimizerInfo(algorithm);
+  if ((info.global || usesLayerScales(algorithm)) && scratch < 0)
     return anchor->emitError("optimizer '")
-           << algorithm << "' needs scratch (run train-plan-memory)";
-  if (info->global) {
+           << stringifyAlgorithm(algorithm)
+           << "' needs scratch (run train-plan-memory)";
+  if (info.global) {
     emitNlcgGather(l, scratch, bucket, segments, load);
     return success();
   }
-  return UpdateEmitter(l, *info, segments, load, scratch).emit();
+  return UpdateEmitter(l, algorithm, segments, load, scratch).emit();
 }
 
 LogicalResult mlir::train::emitOptimizerStep(Lowering &l, Operation *anchor,
-                                             StringRef algorithm, Value loss,
+                                             Algorithm algorithm, Value loss,
                                              int64_t scratch) {
-  const OptimizerInfo *info = lookupOptimizer(algorithm);
-  if (!info || !info->global)
+  if (!optimizerInfo(algorithm).global)
     return anchor->emitError("optimizer '")
-           << algorithm << "' has no global step";
+           << stringifyAlgorithm(algorithm) << "' has no global step";
   if (scratch < 0)
     return anchor->emitError("optimizer '")
-           << algorithm << "' needs scratch (run train-plan-memory)";
+           << stringifyAlgorithm(algorithm)
+           << "' needs scratch (run train-plan-memory)";
   return emitNlcgStep(l, scratch, loss);
 }

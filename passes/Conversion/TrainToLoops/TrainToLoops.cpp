@@ -195,8 +195,12 @@ struct ConvertTrainToLoopsPass
     if (!buckets)
       return train.emitError("the step has no train.buckets "
                              "(run train-bucket-gradients first)");
-    StringRef algorithm =
-        module->getAttrOfType<StringAttr>(kOptimizerAttr).getValue();
+    auto name = module->getAttrOfType<StringAttr>(kOptimizerAttr);
+    std::optional<Algorithm> algorithm =
+        name ? symbolizeAlgorithm(name.getValue()) : std::nullopt;
+    if (!algorithm)
+      return train.emitError("the module has no known optimizer "
+                             "(train.optimizer; run train-insert-optimizer)");
     func::FuncOp function =
         declareArenaFunction(b, module, train.getLoc(), "trainc_apply_update",
                              {{Role::Context, 0},
@@ -213,7 +217,7 @@ struct ConvertTrainToLoopsPass
       // (NLCG's tables, which all buckets fill, are the only scratch then).
       if (failed(segments) ||
           failed(emitOptimizerUpdate(
-              l, train, algorithm, i, *segments,
+              l, train, *algorithm, i, *segments,
               [](ScalarOps &o, const UpdateSegment &, Value g, ValueRange iv) {
                 return o.load(g, iv);
               },
@@ -221,8 +225,8 @@ struct ConvertTrainToLoopsPass
         return failure();
     }
     // A global update finishes without a line search: there is no loss.
-    if (lookupOptimizer(algorithm)->global &&
-        failed(emitOptimizerStep(l, train, algorithm, l.nullPointer(),
+    if (optimizerInfo(*algorithm).global &&
+        failed(emitOptimizerStep(l, train, *algorithm, l.nullPointer(),
                                  /*scratch=*/0)))
       return failure();
     b.create<func::ReturnOp>(train.getLoc());

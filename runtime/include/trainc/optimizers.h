@@ -40,6 +40,22 @@ typedef struct trainc_optimizer_info {
   int32_t scalar_bytes;
 } trainc_optimizer_info;
 
+/* The algorithms, as indices into trainc_optimizers (the compiler's
+ * train.Algorithm enum has these values; TrainAttrs.cpp checks). */
+enum trainc_algorithm {
+  TRAINC_OPT_SGD,
+  TRAINC_OPT_MOMENTUM,
+  TRAINC_OPT_NESTEROV,
+  TRAINC_OPT_ADAGRAD,
+  TRAINC_OPT_RMSPROP,
+  TRAINC_OPT_ADAM,
+  TRAINC_OPT_ADAMW,
+  TRAINC_OPT_LARS,
+  TRAINC_OPT_LAMB,
+  TRAINC_OPT_NLCG,
+  TRAINC_NUM_ALGORITHMS
+};
+
 #define TRAINC_NUM_OPTIMIZERS 10
 
 /* sgd, momentum and nesterov: torch.optim.SGD; adagrad, rmsprop, adam,

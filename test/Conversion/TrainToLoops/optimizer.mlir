@@ -1644,8 +1644,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 
 // -----
 
-// An algorithm the CPU lowering does not have (passes/Optimizers.h):
-// refused at the update.
+// An algorithm trainc does not have (train.Algorithm, the rows of
+// trainc/optimizers.h): the update does not parse.
 module @adamax attributes {train.optimizer = "adamax", train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>})
@@ -1659,7 +1659,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
     -> (tensor<f32> {train.loss = "loss"}, tensor<4xf32> {train.grad = "a"}) {
   %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
   %d = train.relu %a : tensor<4xf32>
-  // expected-error @+1 {{no CPU lowering for optimizer 'adamax'}}
+  // expected-error @+1 {{custom op 'train.optimizer_update' invalid algorithm attribute specification: "adamax"}}
   train.optimizer_update 0 "adamax"
   return %loss, %d : tensor<f32>, tensor<4xf32>
 }
@@ -1667,8 +1667,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 
 // -----
 
-// The same algorithm on a module whose step has no update op: the step
-// lowers, then trainc_apply_update (built for every module with
+// The same name as the module's optimizer, on a step with no update op:
+// the step lowers, then trainc_apply_update (built for every module with
 // train.optimizer) refuses it, at the step.
 module @adamax_apply attributes {train.optimizer = "adamax", train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
@@ -1677,7 +1677,7 @@ func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
   %y = train.relu %x : tensor<2x4xf32>
   return %y : tensor<2x4xf32>
 }
-// expected-error @+1 {{no CPU lowering for optimizer 'adamax'}}
+// expected-error @+1 {{the module has no known optimizer (train.optimizer; run train-insert-optimizer)}}
 func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
     %labels: tensor<2xi32> {train.labels = "labels"},
     %a: tensor<4xf32> {train.param = "a"})
