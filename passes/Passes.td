@@ -325,4 +325,31 @@ def AddDebugInfoPass : Pass<"train-add-debug-info", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def MapKernelsToGpuPass : Pass<"train-map-kernels-to-gpu", "::mlir::ModuleOp"> {
+  let summary = "Map each kernel of the kernel IR onto a GPU grid";
+  let description = [{
+    The CUDA target's mapping of the kernel IR (the CPU target's is
+    `convert-parallel-loops-to-threads`). Each top-level `scf.parallel`
+    becomes a `gpu.launch` over a one-dimensional grid of `block-size`
+    threads per block and at most `max-blocks` blocks: the nest's
+    iteration space is collapsed with its innermost dimension fastest, so
+    consecutive threads touch consecutive elements, and each thread walks
+    it grid-stride. Inner `scf.parallel` nests run sequentially in their
+    thread, in the CPU target's order, so every reduction adds in the same
+    order on both targets and no result depends on the grid. A kernel
+    with results (reductions) or calls has no mapping and is an error;
+    after the pass no `scf.parallel` is left, which the pass checks.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", "256",
+           "Threads per block (a multiple of 32, at most 1024)">,
+    Option<"maxBlocks", "max-blocks", "int64_t", "8192",
+           "Blocks per launch at most; threads walk larger kernels "
+           "grid-stride">,
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 #endif // TRAINC_PASSES
