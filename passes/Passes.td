@@ -352,4 +352,16 @@ def MapKernelsToGpuPass : Pass<"train-map-kernels-to-gpu", "::mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def MergeGpuModulesPass : Pass<"train-merge-gpu-modules", "::mlir::ModuleOp"> {
+  let summary = "Move every outlined kernel into one gpu.module";
+  let description = [{
+    After `gpu-kernel-outlining` (a `gpu.module` per kernel): one
+    `gpu.module @trainc_kernels` holds every kernel and each
+    `gpu.launch_func` names it, so the runtime loads one module at
+    start-up and `trainc --emit=ptx` writes one PTX file. Two kernels of
+    the same name are an error.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
 #endif // TRAINC_PASSES

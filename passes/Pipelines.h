@@ -66,7 +66,35 @@ void buildLoopsPipeline(OpPassManager &pm,
 void buildLLVMPipeline(OpPassManager &pm,
                        const TrainingPipelineOptions &options);
 
-/// Registers the three pipelines by name, with their options, for
+/// The options of the CUDA target's device pipeline.
+struct GpuKernelsPipelineOptions
+    : public PassPipelineOptions<GpuKernelsPipelineOptions> {
+  Option<std::string> chip{*this, "chip",
+                           llvm::cl::desc("The GPU architecture (sm_80)"),
+                           llvm::cl::init("sm_80")};
+  Option<std::string> features{*this, "features",
+                               llvm::cl::desc("The PTX ISA (+ptx80)"),
+                               llvm::cl::init("+ptx80")};
+  /// The CUDA toolkit: libdevice (nvvm/libdevice) links from it.
+  Option<std::string> toolkit{*this, "toolkit",
+                              llvm::cl::desc("The CUDA toolkit's directory"),
+                              llvm::cl::init("")};
+};
+
+/// --emit=ptx (the CUDA target): the kernel IR's kernels mapped to a grid
+/// (train-map-kernels-to-gpu), outlined into one gpu.module
+/// (train-merge-gpu-modules), lowered to NVVM and serialised to PTX with
+/// libdevice linked (a gpu.binary, format isa). Registered as
+/// `train-gpu-kernels-pipeline`.
+void buildGpuKernelsPipeline(OpPassManager &pm,
+                             const GpuKernelsPipelineOptions &options);
+
+/// What the device pipeline needs in a context: the gpu and NVVM
+/// dialects, the NVVM target's serialisation (gpu-module-to-binary) and
+/// the LLVM IR translations it runs.
+void registerGpuKernelsDependencies(DialectRegistry &registry);
+
+/// Registers the pipelines by name, with their options, for
 /// trainc-opt: `--pass-pipeline='builtin.module(train-pipeline{...})'`
 /// reproduces each --emit stage from the one before.
 void registerTrainPipelines();

@@ -54,6 +54,13 @@ config.substitutions.append(("%harness_libs", " ".join([
 if config.trainc_build_runtime:
     config.available_features.add("runtime")
 
+# The CUDA target's PTX tests need the toolkit trainc was built with (its
+# libdevice) and its ptxas; without one they are UNSUPPORTED.
+ptxas = os.path.join(config.cuda_toolkit, "bin", "ptxas")
+if config.cuda_toolkit and os.path.exists(ptxas):
+    config.available_features.add("cuda-toolkit")
+    config.substitutions.append(("%ptxas", ptxas))
+
 # Data-parallel tests run under Open MPI's mpirun: as root it needs the two
 # ALLOW variables, and --oversubscribe for more ranks than cores.
 if shutil.which("mpirun"):

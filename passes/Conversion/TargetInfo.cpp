@@ -22,7 +22,21 @@ const TargetInfo kCpu{
     /*libraryGemm=*/true,
 };
 
-const TargetInfo *const kTargets[] = {&kCpu};
+/// An NVIDIA GPU: cuDNN for convolutions, cuBLAS for GEMMs, kernels on a
+/// grid (train-map-kernels-to-gpu), every arena in device memory. The
+/// runtime's entry points keep their names: the CUDA backend implements
+/// the same C interface (runtime/include/trainc/kernels.h) on device
+/// pointers and the context's stream.
+const TargetInfo kCuda{
+    /*name=*/"cuda",
+    /*runtimePrefix=*/"trainc_rt_",
+    /*arenaSpace=*/TRAINC_MEMORY_DEVICE,
+    /*launch=*/TargetInfo::KernelLaunch::GpuGrid,
+    /*libraryConvolution=*/true,
+    /*libraryGemm=*/true,
+};
+
+const TargetInfo *const kTargets[] = {&kCpu, &kCuda};
 } // namespace
 
 const TargetInfo *TargetInfo::lookup(llvm::StringRef name) {

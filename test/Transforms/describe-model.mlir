@@ -8,7 +8,7 @@
 //   "expected @forward (and @train_step) planned by train-plan-memory"
 //     ....................................................... not_planned
 // and, for a target the compiler does not know, "unknown target 'tpu'
-// (known: cpu)" (TARGET, on every module).
+// (known: cpu, cuda)" (TARGET, on every module).
 
 // The description: tensors in argument order, arena sizes, input shape and
 // names, and one memory space per field of trainc_step_args (trainc/abi.h:
@@ -20,7 +20,7 @@
 // CHECK-SAME: optimizer = "", input_shape = [2, 4], num_classes = 3, input_name = "input", output_name = "logits", source = "">
 // The functions stay as they are: the conversion comes after.
 // CHECK: func.func @forward(
-// TARGET: error: unknown target 'tpu' (known: cpu)
+// TARGET: error: unknown target 'tpu' (known: cpu, cuda)
 module @described attributes {train.buffer_bytes = 0 : i64, train.param_bytes = 64 : i64} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %w: tensor<4x3xf32> {train.offset = 0 : i64, train.param = "w", train.init = dense<1.0> : tensor<4x3xf32>})

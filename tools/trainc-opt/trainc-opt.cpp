@@ -13,6 +13,7 @@
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -29,11 +30,16 @@ int main(int argc, char **argv) {
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
                   mlir::math::MathDialect, mlir::LLVM::LLVMDialect,
                   mlir::cf::ControlFlowDialect, mlir::gpu::GPUDialect>();
+  mlir::train::registerGpuKernelsDependencies(registry);
   mlir::train::registerTrainPasses();
   mlir::train::registerTrainPipelines();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
+  // The upstream steps of train-gpu-kernels-pipeline, for its lit tests.
+  mlir::registerGpuKernelOutliningPass();
+  mlir::registerGpuNVVMAttachTargetPass();
+  mlir::registerGpuModuleToBinaryPassPass();
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "trainc optimizer driver\n", registry));
 }

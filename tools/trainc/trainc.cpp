@@ -26,12 +26,14 @@
 #include "llvm/Support/FormatVariadic.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/ADT/StringExtras.h"
@@ -51,7 +53,8 @@ cl::opt<std::string> emit(
              "imported IR), 'train' (forward + backward, memory planned), "
              "'loops' (loops and library calls on arenas), 'llvm' (LLVM IR), "
              "'obj' (an object file), 'exe' (the training executable; the "
-             "default with -o)"),
+             "default with -o); with --target=cuda, 'ptx' (the kernels' "
+             "PTX)"),
     cl::value_desc("stage"), cl::cat(category));
 
 cl::opt<bool> report(
@@ -99,8 +102,23 @@ cl::opt<float> labelSmoothing(
 cl::opt<std::string> target(
     "target",
     cl::desc("The code-generation target: 'cpu' (default; oneDNN and the "
-             "runtime's threads)"),
+             "runtime's threads) or 'cuda' (generated GPU kernels; so far "
+             "up to --emit=ptx)"),
     cl::init("cpu"), cl::value_desc("name"), cl::cat(category));
+
+cl::opt<std::string> cudaArch(
+    "cuda-arch",
+    cl::desc("With --target=cuda, the GPU architecture of the PTX: sm_75, "
+             "sm_80 (default), sm_86, sm_87, sm_89, sm_90 or sm_90a (newer "
+             "GPUs run it through the driver's JIT)"),
+    cl::init("sm_80"), cl::value_desc("sm_NN"), cl::cat(category));
+
+cl::opt<std::string> cudaToolkit(
+    "cuda-toolkit",
+    cl::desc("With --target=cuda, the CUDA toolkit whose libdevice is "
+             "linked (default: $CUDA_ROOT, else the toolkit found when "
+             "trainc was built)"),
+    cl::value_desc("dir"), cl::cat(category));
 
 cl::opt<std::string> cpu(
     "cpu", cl::desc("CPU to generate code for: 'native' (default) or an LLVM "
@@ -148,6 +166,7 @@ cl::opt<std::string> outputFile(
 void writeOutput(function_ref<void(raw_ostream &)> write);
 void printModule(mlir::ModuleOp module, raw_ostream &os);
 void compile(mlir::ModuleOp module, const char *argv0, StringRef stage);
+void checkCudaFlags(StringRef stage);
 
 std::string supportedOps() {
   std::string s;
@@ -204,11 +223,12 @@ int main(int argc, char **argv) {
       fatal("--batch must be a positive integer, got '" + batch + "'");
     options.batch = n;
   }
-  const StringRef stages[] = {"mlir", "train", "loops", "llvm", "obj", "exe"};
+  const StringRef stages[] = {"mlir", "train", "loops", "llvm",
+                              "obj",  "exe",   "ptx"};
   std::string stage = emit;
   if (emit.getNumOccurrences() && !is_contained(stages, stage))
     fatal("unknown --emit stage '" + emit +
-          "'; expected mlir, train, loops, llvm, obj or exe");
+          "'; expected mlir, train, loops, llvm, obj, exe or ptx");
   if (summaryFormat != "text" && summaryFormat != "json")
     fatal("unknown --summary-format '" + summaryFormat +
           "'; expected 'text' or 'json'");
@@ -237,8 +257,11 @@ int main(int argc, char **argv) {
     fatal("--summary, --report and --emit are exclusive");
   if ((stage == "exe" || stage == "obj") && outputFile == "-")
     fatal("--emit=" + stage + " needs an output file (-o FILE)");
+  checkCudaFlags(stage);
 
-  mlir::MLIRContext context;
+  mlir::DialectRegistry registry;
+  mlir::train::registerGpuKernelsDependencies(registry);
+  mlir::MLIRContext context(registry);
   std::string error;
   mlir::OwningOpRef<mlir::ModuleOp> module =
       trainc::importOnnxFile(context, inputFile, options, error);
@@ -356,6 +379,74 @@ void printReport(mlir::ModuleOp module, raw_ostream &os) {
   }
 }
 
+/// The GPU architectures LLVM 19's NVPTX back end emits PTX for that CUDA
+/// 13's ptxas assembles (CUDA.md).
+constexpr StringRef kCudaArchs[] = {"sm_75", "sm_80", "sm_86", "sm_87",
+                                    "sm_89", "sm_90", "sm_90a"};
+
+/// The CUDA toolkit libdevice is linked from: --cuda-toolkit, $CUDA_ROOT,
+/// or the one found when trainc was built ("" if none).
+std::string cudaToolkitDir() {
+  if (cudaToolkit.getNumOccurrences())
+    return cudaToolkit;
+  if (const char *root = std::getenv("CUDA_ROOT"); root && *root)
+    return root;
+#ifdef TRAINC_CUDA_TOOLKIT
+  return TRAINC_CUDA_TOOLKIT;
+#else
+  return "";
+#endif
+}
+
+/// The CUDA target compiles the kernel IR and its kernels; the host side
+/// and the CUDA runtime are still to come (issue 13).
+void checkCudaFlags(StringRef stage) {
+  if (target != "cuda") {
+    if (stage == "ptx")
+      fatal("--emit=ptx needs --target=cuda");
+    return;
+  }
+  if (stage == "llvm" || stage == "obj" || stage == "exe")
+    fatal("--target=cuda compiles the kernel IR and the kernels' PTX "
+          "(--emit=loops, --emit=ptx); it cannot build --emit=" +
+          stage + " yet");
+  if (!is_contained(kCudaArchs, StringRef(cudaArch)))
+    fatal("unknown --cuda-arch '" + cudaArch +
+          "'; expected sm_75, sm_80, sm_86, sm_87, sm_89, sm_90 or sm_90a "
+          "(newer GPUs run sm_80 or sm_90 PTX through the driver)");
+  if (stage != "ptx")
+    return;
+  std::string dir = cudaToolkitDir();
+  if (dir.empty())
+    fatal("--emit=ptx needs the CUDA toolkit (its libdevice): none was "
+          "found when trainc was built; pass --cuda-toolkit DIR or set "
+          "CUDA_ROOT");
+  SmallString<256> libdevice(dir);
+  sys::path::append(libdevice, "nvvm", "libdevice", "libdevice.10.bc");
+  if (!sys::fs::exists(libdevice))
+    fatal("no CUDA toolkit at '" + dir + "': " + libdevice.str().str() +
+          " does not exist");
+}
+
+/// --emit=ptx: the kernels of the step functions, one PTX module.
+void writePtx(mlir::ModuleOp module) {
+  mlir::train::GpuKernelsPipelineOptions gpu;
+  gpu.chip = cudaArch.getValue();
+  gpu.toolkit = cudaToolkitDir();
+  runPasses(module, [&](mlir::OpPassManager &pm) {
+    mlir::train::buildGpuKernelsPipeline(pm, gpu);
+  });
+  std::string ptx;
+  module.walk([&](mlir::gpu::BinaryOp binary) {
+    for (mlir::Attribute object : binary.getObjects())
+      if (auto o = dyn_cast<mlir::gpu::ObjectAttr>(object))
+        ptx += o.getObject().getValue().rtrim('\0').str();
+  });
+  if (ptx.empty())
+    fatal(inputFile + ": the model has no kernels");
+  writeOutput([&](raw_ostream &os) { os << ptx; });
+}
+
 /// Runs the pipeline up to `stage` and writes it.
 void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   mlir::train::TrainingPipelineOptions options;
@@ -384,6 +475,10 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   });
   if (stage == "loops") {
     writeOutput([&](raw_ostream &os) { printModule(module, os); });
+    return;
+  }
+  if (stage == "ptx") {
+    writePtx(module);
     return;
   }
   runPasses(module, [&](mlir::OpPassManager &pm) {

@@ -25,10 +25,12 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::train {
 #define GEN_PASS_DEF_MAPKERNELSTOGPUPASS
@@ -39,6 +41,32 @@ using namespace mlir;
 using namespace mlir::train;
 
 namespace {
+
+/// Whether a kernel may rebuild `op` on the device from its operands: a
+/// constant, a view or cast of a memref, or pure index arithmetic.
+bool rebuildable(Operation *op) {
+  if (isa<arith::ConstantOp, memref::ViewOp, memref::ReinterpretCastOp,
+          memref::SubViewOp, memref::CastOp, memref::CollapseShapeOp,
+          memref::ExpandShapeOp>(op))
+    return true;
+  return isa<arith::ArithDialect>(op->getDialect()) && isPure(op) &&
+         llvm::all_of(op->getResultTypes(),
+                      [](Type t) { return t.isIndex(); });
+}
+
+/// Rebuilds `value` (used by a kernel, defined outside it) at `b`'s
+/// insertion point when its chain of definitions is rebuildable down to
+/// values the kernel captures (the function's arenas), and maps it.
+void rebuild(Value value, OpBuilder &b, IRMapping &map) {
+  if (map.contains(value))
+    return;
+  Operation *def = value.getDefiningOp();
+  if (!def || !rebuildable(def))
+    return;
+  for (Value operand : def->getOperands())
+    rebuild(operand, b, map);
+  b.clone(*def, map);
+}
 
 /// `par` as nested scf.for loops, outermost dimension first (the order the
 /// CPU target's threads run one iteration range in).
@@ -127,6 +155,19 @@ struct MapKernelsToGpuPass
 
     Block &body = launch.getBody().front();
     b.setInsertionPointToStart(&body);
+    // Views, casts and constants are rebuilt inside the kernel, so its
+    // parameters are the arenas it touches (a few descriptors), not one
+    // per view: a kernel over many parameters (NLCG's per-bucket sums)
+    // otherwise exceeds the 4 KiB of kernel parameters.
+    IRMapping map;
+    llvm::SetVector<Value> external;
+    getUsedValuesDefinedAbove(par.getRegion(), external);
+    for (Value value : external) {
+      if (auto global = value.getDefiningOp<memref::GetGlobalOp>())
+        return par.emitError("a kernel reads host global '")
+               << global.getName() << "'";
+      rebuild(value, b, map);
+    }
     Value first = b.createOrFold<arith::AddIOp>(
         loc,
         b.createOrFold<arith::MulIOp>(loc, launch.getBlockIds().x,
@@ -137,7 +178,6 @@ struct MapKernelsToGpuPass
     auto loop = b.create<scf::ForOp>(loc, first, total, stride);
     b.setInsertionPointToStart(loop.getBody());
     // The innermost dimension varies fastest.
-    IRMapping map;
     Value rest = loop.getInductionVar();
     for (int64_t d = par.getNumLoops() - 1; d >= 0; --d) {
       Value at = rest;

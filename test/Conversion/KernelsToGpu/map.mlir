@@ -12,6 +12,7 @@
 //   "a reduction (an scf.parallel with results) inside a kernel has no GPU
 //    mapping" ............................................. inner_reduction
 //   "a kernel calls a function; device code cannot" ........ call
+//   "a kernel reads host global '..'" ........................ global
 //   "an scf.parallel is left in device code after train-map-kernels-to-gpu"
 //     ..................................................... in_launch
 //   "block-size must be a multiple of 32 in [32, 1024], not 100" (BAD)
@@ -23,12 +24,13 @@
 // CHECK-LABEL: func.func @relu(
 // CHECK-SAME: %[[A:[^:]+]]: memref<4000xi8>
 // CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
-// CHECK-DAG: %[[X:.+]] = memref.view %[[A]]
 // CHECK-DAG: %[[C1000:.+]] = arith.constant 1000 : index
 // CHECK-DAG: %[[C256:.+]] = arith.constant 256 : index
 // CHECK-DAG: %[[C4:.+]] = arith.constant 4 : index
 // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
 // CHECK: gpu.launch blocks(%[[BX:.+]], %{{.+}}, %{{.+}}) in (%[[GX:.+]] = %[[C4]], %{{.+}} = %[[C1]], %{{.+}} = %[[C1]]) threads(%[[TX:.+]], %{{.+}}, %{{.+}}) in (%[[BSX:.+]] = %[[C256]], %{{.+}} = %[[C1]], %{{.+}} = %[[C1]])
+// The view is rebuilt inside the kernel, which captures the arena only.
+// CHECK-NEXT: %[[X:.+]] = memref.view %[[A]][%[[C0]]][] : memref<4000xi8> to memref<1000xf32>
 // CHECK-DAG: %[[BASE:.+]] = arith.muli %[[BX]], %[[BSX]] : index
 // CHECK-DAG: %[[FIRST:.+]] = arith.addi %[[BASE]], %[[TX]] : index
 // CHECK-DAG: %[[STRIDE:.+]] = arith.muli %[[GX]], %[[BSX]] : index
@@ -187,6 +189,24 @@ func.func @call(%x: memref<8xf32>) {
     %v = memref.load %x[%i] : memref<8xf32>
     %w = func.call @helper(%v) : (f32) -> f32
     memref.store %w, %x[%i] : memref<8xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+memref.global "private" constant @table : memref<8xf32> = dense<1.0>
+
+func.func @global(%x: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %t = memref.get_global @table : memref<8xf32>
+  // expected-error @+1 {{a kernel reads host global 'table'}}
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %v = memref.load %t[%i] : memref<8xf32>
+    memref.store %v, %x[%i] : memref<8xf32>
     scf.reduce
   }
   return

@@ -3,7 +3,7 @@
 
 // The target (passes/Conversion/TargetInfo.h) is an option of the
 // conversion; one it does not know is one error naming the known ones.
-// expected-error @+1 {{unknown target 'tpu' (known: cpu)}}
+// expected-error @+1 {{unknown target 'tpu' (known: cpu, cuda)}}
 module attributes {train.buffer_bytes = 0 : i64, train.param_bytes = 64 : i64} {
 // On the CPU a matmul is a call of the runtime's GEMM (oneDNN) and a relu a
 // generated kernel.
