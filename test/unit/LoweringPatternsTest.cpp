@@ -108,6 +108,21 @@ TEST_F(LoweringPatternsTest, AnOpWithoutALoweringIsAnErrorNamingIt) {
 
 TEST_F(LoweringPatternsTest, UnknownTargetIsNotFound) {
   EXPECT_EQ(TargetInfo::lookup("tpu"), nullptr);
-  EXPECT_EQ(TargetInfo::knownNames(), "cpu");
+  EXPECT_EQ(TargetInfo::knownNames(), "cpu, cuda");
+}
+
+TEST_F(LoweringPatternsTest, TargetsPlaceArenasAndLaunchKernels) {
+  const TargetInfo *cpu = TargetInfo::lookup("cpu");
+  const TargetInfo *cuda = TargetInfo::lookup("cuda");
+  ASSERT_TRUE(cpu && cuda);
+  EXPECT_EQ(cpu->launch, TargetInfo::KernelLaunch::HostThreads);
+  EXPECT_EQ(cuda->launch, TargetInfo::KernelLaunch::GpuGrid);
+  // Arenas in the target's memory; the context and the coefficients the
+  // runtime fills on the host, on every target.
+  EXPECT_EQ(cpu->memorySpace(Role::Params), TRAINC_MEMORY_HOST);
+  EXPECT_EQ(cuda->memorySpace(Role::Params), TRAINC_MEMORY_DEVICE);
+  EXPECT_EQ(cuda->memorySpace(Role::Arena), TRAINC_MEMORY_DEVICE);
+  EXPECT_EQ(cuda->memorySpace(Role::Context), TRAINC_MEMORY_HOST);
+  EXPECT_EQ(cuda->memorySpace(Role::Hyper), TRAINC_MEMORY_HOST);
 }
 } // namespace
