@@ -23,6 +23,10 @@ for index, node in enumerate(graph.node):
     line_of[name] = index + 1
     type_of[name] = node.op_type
 
+# Only trainc's compile unit: the runtime linked in may carry its own.
+cus = dump.split("DW_TAG_compile_unit")
+dump = "".join("DW_TAG_compile_unit" + cu for cu in cus[1:]
+               if re.search(r'DW_AT_producer\s+\("trainc"\)', cu))
 units = re.findall(r'DW_TAG_compile_unit\s+DW_AT_producer\s+\("([^"]*)"\)'
                    r'(?:\s+DW_AT_\w+\s+\([^\n]*\))*?\s+DW_AT_name\s+\("([^"]*)"\)',
                    dump)
