@@ -14,12 +14,21 @@
 
 using namespace mlir;
 
+bool mlir::train::hasCudaRuntime() { return TRAINC_HAVE_CUDA_RUNTIME; }
+
 bool mlir::train::linkExecutable(llvm::StringRef argv0, llvm::StringRef object,
-                                 llvm::StringRef output, std::string &error) {
+                                 llvm::StringRef output, llvm::StringRef target,
+                                 std::string &error) {
+  bool cuda = target == "cuda";
+  if (cuda && !hasCudaRuntime()) {
+    error = "this trainc was built without the CUDA runtime";
+    return false;
+  }
   std::string self = llvm::sys::fs::getMainExecutable(
       argv0.str().c_str(), reinterpret_cast<void *>(&linkExecutable));
   llvm::SmallString<256> runtime(llvm::sys::path::parent_path(self));
-  llvm::sys::path::append(runtime, TRAINC_RUNTIME_LIBRARY_RELATIVE);
+  llvm::sys::path::append(runtime, cuda ? TRAINC_CUDA_RUNTIME_LIBRARY_RELATIVE
+                                        : TRAINC_RUNTIME_LIBRARY_RELATIVE);
   llvm::sys::path::remove_dots(runtime, /*remove_dot_dot=*/true);
   if (!llvm::sys::fs::exists(runtime)) {
     error = "the runtime library is missing: " + runtime.str().str();
@@ -33,7 +42,8 @@ bool mlir::train::linkExecutable(llvm::StringRef argv0, llvm::StringRef object,
   std::vector<std::string> args = {*driver, object.str(), runtime.str().str(),
                                    "-o", output.str()};
   for (llvm::StringRef list :
-       {llvm::StringRef(TRAINC_RUNTIME_LINK_LIBS),
+       {llvm::StringRef(cuda ? TRAINC_CUDA_LINK_LIBS : ""),
+        llvm::StringRef(TRAINC_RUNTIME_LINK_LIBS),
         llvm::StringRef(TRAINC_RUNTIME_LINK_FLAGS)}) {
     llvm::SmallVector<llvm::StringRef> parts;
     llvm::SplitString(list, parts);

@@ -139,12 +139,46 @@ bool onnxExport(DictionaryAttr exportAttr, ModelAttr model, OnnxExport &out,
   }
   return true;
 }
+/// The CUDA target's kernels, as train-lower-gpu-launches left them: the
+/// image, the NUL-separated names (ending in an empty one) and the arch.
+struct GpuKernels {
+  llvm::GlobalVariable *image = nullptr, *names = nullptr, *arch = nullptr;
+  int64_t imageBytes = 0;
+  int32_t numKernels = 0;
+};
+
+bool gpuKernels(llvm::Module &m, GpuKernels &out, std::string &error) {
+  out.image = m.getNamedGlobal("trainc.gpu_image");
+  out.names = m.getNamedGlobal("trainc.gpu_kernels");
+  out.arch = m.getNamedGlobal("trainc.gpu_arch");
+  if (!out.image && !out.names && !out.arch)
+    return true;
+  auto bytesOf = [](llvm::GlobalVariable *g) -> std::optional<StringRef> {
+    auto *data = g && g->hasInitializer()
+                     ? dyn_cast<llvm::ConstantDataSequential>(g->getInitializer())
+                     : nullptr;
+    if (!data || !data->isString())
+      return std::nullopt;
+    return data->getAsString();
+  };
+  std::optional<StringRef> image = bytesOf(out.image),
+                           names = bytesOf(out.names), arch = bytesOf(out.arch);
+  if (!image || !names || !arch || !names->ends_with(StringRef("\0", 1)) ||
+      !arch->ends_with(StringRef("\0", 1))) {
+    error = "the GPU kernels' image, names or architecture is malformed "
+            "(run train-lower-gpu-launches)";
+    return false;
+  }
+  out.imageBytes = image->size();
+  out.numKernels = names->drop_back().count('\0');
+  return true;
+}
 } // namespace
 
 bool mlir::train::addModelDescription(llvm::Module &m, ModelAttr model,
                                       DictionaryAttr onnx, ArrayAttr buckets,
                                       StringRef source, uint64_t planHash,
-                                      std::string &error) {
+                                      bool embedWeights, std::string &error) {
   llvm::LLVMContext &ctx = m.getContext();
   auto *i32 = llvm::Type::getInt32Ty(ctx);
   auto *i64 = llvm::Type::getInt64Ty(ctx);
@@ -160,7 +194,8 @@ bool mlir::train::addModelDescription(llvm::Module &m, ModelAttr model,
   auto *modelTy = llvm::StructType::create(
       ctx,
       {i32, i32, ptr, i64, i64, i64, i64, i32, shapeTy, i64, ptr, ptr, ptr, ptr,
-       ptr, ptr, i64, i64, ptr, i64, i32, ptr, ptr, i32, ptr, spacesTy},
+       ptr, ptr, i64, i64, ptr, i64, i32, ptr, ptr, i32, ptr, spacesTy,
+       ptr, i64, i32, ptr, ptr},
       "trainc_model_desc");
   auto shapeConst = [&](ArrayRef<int64_t> shape) {
     SmallVector<llvm::Constant *> dims;
@@ -205,7 +240,8 @@ bool mlir::train::addModelDescription(llvm::Module &m, ModelAttr model,
          llvm::ConstantInt::get(i64, numel),
          llvm::ConstantInt::get(i64, offset),
          llvm::ConstantInt::get(i32, tensor.getBnOrBias().getValue()),
-         llvm::ConstantInt::get(i32, 0)}));
+         llvm::ConstantInt::get(i32,
+                                static_cast<int32_t>(tensor.getInitRule()))}));
   }
   auto *tensorArrayTy = llvm::ArrayType::get(tensorTy, tensors.size());
   auto *tensorArray = new llvm::GlobalVariable(
@@ -251,6 +287,10 @@ bool mlir::train::addModelDescription(llvm::Module &m, ModelAttr model,
       m, bucketArrayTy, true, llvm::GlobalValue::PrivateLinkage,
       llvm::ConstantArray::get(bucketArrayTy, bucketConsts), "trainc.buckets");
 
+  GpuKernels gpu;
+  if (!gpuKernels(m, gpu, error))
+    return false;
+
   // The verifier of ModelAttr checked the shapes, sizes and memory spaces.
   ArrayRef<int64_t> input = model.getInputShape().asArrayRef();
   SmallVector<llvm::Constant *> spaceConsts;
@@ -269,7 +309,7 @@ bool mlir::train::addModelDescription(llvm::Module &m, ModelAttr model,
        string(m, source, "trainc.source"),
        string(m, model.getInputName(), "trainc.input_name"),
        string(m, model.getOutputName(), "trainc.output_name"),
-       blob(m, params, "trainc.initial_params"),
+       embedWeights ? blob(m, params, "trainc.initial_params") : nullPtr,
        blob(m, buffers, "trainc.initial_buffers"),
        string(m, model.getOptimizer(), "trainc.optimizer"),
        llvm::ConstantInt::get(i64, model.getStateBytes()),
@@ -282,7 +322,11 @@ bool mlir::train::addModelDescription(llvm::Module &m, ModelAttr model,
            ? nullPtr
            : string(m, exported.unsupported, "trainc.onnx_unsupported"),
        llvm::ConstantInt::get(i32, bucketConsts.size()), bucketArray,
-       llvm::ConstantArray::get(spacesTy, spaceConsts)});
+       llvm::ConstantArray::get(spacesTy, spaceConsts),
+       gpu.image ? gpu.image : nullPtr,
+       llvm::ConstantInt::get(i64, gpu.imageBytes),
+       llvm::ConstantInt::get(i32, gpu.numKernels),
+       gpu.names ? gpu.names : nullPtr, gpu.arch ? gpu.arch : nullPtr});
   auto *descGlobal = new llvm::GlobalVariable(
       m, modelTy, true, llvm::GlobalValue::PrivateLinkage, desc,
       "trainc.model");

@@ -15,11 +15,13 @@ namespace mlir::train {
 /// parameters and buffers, and the plan hash. `model` is the module's
 /// `train.model` attribute; `onnx` its `train.onnx_export` (may be null),
 /// the template `--save-onnx` fills; `buckets` its `train.buckets` (may be
-/// null). Fails with `error` set on malformed input.
+/// null). Without `embedWeights`, initial_params is null (the executable
+/// starts from --init or a checkpoint). Fails with `error` set on
+/// malformed input.
 bool addModelDescription(llvm::Module &module, ModelAttr model,
                          DictionaryAttr onnx, ArrayAttr buckets,
                          llvm::StringRef source, uint64_t planHash,
-                         std::string &error);
+                         bool embedWeights, std::string &error);
 
 } // namespace mlir::train
 

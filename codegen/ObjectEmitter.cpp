@@ -82,7 +82,8 @@ void stripTrainAttributes(ModuleOp module) {
 
 std::unique_ptr<llvm::Module>
 mlir::train::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
-                             llvm::StringRef cpu, std::string &error) {
+                             llvm::StringRef cpu, std::string &error,
+                             bool embedWeights) {
   auto model = module->getAttrOfType<train::ModelAttr>(kModelAttr);
   if (!model) {
     error = "the module has no model description (train.model)";
@@ -109,7 +110,7 @@ mlir::train::translateToLLVM(ModuleOp module, llvm::LLVMContext &context,
     return nullptr;
   }
   if (!addModelDescription(*llvmModule, model, onnx, buckets, source,
-                           planHash, error))
+                           planHash, embedWeights, error))
     return nullptr;
   std::unique_ptr<llvm::TargetMachine> machine = hostMachine(cpu, error);
   if (!machine)

@@ -13,11 +13,14 @@ namespace mlir::train {
 
 /// Translates a module in the LLVM dialect (with `train.model`) to LLVM IR
 /// and adds the model's description; the IR is optimised (O3) for the host
-/// CPU (`cpu` "native") or a named one. Null with `error` set on failure.
+/// CPU (`cpu` "native") or a named one. Without `embedWeights` the
+/// description leaves the initial parameters out (trainc --weights=none).
+/// Null with `error` set on failure.
 std::unique_ptr<llvm::Module> translateToLLVM(ModuleOp module,
                                               llvm::LLVMContext &context,
                                               llvm::StringRef cpu,
-                                              std::string &error);
+                                              std::string &error,
+                                              bool embedWeights = true);
 
 /// Writes `module` as an object file.
 bool emitObjectFile(llvm::Module &module, llvm::StringRef path,

@@ -57,7 +57,8 @@ FailureOr<ModelAttr> describeModel(ModuleOp module, func::FuncOp forward,
     tensors.push_back(TensorDescAttr::get(
         ctx, name.getValue(), param ? TensorKind::Param : TensorKind::Buffer,
         b.getDenseI64ArrayAttr(type.getShape()), offset.getInt(), init,
-        b.getBoolAttr(param && isBatchNormOrBias(forward, arg))));
+        b.getBoolAttr(param && isBatchNormOrBias(forward, arg)),
+        initRuleOf(forward, arg)));
   }
   if (!input)
     return forward.emitError("the model has no data input");

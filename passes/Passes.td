@@ -364,4 +364,28 @@ def MergeGpuModulesPass : Pass<"train-merge-gpu-modules", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
+def LowerGpuLaunchesPass : Pass<"train-lower-gpu-launches", "::mlir::ModuleOp"> {
+  let summary = "Kernel launches as calls to the runtime; the GPU binary as a constant";
+  let description = [{
+    After `gpu-module-to-binary`, the host side of the CUDA target. The one
+    `gpu.binary` becomes the constant `trainc.gpu_image` (the model
+    description hands it to the runtime, which loads it once at start-up)
+    and the launched kernels' names the NUL-separated table
+    `trainc.gpu_kernels`, numbered in the order they are first launched.
+    Each `gpu.launch_func` becomes `trainc_rt_launch(context, kernel, grid,
+    block, shared bytes, params, num_params)` on the step's context, its
+    arguments in 8-byte slots of one stack array per function: no module
+    load, unload or stream synchronisation per launch (MLIR's own
+    translation does all three). Arguments are arenas (static shape,
+    identity layout: bare pointers in the kernels) and 32/64-bit scalars;
+    anything else, an asynchronous launch, a launch outside a function
+    with a runtime context or a binary with other than one object is an
+    error.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // TRAINC_PASSES

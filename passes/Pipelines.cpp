@@ -119,7 +119,11 @@ void mlir::train::buildGpuKernelsPipeline(
   device.addPass(arith::createArithExpandOpsPass());
   device.addPass(memref::createExpandStridedMetadataPass());
   device.addPass(createConvertSCFToCFPass());
-  device.addPass(createConvertGpuOpsToNVVMOps());
+  // Arenas reach kernels as bare pointers: one parameter each, and the
+  // host passes an address (train-lower-gpu-launches).
+  ConvertGpuOpsToNVVMOpsOptions nvvm;
+  nvvm.useBarePtrCallConv = true;
+  device.addPass(createConvertGpuOpsToNVVMOps(nvvm));
   device.addPass(createCanonicalizerPass());
   device.addPass(createCSEPass());
   device.addPass(createReconcileUnrealizedCastsPass());
@@ -127,8 +131,10 @@ void mlir::train::buildGpuKernelsPipeline(
   // toolkit's path math.exp and friends stay unresolved (CUDA.md).
   GpuModuleToBinaryPassOptions binary;
   binary.toolkitPath = options.toolkit;
-  binary.compilationTarget = "isa";
+  binary.compilationTarget = options.format;
   pm.addPass(createGpuModuleToBinaryPass(binary));
+  if (options.format != "isa")
+    pm.addPass(createLowerGpuLaunchesPass());
 }
 
 void mlir::train::registerGpuKernelsDependencies(DialectRegistry &registry) {

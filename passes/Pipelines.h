@@ -79,12 +79,20 @@ struct GpuKernelsPipelineOptions
   Option<std::string> toolkit{*this, "toolkit",
                               llvm::cl::desc("The CUDA toolkit's directory"),
                               llvm::cl::init("")};
+  /// "isa": the PTX (--emit=ptx; the launches stay gpu.launch_func);
+  /// "fatbin": SASS for `chip` and the PTX, embedded as a constant, and the
+  /// launches lowered to runtime calls (train-lower-gpu-launches), ready
+  /// for train-llvm-pipeline.
+  Option<std::string> format{*this, "format",
+                             llvm::cl::desc("isa (PTX) or fatbin"),
+                             llvm::cl::init("isa")};
 };
 
 /// --emit=ptx (the CUDA target): the kernel IR's kernels mapped to a grid
 /// (train-map-kernels-to-gpu), outlined into one gpu.module
 /// (train-merge-gpu-modules), lowered to NVVM and serialised to PTX with
-/// libdevice linked (a gpu.binary, format isa). Registered as
+/// libdevice linked (a gpu.binary, format isa); with format=fatbin the
+/// binary is embedded and the launches call the runtime. Registered as
 /// `train-gpu-kernels-pipeline`.
 void buildGpuKernelsPipeline(OpPassManager &pm,
                              const GpuKernelsPipelineOptions &options);

@@ -208,3 +208,32 @@ bool mlir::train::isBatchNormOrBias(func::FuncOp fn, BlockArgument arg) {
   }
   return cast<RankedTensorType>(arg.getType()).getRank() <= 1;
 }
+
+InitRule mlir::train::initRuleOf(func::FuncOp fn, BlockArgument arg) {
+  std::optional<InitRule> rule;
+  for (OpOperand &use : arg.getUses()) {
+    Operation *user = use.getOwner();
+    unsigned i = use.getOperandNumber();
+    std::optional<InitRule> here;
+    if (isa<Conv2DOp>(user))
+      here = i == 1 ? InitRule::ConvWeight : i == 2 ? InitRule::Bias
+                                                    : InitRule::Other;
+    else if (auto gemm = dyn_cast<GemmOp>(user))
+      here = i == 1   ? (gemm.getTransB() ? InitRule::LinearWeight
+                                          : InitRule::LinearWeightT)
+             : i == 2 ? InitRule::Bias
+                      : InitRule::Other;
+    else if (isa<BatchNormOp, BatchNormInferenceOp>(user))
+      here = i == 1   ? InitRule::BnScale
+             : i == 2 ? InitRule::BnShift
+             : i == 3 ? InitRule::BnMean
+             : i == 4 ? InitRule::BnVar
+                      : InitRule::Other;
+    else
+      continue; // views, casts: they do not say
+    if (rule && *rule != *here)
+      return InitRule::Other;
+    rule = here;
+  }
+  return rule.value_or(InitRule::Other);
+}

@@ -113,6 +113,12 @@ int64_t activationArenaBytes(ModuleOp module);
 /// shift, and biases.
 bool isBatchNormOrBias(func::FuncOp fn, BlockArgument arg);
 
+/// The role of @forward's argument `arg` for `--init` (a convolution's or
+/// linear layer's weight, a BatchNorm scale, shift or running statistic, a
+/// bias), from the ops that use it; InitRule::Other when they disagree or
+/// none tells.
+InitRule initRuleOf(func::FuncOp fn, BlockArgument arg);
+
 } // namespace mlir::train
 
 #endif // TRAINC_PASSES_PLACEMENT_H

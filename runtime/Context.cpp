@@ -4,6 +4,7 @@
 
 #include "Error.h"
 #include "kernels/KernelCache.h"
+#include "train/Device.h"
 
 namespace trainc::rt {
 
@@ -25,6 +26,8 @@ RuntimeContext &contextOf(void *context) {
           "(trainc_step_args.context is null)");
   return *static_cast<RuntimeContext *>(context);
 }
+
+Device *modelDevice() { return runtimeContext().device.get(); }
 
 Communicator &communicator() {
   RuntimeContext &context = runtimeContext();

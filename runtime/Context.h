@@ -21,6 +21,7 @@ namespace trainc::rt {
 struct KernelCache; // kernels/KernelCache.h; keeps dnnl.hpp out of here.
 struct NlcgSettings; // train/Nlcg.h
 class BucketReduce; // comm/BucketReduce.h
+class Device; // train/Device.h
 
 struct RuntimeContext {
   RuntimeContext();
@@ -40,6 +41,9 @@ struct RuntimeContext {
   /// The stream the step's work and collectives are ordered on (the CUDA
   /// target's); null on the CPU, where program order is the order.
   Stream stream = nullptr;
+  /// Where the model's arenas live: null on the CPU target, the GPU on the
+  /// CUDA target (installed by the CUDA runtime's main()).
+  std::unique_ptr<Device> device;
   /// The NLCG flags of the run (trainc_rt_nlcg_phase); null: the defaults.
   const NlcgSettings *nlcg = nullptr;
   /// A '\r'-updated progress line is on the terminal: fatal() ends it

@@ -9,6 +9,7 @@
 
 #include "Context.h"
 #include "Error.h"
+#include "train/Device.h"
 #include "train/ForwardOnly.h"
 #include "train/Trainer.h"
 
@@ -39,6 +40,8 @@ int main(int argc, char **argv) {
     context.comm.reset();
     return 0;
   }
+  // The target's device (the CUDA target's GPU; none on the CPU).
+  context.device = openDevice(*options, context.rank, context.world);
   ModelApi api{trainc_model, trainc_train_step, trainc_eval_step};
   int status = options->forwardOnly ? runForwardOnly(*options, api)
                                      : runTraining(*options, api);

@@ -39,6 +39,9 @@ llvm_config.add_tool_substitutions(["trainc", "trainc-opt",
 if lit_config.params.get("onednn_isa"):
     config.environment["ONEDNN_MAX_CPU_ISA"] = lit_config.params["onednn_isa"]
 config.substitutions.append(("%python", config.python3))
+config.substitutions.append(("%scripts", os.path.join(config.trainc_src_root,
+                                                      "scripts")))
+config.substitutions.append(("%trainc_tools", config.trainc_tools_dir))
 config.substitutions.append(("%models", os.path.join(config.trainc_src_root,
                                                      "models")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root,
@@ -60,6 +63,20 @@ ptxas = os.path.join(config.cuda_toolkit, "bin", "ptxas")
 if config.cuda_toolkit and os.path.exists(ptxas):
     config.available_features.add("cuda-toolkit")
     config.substitutions.append(("%ptxas", ptxas))
+# CUDA executables need the CUDA runtime (cuDNN and cuBLAS found at build
+# time); they start here and stop in one line (no GPU). The toolkit's
+# driver stub lets a test reach cuInit.
+# A machine with a CUDA driver runs them instead (cuda-driver).
+import ctypes
+try:
+    ctypes.CDLL("libcuda.so.1")
+    config.available_features.add("cuda-driver")
+except OSError:
+    pass
+if config.cuda_toolkit and config.cuda_runtime:
+    config.available_features.add("cuda-runtime")
+    config.substitutions.append(
+        ("%cuda_stubs", os.path.join(config.cuda_toolkit, "lib64", "stubs")))
 
 # Data-parallel tests run under Open MPI's mpirun: as root it needs the two
 # ALLOW variables, and --oversubscribe for more ranks than cores.

@@ -2,9 +2,12 @@
 
 #include "train/Arenas.h"
 
+#include "train/Device.h"
+
 #include "Error.h"
 #include "train/Optimizer.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 
@@ -51,11 +54,25 @@ std::string check(const trainc_model_desc &desc) {
            "version " +
            std::to_string(TRAINC_MODEL_ABI_VERSION) +
            " (compile it with the trainc that built this runtime)";
-  // This runtime allocates every arena in host memory (the CPU target).
-  for (int field = 0; field < TRAINC_NUM_STEP_ARGS; ++field)
-    if (desc.memory_spaces[field] != TRAINC_MEMORY_HOST)
-      return "the model was compiled for a target whose arenas live in "
-             "device memory; this runtime is the CPU target's";
+  // The CPU runtime allocates every arena in host memory; the CUDA
+  // runtime (a device installed) the parameters' and the step's on the
+  // device. The coefficients (hyper) and the context are host memory on
+  // every target.
+  bool onDevice = modelDevice() != nullptr;
+  for (int field = 0; field < TRAINC_NUM_STEP_ARGS; ++field) {
+    bool host = field == TRAINC_ARG_CONTEXT || field == TRAINC_ARG_HYPER;
+    int32_t expected =
+        host || !onDevice ? TRAINC_MEMORY_HOST : TRAINC_MEMORY_DEVICE;
+    if (desc.memory_spaces[field] != expected)
+      return onDevice ? "the model was compiled for the CPU target; this "
+                        "runtime is the CUDA target's"
+                      : "the model was compiled for a target whose arenas "
+                        "live in device memory; this runtime is the CPU "
+                        "target's";
+  }
+  if (onDevice && (!desc.gpu_image || desc.gpu_image_bytes <= 0 ||
+                   desc.num_gpu_kernels < 0 || !desc.gpu_kernel_names))
+    return "the model's GPU kernels are missing from its description";
   if (desc.batch < 1)
     return "the model's batch is " + std::to_string(desc.batch);
   if (desc.input_rank < 2 || desc.input_rank > TRAINC_MAX_RANK ||
@@ -70,9 +87,13 @@ std::string check(const trainc_model_desc &desc) {
   if (desc.param_bytes < 0 || desc.buffer_bytes < 0 || desc.arena_bytes < 0 ||
       desc.state_bytes < 0)
     return "the model has a negative arena size";
-  if ((desc.param_bytes > 0 && !desc.initial_params) ||
-      (desc.buffer_bytes > 0 && !desc.initial_buffers))
-    return "the model has no initial parameters or buffers";
+  // Parameters may be left out (trainc --weights=none); buffers may not.
+  if (desc.buffer_bytes > 0 && !desc.initial_buffers)
+    return "the model has no initial buffers";
+  for (int i = 0; i < desc.num_tensors; ++i)
+    if (desc.tensors[i].init_rule < 0 ||
+        desc.tensors[i].init_rule >= TRAINC_NUM_INIT_RULES)
+      return "tensor " + std::to_string(i) + " has an unknown init rule";
   const trainc_optimizer_info *kind = trainc_find_optimizer(desc.optimizer);
   if (!kind)
     return std::string("the model was compiled with the '") +
@@ -154,16 +175,86 @@ AlignedBytes::AlignedBytes(int64_t size, const char *what) : bytes(size) {
 
 Arenas allocateArenas(const trainc_model_desc &desc) {
   Arenas arenas;
+  Device *device = modelDevice();
+  arenas.device = device;
   arenas.params = AlignedBytes(desc.param_bytes, "the parameters");
   arenas.grads = AlignedBytes(desc.param_bytes, "the gradients");
   arenas.buffers = AlignedBytes(desc.buffer_bytes, "the buffers");
   arenas.state = AlignedBytes(desc.state_bytes, "the optimizer state");
-  arenas.activations = AlignedBytes(desc.arena_bytes, "the activations");
-  if (desc.param_bytes > 0)
+  if (!device)
+    arenas.activations = AlignedBytes(desc.arena_bytes, "the activations");
+  if (desc.param_bytes > 0 && desc.initial_params)
     std::memcpy(arenas.params.data(), desc.initial_params, desc.param_bytes);
   if (desc.buffer_bytes > 0)
     std::memcpy(arenas.buffers.data(), desc.initial_buffers, desc.buffer_bytes);
+  if (!device) {
+    arenas.params_ = arenas.params.data();
+    arenas.grads_ = arenas.grads.data();
+    arenas.buffers_ = arenas.buffers.data();
+    arenas.state_ = arenas.state.data();
+    arenas.activations_ = arenas.activations.data();
+    return arenas;
+  }
+  // The kernels first: an image the GPU cannot run fails before anything
+  // is allocated. Then one allocation per arena, as the plan sized them.
+  device->loadKernels(desc);
+  arenas.params_ = device->allocate(desc.param_bytes, "the parameters");
+  arenas.grads_ = device->allocate(desc.param_bytes, "the gradients");
+  arenas.buffers_ = device->allocate(desc.buffer_bytes, "the buffers");
+  arenas.state_ = device->allocate(desc.state_bytes, "the optimizer state");
+  arenas.activations_ = device->allocate(desc.arena_bytes, "the activations");
+  int64_t sample = 1;
+  for (int64_t dim : sampleShape(desc))
+    sample *= dim;
+  arenas.input_ = device->allocate(4 * desc.batch * sample, "the input batch");
+  arenas.labels_ = device->allocate(4 * desc.batch, "the labels");
+  arenas.output_ = device->allocate(
+      4 * std::max<int64_t>(1, desc.batch * desc.num_classes), "the output");
+  arenas.toDevice(ArenaPart::Params);
+  arenas.toDevice(ArenaPart::Buffers);
   return arenas;
+}
+
+namespace {
+std::pair<AlignedBytes *, void *> partOf(Arenas &arenas, ArenaPart part) {
+  switch (part) {
+  case ArenaPart::Params:
+    return {&arenas.params, arenas.params_};
+  case ArenaPart::Grads:
+    return {&arenas.grads, arenas.grads_};
+  case ArenaPart::Buffers:
+    return {&arenas.buffers, arenas.buffers_};
+  case ArenaPart::State:
+    return {&arenas.state, arenas.state_};
+  }
+  return {nullptr, nullptr};
+}
+} // namespace
+
+void Arenas::toDevice(ArenaPart part) {
+  auto [host, onDevice] = partOf(*this, part);
+  if (device && host->size() > 0)
+    device->upload(onDevice, host->data(), host->size());
+}
+
+void Arenas::toHost(ArenaPart part) {
+  auto [host, onDevice] = partOf(*this, part);
+  if (device && host->size() > 0)
+    device->download(host->data(), onDevice, host->size());
+}
+
+void Arenas::readState(void *host, int64_t offset, int64_t bytes) {
+  if (device)
+    device->download(host, static_cast<const char *>(state_) + offset, bytes);
+  else
+    std::memcpy(host, state.as<const char>() + offset, bytes);
+}
+
+const void *Arenas::stage(void *onDevice, const void *host, int64_t bytes) {
+  if (!device)
+    return host;
+  device->upload(onDevice, host, bytes);
+  return onDevice;
 }
 
 } // namespace trainc::rt

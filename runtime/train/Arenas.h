@@ -52,13 +52,42 @@ private:
   int64_t bytes = 0;
 };
 
+class Device;
+
+/// The arenas the runtime reads and writes between steps.
+enum class ArenaPart { Params, Grads, Buffers, State };
+
 struct Arenas {
+  /// The host's copy of each arena (on the CPU target, the arena itself;
+  /// on the CUDA target, the activations have none).
   AlignedBytes params, grads, buffers, state, activations;
+  /// What the entry points are given (trainc_step_args): the host memory
+  /// above on the CPU target, device memory on the CUDA target, where the
+  /// step's input, labels and output also have device buffers.
+  void *params_ = nullptr, *grads_ = nullptr, *buffers_ = nullptr,
+       *state_ = nullptr, *activations_ = nullptr;
+  void *input_ = nullptr, *labels_ = nullptr, *output_ = nullptr;
+  /// The model's device, or null (the CPU target).
+  Device *device = nullptr;
+
+  /// Makes the device's copy of `part` equal to the host's (nothing on the
+  /// CPU target); ordered before the next step.
+  void toDevice(ArenaPart part);
+  /// Makes the host's copy of `part` equal to the device's, waiting for the
+  /// steps enqueued so far (nothing on the CPU target).
+  void toHost(ArenaPart part);
+  /// Copies `bytes` at byte `offset` of the device's state to `host`
+  /// (reads the host's copy on the CPU target).
+  void readState(void *host, int64_t offset, int64_t bytes);
+  /// The pointer an entry point takes for `bytes` of input at `host`: the
+  /// host memory itself, or `device` (the CUDA target) after uploading.
+  const void *stage(void *device, const void *host, int64_t bytes);
 };
 
 /// Allocates the arenas of a model whose description passed
 /// checkModelDescription, with the initial parameters and buffers copied in
-/// and everything else zero.
+/// and everything else zero: in host memory, and on the model's device
+/// when its arenas live there (trainc_model_desc.memory_spaces).
 Arenas allocateArenas(const trainc_model_desc &desc);
 
 } // namespace trainc::rt

@@ -24,6 +24,10 @@ int runForwardOnly(const TrainOptions &options, const ModelApi &api) {
       (!makeDirectory(options.dumpParamsDir, error) ||
        !checkDumpNames(desc, error)))
     fatal(error);
+  if (options.resumePath.empty() && desc.param_bytes > 0 &&
+      !desc.initial_params)
+    fatal("this executable was compiled without its weights (trainc "
+          "--weights=none): --forward-only needs --resume CHECKPOINT");
   Arenas arenas = allocateArenas(desc);
   if (!options.resumePath.empty()) {
     Checkpoint checkpoint = readCheckpointFor(options.resumePath, desc);
@@ -33,6 +37,8 @@ int runForwardOnly(const TrainOptions &options, const ModelApi &api) {
     if (!checkpoint.buffers.empty())
       std::memcpy(arenas.buffers.data(), checkpoint.buffers.data(),
                   checkpoint.buffers.size());
+    arenas.toDevice(ArenaPart::Params);
+    arenas.toDevice(ArenaPart::Buffers);
   }
 
   std::vector<int64_t> shape;

@@ -3,6 +3,7 @@
 #include "train/Inference.h"
 
 #include "Context.h"
+#include "train/Device.h"
 
 #include <algorithm>
 #include <cmath>
@@ -29,12 +30,14 @@ void predict(const ModelApi &api, const trainc_model_desc &desc, Arenas &arenas,
       std::memset(input.as<float>() + valid * sampleSize, 0,
                   4 * (batch - valid) * sampleSize);
     trainc_step_args args = stepArgs(&runtimeContext());
-    args.params = arenas.params.data();
-    args.buffers = arenas.buffers.data();
-    args.arena = arenas.activations.data();
-    args.input = input.data();
-    args.output = output.data();
+    args.params = arenas.params_;
+    args.buffers = arenas.buffers_;
+    args.arena = arenas.activations_;
+    args.input = arenas.stage(arenas.input_, input.data(), input.size());
+    args.output = arenas.device ? arenas.output_ : output.data();
     api.evalStep(&args);
+    if (arenas.device)
+      arenas.device->download(output.data(), arenas.output_, output.size());
     std::memcpy(logits + first * classes, output.data(), 4 * valid * classes);
   }
 }

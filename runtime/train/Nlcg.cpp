@@ -3,10 +3,12 @@
 #include "train/Nlcg.h"
 
 #include "Context.h"
+#include "train/Device.h"
 #include "trainc/kernels.h"
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace trainc::rt {
 namespace {
@@ -242,8 +244,32 @@ extern "C" void trainc_rt_nlcg_phase(void *context, int32_t phase,
                                      void *scalars, float *derived) {
   using namespace trainc::rt;
   static const NlcgSettings defaults;
-  const NlcgSettings *settings = contextOf(context).nlcg;
-  nlcgPhase(settings ? *settings : defaults, phase, partials, buckets, loss,
-            *static_cast<const trainc_update_coeffs *>(hyper),
-            static_cast<double *>(scalars), derived);
+  RuntimeContext &rt = contextOf(context);
+  const NlcgSettings &settings = rt.nlcg ? *rt.nlcg : defaults;
+  const auto &coeffs = *static_cast<const trainc_update_coeffs *>(hyper);
+  Device *device = rt.device.get();
+  if (!device) {
+    nlcgPhase(settings, phase, partials, buckets, loss, coeffs,
+              static_cast<double *>(scalars), derived);
+    return;
+  }
+  // The CUDA target: the partial sums, the loss and the scalar state are
+  // device memory (the coefficients and `derived` are the host's). The
+  // phase is a few dozen scalar operations: they run here, between two
+  // waits for the step's stream.
+  int width = phase == 1   ? TRAINC_NLCG_GATHER_WIDTH
+              : phase == 2 ? TRAINC_NLCG_PRECOND_WIDTH
+                           : 0;
+  std::vector<double> hostPartials(static_cast<size_t>(buckets) * width);
+  if (!hostPartials.empty())
+    device->download(hostPartials.data(), partials,
+                     8 * static_cast<int64_t>(hostPartials.size()));
+  float hostLoss = 0;
+  if (loss)
+    device->download(&hostLoss, loss, sizeof(hostLoss));
+  double hostScalars[kNumNlcgScalars];
+  device->download(hostScalars, scalars, sizeof(hostScalars));
+  nlcgPhase(settings, phase, hostPartials.data(), buckets,
+            loss ? &hostLoss : nullptr, coeffs, hostScalars, derived);
+  device->upload(scalars, hostScalars, sizeof(hostScalars));
 }

@@ -299,9 +299,25 @@ const OptionSpec kOptions[] = {
 
     {nullptr, nullptr, "Other training options", nullptr},
     {"--seed", "S",
-     "seed of the per-epoch shuffle and of synthetic data. Default: 0",
+     "seed of the per-epoch shuffle, of synthetic data and of --init. "
+     "Default: 0",
      [](TrainOptions &o, const std::string &n, const std::string &v,
         std::string &e) { return parseUnsigned64(n, v, o.seed, e); }},
+    {"--init", "kaiming",
+     "train from scratch: convolution weights He-normal (fan out), linear "
+     "weights uniform in +-1/sqrt(in), BatchNorm scale 1 and shift 0, "
+     "running statistics 0 and 1, biases 0, drawn from --seed (the same "
+     "bits on every target). Default: the weights compiled in, which an "
+     "executable built with trainc --weights=none does not have",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       if (v != "kaiming") {
+         e = n + ": expected 'kaiming', got '" + v + "'";
+         return false;
+       }
+       o.init = v;
+       return true;
+     }},
 
     {nullptr, nullptr, "Execution", nullptr},
     {"--threads", "N",
@@ -318,6 +334,23 @@ const OptionSpec kOptions[] = {
          return false;
        }
        o.threads = static_cast<int>(value);
+       return true;
+     }},
+    {"--device", "N",
+     "The GPU of an executable compiled with --target=cuda (0-based, as "
+     "CUDA numbers them). Default: the local rank under mpirun "
+     "(OMPI_COMM_WORLD_LOCAL_RANK), else 0",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       int64_t value;
+       if (!parseInteger(n, v, 0, value, e))
+         return false;
+       if (value > 1023) {
+         e = "option '" + n + "' expects a device number below 1024, got '" +
+             v + "'";
+         return false;
+       }
+       o.device = static_cast<int>(value);
        return true;
      }},
 
@@ -488,7 +521,7 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
         "--lr-milestones", "--lr-gamma", "--lr-power", "--lr-end",
         "--warmup-steps", "--warmup-epochs", "--warmup-start-lr", "--seed",
         "--log", "--dump-grads", "--checkpoint", "--checkpoint-every",
-        "--save-onnx"}) {
+        "--save-onnx", "--init"}) {
     if (given(flag)) {
       error = std::string(flag) + " cannot be used with --forward-only";
       return false;

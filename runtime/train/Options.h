@@ -47,8 +47,12 @@ struct TrainOptions {
   int64_t warmupSteps = 0;
   float warmupEpochs = 0.0f, warmupStartLr = 0.0f;
   uint64_t seed = 0;
+  /// "kaiming" (--init): parameters drawn from `seed`; "": compiled in.
+  std::string init;
   /// 0: this process's share of the cores (see Threads.h).
   int threads = 0;
+  /// The GPU of a CUDA executable; -1: the local rank under mpirun, else 0.
+  int device = -1;
   std::string logPath;
   bool quiet = false;
 

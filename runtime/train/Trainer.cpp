@@ -15,7 +15,9 @@
 #include "data/Dataset.h"
 #include "train/Arenas.h"
 #include "train/Checkpoint.h"
+#include "train/Device.h"
 #include "train/Hash.h"
+#include "train/Init.h"
 #include "train/Inference.h"
 #include "train/Log.h"
 #include "train/Optimizer.h"
@@ -121,7 +123,7 @@ private:
   float learningRate();
   float lastLr = 0;
   /// NLCG's scalars of the last step, as log fields ("" for others).
-  std::string nlcgLogFields() const;
+  std::string nlcgLogFields();
   /// Where the run stands: optimizer steps done since the start of
   /// training, the 0-based epoch in progress and the batches of it done.
   int64_t stepCount = 0, epoch = 0, batchInEpoch = 0;
@@ -158,6 +160,14 @@ void Trainer::checkOutputs() {
 
 void Trainer::start() {
   std::string error;
+  if (!options.init.empty() && !options.resumePath.empty())
+    fatal("--init and --resume are exclusive (the checkpoint holds the "
+          "parameters)");
+  if (options.init.empty() && options.resumePath.empty() &&
+      desc.param_bytes > 0 && !desc.initial_params)
+    fatal("this executable was compiled without its weights (trainc "
+          "--weights=none): pass --init kaiming to train from scratch, or "
+          "--resume CHECKPOINT");
   std::optional<OptimizerSettings> settings =
       resolveOptimizer(options, desc.optimizer ? desc.optimizer : "", error);
   if (!settings)
@@ -211,6 +221,11 @@ void Trainer::start() {
   }
 
   arenas = allocateArenas(desc);
+  if (!options.init.empty()) {
+    initialiseKaiming(desc, seed, arenas.params.data(), arenas.buffers.data());
+    arenas.toDevice(ArenaPart::Params);
+    arenas.toDevice(ArenaPart::Buffers);
+  }
   input = AlignedBytes(4 * desc.batch * sampleSize, "an input batch");
   labels = AlignedBytes(4 * desc.batch, "a batch of labels");
   if (checkpoint)
@@ -241,6 +256,8 @@ void Trainer::restore(const Checkpoint &checkpoint) {
   copyInto(arenas.params, checkpoint.params);
   copyInto(arenas.buffers, checkpoint.buffers);
   copyInto(arenas.state, checkpoint.state);
+  for (ArenaPart part : {ArenaPart::Params, ArenaPart::Buffers, ArenaPart::State})
+    arenas.toDevice(part);
   stepCount = saved.step;
   epoch = saved.epoch;
   batchInEpoch = saved.position;
@@ -267,6 +284,19 @@ void Trainer::announce(Progress &progress, int threads) {
                    countTensors(desc, TRAINC_BUFFER) + ", " +
                    std::to_string(threads) + " thread" +
                    (threads == 1 ? "" : "s"));
+  if (arenas.device) {
+    auto mib = [](int64_t bytes) {
+      char text[32];
+      std::snprintf(text, sizeof(text), "%.1f MiB", bytes / 1048576.0);
+      return std::string(text);
+    };
+    progress.message("device: " + arenas.device->describe() +
+                     "; arenas: parameters " + mib(desc.param_bytes) +
+                     ", gradients " + mib(desc.param_bytes) + ", state " +
+                     mib(desc.state_bytes) + ", buffers " +
+                     mib(desc.buffer_bytes) + ", activations " +
+                     mib(desc.arena_bytes));
+  }
   progress.message(
       "data: " + data.description + ": " + std::to_string(data.train.count) +
       " training samples (" + std::to_string(stepsPerEpoch) +
@@ -296,13 +326,15 @@ float Trainer::learningRate() {
   return lastLr;
 }
 
-std::string Trainer::nlcgLogFields() const {
+std::string Trainer::nlcgLogFields() {
   if (optimizer.name != "nlcg")
     return std::string();
   // The scalar state follows the element slots (train/Nlcg.h).
-  const double *scalars = reinterpret_cast<const double *>(
-      static_cast<const char *>(arenas.state.data()) +
-      trainc_find_optimizer(optimizer.name.c_str())->state_slots * desc.param_bytes);
+  double scalars[kNumNlcgScalars];
+  arenas.readState(scalars,
+                   trainc_find_optimizer(optimizer.name.c_str())->state_slots *
+                       desc.param_bytes,
+                   sizeof(scalars));
   return jsonNlcgFields(scalars[kNlcgAlpha], scalars[kNlcgBeta],
                         scalars[kNlcgRestart] != 0, scalars[kNlcgUndo],
                         scalars[kNlcgPrecond] != 0);
@@ -331,16 +363,19 @@ float Trainer::step() {
     context.activeReduce = &reduce;
   }
   trainc_step_args args = stepArgs(&context);
-  args.params = arenas.params.data();
-  args.grads = arenas.grads.data();
-  args.buffers = arenas.buffers.data();
-  args.state = arenas.state.data();
-  args.arena = arenas.activations.data();
-  args.input = images;
-  args.labels = classes;
-  args.output = &loss;
+  args.params = arenas.params_;
+  args.grads = arenas.grads_;
+  args.buffers = arenas.buffers_;
+  args.state = arenas.state_;
+  args.arena = arenas.activations_;
+  args.input = arenas.stage(arenas.input_, images, input.size());
+  args.labels = arenas.stage(arenas.labels_, classes, labels.size());
+  args.output = arenas.device ? arenas.output_ : &loss;
   args.hyper = &hyper;
   api.trainStep(&args);
+  // On a device, the host waits here, once per step.
+  if (arenas.device)
+    arenas.device->download(&loss, arenas.output_, sizeof(loss));
   context.activeReduce = nullptr;
   buffersShared = false;
   // The step itself all-reduced the loss and every gradient bucket
@@ -357,8 +392,11 @@ float Trainer::step() {
 }
 
 void Trainer::syncBuffers() {
-  if (world > 1 && desc.buffer_bytes > 0 && !buffersShared)
+  if (world > 1 && desc.buffer_bytes > 0 && !buffersShared) {
+    arenas.toHost(ArenaPart::Buffers);
     comm.broadcast(arenas.buffers.data(), desc.buffer_bytes, 0);
+    arenas.toDevice(ArenaPart::Buffers);
+  }
   buffersShared = true;
 }
 
@@ -393,6 +431,8 @@ void Trainer::saveCheckpoint() {
   header.position = batchInEpoch;
   header.seed = seed;
   header.trainCount = data.train.count;
+  for (ArenaPart part : {ArenaPart::Params, ArenaPart::Buffers, ArenaPart::State})
+    arenas.toHost(part);
   std::string error;
   if (!writeCheckpoint(options.checkpointPath, header, arenas.params.data(),
                        arenas.buffers.data(), arenas.state.data(), error))
@@ -402,6 +442,8 @@ void Trainer::saveCheckpoint() {
 void Trainer::checkRanksAgree(Progress &progress) {
   // OPTIMIZERS.md I7: the reduced gradients are bit-identical on every
   // rank, so parameters and optimizer state must be too.
+  arenas.toHost(ArenaPart::Params);
+  arenas.toHost(ArenaPart::State);
   Fnv1a64 hash;
   hash.update(arenas.params.data(), desc.param_bytes);
   hash.update(arenas.state.data(), desc.state_bytes);
@@ -421,6 +463,8 @@ void Trainer::finish() {
   syncBuffers();
   if (rank != 0)
     return;
+  for (ArenaPart part : {ArenaPart::Params, ArenaPart::Grads, ArenaPart::Buffers})
+    arenas.toHost(part);
   if (!options.dumpGradsDir.empty() &&
       !dumpTensors(options.dumpGradsDir, desc, TRAINC_PARAM,
                    arenas.grads.data(), error))

@@ -120,6 +120,13 @@ cl::opt<std::string> cudaToolkit(
              "trainc was built)"),
     cl::value_desc("dir"), cl::cat(category));
 
+cl::opt<std::string> weights(
+    "weights",
+    cl::desc("The model's initial parameters in the executable: 'embed' "
+             "(default: the ONNX file's) or 'none' (smaller; the executable "
+             "then starts from --init kaiming or --resume CHECKPOINT)"),
+    cl::init("embed"), cl::value_desc("embed|none"), cl::cat(category));
+
 cl::opt<std::string> cpu(
     "cpu", cl::desc("CPU to generate code for: 'native' (default) or an LLVM "
                     "CPU name such as 'x86-64-v3'"),
@@ -242,6 +249,8 @@ int main(int argc, char **argv) {
       allreduceDtype != "bf16")
     fatal("unknown --allreduce-dtype '" + allreduceDtype +
           "'; expected f32, fp16 or bf16");
+  if (weights != "embed" && weights != "none")
+    fatal("unknown --weights '" + weights + "'; expected embed or none");
   if (!(labelSmoothing >= 0.0f && labelSmoothing <= 1.0f))
     fatal("--label-smoothing must lie in [0, 1]");
   for (auto [flag, mb] : {std::pair{"--bucket-cap-mb", &bucketCapMb},
@@ -398,27 +407,26 @@ std::string cudaToolkitDir() {
 #endif
 }
 
-/// The CUDA target compiles the kernel IR and its kernels; the host side
-/// and the CUDA runtime are still to come (issue 13).
+/// The CUDA target's flags; a toolkit (ptxas, fatbinary, libdevice) is
+/// needed from --emit=ptx on, and an executable needs the CUDA runtime
+/// built beside trainc.
 void checkCudaFlags(StringRef stage) {
   if (target != "cuda") {
     if (stage == "ptx")
       fatal("--emit=ptx needs --target=cuda");
     return;
   }
-  if (stage == "llvm" || stage == "obj" || stage == "exe")
-    fatal("--target=cuda compiles the kernel IR and the kernels' PTX "
-          "(--emit=loops, --emit=ptx); it cannot build --emit=" +
-          stage + " yet");
   if (!is_contained(kCudaArchs, StringRef(cudaArch)))
     fatal("unknown --cuda-arch '" + cudaArch +
           "'; expected sm_75, sm_80, sm_86, sm_87, sm_89, sm_90 or sm_90a "
           "(newer GPUs run sm_80 or sm_90 PTX through the driver)");
-  if (stage != "ptx")
+  if (stage == "mlir" || stage == "train" || stage == "loops" || report ||
+      summary)
     return;
   std::string dir = cudaToolkitDir();
+  std::string what = stage == "ptx" ? "--emit=ptx" : "--target=cuda --emit=" + stage.str();
   if (dir.empty())
-    fatal("--emit=ptx needs the CUDA toolkit (its libdevice): none was "
+    fatal(what + " needs the CUDA toolkit (ptxas, libdevice): none was "
           "found when trainc was built; pass --cuda-toolkit DIR or set "
           "CUDA_ROOT");
   SmallString<256> libdevice(dir);
@@ -426,16 +434,28 @@ void checkCudaFlags(StringRef stage) {
   if (!sys::fs::exists(libdevice))
     fatal("no CUDA toolkit at '" + dir + "': " + libdevice.str().str() +
           " does not exist");
+  if (stage == "exe" && !mlir::train::hasCudaRuntime())
+    fatal("this trainc was built without the CUDA runtime (no CUDA toolkit "
+          "with cuDNN and cuBLAS was found when it was built): it can "
+          "write --emit=ptx, --emit=llvm and --emit=obj for --target=cuda, "
+          "not an executable");
+}
+
+/// The device pipeline of the CUDA target: PTX (--emit=ptx) or the
+/// embedded fatbin and the launches as runtime calls (everything else).
+void runGpuKernelsPipeline(mlir::ModuleOp module, StringRef format) {
+  mlir::train::GpuKernelsPipelineOptions gpu;
+  gpu.chip = cudaArch.getValue();
+  gpu.toolkit = cudaToolkitDir();
+  gpu.format = format.str();
+  runPasses(module, [&](mlir::OpPassManager &pm) {
+    mlir::train::buildGpuKernelsPipeline(pm, gpu);
+  });
 }
 
 /// --emit=ptx: the kernels of the step functions, one PTX module.
 void writePtx(mlir::ModuleOp module) {
-  mlir::train::GpuKernelsPipelineOptions gpu;
-  gpu.chip = cudaArch.getValue();
-  gpu.toolkit = cudaToolkitDir();
-  runPasses(module, [&](mlir::OpPassManager &pm) {
-    mlir::train::buildGpuKernelsPipeline(pm, gpu);
-  });
+  runGpuKernelsPipeline(module, "isa");
   std::string ptx;
   module.walk([&](mlir::gpu::BinaryOp binary) {
     for (mlir::Attribute object : binary.getObjects())
@@ -445,6 +465,22 @@ void writePtx(mlir::ModuleOp module) {
   if (ptx.empty())
     fatal(inputFile + ": the model has no kernels");
   writeOutput([&](raw_ostream &os) { os << ptx; });
+}
+
+/// --weights=none: every parameter must have a rule for --init.
+void checkInitRules(mlir::ModuleOp module) {
+  auto model =
+      module->getAttrOfType<mlir::train::ModelAttr>(mlir::train::kModelAttr);
+  if (!model)
+    return;
+  for (auto tensor : model.getTensorDescs())
+    if (tensor.getKind() == mlir::train::TensorKind::Param &&
+        tensor.getInitRule() == mlir::train::InitRule::Other)
+      fatal(inputFile + ": --weights=none: parameter '" +
+            tensor.getName().str() +
+            "' is not a convolution's or linear layer's weight, a BatchNorm "
+            "scale or shift or a bias, so --init cannot initialise it; "
+            "embed the weights");
 }
 
 /// Runs the pipeline up to `stage` and writes it.
@@ -481,13 +517,18 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
     writePtx(module);
     return;
   }
+  if (weights == "none")
+    checkInitRules(module);
+  if (target == "cuda")
+    runGpuKernelsPipeline(module, "fatbin");
   runPasses(module, [&](mlir::OpPassManager &pm) {
     mlir::train::buildLLVMPipeline(pm, options);
   });
   LLVMContext llvmContext;
   std::string error;
   std::unique_ptr<Module> llvmModule =
-      mlir::train::translateToLLVM(module, llvmContext, cpu, error);
+      mlir::train::translateToLLVM(module, llvmContext, cpu, error,
+                                   weights == "embed");
   if (!llvmModule)
     fatal(inputFile + ": " + error);
   if (stage == "llvm") {
@@ -504,7 +545,7 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
     fatal(error);
   if (stage == "exe") {
     bool linked =
-        mlir::train::linkExecutable(argv0, object, outputFile, error);
+        mlir::train::linkExecutable(argv0, object, outputFile, target, error);
     sys::fs::remove(object);
     if (!linked)
       fatal(error);

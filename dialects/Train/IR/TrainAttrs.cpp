@@ -52,6 +52,21 @@ static_assert(static_cast<int>(MemorySpace::Host) == TRAINC_MEMORY_HOST &&
                   static_cast<int>(MemorySpace::Device) == TRAINC_MEMORY_DEVICE,
               "train.MemorySpace follows trainc/abi.h");
 
+static_assert(static_cast<int>(InitRule::Other) == TRAINC_INIT_OTHER &&
+                  static_cast<int>(InitRule::ConvWeight) ==
+                      TRAINC_INIT_CONV_WEIGHT &&
+                  static_cast<int>(InitRule::LinearWeight) ==
+                      TRAINC_INIT_LINEAR_WEIGHT &&
+                  static_cast<int>(InitRule::LinearWeightT) ==
+                      TRAINC_INIT_LINEAR_WEIGHT_T &&
+                  static_cast<int>(InitRule::BnScale) == TRAINC_INIT_BN_SCALE &&
+                  static_cast<int>(InitRule::BnShift) == TRAINC_INIT_BN_SHIFT &&
+                  static_cast<int>(InitRule::Bias) == TRAINC_INIT_BIAS &&
+                  static_cast<int>(InitRule::BnMean) == TRAINC_INIT_BN_MEAN &&
+                  static_cast<int>(InitRule::BnVar) == TRAINC_INIT_BN_VAR &&
+                  getMaxEnumValForInitRule() + 1 == TRAINC_NUM_INIT_RULES,
+              "train.InitRule follows trainc/abi.h");
+
 void TrainDialect::registerAttributes() {
   addAttributes<
 #define GET_ATTRDEF_LIST
@@ -62,7 +77,8 @@ void TrainDialect::registerAttributes() {
 LogicalResult
 TensorDescAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        StringRef name, TensorKind kind, DenseI64ArrayAttr shape,
-                       int64_t offset, ElementsAttr init, BoolAttr bnOrBias) {
+                       int64_t offset, ElementsAttr init, BoolAttr bnOrBias,
+                       InitRule initRule) {
   if (name.empty())
     return emitError() << "a model tensor needs a name";
   if (!shape || llvm::any_of(shape.asArrayRef(),
@@ -80,6 +96,23 @@ TensorDescAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (kind == TensorKind::Buffer && bnOrBias && bnOrBias.getValue())
     return emitError() << "buffer '" << name
                        << "' cannot be exempt from weight decay";
+  bool bufferRule = initRule == InitRule::BnMean || initRule == InitRule::BnVar;
+  if (initRule != InitRule::Other &&
+      bufferRule != (kind == TensorKind::Buffer))
+    return emitError() << "tensor '" << name << "' cannot be a "
+                       << (kind == TensorKind::Buffer ? "buffer" : "parameter")
+                       << " initialised as " << stringifyInitRule(initRule);
+  int64_t rank = shape.size();
+  int64_t wantRank = initRule == InitRule::ConvWeight ? 4
+                     : initRule == InitRule::LinearWeight ||
+                             initRule == InitRule::LinearWeightT
+                         ? 2
+                     : initRule == InitRule::Other ? rank
+                                                   : 1;
+  if (rank != wantRank)
+    return emitError() << "tensor '" << name << "' of rank " << rank
+                       << " cannot be initialised as "
+                       << stringifyInitRule(initRule);
   return success();
 }
 

@@ -86,9 +86,32 @@ def Train_TensorKind : I32EnumAttr<"TensorKind",
   let genSpecializedAttr = 0;
 }
 
+// How `--init kaiming` initialises a tensor of the model description
+// (trainc_tensor_desc's init_rule, enum trainc_init_rule in trainc/model.h).
+def Train_InitRule : I32EnumAttr<"InitRule",
+    "the role of a model tensor that decides its initialisation", [
+      I32EnumAttrCase<"Other", 0, "other">,
+      I32EnumAttrCase<"ConvWeight", 1, "conv_weight">,
+      I32EnumAttrCase<"LinearWeight", 2, "linear_weight">,
+      I32EnumAttrCase<"LinearWeightT", 3, "linear_weight_t">,
+      I32EnumAttrCase<"BnScale", 4, "bn_scale">,
+      I32EnumAttrCase<"BnShift", 5, "bn_shift">,
+      I32EnumAttrCase<"Bias", 6, "bias">,
+      I32EnumAttrCase<"BnMean", 7, "bn_mean">,
+      I32EnumAttrCase<"BnVar", 8, "bn_var">]> {
+  let cppNamespace = "::mlir::train";
+  let genSpecializedAttr = 0;
+}
+
 //===----------------------------------------------------------------------===//
 // Attributes
 //===----------------------------------------------------------------------===//
+
+/// An enum parameter that may be left out (then `value`).
+class Train_DefaultEnumParameter<EnumAttrInfo info, string value>
+    : EnumParameter<info> {
+  let defaultValue = value;
+}
 
 class Train_Attr<string name, string attrMnemonic, list<Trait> traits = []>
     : AttrDef<Train_Dialect, name, traits> {
@@ -125,13 +148,16 @@ def Train_TensorDescAttr : Train_Attr<"TensorDesc", "tensor"> {
   let description = [{
     One trainable parameter or buffer as the runtime sees it: its ONNX
     name, its kind, its shape, its byte offset in the parameter or buffer
-    arena, its initial value and whether it is a BatchNorm scale/shift or a
-    bias (exempt from weight decay under the usual large-batch settings).
+    arena, its initial value, whether it is a BatchNorm scale/shift or a
+    bias (exempt from weight decay under the usual large-batch settings)
+    and its role for `--init` (`init_rule`: a convolution's or linear
+    layer's weight, a BatchNorm scale, shift, running mean or variance, a
+    bias; `other`, the default, when the compiler cannot tell).
 
     ```mlir
     #train.tensor<name = "fc.weight", kind = param, shape = [10, 64],
                   offset = 0, init = dense<...> : tensor<10x64xf32>,
-                  bn_or_bias = false>
+                  bn_or_bias = false, init_rule = linear_weight>
     ```
   }];
   let parameters = (ins
@@ -140,7 +166,9 @@ def Train_TensorDescAttr : Train_Attr<"TensorDesc", "tensor"> {
     "::mlir::DenseI64ArrayAttr":$shape,
     "int64_t":$offset,
     "::mlir::ElementsAttr":$init,
-    "::mlir::BoolAttr":$bn_or_bias);
+    "::mlir::BoolAttr":$bn_or_bias,
+    Train_DefaultEnumParameter<Train_InitRule,
+                               "::mlir::train::InitRule::Other">:$init_rule);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

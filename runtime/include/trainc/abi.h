@@ -17,8 +17,9 @@
 /* The version of the interface between a compiled model and the runtime
  * (model.h, kernels.h and this header). The runtime refuses a model with
  * another. 5: step arguments in a struct, a context first in every runtime
- * call, arenas with memory spaces. */
-#define TRAINC_MODEL_ABI_VERSION 5
+ * call, arenas with memory spaces. 6: the GPU kernels' image and names in
+ * the description, trainc_rt_launch. */
+#define TRAINC_MODEL_ABI_VERSION 6
 
 #ifdef __cplusplus
 #define TRAINC_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
@@ -32,6 +33,21 @@
 enum trainc_memory_space {
   TRAINC_MEMORY_HOST = 0,
   TRAINC_MEMORY_DEVICE = 1,
+};
+
+/* How `--init kaiming` initialises a tensor (trainc_tensor_desc.init_rule):
+ * its role, as the compiler found it. */
+enum trainc_init_rule {
+  TRAINC_INIT_OTHER = 0,          /* unknown: keeps its value */
+  TRAINC_INIT_CONV_WEIGHT = 1,    /* [M, C/groups, kH, kW] */
+  TRAINC_INIT_LINEAR_WEIGHT = 2,  /* [out, in] (Gemm with transB) */
+  TRAINC_INIT_LINEAR_WEIGHT_T = 3,/* [in, out] */
+  TRAINC_INIT_BN_SCALE = 4,
+  TRAINC_INIT_BN_SHIFT = 5,
+  TRAINC_INIT_BIAS = 6,           /* of a convolution or linear layer */
+  TRAINC_INIT_BN_MEAN = 7,        /* running mean (a buffer) */
+  TRAINC_INIT_BN_VAR = 8,         /* running variance (a buffer) */
+  TRAINC_NUM_INIT_RULES
 };
 
 /* The type a gradient bucket travels in (trainc_rt_allreduce_start). */

@@ -103,6 +103,19 @@ typedef void (*trainc_kernel_fn)(void *captures, int64_t lo, int64_t hi);
 void trainc_rt_parallel_for(void *context, trainc_kernel_fn kernel,
                             void *captures, int64_t iterations);
 
+/* A kernel of the CUDA target: enqueues kernel number `kernel` of the
+ * model's image (trainc_model_desc.gpu_kernel_names) on the context's
+ * stream with a grid of grid_x * grid_y * grid_z blocks of block_x *
+ * block_y * block_z threads and `shared_bytes` of dynamic shared memory.
+ * `params` holds `num_params` 8-byte slots, one per kernel argument (an
+ * arena's device address, an index as int64, a 32-bit scalar in the low
+ * bytes of its slot); they are copied when the launch is enqueued, so the
+ * caller may reuse them at once. Returns without waiting for the kernel. */
+void trainc_rt_launch(void *context, int32_t kernel, int64_t grid_x,
+                      int64_t grid_y, int64_t grid_z, int64_t block_x,
+                      int64_t block_y, int64_t block_z, int32_t shared_bytes,
+                      void *params, int32_t num_params);
+
 /* --- collectives (the data-parallel ranks; see docs/data-parallel.md) ---
  * Outside a data-parallel run (one process, the step harness) every one of
  * them is the identity and trainc_rt_world() is 1. */

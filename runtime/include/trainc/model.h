@@ -33,7 +33,7 @@ typedef struct trainc_tensor_desc {
   int64_t numel;
   int64_t offset;        /* bytes, in the parameter or buffer arena */
   int32_t is_bn_or_bias; /* 1 for BatchNorm scale/shift and biases (no weight decay by default) */
-  int32_t reserved;
+  int32_t init_rule;     /* enum trainc_init_rule (trainc/abi.h) */
 } trainc_tensor_desc;
 
 /* Where --save-onnx splices a tensor's data into the ONNX template. */
@@ -85,6 +85,16 @@ typedef struct trainc_model_desc {
   /* Where each field of trainc_step_args must point: an enum
    * trainc_memory_space per trainc_step_field (the target's choice). */
   int32_t memory_spaces[TRAINC_NUM_STEP_ARGS];
+  /* The CUDA target's generated kernels (NULL and 0 on the CPU target): a
+   * fatbin with SASS for gpu_arch and the PTX (the driver JITs it for
+   * newer GPUs), which the runtime loads once at start-up, and the names
+   * of the num_gpu_kernels kernels trainc_rt_launch numbers, in order,
+   * each NUL-terminated. */
+  const void *gpu_image;
+  int64_t gpu_image_bytes;
+  int32_t num_gpu_kernels;
+  const char *gpu_kernel_names;
+  const char *gpu_arch; /* "sm_80", ... */
 } trainc_model_desc;
 
 /* The per-step coefficients of the compiled update. The algorithm is

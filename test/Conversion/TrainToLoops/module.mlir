@@ -24,20 +24,20 @@
 
 // The description: the tensors of @forward in argument order (the data
 // input excepted) with their kind (0 parameter, 1 buffer), shape, offset in
-// their arena, initial value and whether weight decay skips them (BatchNorm
-// scale and shift, biases); the sizes, the input's shape and name, the
+// their arena, initial value, whether weight decay skips them (BatchNorm
+// scale and shift, biases) and their role for --init (init_rule); the sizes, the input's shape and name, the
 // number of classes (the logits' second dimension), the output's name, and
 // the memory space of each field of trainc_step_args (trainc/abi.h; all 0,
 // host, on the CPU target).
 // CHECK-LABEL: module @model attributes {train.buffer_bytes = 128 : i64, train.model = #train.model<
 // CHECK-SAME: tensors = [
-// CHECK-SAME: #train.tensor<name = "conv.weight", kind = param, shape = [4, 3, 3, 3], offset = 0, init = dense<5.000000e-01> : tensor<4x3x3x3xf32>, bn_or_bias = false>,
-// CHECK-SAME: #train.tensor<name = "bn.weight", kind = param, shape = [4], offset = 448, init = dense<1.000000e+00> : tensor<4xf32>, bn_or_bias = true>,
-// CHECK-SAME: #train.tensor<name = "bn.bias", kind = param, shape = [4], offset = 512, init = dense<0.000000e+00> : tensor<4xf32>, bn_or_bias = true>,
-// CHECK-SAME: #train.tensor<name = "bn.running_mean", kind = buffer, shape = [4], offset = 0, init = dense<0.000000e+00> : tensor<4xf32>, bn_or_bias = false>,
-// CHECK-SAME: #train.tensor<name = "bn.running_var", kind = buffer, shape = [4], offset = 64, init = dense<1.000000e+00> : tensor<4xf32>, bn_or_bias = false>,
-// CHECK-SAME: #train.tensor<name = "fc.weight", kind = param, shape = [10, 4], offset = 576, init = dense<2.500000e-01> : tensor<10x4xf32>, bn_or_bias = false>,
-// CHECK-SAME: #train.tensor<name = "fc.bias", kind = param, shape = [10], offset = 768, init = dense<0.000000e+00> : tensor<10xf32>, bn_or_bias = true>],
+// CHECK-SAME: #train.tensor<name = "conv.weight", kind = param, shape = [4, 3, 3, 3], offset = 0, init = dense<5.000000e-01> : tensor<4x3x3x3xf32>, bn_or_bias = false, init_rule = conv_weight>,
+// CHECK-SAME: #train.tensor<name = "bn.weight", kind = param, shape = [4], offset = 448, init = dense<1.000000e+00> : tensor<4xf32>, bn_or_bias = true, init_rule = bn_scale>,
+// CHECK-SAME: #train.tensor<name = "bn.bias", kind = param, shape = [4], offset = 512, init = dense<0.000000e+00> : tensor<4xf32>, bn_or_bias = true, init_rule = bn_shift>,
+// CHECK-SAME: #train.tensor<name = "bn.running_mean", kind = buffer, shape = [4], offset = 0, init = dense<0.000000e+00> : tensor<4xf32>, bn_or_bias = false, init_rule = bn_mean>,
+// CHECK-SAME: #train.tensor<name = "bn.running_var", kind = buffer, shape = [4], offset = 64, init = dense<1.000000e+00> : tensor<4xf32>, bn_or_bias = false, init_rule = bn_var>,
+// CHECK-SAME: #train.tensor<name = "fc.weight", kind = param, shape = [10, 4], offset = 576, init = dense<2.500000e-01> : tensor<10x4xf32>, bn_or_bias = false, init_rule = linear_weight>,
+// CHECK-SAME: #train.tensor<name = "fc.bias", kind = param, shape = [10], offset = 768, init = dense<0.000000e+00> : tensor<10xf32>, bn_or_bias = true, init_rule = bias>],
 // CHECK-SAME: memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 832, buffer_bytes = 128, state_bytes = 0, arena_bytes = 4736,
 // CHECK-SAME: optimizer = "", input_shape = [2, 3, 6, 6], num_classes = 10, input_name = "input", output_name = "logits", source = "">,
 // CHECK-SAME: train.param_bytes = 832 : i64}

@@ -97,9 +97,9 @@
 // CHECK-LABEL: module @mean
 // CHECK-SAME: train.buckets = [{bytes = 64 : i64, offset = [[#O0:0]] : i64, params = ["fc2.weight"]}, {bytes = 192 : i64, offset = [[#O1:64]] : i64, params = ["fc1.weight", "fc1.bias"]}]
 // CHECK-SAME: train.model = #train.model<
-// CHECK-SAME: tensors = [#train.tensor<name = "fc1.weight", kind = param, shape = [5, 4], offset = [[#W1:64]], init = dense<5.000000e-01> : tensor<5x4xf32>, bn_or_bias = false>,
-// CHECK-SAME: #train.tensor<name = "fc1.bias", kind = param, shape = [5], offset = [[#B1:192]], init = dense<0.000000e+00> : tensor<5xf32>, bn_or_bias = true>,
-// CHECK-SAME: #train.tensor<name = "fc2.weight", kind = param, shape = [3, 5], offset = [[#W2:0]], init = dense<2.500000e-01> : tensor<3x5xf32>, bn_or_bias = false>],
+// CHECK-SAME: tensors = [#train.tensor<name = "fc1.weight", kind = param, shape = [5, 4], offset = [[#W1:64]], init = dense<5.000000e-01> : tensor<5x4xf32>, bn_or_bias = false, init_rule = linear_weight>,
+// CHECK-SAME: #train.tensor<name = "fc1.bias", kind = param, shape = [5], offset = [[#B1:192]], init = dense<0.000000e+00> : tensor<5xf32>, bn_or_bias = true, init_rule = bias>,
+// CHECK-SAME: #train.tensor<name = "fc2.weight", kind = param, shape = [3, 5], offset = [[#W2:0]], init = dense<2.500000e-01> : tensor<3x5xf32>, bn_or_bias = false, init_rule = linear_weight>],
 // CHECK-SAME: param_bytes = [[#P:256]], buffer_bytes = 0,
 // CHECK-SAME: state_bytes = [[#P]],
 // CHECK-SAME: optimizer = "momentum",

@@ -22,17 +22,24 @@
 //   "tensor '..' must have a non-negative offset" .......... negative_offset
 //   "the initial value of tensor '..' must be f32 of its shape" wrong_init
 //   "buffer '..' cannot be exempt from weight decay" ....... decayed_buffer
+//   "tensor '..' cannot be a buffer initialised as .." ..... buffer_weight
+//   "tensor '..' of rank R cannot be initialised as .." .... flat_conv
+//   InitRule parser (an unknown rule) ....................... bad_rule
+// init_rule is left out when it is `other` (its default) and printed
+// otherwise.
 
 // CHECK-LABEL: module @described attributes {train.model = #train.model<
-// CHECK-SAME: tensors = [#train.tensor<name = "w", kind = param, shape = [4, 3], offset = 0, init = dense<1.000000e+00> : tensor<4x3xf32>, bn_or_bias = false>,
+// CHECK-SAME: tensors = [#train.tensor<name = "w", kind = param, shape = [4, 3], offset = 0, init = dense<1.000000e+00> : tensor<4x3xf32>, bn_or_bias = false, init_rule = linear_weight>,
 // CHECK-SAME: #train.tensor<name = "m", kind = buffer, shape = [3], offset = 64, init = dense<0.000000e+00> : tensor<3xf32>, bn_or_bias = false>],
 // CHECK-SAME: memory_spaces = [0, 1, 1, 1, 1, 1, 1, 1, 1, 0], param_bytes = 48, buffer_bytes = 76, state_bytes = 0, arena_bytes = 96,
 // CHECK-SAME: optimizer = "sgd", input_shape = [2, 4], num_classes = 3, input_name = "input", output_name = "logits", source = "m.onnx">}
 module @described attributes {train.model = #train.model<
     tensors = [#train.tensor<name = "w", kind = param, shape = [4, 3], offset = 0,
-                             init = dense<1.0> : tensor<4x3xf32>, bn_or_bias = false>,
+                             init = dense<1.0> : tensor<4x3xf32>, bn_or_bias = false,
+                             init_rule = linear_weight>,
                #train.tensor<name = "m", kind = buffer, shape = [3], offset = 64,
-                             init = dense<0.0> : tensor<3xf32>, bn_or_bias = false>],
+                             init = dense<0.0> : tensor<3xf32>, bn_or_bias = false,
+                             init_rule = other>],
     memory_spaces = [0, 1, 1, 1, 1, 1, 1, 1, 1, 0], param_bytes = 48,
     buffer_bytes = 76, state_bytes = 0, arena_bytes = 96, optimizer = "sgd",
     input_shape = [2, 4], num_classes = 3, input_name = "input",
@@ -179,4 +186,26 @@ module @wrong_init attributes {train.t = #train.tensor<name = "w", kind = param,
 // expected-error @+1 {{buffer 'm' cannot be exempt from weight decay}}
 module @decayed_buffer attributes {train.t = #train.tensor<name = "m", kind = buffer, shape = [3],
     offset = 0, init = dense<1.0> : tensor<3xf32>, bn_or_bias = true>} {
+}
+
+// -----
+
+// expected-error @+1 {{tensor 'w' cannot be a buffer initialised as conv_weight}}
+module @buffer_weight attributes {train.t = #train.tensor<name = "w", kind = buffer, shape = [1, 1, 1, 1],
+    offset = 0, init = dense<1.0> : tensor<1x1x1x1xf32>, bn_or_bias = false, init_rule = conv_weight>} {
+}
+
+// -----
+
+// expected-error @+1 {{tensor 'w' of rank 2 cannot be initialised as conv_weight}}
+module @flat_conv attributes {train.t = #train.tensor<name = "w", kind = param, shape = [2, 2],
+    offset = 0, init = dense<1.0> : tensor<2x2xf32>, bn_or_bias = false, init_rule = conv_weight>} {
+}
+
+// -----
+
+// expected-error @+3 {{expected ::mlir::train::InitRule to be one of: other, conv_weight, linear_weight, linear_weight_t, bn_scale, bn_shift, bias, bn_mean, bn_var}}
+// expected-error @+2 {{failed to parse Train_TensorDescAttr parameter 'init_rule'}}
+module @bad_rule attributes {train.t = #train.tensor<name = "w", kind = param, shape = [2],
+    offset = 0, init = dense<1.0> : tensor<2xf32>, bn_or_bias = false, init_rule = xavier>} {
 }

@@ -1,0 +1,193 @@
+//===- CudaDevice.cpp - one GPU per process: memory, stream, kernels ------===//
+//
+// The CUDA runtime's Device (train/Device.h). One GPU per process: --device
+// N, else the local rank under mpirun, else 0; its primary context (the
+// one cuDNN and cuBLAS use too), one stream every step's work is ordered
+// on (kernels, library calls, copies), and the model's kernels loaded once
+// from the fatbin in its description.
+//
+//===----------------------------------------------------------------------===//
+
+#include "cuda/CudaDevice.h"
+
+#include "Context.h"
+#include "Error.h"
+#include "train/Options.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+namespace trainc::rt {
+
+CudaDevice::CudaDevice(int ordinal) : driver(cudaDriver()), ordinal(ordinal) {
+  int count = 0;
+  checkCuda(driver.cuDeviceGetCount(&count), "counting the CUDA devices");
+  if (count == 0)
+    fatal("no CUDA device: the driver sees no GPU");
+  if (ordinal >= count)
+    fatal("CUDA device " + std::to_string(ordinal) + " does not exist (" +
+          std::to_string(count) + " device" + (count == 1 ? "" : "s") +
+          ": 0 to " + std::to_string(count - 1) + ")");
+  checkCuda(driver.cuDeviceGet(&device, ordinal), "opening CUDA device " +
+                                                      std::to_string(ordinal));
+  char name[256] = {};
+  driver.cuDeviceGetName(name, sizeof(name) - 1, device);
+  int major = 0, minor = 0;
+  driver.cuDeviceGetAttribute(
+      &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
+  driver.cuDeviceGetAttribute(
+      &minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+  size_t total = 0;
+  driver.cuDeviceTotalMem(&total, device);
+  char text[384];
+  std::snprintf(text, sizeof(text), "%s (device %d, sm_%d%d, %.1f GiB)", name,
+                ordinal, major, minor, total / 1073741824.0);
+  description = text;
+  checkCuda(driver.cuDevicePrimaryCtxRetain(&context, device),
+            "creating a context on CUDA device " + std::to_string(ordinal));
+  checkCuda(driver.cuCtxSetCurrent(context), "making the CUDA context current");
+  // A blocking stream: it also orders after the legacy default stream,
+  // which the libraries' own set-up work may use.
+  checkCuda(driver.cuStreamCreate(&stream, CU_STREAM_DEFAULT),
+            "creating the CUDA stream");
+}
+
+std::string CudaDevice::describe() const { return description; }
+
+void *CudaDevice::allocate(int64_t bytes, const char *what) {
+  CUdeviceptr pointer = 0;
+  // Never 0 bytes: every arena has an address.
+  size_t size = static_cast<size_t>(std::max<int64_t>(bytes, 256));
+  CUresult result = driver.cuMemAlloc(&pointer, size);
+  if (result == CUDA_ERROR_OUT_OF_MEMORY) {
+    size_t free = 0, total = 0;
+    driver.cuMemGetInfo(&free, &total);
+    fatal("out of GPU memory allocating " + std::to_string(bytes) +
+          " bytes for " + what + " (" + std::to_string(free >> 20) +
+          " MiB free of " + std::to_string(total >> 20) + " MiB on " +
+          description + ")");
+  }
+  checkCuda(result, std::string("allocating GPU memory for ") + what);
+  checkCuda(driver.cuMemsetD8Async(pointer, 0, size, stream),
+            std::string("zeroing ") + what);
+  return reinterpret_cast<void *>(pointer);
+}
+
+void CudaDevice::upload(void *onDevice, const void *host, int64_t bytes) {
+  if (bytes <= 0)
+    return;
+  // From pageable memory the copy is staged before the call returns, so
+  // `host` may be reused at once.
+  checkCuda(driver.cuMemcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(onDevice),
+                                     host, bytes, stream),
+            "copying to the GPU");
+}
+
+void CudaDevice::download(void *host, const void *onDevice, int64_t bytes) {
+  if (bytes > 0)
+    checkCuda(driver.cuMemcpyDtoHAsync(
+                  host, reinterpret_cast<CUdeviceptr>(onDevice), bytes, stream),
+              "copying from the GPU");
+  synchronize("a GPU kernel or copy failed");
+}
+
+void CudaDevice::synchronize(const char *what) {
+  checkCuda(driver.cuStreamSynchronize(stream), what);
+}
+
+void CudaDevice::loadKernels(const trainc_model_desc &desc) {
+  described = &desc;
+  std::string arch = desc.gpu_arch ? desc.gpu_arch : "?";
+  // The driver's JIT log says why PTX did not compile.
+  char log[4096] = {};
+  CUjit_option options[] = {CU_JIT_ERROR_LOG_BUFFER,
+                            CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES};
+  void *values[] = {log, reinterpret_cast<void *>(sizeof(log) - 1)};
+  CUresult result =
+      driver.cuModuleLoadDataEx(&module, desc.gpu_image, 2, options, values);
+  if (result != CUDA_SUCCESS) {
+    std::string line = "cannot load the model's GPU kernels (compiled for " +
+                       arch + ") on " + description + ": " +
+                       cudaErrorText(result);
+    if (log[0])
+      line += ": " + std::string(log);
+    fatal(line);
+  }
+  const char *name = desc.gpu_kernel_names;
+  for (int32_t k = 0; k < desc.num_gpu_kernels; ++k) {
+    CUfunction function = nullptr;
+    checkCuda(driver.cuModuleGetFunction(&function, module, name),
+              std::string("the model's GPU kernel '") + name + "'");
+    kernels.push_back(function);
+    name += std::strlen(name) + 1;
+  }
+}
+
+void CudaDevice::launch(int32_t kernel, const int64_t grid[3],
+                        const int64_t block[3], int32_t sharedBytes,
+                        void *params, int32_t numParams) {
+  if (kernel < 0 || kernel >= static_cast<int32_t>(kernels.size()))
+    fatal("internal error: GPU kernel " + std::to_string(kernel) +
+          " of a model with " + std::to_string(kernels.size()));
+  for (int d = 0; d < 3; ++d) {
+    if (grid[d] == 0 || block[d] == 0)
+      return; // nothing to run
+    if (grid[d] < 0 || block[d] < 0 || grid[d] > 0x7fffffff ||
+        block[d] > 1024)
+      fatal("internal error: GPU kernel " + std::to_string(kernel) +
+            " launched with a grid or block out of range");
+  }
+  void *pointers[256];
+  if (numParams < 0 || numParams > 256)
+    fatal("internal error: a GPU kernel with " + std::to_string(numParams) +
+          " arguments");
+  for (int32_t i = 0; i < numParams; ++i)
+    pointers[i] = static_cast<char *>(params) + 8 * i;
+  CUresult result = driver.cuLaunchKernel(
+      kernels[kernel], static_cast<unsigned>(grid[0]),
+      static_cast<unsigned>(grid[1]), static_cast<unsigned>(grid[2]),
+      static_cast<unsigned>(block[0]), static_cast<unsigned>(block[1]),
+      static_cast<unsigned>(block[2]), static_cast<unsigned>(sharedBytes),
+      stream, pointers, nullptr);
+  if (result != CUDA_SUCCESS) {
+    const char *name = kernelName(kernel);
+    checkCuda(result, std::string("launching GPU kernel '") + name + "'");
+  }
+}
+
+const char *CudaDevice::kernelName(int32_t kernel) const {
+  const trainc_model_desc *desc = described;
+  if (!desc)
+    return "?";
+  const char *name = desc->gpu_kernel_names;
+  for (int32_t k = 0; k < kernel; ++k)
+    name += std::strlen(name) + 1;
+  return name;
+}
+
+CudaDevice &cudaDeviceOf(void *context) {
+  Device *device = contextOf(context).device.get();
+  if (!device)
+    fatal("internal error: a CUDA kernel without the CUDA device");
+  return static_cast<CudaDevice &>(*device);
+}
+
+std::unique_ptr<Device> openDevice(const TrainOptions &options, int rank,
+                                   int world) {
+  if (world > 1)
+    fatal("this executable was compiled with --target=cuda, which trains on "
+          "one GPU in one process so far: runs of " +
+          std::to_string(world) +
+          " processes need the NCCL data plane, which is not built yet");
+  int ordinal = options.device;
+  if (ordinal < 0) {
+    ordinal = 0;
+    if (const char *local = std::getenv("OMPI_COMM_WORLD_LOCAL_RANK"))
+      ordinal = std::atoi(local);
+  }
+  (void)rank;
+  return std::make_unique<CudaDevice>(ordinal);
+}
+
+} // namespace trainc::rt

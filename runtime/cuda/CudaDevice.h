@@ -1,0 +1,52 @@
+//===- CudaDevice.h - one GPU per process -----------------------*- C++ -*-===//
+
+#ifndef TRAINC_RUNTIME_CUDA_CUDADEVICE_H
+#define TRAINC_RUNTIME_CUDA_CUDADEVICE_H
+
+#include "cuda/CudaDriver.h"
+#include "train/Device.h"
+
+#include <vector>
+
+namespace trainc::rt {
+
+class CudaDevice final : public Device {
+public:
+  /// Opens GPU `ordinal` (its primary context, current on this thread) and
+  /// the step's stream; fatal() with one line when it cannot.
+  explicit CudaDevice(int ordinal);
+
+  std::string describe() const override;
+  void *allocate(int64_t bytes, const char *what) override;
+  void upload(void *device, const void *host, int64_t bytes) override;
+  void download(void *host, const void *device, int64_t bytes) override;
+  void loadKernels(const trainc_model_desc &desc) override;
+
+  /// Enqueues kernel `kernel` of the loaded image (trainc_rt_launch).
+  void launch(int32_t kernel, const int64_t grid[3], const int64_t block[3],
+              int32_t sharedBytes, void *params, int32_t numParams);
+  /// Waits for the stream; fatal() naming `what` on an error.
+  void synchronize(const char *what);
+
+  const CudaDriver &driver;
+  /// The stream every step's work is ordered on.
+  CUstream stream = nullptr;
+
+private:
+  const char *kernelName(int32_t kernel) const;
+
+  int ordinal;
+  CUdevice device = 0;
+  CUcontext context = nullptr;
+  CUmodule module = nullptr;
+  std::vector<CUfunction> kernels;
+  const trainc_model_desc *described = nullptr;
+  std::string description;
+};
+
+/// The CUDA device of a runtime call's context.
+CudaDevice &cudaDeviceOf(void *context);
+
+} // namespace trainc::rt
+
+#endif // TRAINC_RUNTIME_CUDA_CUDADEVICE_H
