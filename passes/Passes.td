@@ -335,10 +335,23 @@ def MapKernelsToGpuPass : Pass<"train-map-kernels-to-gpu", "::mlir::ModuleOp"> {
     iteration space is collapsed with its innermost dimension fastest, so
     consecutive threads touch consecutive elements, and each thread walks
     it grid-stride. Inner `scf.parallel` nests run sequentially in their
-    thread, in the CPU target's order, so every reduction adds in the same
-    order on both targets and no result depends on the grid. A kernel
-    with results (reductions) or calls has no mapping and is an error;
-    after the pass no `scf.parallel` is left, which the pass checks.
+    thread, in the CPU target's order.
+
+    A kernel whose body is scalar code, sums (perfect `scf.for` nests of
+    constant bounds whose carried values only accumulate `arith.addf`) and
+    element-wise nests (independent iterations), with at least one nest of
+    `block-size` iterations or more, maps onto one block per output
+    instead (`cooperative`): the block's threads split each sum (thread t
+    takes the flat iterations t, t + block, ...) and add their partial
+    sums in a fixed tree in shared memory, split the element-wise nests,
+    and run the scalar code, its stores in thread 0 with a barrier before
+    the next read. Sums are then added in another order than the CPU
+    target's but the same one on every run and every GPU: no atomics, no
+    dependence on the grid. Any other body keeps one thread per output.
+
+    A kernel with results (reductions) or calls has no mapping and is an
+    error; after the pass no `scf.parallel` is left, which the pass
+    checks.
   }];
   let options = [
     Option<"blockSize", "block-size", "int64_t", "256",
@@ -346,6 +359,11 @@ def MapKernelsToGpuPass : Pass<"train-map-kernels-to-gpu", "::mlir::ModuleOp"> {
     Option<"maxBlocks", "max-blocks", "int64_t", "8192",
            "Blocks per launch at most; threads walk larger kernels "
            "grid-stride">,
+    Option<"cooperative", "cooperative", "bool", "true",
+           "Map a kernel whose outputs are sums (BatchNorm statistics, "
+           "bias gradients, the loss, NLCG's dot products) onto one block "
+           "per output, its threads splitting each sum and adding the "
+           "partial sums in a fixed tree">,
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect",
                            "::mlir::arith::ArithDialect",

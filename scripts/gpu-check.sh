@@ -137,7 +137,10 @@ except Exception:
     pass
 EOF
 )
-  export LD_LIBRARY_PATH=$dir/lib${wheels:+:$wheels}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  # Only our executables see the bundled libraries (PyTorch keeps its own
+  # C++ runtime).
+  local libs=$dir/lib${wheels:+:$wheels}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  ours() { env LD_LIBRARY_PATH="$libs" "$@"; }
   local passed=0 failed=0 results=""
   record() { # name ok detail
     if [ "$2" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
@@ -147,7 +150,7 @@ EOF
 
   # No GPU: one line, at once.
   local probe
-  if ! probe=$(timeout 120 "$dir/bin/r20-momentum" --init kaiming --seed 1 \
+  if ! probe=$(ours timeout 120 "$dir/bin/r20-momentum" --init kaiming --seed 1 \
                  --data synthetic --steps 1 --quiet 2>&1); then
     case $probe in
       *"no CUDA driver"*|*"no CUDA device"*|*"does not exist"*)
@@ -160,7 +163,7 @@ EOF
   for exe in "$dir"/bin/r20-* "$dir"/bin/r18-*; do
     name=$(basename "$exe")
     case $name in r20-epoch) continue ;; esac
-    if ! timeout 180 "$exe" --init kaiming --seed 1 --data synthetic --steps 3 \
+    if ! ours timeout 180 "$exe" --init kaiming --seed 1 --data synthetic --steps 3 \
          --lr 0.01 --quiet --dump-grads "$dumps/$name.grads" \
          --dump-params "$dumps/$name.params" > "$logs/$name.log" 2>&1; then
       record "$name 3 steps" fail "$(tail -n 1 "$logs/$name.log")"
@@ -182,7 +185,7 @@ EOF
   # One epoch of ResNet-20 on Fashion-MNIST.
   if [ ! -x "$dir/bin/r20-epoch" ]; then
     echo "gpu-check: ResNet-20 one epoch: not in the bundle, skipped"
-  elif timeout 300 "$dir/bin/r20-epoch" --init kaiming --seed 0 \
+  elif ours timeout 300 "$dir/bin/r20-epoch" --init kaiming --seed 0 \
        --data "fashion-mnist:$dir/data/fashion-mnist" --epochs 1 --lr 0.05 \
        --lr-schedule cosine --quiet --log "$logs/epoch.jsonl" \
        > "$logs/epoch.log" 2>&1; then
@@ -204,7 +207,7 @@ print(100 * [r for r in rows if 'test_accuracy' in r][-1]['test_accuracy'])")
   local ours="" theirs=""
   if [ ! -x "$dir/bin/r50-bench" ]; then
     echo "gpu-check: ResNet-50 batch 64: not in the bundle, skipped"
-  elif timeout 240 "$dir/bin/r50-bench" --init kaiming --data synthetic \
+  elif ours timeout 240 "$dir/bin/r50-bench" --init kaiming --data synthetic \
        --steps 25 --quiet --log "$logs/r50.jsonl" > "$logs/r50.log" 2>&1; then
     ours=$("$py" -c "
 import json, statistics
@@ -219,7 +222,7 @@ print('%.1f' % statistics.median(r['images_per_s'] for r in rows[5:]))")
 
   # compute-sanitizer on one step, where the toolkit's binary is installed.
   if command -v compute-sanitizer > /dev/null; then
-    if timeout 240 compute-sanitizer --error-exitcode 3 "$dir/bin/r20-momentum" \
+    if ours timeout 240 compute-sanitizer --error-exitcode 3 "$dir/bin/r20-momentum" \
          --init kaiming --data synthetic --steps 1 --quiet \
          > "$logs/sanitizer.log" 2>&1; then
       record "compute-sanitizer" ok "no errors in one step"

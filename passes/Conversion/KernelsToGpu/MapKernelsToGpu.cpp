@@ -11,8 +11,13 @@
 // work, such as the sums of a per-channel statistic) run sequentially in
 // their thread, in the order the CPU target runs them, so every reduction
 // adds in the same order on both targets and no result depends on the
-// grid. MLIR's convert-parallel-loops-to-gpu is not used: it skips loops
-// with reductions silently and leaves innermost dimensions sequential.
+// grid. A kernel whose outputs are sums (BatchNorm statistics, bias
+// gradients, the loss) maps onto one block per output instead
+// (mapCooperative): the block's threads split each sum and add their
+// partial sums in a fixed tree in shared memory, deterministic but in
+// another order than the CPU's. MLIR's convert-parallel-loops-to-gpu is
+// not used: it skips loops with reductions silently and leaves innermost
+// dimensions sequential.
 //
 // Afterwards no scf.parallel remains in a step function; one that cannot be
 // mapped (one with results, which the lowering does not produce) is an
@@ -30,6 +35,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::train {
@@ -86,6 +92,169 @@ void sequentialize(scf::ParallelOp par) {
   par.erase();
 }
 
+/// A perfect nest of scf.for loops with constant bounds, outermost first.
+struct Nest {
+  SmallVector<scf::ForOp> loops;
+  int64_t trip = 1;
+  scf::ForOp outer() const { return loops.front(); }
+  scf::ForOp inner() const { return loops.back(); }
+};
+
+/// `loop` and the loops perfectly nested in it (each body one loop and its
+/// yield of that loop's results), when every bound is a constant.
+std::optional<Nest> perfectNest(scf::ForOp loop) {
+  Nest nest;
+  for (scf::ForOp at = loop; at;) {
+    std::optional<int64_t> lb = getConstantIntValue(at.getLowerBound());
+    std::optional<int64_t> ub = getConstantIntValue(at.getUpperBound());
+    std::optional<int64_t> step = getConstantIntValue(at.getStep());
+    if (!lb || !ub || !step || *step <= 0)
+      return std::nullopt;
+    nest.trip *= std::max<int64_t>(0, (*ub - *lb + *step - 1) / *step);
+    nest.loops.push_back(at);
+    Block *body = at.getBody();
+    scf::ForOp next;
+    if (body->getOperations().size() == 2)
+      next = dyn_cast<scf::ForOp>(body->front());
+    if (next) {
+      // The inner loop carries the outer one's values and yields them.
+      auto yield = cast<scf::YieldOp>(body->getTerminator());
+      if (next.getInitArgs() != ValueRange(at.getRegionIterArgs()) ||
+          yield.getOperands() != ValueRange(next.getResults()))
+        return std::nullopt;
+    }
+    at = next;
+  }
+  return nest;
+}
+
+/// Whether the flat iterations of `nest` may be split over a block's
+/// threads: its innermost body has no regions; each carried value k is
+/// yielded as `addf(arg_k, x)` (or `addf(x, arg_k)`) with arg_k used
+/// nowhere else (a sum, whose partial sums a tree adds); every store
+/// indexes with each of the nest's induction variables (each iteration
+/// writes its own elements); a memref the nest both loads and stores is
+/// loaded only where it is stored.
+bool isSplittable(const Nest &nest) {
+  scf::ForOp inner = nest.inner();
+  SmallVector<memref::StoreOp> stores;
+  SmallVector<memref::LoadOp> loads;
+  for (Operation &op : inner.getBody()->without_terminator()) {
+    if (op.getNumRegions())
+      return false;
+    if (auto store = dyn_cast<memref::StoreOp>(op))
+      stores.push_back(store);
+    else if (auto load = dyn_cast<memref::LoadOp>(op))
+      loads.push_back(load);
+    else if (!isPure(&op))
+      return false;
+  }
+  auto yield = cast<scf::YieldOp>(inner.getBody()->getTerminator());
+  for (auto [arg, value] :
+       llvm::zip(inner.getRegionIterArgs(), yield.getOperands())) {
+    auto add = value.getDefiningOp<arith::AddFOp>();
+    if (!add || !arg.hasOneUse() ||
+        (add.getLhs() != arg && add.getRhs() != arg))
+      return false;
+  }
+  for (memref::StoreOp store : stores)
+    for (scf::ForOp loop : nest.loops)
+      if (!llvm::is_contained(store.getIndices(), loop.getInductionVar()))
+        return false;
+  for (memref::LoadOp load : loads)
+    for (memref::StoreOp store : stores)
+      if (load.getMemRef() == store.getMemRef() &&
+          load.getIndices() != store.getIndices())
+        return false;
+  return true;
+}
+
+/// How a kernel's body maps onto one block per output: its ops are
+/// scalars (run by every thread; stores by thread 0), nests split over the
+/// block's threads (sums added in a fixed tree) and scf.if on values every
+/// thread of the block shares, whose regions follow the same rules.
+struct CooperativePlan {
+  llvm::DenseMap<Operation *, Nest> nests;
+  bool sums = false;
+  int64_t work = 0; // the largest nest's trip count
+};
+
+bool planBlock(Block &block, CooperativePlan &plan) {
+  for (Operation &op : block.without_terminator()) {
+    if (op.getNumRegions() == 0) {
+      if (!isPure(&op) && !isa<memref::LoadOp, memref::StoreOp>(op))
+        return false;
+      continue;
+    }
+    if (auto branch = dyn_cast<scf::IfOp>(op)) {
+      if (!planBlock(*branch.thenBlock(), plan) ||
+          (branch.elseBlock() && !planBlock(*branch.elseBlock(), plan)))
+        return false;
+      continue;
+    }
+    auto loop = dyn_cast<scf::ForOp>(op);
+    std::optional<Nest> nest = loop ? perfectNest(loop) : std::nullopt;
+    if (!nest || !isSplittable(*nest))
+      return false;
+    plan.work = std::max(plan.work, nest->trip);
+    plan.sums |= nest->outer().getNumRegionIterArgs() > 0;
+    plan.nests[&op] = *nest;
+  }
+  return true;
+}
+
+/// The block-wide trees a cooperative kernel adds per output: one per sum
+/// not only feeding further sums (the Emitter keeps those per thread).
+int64_t countTrees(const CooperativePlan &plan) {
+  int64_t trees = 0;
+  for (auto &[op, nest] : plan.nests)
+    for (Value result : nest.outer().getResults())
+      if (result.use_empty() ||
+          !llvm::all_of(result.getUsers(), [&](Operation *user) {
+            return plan.nests.count(user) != 0;
+          }))
+        ++trees;
+  return trees;
+}
+
+/// More trees than this per output (NLCG's sums over every segment of a
+/// bucket, through branches) keep one thread per output: each tree is
+/// log2(block) barriers, and code size and compile time grow with them.
+constexpr int64_t kMaxTrees = 16;
+
+std::optional<CooperativePlan> planCooperative(scf::ParallelOp par) {
+  CooperativePlan plan;
+  if (!planBlock(*par.getBody(), plan) || !plan.sums ||
+      countTrees(plan) > kMaxTrees)
+    return std::nullopt;
+  return plan;
+}
+
+/// The induction variables of `nest` at flat iteration `flat` (innermost
+/// fastest), mapped in `map`.
+void delinearize(OpBuilder &b, Location loc, const Nest &nest, Value flat,
+                 IRMapping &map) {
+  Value rest = flat;
+  for (int64_t d = nest.loops.size() - 1; d >= 0; --d) {
+    scf::ForOp loop = nest.loops[d];
+    int64_t lb = *getConstantIntValue(loop.getLowerBound());
+    int64_t ub = *getConstantIntValue(loop.getUpperBound());
+    int64_t step = *getConstantIntValue(loop.getStep());
+    int64_t trip = std::max<int64_t>(0, (ub - lb + step - 1) / step);
+    Value at = rest;
+    if (d > 0) {
+      Value tripValue = b.create<arith::ConstantIndexOp>(loc, trip);
+      at = b.create<arith::RemUIOp>(loc, rest, tripValue);
+      rest = b.create<arith::DivUIOp>(loc, rest, tripValue);
+    }
+    Value iv = b.create<arith::AddIOp>(
+        loc, b.create<arith::ConstantIndexOp>(loc, lb),
+        b.create<arith::MulIOp>(loc, at,
+                                b.create<arith::ConstantIndexOp>(loc, step)));
+    map.map(loop.getInductionVar(), iv);
+  }
+}
+
 struct MapKernelsToGpuPass
     : public train::impl::MapKernelsToGpuPassBase<MapKernelsToGpuPass> {
   using MapKernelsToGpuPassBase::MapKernelsToGpuPassBase;
@@ -126,6 +295,21 @@ struct MapKernelsToGpuPass
     });
     if (call.wasInterrupted())
       return par.emitError("a kernel calls a function; device code cannot");
+    // Per-thread inner nests run in order, innermost first so each one is
+    // rewritten before the nest around it.
+    SmallVector<scf::ParallelOp> inner;
+    par.getBody()->walk([&](scf::ParallelOp nested) { inner.push_back(nested); });
+    for (scf::ParallelOp nested : inner) {
+      if (nested.getNumResults() != 0)
+        return nested.emitError("a reduction (an scf.parallel with results) "
+                                "inside a kernel has no GPU mapping");
+      sequentialize(nested);
+    }
+    if (cooperative) {
+      std::optional<CooperativePlan> plan = planCooperative(par);
+      if (plan && plan->work >= blockSize)
+        return mapCooperative(par, *plan);
+    }
     OpBuilder b(par);
     Location loc = par.getLoc();
     // Index arithmetic folds where the bounds are constants (they are in
@@ -160,14 +344,8 @@ struct MapKernelsToGpuPass
     // per view: a kernel over many parameters (NLCG's per-bucket sums)
     // otherwise exceeds the 4 KiB of kernel parameters.
     IRMapping map;
-    llvm::SetVector<Value> external;
-    getUsedValuesDefinedAbove(par.getRegion(), external);
-    for (Value value : external) {
-      if (auto global = value.getDefiningOp<memref::GetGlobalOp>())
-        return par.emitError("a kernel reads host global '")
-               << global.getName() << "'";
-      rebuild(value, b, map);
-    }
+    if (failed(rebuildExternals(par, b, map)))
+      return failure();
     Value first = b.createOrFold<arith::AddIOp>(
         loc,
         b.createOrFold<arith::MulIOp>(loc, launch.getBlockIds().x,
@@ -195,18 +373,274 @@ struct MapKernelsToGpuPass
     b.setInsertionPointToEnd(&body);
     b.create<gpu::TerminatorOp>(loc);
     par.erase();
+    return success();
+  }
 
-    // Per-thread inner nests run in order, innermost first so each one is
-    // rewritten before the nest around it.
-    SmallVector<scf::ParallelOp> inner;
-    launch.walk([&](scf::ParallelOp nested) { inner.push_back(nested); });
-    for (scf::ParallelOp nested : inner) {
-      if (nested.getNumResults() != 0)
-        return nested.emitError("a reduction (an scf.parallel with results) "
-                                "inside a kernel has no GPU mapping");
-      sequentialize(nested);
+  /// The kernel's values defined above it, rebuilt at `b` (views, casts,
+  /// constants) or captured; an error for a host global.
+  LogicalResult rebuildExternals(scf::ParallelOp par, OpBuilder &b,
+                                 IRMapping &map) {
+    llvm::SetVector<Value> external;
+    getUsedValuesDefinedAbove(par.getRegion(), external);
+    for (Value value : external) {
+      if (auto global = value.getDefiningOp<memref::GetGlobalOp>())
+        return par.emitError("a kernel reads host global '")
+               << global.getName() << "'";
+      rebuild(value, b, map);
     }
     return success();
+  }
+
+  /// Writes a kernel body's ops for one output of a cooperative kernel
+  /// (mapCooperative).
+  struct Emitter {
+    MapKernelsToGpuPass &pass;
+    OpBuilder &b;
+    Location loc;
+    const CooperativePlan &plan;
+    IRMapping &map;
+    llvm::DenseMap<Type, Value> &shared;
+    Value tid, threads, isFirst;
+    bool stored = false; // a store since the last barrier
+    /// Sums kept per thread for the nests they start: the thread's
+    /// partial sum and the value the block's total adds to.
+    llvm::DenseMap<Value, std::pair<Value, Value>> partials;
+
+    void barrierIfStored() {
+      if (stored)
+        b.create<gpu::BarrierOp>(loc);
+      stored = false;
+    }
+
+    void block(Block &from) {
+      for (Operation &op : from.without_terminator()) {
+        if (auto it = plan.nests.find(&op); it != plan.nests.end())
+          nest(it->second);
+        else if (auto branch = dyn_cast<scf::IfOp>(op))
+          ifOp(branch);
+        else if (isa<memref::StoreOp>(op))
+          guardedStore(op);
+        else {
+          if (isa<memref::LoadOp>(op))
+            barrierIfStored();
+          b.clone(op, map);
+        }
+      }
+    }
+
+    /// The block's threads split the nest's flat iterations; its sums are
+    /// then added over the block.
+    void nest(const Nest &nest) {
+      barrierIfStored();
+      auto index = [&](int64_t v) {
+        return b.create<arith::ConstantIndexOp>(loc, v).getResult();
+      };
+      // Each thread starts from its partial sum of the nest the initial
+      // value comes from (a chain of sums, as NLCG's over a bucket's
+      // segments), else from zero; `bases` is what the block's total adds
+      // to.
+      SmallVector<Value> starts, bases;
+      for (Value init : nest.outer().getInitArgs()) {
+        if (auto it = partials.find(init); it != partials.end()) {
+          starts.push_back(it->second.first);
+          bases.push_back(it->second.second);
+        } else {
+          starts.push_back(
+              b.create<arith::ConstantOp>(loc, b.getZeroAttr(init.getType())));
+          bases.push_back(map.lookupOrDefault(init));
+        }
+      }
+      auto split =
+          b.create<scf::ForOp>(loc, tid, index(nest.trip), threads, starts);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(split.getBody());
+        delinearize(b, loc, nest, split.getInductionVar(), map);
+        for (auto [from, to] : llvm::zip(nest.inner().getRegionIterArgs(),
+                                         split.getRegionIterArgs()))
+          map.map(from, to);
+        bool stores = false;
+        for (Operation &inner : nest.inner().getBody()->without_terminator()) {
+          stores |= isa<memref::StoreOp>(inner);
+          b.clone(inner, map);
+        }
+        // Built with carried values, the loop has no terminator yet;
+        // without, it has its empty yield, after the clones.
+        if (split.getNumRegionIterArgs() > 0) {
+          SmallVector<Value> next;
+          for (Value v :
+               nest.inner().getBody()->getTerminator()->getOperands())
+            next.push_back(map.lookup(v));
+          b.create<scf::YieldOp>(loc, next);
+        }
+        stored |= stores;
+      }
+      for (auto [k, partial] : llvm::enumerate(split.getResults())) {
+        Value result = nest.outer().getResult(k);
+        // A sum that only starts further sums stays a partial sum per
+        // thread: one tree at the end of the chain.
+        if (!result.use_empty() &&
+            llvm::all_of(result.getUsers(), [&](Operation *user) {
+              return plan.nests.count(user) != 0;
+            })) {
+          partials[result] = {partial, bases[k]};
+          continue;
+        }
+        Value total =
+            pass.treeSum(b, loc, partial, shared[partial.getType()], tid);
+        // The tree's barriers also order the nest's stores.
+        stored = false;
+        map.map(result, b.create<arith::AddFOp>(loc, bases[k], total));
+      }
+    }
+
+    /// A branch on values the block's threads share: every thread takes
+    /// the same side, so the barriers inside are reached by all.
+    void ifOp(scf::IfOp from) {
+      barrierIfStored();
+      auto to = b.create<scf::IfOp>(loc, from.getResultTypes(),
+                                    map.lookupOrDefault(from.getCondition()),
+                                    /*withElseRegion=*/from.elseBlock() != nullptr);
+      auto region = [&](Block *source, Block *target) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(target);
+        if (!target->empty() && target->mightHaveTerminator())
+          target->getTerminator()->erase();
+        b.setInsertionPointToEnd(target);
+        block(*source);
+        barrierIfStored();
+        SmallVector<Value> results;
+        for (Value v : source->getTerminator()->getOperands())
+          results.push_back(map.lookupOrDefault(v));
+        b.create<scf::YieldOp>(loc, results);
+      };
+      region(from.thenBlock(), to.thenBlock());
+      if (from.elseBlock())
+        region(from.elseBlock(), to.elseBlock());
+      for (auto [old, now] : llvm::zip(from.getResults(), to.getResults()))
+        map.map(old, now);
+    }
+
+    void guardedStore(Operation &op) {
+      auto guarded = b.create<scf::IfOp>(loc, isFirst);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(guarded.thenBlock());
+      b.clone(op, map);
+      stored = true;
+    }
+  };
+
+  /// One block per output (an iteration of `par`), grid-stride over the
+  /// outputs: the block's threads split each sum of the body (thread t
+  /// takes the flat iterations t, t + block, ... in order) and add their
+  /// partial sums in a fixed tree in shared memory, so the result is the
+  /// same on every run and every GPU; they split the element-wise nests
+  /// likewise; the scalar code runs in every thread (the values are the
+  /// same) and its stores in thread 0, with a barrier before anything
+  /// reads memory after a store.
+  LogicalResult mapCooperative(scf::ParallelOp par,
+                               const CooperativePlan &plan) {
+    OpBuilder b(par);
+    Location loc = par.getLoc();
+    MLIRContext *ctx = par.getContext();
+    auto index = [&](int64_t v) {
+      return b.create<arith::ConstantIndexOp>(loc, v).getResult();
+    };
+    SmallVector<Value> trips;
+    int64_t outputs = 1;
+    for (auto [lb, ub, step] : llvm::zip(par.getLowerBound(),
+                                         par.getUpperBound(), par.getStep())) {
+      std::optional<int64_t> l = getConstantIntValue(lb),
+                             u = getConstantIntValue(ub),
+                             st = getConstantIntValue(step);
+      if (!l || !u || !st || *st <= 0)
+        return par.emitError("a kernel with sums needs constant bounds");
+      int64_t trip = std::max<int64_t>(0, (*u - *l + *st - 1) / *st);
+      trips.push_back(index(trip));
+      outputs *= trip;
+    }
+    Value blocks = index(std::clamp<int64_t>(outputs, 1, maxBlocks));
+    Value one = index(1);
+    auto launch = b.create<gpu::LaunchOp>(loc, blocks, one, one,
+                                          index(blockSize), one, one);
+    // One shared buffer per type summed.
+    auto workgroup =
+        gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+    llvm::DenseMap<Type, Value> shared;
+    for (auto &[op, nest] : plan.nests)
+      for (Value arg : nest.outer().getRegionIterArgs())
+        if (!shared.count(arg.getType()))
+          shared[arg.getType()] = launch.addWorkgroupAttribution(
+              MemRefType::get({blockSize}, arg.getType(), AffineMap(),
+                              workgroup),
+              loc);
+
+    Block &body = launch.getBody().front();
+    b.setInsertionPointToStart(&body);
+    IRMapping map;
+    if (failed(rebuildExternals(par, b, map)))
+      return failure();
+    Value tid = launch.getThreadIds().x;
+    Value threads = launch.getBlockSize().x;
+    Value isFirst = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq,
+                                            tid, index(0));
+    auto outputLoop = b.create<scf::ForOp>(loc, launch.getBlockIds().x,
+                                           index(outputs),
+                                           launch.getGridSize().x);
+    b.setInsertionPointToStart(outputLoop.getBody());
+    Value rest = outputLoop.getInductionVar();
+    for (int64_t d = par.getNumLoops() - 1; d >= 0; --d) {
+      Value at = rest;
+      if (d > 0) {
+        at = b.create<arith::RemUIOp>(loc, rest, trips[d]);
+        rest = b.create<arith::DivUIOp>(loc, rest, trips[d]);
+      }
+      map.map(par.getInductionVars()[d],
+              b.createOrFold<arith::AddIOp>(
+                  loc, map.lookupOrDefault(par.getLowerBound()[d]),
+                  b.createOrFold<arith::MulIOp>(
+                      loc, at, map.lookupOrDefault(par.getStep()[d]))));
+    }
+
+    Emitter emit{*this, b, loc, plan, map, shared, tid, threads, isFirst};
+    emit.block(*par.getBody());
+    // The next output's first reads must see this one's stores only where
+    // they are its own, which the parallel loop's semantics guarantee.
+    b.setInsertionPointToEnd(&body);
+    b.create<gpu::TerminatorOp>(loc);
+    par.erase();
+    return success();
+  }
+
+  /// The sum over the block's threads of each thread's `value`, in a fixed
+  /// tree over `buffer` (shared memory of block-size elements): halves
+  /// added pairwise, thread t taking t + h for h = block/2, ..., 1. Every
+  /// thread gets the total.
+  Value treeSum(OpBuilder &b, Location loc, Value value, Value buffer,
+                Value tid) {
+    b.create<memref::StoreOp>(loc, value, buffer, tid);
+    b.create<gpu::BarrierOp>(loc);
+    for (int64_t half = blockSize / 2; half >= 1; half /= 2) {
+      Value h = b.create<arith::ConstantIndexOp>(loc, half);
+      Value active =
+          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, tid, h);
+      auto step = b.create<scf::IfOp>(loc, active);
+      {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(step.thenBlock());
+        Value mine = b.create<memref::LoadOp>(loc, buffer, tid);
+        Value other = b.create<memref::LoadOp>(
+            loc, buffer, ValueRange{b.create<arith::AddIOp>(loc, tid, h)});
+        b.create<memref::StoreOp>(
+            loc, b.create<arith::AddFOp>(loc, mine, other), buffer, tid);
+      }
+      b.create<gpu::BarrierOp>(loc);
+    }
+    Value total = b.create<memref::LoadOp>(
+        loc, buffer, ValueRange{b.create<arith::ConstantIndexOp>(loc, 0)});
+    // Every thread has read it before the buffer is written again.
+    b.create<gpu::BarrierOp>(loc);
+    return total;
   }
 };
 } // namespace
