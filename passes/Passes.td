@@ -395,7 +395,8 @@ def LowerGpuLaunchesPass : Pass<"train-lower-gpu-launches", "::mlir::ModuleOp"> 
     arguments in 8-byte slots of one stack array per function: no module
     load, unload or stream synchronisation per launch (MLIR's own
     translation does all three). Arguments are arenas (static shape,
-    identity layout: bare pointers in the kernels) and 32/64-bit scalars;
+    identity layout: bare pointers in the kernels), integers of 1 to 64
+    bits (an i1 as a byte, as NVPTX passes it) and 32/64-bit floats;
     anything else, an asynchronous launch, a launch outside a function
     with a runtime context or a binary with other than one object is an
     error.

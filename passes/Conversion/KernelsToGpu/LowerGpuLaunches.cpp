@@ -17,7 +17,8 @@
 //                       shared bytes, params, num_params)
 //    on the step's context (its stream): `params` is one 8-byte slot per
 //    kernel argument in a stack array at the function's entry (an arena's
-//    address, an index as i64, an i32/f32/f64 in its own bytes), which
+//    address, an index as i64, an i1 as a byte (NVPTX's .u8), a scalar of
+//    8 to 64 bits in its own bytes), which
 //    cuLaunchKernel copies when the launch is enqueued.
 //
 // Kernels take bare pointers for their arenas (convert-gpu-to-nvvm with
@@ -59,9 +60,10 @@ bool passable(Type type) {
     return memref.hasStaticShape() && memref.getLayout().isIdentity();
   if (type.isIndex())
     return true;
-  if (type.isIntOrFloat())
-    return type.getIntOrFloatBitWidth() == 32 ||
-           type.getIntOrFloatBitWidth() == 64;
+  if (type.isIntOrFloat()) {
+    unsigned width = type.getIntOrFloatBitWidth();
+    return width == 32 || width == 64 || (type.isInteger() && width <= 16);
+  }
   return false;
 }
 
@@ -111,8 +113,8 @@ struct LowerGpuLaunchesPass
         if (!passable(arg.getType())) {
           launch.emitError("a kernel argument of type ")
               << arg.getType()
-              << " cannot be passed (arenas of static shape and scalars of "
-                 "32 or 64 bits only)";
+              << " cannot be passed (arenas of static shape, integers of "
+                 "1 to 64 bits and 32- or 64-bit floats only)";
           return signalPassFailure();
         }
       StringRef name = launch.getKernelName().getValue();
@@ -183,6 +185,9 @@ struct LowerGpuLaunchesPass
               at, ptr, b.create<arith::IndexCastOp>(at, i64, address));
         } else if (arg.getType().isIndex()) {
           value = b.create<arith::IndexCastOp>(at, i64, arg);
+        } else if (arg.getType().isInteger(1)) {
+          // NVPTX passes an i1 parameter as .u8: 0 or 1 in its low byte.
+          value = b.create<arith::ExtUIOp>(at, b.getI8Type(), arg);
         }
         Value slot = b.create<LLVM::GEPOp>(
             at, ptr, i64, slots, ArrayRef<LLVM::GEPArg>{int32_t(i)});

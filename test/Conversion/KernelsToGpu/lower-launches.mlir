@@ -8,13 +8,13 @@
 // an i32 in their own bytes. No module load, unload or stream call.
 // CHECK-NOT: gpu.binary
 // CHECK-DAG: llvm.mlir.global private constant @trainc.gpu_image("FATBIN") {addr_space = 0 : i32, alignment = 8 : i64}
-// CHECK-DAG: llvm.mlir.global private constant @trainc.gpu_kernels("second\00first\00\00")
+// CHECK-DAG: llvm.mlir.global private constant @trainc.gpu_kernels("second\00first\00flagged\00\00")
 // CHECK-DAG: llvm.mlir.global private constant @trainc.gpu_arch("sm_90\00")
 // CHECK-DAG: func.func private @trainc_rt_launch(!llvm.ptr, i32, i64, i64, i64, i64, i64, i64, i32, !llvm.ptr, i32)
 // CHECK-LABEL: func.func @step(
 // CHECK-SAME: %[[CTX:[^:]+]]: !llvm.ptr {train.role = #train.role<context>}
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<64xi8> {train.role = #train.role<arena>}
-// CHECK-SAME: %[[LR:[^:]+]]: f32, %[[N:[^:]+]]: index, %[[K:[^:]+]]: i32
+// CHECK-SAME: %[[LR:[^:]+]]: f32, %[[N:[^:]+]]: index, %[[K:[^:]+]]: i32, %[[FLAG:[^:]+]]: i1
 // CHECK: %[[THREE:.*]] = llvm.mlir.constant(3 : i64) : i64
 // CHECK: %[[SLOTS:.*]] = llvm.alloca %[[THREE]] x i64 {alignment = 8 : i64}
 // CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
@@ -45,13 +45,16 @@
 // CHECK: arith.constant 0 : i32
 // CHECK-NEXT: %[[K1B:.*]] = arith.constant 1 : i32
 // CHECK: call @trainc_rt_launch(%[[CTX]], %[[K1B]],
+// Fourth: a flag travels as a byte (NVPTX's .u8 parameter), 0 or 1.
+// CHECK: %[[BYTE:.*]] = arith.extui %[[FLAG]] : i1 to i8
+// CHECK: llvm.store %[[BYTE]], %{{.*}} : i8, !llvm.ptr
 // CHECK-NOT: gpu.launch_func
 // CHECK-NOT: gpu.container_module
 module attributes {gpu.container_module} {
   gpu.binary @trainc_kernels [#gpu.object<#nvvm.target<chip = "sm_90">, "FATBIN">]
   func.func @step(%ctx: !llvm.ptr {train.role = #train.role<context>},
                   %arena: memref<64xi8> {train.role = #train.role<arena>},
-                  %lr: f32, %n: index, %k: i32) {
+                  %lr: f32, %n: index, %k: i32, %flag: i1) {
     %c1 = arith.constant 1 : index
     %c4 = arith.constant 4 : index
     %c256 = arith.constant 256 : index
@@ -61,6 +64,8 @@ module attributes {gpu.container_module} {
         threads in (%c256, %c1, %c1) args(%n : index, %k : i32, %arena : memref<64xi8>)
     gpu.launch_func @trainc_kernels::@first blocks in (%c1, %c1, %c1)
         threads in (%c256, %c1, %c1) args(%n : index, %k : i32, %arena : memref<64xi8>)
+    gpu.launch_func @trainc_kernels::@flagged blocks in (%c1, %c1, %c1)
+        threads in (%c256, %c1, %c1) args(%flag : i1)
     return
   }
 }
