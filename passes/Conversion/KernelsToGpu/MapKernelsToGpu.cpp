@@ -92,6 +92,17 @@ void sequentialize(scf::ParallelOp par) {
   par.erase();
 }
 
+/// The trip count of a loop dimension with constant bounds and a positive
+/// constant step; nullopt otherwise.
+std::optional<int64_t> constantTrip(Value lb, Value ub, Value step) {
+  std::optional<int64_t> l = getConstantIntValue(lb),
+                         u = getConstantIntValue(ub),
+                         st = getConstantIntValue(step);
+  if (!l || !u || !st || *st <= 0)
+    return std::nullopt;
+  return std::max<int64_t>(0, (*u - *l + *st - 1) / *st);
+}
+
 /// A perfect nest of scf.for loops with constant bounds, outermost first.
 struct Nest {
   SmallVector<scf::ForOp> loops;
@@ -105,12 +116,11 @@ struct Nest {
 std::optional<Nest> perfectNest(scf::ForOp loop) {
   Nest nest;
   for (scf::ForOp at = loop; at;) {
-    std::optional<int64_t> lb = getConstantIntValue(at.getLowerBound());
-    std::optional<int64_t> ub = getConstantIntValue(at.getUpperBound());
-    std::optional<int64_t> step = getConstantIntValue(at.getStep());
-    if (!lb || !ub || !step || *step <= 0)
+    std::optional<int64_t> trip =
+        constantTrip(at.getLowerBound(), at.getUpperBound(), at.getStep());
+    if (!trip)
       return std::nullopt;
-    nest.trip *= std::max<int64_t>(0, (*ub - *lb + *step - 1) / *step);
+    nest.trip *= *trip;
     nest.loops.push_back(at);
     Block *body = at.getBody();
     scf::ForOp next;
@@ -238,9 +248,9 @@ void delinearize(OpBuilder &b, Location loc, const Nest &nest, Value flat,
   for (int64_t d = nest.loops.size() - 1; d >= 0; --d) {
     scf::ForOp loop = nest.loops[d];
     int64_t lb = *getConstantIntValue(loop.getLowerBound());
-    int64_t ub = *getConstantIntValue(loop.getUpperBound());
     int64_t step = *getConstantIntValue(loop.getStep());
-    int64_t trip = std::max<int64_t>(0, (ub - lb + step - 1) / step);
+    int64_t trip =
+        *constantTrip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
     Value at = rest;
     if (d > 0) {
       Value tripValue = b.create<arith::ConstantIndexOp>(loc, trip);
@@ -404,7 +414,7 @@ struct MapKernelsToGpuPass
     bool stored = false; // a store since the last barrier
     /// Sums kept per thread for the nests they start: the thread's
     /// partial sum and the value the block's total adds to.
-    llvm::DenseMap<Value, std::pair<Value, Value>> partials;
+    llvm::DenseMap<Value, std::pair<Value, Value>> partials{};
 
     void barrierIfStored() {
       if (stored)
@@ -550,14 +560,11 @@ struct MapKernelsToGpuPass
     int64_t outputs = 1;
     for (auto [lb, ub, step] : llvm::zip(par.getLowerBound(),
                                          par.getUpperBound(), par.getStep())) {
-      std::optional<int64_t> l = getConstantIntValue(lb),
-                             u = getConstantIntValue(ub),
-                             st = getConstantIntValue(step);
-      if (!l || !u || !st || *st <= 0)
+      std::optional<int64_t> trip = constantTrip(lb, ub, step);
+      if (!trip)
         return par.emitError("a kernel with sums needs constant bounds");
-      int64_t trip = std::max<int64_t>(0, (*u - *l + *st - 1) / *st);
-      trips.push_back(index(trip));
-      outputs *= trip;
+      trips.push_back(index(*trip));
+      outputs *= *trip;
     }
     Value blocks = index(std::clamp<int64_t>(outputs, 1, maxBlocks));
     Value one = index(1);
