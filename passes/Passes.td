@@ -370,6 +370,35 @@ def MapKernelsToGpuPass : Pass<"train-map-kernels-to-gpu", "::mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def EmulateGpuLaunchesPass : Pass<"train-emulate-gpu-launches", "::mlir::ModuleOp"> {
+  let summary = "Run GPU-mapped kernels on the CPU, barrier by barrier";
+  let description = [{
+    For testing the CUDA target's mapping on the CPU (`trainc
+    --emulate-gpu-kernels`): after `train-map-kernels-to-gpu`, each
+    `gpu.launch` of a one-dimensional grid and block of constant sizes
+    becomes an `scf.parallel` over its blocks whose body runs the block's
+    threads in lock step: the body is cut at every `gpu.barrier`, each
+    barrier-free run of ops becomes a loop over the threads, values that
+    cross a barrier live in per-thread buffers, shared memory in a buffer
+    per block, and an `scf.for` or `scf.if` holding a barrier
+    runs once for the block (its bounds or condition must be the same in
+    every thread, as a GPU requires, which a `cf.assert` checks). Between two barriers the threads run in
+    order, or in reverse (`reverse-threads`): a missing barrier shows in
+    one of the two orders. The arithmetic and its order are the GPU
+    kernels'; only the hardware differs. A launch outside this form is an
+    error.
+  }];
+  let options = [
+    Option<"reverseThreads", "reverse-threads", "bool", "false",
+           "Run the threads between two barriers in reverse order (a "
+           "missing barrier then shows in one of the two orders)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def MergeGpuModulesPass : Pass<"train-merge-gpu-modules", "::mlir::ModuleOp"> {
   let summary = "Move every outlined kernel into one gpu.module";
   let description = [{

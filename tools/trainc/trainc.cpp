@@ -120,6 +120,28 @@ cl::opt<std::string> cudaToolkit(
              "trainc was built)"),
     cl::value_desc("dir"), cl::cat(category));
 
+/// Testing the CUDA target's kernel mapping on the CPU.
+cl::opt<bool> emulateGpuKernels(
+    "emulate-gpu-kernels",
+    cl::desc("With --target=cpu: map the kernels as the CUDA target does "
+             "(train-map-kernels-to-gpu) and run that mapping on the CPU, "
+             "block by block and barrier by barrier "
+             "(train-emulate-gpu-launches); for testing the mapping"),
+    cl::Hidden, cl::cat(category));
+
+cl::opt<int> emulateBlockSize(
+    "emulate-block-size",
+    cl::desc("With --emulate-gpu-kernels, the threads per block (default "
+             "256, the CUDA target's)"),
+    cl::init(256), cl::Hidden, cl::cat(category));
+
+cl::opt<bool> emulateReverseThreads(
+    "emulate-reverse-threads",
+    cl::desc("With --emulate-gpu-kernels, run a block's threads in reverse "
+             "order between barriers (a missing barrier shows in one of the "
+             "two orders)"),
+    cl::Hidden, cl::cat(category));
+
 cl::opt<std::string> weights(
     "weights",
     cl::desc("The model's initial parameters in the executable: 'embed' "
@@ -267,6 +289,13 @@ int main(int argc, char **argv) {
   if ((stage == "exe" || stage == "obj") && outputFile == "-")
     fatal("--emit=" + stage + " needs an output file (-o FILE)");
   checkCudaFlags(stage);
+  if (emulateReverseThreads && !emulateGpuKernels)
+    fatal("--emulate-reverse-threads needs --emulate-gpu-kernels");
+  if (emulateGpuKernels && target != "cpu")
+    fatal("--emulate-gpu-kernels needs --target=cpu");
+  if (emulateBlockSize < 32 || emulateBlockSize > 1024 ||
+      emulateBlockSize % 32 != 0)
+    fatal("--emulate-block-size must be a multiple of 32 in [32, 1024]");
 
   mlir::DialectRegistry registry;
   mlir::train::registerGpuKernelsDependencies(registry);
@@ -519,6 +548,15 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   }
   if (weights == "none")
     checkInitRules(module);
+  if (emulateGpuKernels)
+    runPasses(module, [&](mlir::OpPassManager &pm) {
+      mlir::train::MapKernelsToGpuPassOptions map;
+      map.blockSize = emulateBlockSize;
+      pm.addPass(mlir::train::createMapKernelsToGpuPass(map));
+      mlir::train::EmulateGpuLaunchesPassOptions emulate;
+      emulate.reverseThreads = emulateReverseThreads;
+      pm.addPass(mlir::train::createEmulateGpuLaunchesPass(emulate));
+    });
   if (target == "cuda")
     runGpuKernelsPipeline(module, "fatbin");
   runPasses(module, [&](mlir::OpPassManager &pm) {

@@ -411,15 +411,22 @@ struct MapKernelsToGpuPass
     IRMapping &map;
     llvm::DenseMap<Type, Value> &shared;
     Value tid, threads, isFirst;
-    bool stored = false; // a store since the last barrier
+    // Since the last barrier: a store (a later read by another thread
+    // must wait for it) and a load (a later store must wait for every
+    // thread's: thread 0 overwriting a sum with its mean while another
+    // thread still reads the sum).
+    bool stored = false, loaded = false;
     /// Sums kept per thread for the nests they start: the thread's
     /// partial sum and the value the block's total adds to.
     llvm::DenseMap<Value, std::pair<Value, Value>> partials{};
 
+    void barrier() {
+      b.create<gpu::BarrierOp>(loc);
+      stored = loaded = false;
+    }
     void barrierIfStored() {
       if (stored)
-        b.create<gpu::BarrierOp>(loc);
-      stored = false;
+        barrier();
     }
 
     void block(Block &from) {
@@ -431,8 +438,10 @@ struct MapKernelsToGpuPass
         else if (isa<memref::StoreOp>(op))
           guardedStore(op);
         else {
-          if (isa<memref::LoadOp>(op))
+          if (isa<memref::LoadOp>(op)) {
             barrierIfStored();
+            loaded = true;
+          }
           b.clone(op, map);
         }
       }
@@ -441,7 +450,14 @@ struct MapKernelsToGpuPass
     /// The block's threads split the nest's flat iterations; its sums are
     /// then added over the block.
     void nest(const Nest &nest) {
-      barrierIfStored();
+      bool loads = false, stores = false;
+      nest.inner().getBody()->walk([&](Operation *op) {
+        loads |= isa<memref::LoadOp>(op);
+        stores |= isa<memref::StoreOp>(op);
+      });
+      // Iterations are independent; other code's are not.
+      if (stored || (stores && loaded))
+        barrier();
       auto index = [&](int64_t v) {
         return b.create<arith::ConstantIndexOp>(loc, v).getResult();
       };
@@ -469,11 +485,8 @@ struct MapKernelsToGpuPass
         for (auto [from, to] : llvm::zip(nest.inner().getRegionIterArgs(),
                                          split.getRegionIterArgs()))
           map.map(from, to);
-        bool stores = false;
-        for (Operation &inner : nest.inner().getBody()->without_terminator()) {
-          stores |= isa<memref::StoreOp>(inner);
+        for (Operation &inner : nest.inner().getBody()->without_terminator())
           b.clone(inner, map);
-        }
         // Built with carried values, the loop has no terminator yet;
         // without, it has its empty yield, after the clones.
         if (split.getNumRegionIterArgs() > 0) {
@@ -484,6 +497,7 @@ struct MapKernelsToGpuPass
           b.create<scf::YieldOp>(loc, next);
         }
         stored |= stores;
+        loaded |= loads;
       }
       for (auto [k, partial] : llvm::enumerate(split.getResults())) {
         Value result = nest.outer().getResult(k);
@@ -498,8 +512,8 @@ struct MapKernelsToGpuPass
         }
         Value total =
             pass.treeSum(b, loc, partial, shared[partial.getType()], tid);
-        // The tree's barriers also order the nest's stores.
-        stored = false;
+        // The tree's barriers also order the nest's loads and stores.
+        stored = loaded = false;
         map.map(result, b.create<arith::AddFOp>(loc, bases[k], total));
       }
     }
@@ -524,14 +538,22 @@ struct MapKernelsToGpuPass
           results.push_back(map.lookupOrDefault(v));
         b.create<scf::YieldOp>(loc, results);
       };
+      // Either side may run: after the branch, a load is pending if one
+      // is on either path.
+      bool entry = loaded;
       region(from.thenBlock(), to.thenBlock());
+      bool pending = loaded;
+      loaded = entry;
       if (from.elseBlock())
         region(from.elseBlock(), to.elseBlock());
+      loaded |= pending;
       for (auto [old, now] : llvm::zip(from.getResults(), to.getResults()))
         map.map(old, now);
     }
 
     void guardedStore(Operation &op) {
+      if (loaded)
+        barrier();
       auto guarded = b.create<scf::IfOp>(loc, isFirst);
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(guarded.thenBlock());
@@ -546,8 +568,9 @@ struct MapKernelsToGpuPass
   /// partial sums in a fixed tree in shared memory, so the result is the
   /// same on every run and every GPU; they split the element-wise nests
   /// likewise; the scalar code runs in every thread (the values are the
-  /// same) and its stores in thread 0, with a barrier before anything
-  /// reads memory after a store.
+  /// same) and its stores in thread 0, with a barrier between a store and
+  /// a later load, and between loads and a later store (no thread reads
+  /// what another overwrites meanwhile).
   LogicalResult mapCooperative(scf::ParallelOp par,
                                const CooperativePlan &plan) {
     OpBuilder b(par);

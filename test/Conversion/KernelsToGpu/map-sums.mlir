@@ -123,3 +123,50 @@ func.func @short_sum(%x: memref<4x8xf32>, %out: memref<4xf32>) {
   }
   return
 }
+
+// -----
+
+// Loads, then a store by thread 0 (synchronised BatchNorm: every thread
+// reads the channel's all-reduced sum, thread 0 overwrites it with the
+// mean): a barrier between them, or another thread could still be about
+// to read the sum. Found by test/e2e/gpu-mapping.test (the mapping run on
+// the CPU, threads in order).
+// CHECK-LABEL: func.func @overwrite(
+// CHECK: scf.for %[[O:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: %[[SUM:.*]] = memref.load %{{.*}}[%[[CH:.*]]] : memref<5xf64>
+// CHECK-NEXT: %[[N:.*]] = memref.load %{{.*}}[%c4{{.*}}] : memref<5xf64>
+// CHECK-NEXT: %[[MEAN:.*]] = arith.divf %[[SUM]], %[[N]] : f64
+// CHECK-NEXT: gpu.barrier
+// CHECK-NEXT: scf.if %{{.*}} {
+// CHECK-NEXT: memref.store %[[MEAN]], %{{.*}}[%[[CH]]] : memref<5xf64>
+// CHECK: gpu.barrier
+// CHECK-NEXT: arith.constant 0.000000e+00 : f64
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c512{{.*}} step %{{.*}} iter_args
+func.func @overwrite(%x: memref<8x4x64xf32>, %stats: memref<5xf64>, %var: memref<4xf64>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f64
+  scf.parallel (%c) = (%c0) to (%c4) step (%c1) {
+    %sum = memref.load %stats[%c] : memref<5xf64>
+    %n = memref.load %stats[%c4] : memref<5xf64>
+    %mean = arith.divf %sum, %n : f64
+    memref.store %mean, %stats[%c] : memref<5xf64>
+    %sq = scf.for %i = %c0 to %c8 step %c1 iter_args(%a = %zero) -> (f64) {
+      %inner = scf.for %k = %c0 to %c64 step %c1 iter_args(%b = %a) -> (f64) {
+        %v = memref.load %x[%i, %c, %k] : memref<8x4x64xf32>
+        %w = arith.extf %v : f32 to f64
+        %d = arith.subf %w, %mean : f64
+        %e = arith.mulf %d, %d : f64
+        %s = arith.addf %b, %e : f64
+        scf.yield %s : f64
+      }
+      scf.yield %inner : f64
+    }
+    memref.store %sq, %var[%c] : memref<4xf64>
+    scf.reduce
+  }
+  return
+}
