@@ -3,8 +3,9 @@
 // The CUDA runtime's Device (train/Device.h). One GPU per process: --device
 // N, else the local rank under mpirun, else 0; its primary context (the
 // one cuDNN and cuBLAS use too), one stream every step's work is ordered
-// on (kernels, library calls, copies), and the model's kernels loaded once
-// from the fatbin in its description.
+// on (kernels, library calls, copies), a copy stream that uploads the next
+// batch from page-locked memory while a step runs, and the model's kernels
+// loaded once from the fatbin in its description.
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,6 +52,14 @@ CudaDevice::CudaDevice(int ordinal) : driver(cudaDriver()), ordinal(ordinal) {
   // which the libraries' own set-up work may use.
   checkCuda(driver.cuStreamCreate(&stream, CU_STREAM_DEFAULT),
             "creating the CUDA stream");
+  // The copy stream does not order after the legacy default stream: the
+  // events below are all that orders it with the step stream.
+  checkCuda(driver.cuStreamCreate(&copyStream, CU_STREAM_NON_BLOCKING),
+            "creating the CUDA copy stream");
+  for (int slot = 0; slot < kBatchSlots; ++slot)
+    for (CUevent *event : {&uploaded[slot], &released[slot]})
+      checkCuda(driver.cuEventCreate(event, CU_EVENT_DISABLE_TIMING),
+                "creating a CUDA event");
 }
 
 std::string CudaDevice::describe() const { return description; }
@@ -82,6 +91,51 @@ void CudaDevice::upload(void *onDevice, const void *host, int64_t bytes) {
   checkCuda(driver.cuMemcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(onDevice),
                                      host, bytes, stream),
             "copying to the GPU");
+}
+
+void *CudaDevice::allocateStaging(int64_t bytes, const char *what) {
+  void *host = nullptr;
+  // Page-locked, so that a copy from it runs asynchronously on the copy
+  // stream (from pageable memory the driver stages it synchronously).
+  CUresult result = driver.cuMemHostAlloc(
+      &host, static_cast<size_t>(std::max<int64_t>(bytes, 256)), 0);
+  if (result == CUDA_ERROR_OUT_OF_MEMORY)
+    fatal("out of page-locked host memory allocating " +
+          std::to_string(bytes) + " bytes for " + what);
+  checkCuda(result, std::string("allocating page-locked memory for ") + what);
+  std::memset(host, 0, static_cast<size_t>(std::max<int64_t>(bytes, 0)));
+  staging.push_back(host);
+  return host;
+}
+
+void CudaDevice::waitStaging(int slot) {
+  // An event never recorded counts as complete.
+  checkCuda(driver.cuEventSynchronize(uploaded[slot]),
+            "uploading a batch to the GPU");
+}
+
+void CudaDevice::uploadBatch(int slot, void *onDevice, const void *host,
+                             int64_t bytes) {
+  // After the last step that read the slot (nothing before the first
+  // release), then the copy, then the slot's mark for the step stream.
+  checkCuda(driver.cuStreamWaitEvent(copyStream, released[slot], 0),
+            "ordering a batch upload after the step");
+  if (bytes > 0)
+    checkCuda(driver.cuMemcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(onDevice),
+                                       host, bytes, copyStream),
+              "uploading a batch to the GPU");
+  checkCuda(driver.cuEventRecord(uploaded[slot], copyStream),
+            "recording a batch upload");
+}
+
+void CudaDevice::acquireBatch(int slot) {
+  checkCuda(driver.cuStreamWaitEvent(stream, uploaded[slot], 0),
+            "ordering the step after its batch's upload");
+}
+
+void CudaDevice::releaseBatch(int slot) {
+  checkCuda(driver.cuEventRecord(released[slot], stream),
+            "recording the end of a step");
 }
 
 void CudaDevice::download(void *host, const void *onDevice, int64_t bytes) {

@@ -21,6 +21,12 @@ public:
   void upload(void *device, const void *host, int64_t bytes) override;
   void download(void *host, const void *device, int64_t bytes) override;
   void loadKernels(const trainc_model_desc &desc) override;
+  void *allocateStaging(int64_t bytes, const char *what) override;
+  void waitStaging(int slot) override;
+  void uploadBatch(int slot, void *device, const void *host,
+                   int64_t bytes) override;
+  void acquireBatch(int slot) override;
+  void releaseBatch(int slot) override;
 
   /// Enqueues kernel `kernel` of the loaded image (trainc_rt_launch).
   void launch(int32_t kernel, const int64_t grid[3], const int64_t block[3],
@@ -31,6 +37,8 @@ public:
   const CudaDriver &driver;
   /// The stream every step's work is ordered on.
   CUstream stream = nullptr;
+  /// The batch pipeline's: uploads of the next batch while a step runs.
+  CUstream copyStream = nullptr;
 
 private:
   const char *kernelName(int32_t kernel) const;
@@ -40,7 +48,12 @@ private:
   CUcontext context = nullptr;
   CUmodule module = nullptr;
   std::vector<CUfunction> kernels;
+  /// Per batch slot: recorded on the copy stream after its uploads, and
+  /// on the step stream after the last step that reads it.
+  CUevent uploaded[kBatchSlots] = {}, released[kBatchSlots] = {};
   const trainc_model_desc *described = nullptr;
+  /// allocateStaging's memory (the process's lifetime).
+  std::vector<void *> staging;
   std::string description;
 };
 

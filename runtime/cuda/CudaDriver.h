@@ -42,7 +42,13 @@ namespace trainc::rt {
   X(cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2")                                 \
   X(cuModuleLoadDataEx, "cuModuleLoadDataEx")                                  \
   X(cuModuleGetFunction, "cuModuleGetFunction")                                \
-  X(cuLaunchKernel, "cuLaunchKernel")
+  X(cuLaunchKernel, "cuLaunchKernel")                                          \
+  X(cuMemHostAlloc, "cuMemHostAlloc")                                          \
+  X(cuMemFreeHost, "cuMemFreeHost")                                            \
+  X(cuEventCreate, "cuEventCreate")                                            \
+  X(cuEventRecord, "cuEventRecord")                                            \
+  X(cuEventSynchronize, "cuEventSynchronize")                                  \
+  X(cuStreamWaitEvent, "cuStreamWaitEvent")
 
 struct CudaDriver {
 #define TRAINC_DECLARE(name, symbol) decltype(&::name) name = nullptr;

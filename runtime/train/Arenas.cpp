@@ -58,7 +58,7 @@ std::string check(const trainc_model_desc &desc) {
   // runtime (a device installed) the parameters' and the step's on the
   // device. The coefficients (hyper) and the context are host memory on
   // every target.
-  bool onDevice = modelDevice() != nullptr;
+  bool onDevice = modelDevice() && !modelDevice()->hostKernels();
   for (int field = 0; field < TRAINC_NUM_STEP_ARGS; ++field) {
     bool host = field == TRAINC_ARG_CONTEXT || field == TRAINC_ARG_HYPER;
     int32_t expected =

@@ -42,6 +42,36 @@ public:
   /// Loads the model's GPU kernels (its description's image); calls
   /// fatal() with one line when the image does not fit this device.
   virtual void loadKernels(const trainc_model_desc &desc) = 0;
+  /// Whether the model's kernels run on the host (the CPU runtime's
+  /// emulated device): its arenas are then host memory in the model's
+  /// description.
+  virtual bool hostKernels() const { return false; }
+
+  // The batch pipeline: the trainer fills a batch in host staging memory
+  // and uploads it to one of kBatchSlots device buffers on a copy stream
+  // while the step before runs on the step stream.
+  //
+  //   waitStaging(s); fill staging s; uploadBatch(s, ...)   (host)
+  //   acquireBatch(s); the step reading slot s; releaseBatch(s)  (stream)
+  //
+  // A slot's upload starts once the step stream has passed the last
+  // releaseBatch(s); the step stream waits at acquireBatch(s) for the
+  // uploads before it.
+  static constexpr int kBatchSlots = 2;
+  /// `bytes` of zeroed host memory the device copies from asynchronously
+  /// (page-locked on a GPU), kept for the process's lifetime; fatal()
+  /// naming `what`.
+  virtual void *allocateStaging(int64_t bytes, const char *what) = 0;
+  /// Returns once slot `slot`'s uploads have read their staging memory.
+  virtual void waitStaging(int slot) = 0;
+  /// Copies `bytes` of staging memory `host` to `device` (a buffer of slot
+  /// `slot`) on the copy stream, after the last releaseBatch(slot).
+  virtual void uploadBatch(int slot, void *device, const void *host,
+                           int64_t bytes) = 0;
+  /// The step stream waits for slot `slot`'s uploads.
+  virtual void acquireBatch(int slot) = 0;
+  /// The step stream's work so far is the last to read slot `slot`.
+  virtual void releaseBatch(int slot) = 0;
 };
 
 /// The model's device: null on the CPU target.

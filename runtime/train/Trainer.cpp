@@ -129,7 +129,26 @@ private:
   int64_t stepCount = 0, epoch = 0, batchInEpoch = 0;
   /// The epoch's sample order.
   std::vector<int64_t> order;
+  /// The step the run ends at (finalStep()).
+  int64_t lastStep = 0;
+  /// The batch on the CPU target.
   AlignedBytes input, labels;
+  /// The batch pipeline on a device (train/Device.h): slot s % kBatchSlots
+  /// holds step s's batch, uploaded from staging memory on the copy stream
+  /// while step s - 1 runs.
+  struct BatchSlot {
+    void *input = nullptr, *labels = nullptr;
+    void *deviceInput = nullptr, *deviceLabels = nullptr;
+    /// The step whose batch the slot holds, or -1.
+    int64_t step = -1;
+  };
+  BatchSlot slots[Device::kBatchSlots];
+  /// Copies this rank's samples of batch `batch` of the epoch whose order
+  /// is `epochOrder` into `images` and `classes`.
+  void fillBatch(const std::vector<int64_t> &epochOrder, int64_t batch,
+                 float *images, int32_t *classes) const;
+  /// Uploads the batch of step `step` (this one or the next) into its slot.
+  void uploadBatch(int64_t step);
 };
 
 void Trainer::checkSamePlan() {
@@ -228,6 +247,13 @@ void Trainer::start() {
   }
   input = AlignedBytes(4 * desc.batch * sampleSize, "an input batch");
   labels = AlignedBytes(4 * desc.batch, "a batch of labels");
+  if (Device *device = arenas.device)
+    for (BatchSlot &slot : slots) {
+      slot.input = device->allocateStaging(input.size(), "an input batch");
+      slot.labels = device->allocateStaging(labels.size(), "a batch of labels");
+      slot.deviceInput = device->allocate(input.size(), "an input batch");
+      slot.deviceLabels = device->allocate(labels.size(), "a batch of labels");
+    }
   if (checkpoint)
     restore(*checkpoint);
   order = epochPermutation(seed, epoch, data.train.count);
@@ -340,15 +366,56 @@ std::string Trainer::nlcgLogFields() {
                         scalars[kNlcgPrecond] != 0);
 }
 
-float Trainer::step() {
-  float *images = input.as<float>();
-  int32_t *classes = labels.as<int32_t>();
+void Trainer::fillBatch(const std::vector<int64_t> &epochOrder,
+                        int64_t batch, float *images,
+                        int32_t *classes) const {
   const int64_t *indices =
-      &order[batchInEpoch * globalBatch + rank * desc.batch];
+      &epochOrder[batch * globalBatch + rank * desc.batch];
   for (int64_t i = 0; i < desc.batch; ++i) {
     std::memcpy(images + i * sampleSize,
                 &data.train.images[indices[i] * sampleSize], 4 * sampleSize);
     classes[i] = data.train.labels[indices[i]];
+  }
+}
+
+void Trainer::uploadBatch(int64_t target) {
+  Device &device = *arenas.device;
+  int index = static_cast<int>(target % Device::kBatchSlots);
+  BatchSlot &slot = slots[index];
+  // The staging memory is free once the slot's last upload has read it
+  // (long since: the step that used it is done).
+  device.waitStaging(index);
+  if (target == stepCount) {
+    fillBatch(order, batchInEpoch, static_cast<float *>(slot.input),
+              static_cast<int32_t *>(slot.labels));
+  } else if (batchInEpoch + 1 < stepsPerEpoch) {
+    fillBatch(order, batchInEpoch + 1, static_cast<float *>(slot.input),
+              static_cast<int32_t *>(slot.labels));
+  } else {
+    // The first batch of the next epoch, whose order is a function of
+    // (seed, epoch) like this one's.
+    fillBatch(epochPermutation(seed, epoch + 1, data.train.count), 0,
+              static_cast<float *>(slot.input),
+              static_cast<int32_t *>(slot.labels));
+  }
+  device.uploadBatch(index, slot.deviceInput, slot.input, input.size());
+  device.uploadBatch(index, slot.deviceLabels, slot.labels, labels.size());
+  slot.step = target;
+}
+
+float Trainer::step() {
+  Device *device = arenas.device;
+  int index = static_cast<int>(stepCount % Device::kBatchSlots);
+  const void *stepInput = input.data(), *stepLabels = labels.data();
+  if (!device) {
+    fillBatch(order, batchInEpoch, input.as<float>(), labels.as<int32_t>());
+  } else {
+    // Uploaded while the step before ran, except the run's first.
+    if (slots[index].step != stepCount)
+      uploadBatch(stepCount);
+    device->acquireBatch(index);
+    stepInput = slots[index].deviceInput;
+    stepLabels = slots[index].deviceLabels;
   }
 
   trainc_update_coeffs hyper =
@@ -368,14 +435,19 @@ float Trainer::step() {
   args.buffers = arenas.buffers_;
   args.state = arenas.state_;
   args.arena = arenas.activations_;
-  args.input = arenas.stage(arenas.input_, images, input.size());
-  args.labels = arenas.stage(arenas.labels_, classes, labels.size());
-  args.output = arenas.device ? arenas.output_ : &loss;
+  args.input = stepInput;
+  args.labels = stepLabels;
+  args.output = device ? arenas.output_ : &loss;
   args.hyper = &hyper;
   api.trainStep(&args);
-  // On a device, the host waits here, once per step.
-  if (arenas.device)
-    arenas.device->download(&loss, arenas.output_, sizeof(loss));
+  if (device) {
+    // The next step's batch uploads while this one runs; then the host
+    // waits, once per step, for the loss.
+    device->releaseBatch(index);
+    if (stepCount + 1 < lastStep)
+      uploadBatch(stepCount + 1);
+    device->download(&loss, arenas.output_, sizeof(loss));
+  }
   context.activeReduce = nullptr;
   buffersShared = false;
   // The step itself all-reduced the loss and every gradient bucket
@@ -483,7 +555,7 @@ int Trainer::run() {
   int threads = setThreads(options.threads);
   start();
   totalEpochs = options.epochs ? *options.epochs : options.steps ? 0 : 1;
-  int64_t lastStep = finalStep();
+  lastStep = finalStep();
   if (!options.dumpGradsDir.empty() && stepCount >= lastStep)
     fatal("--dump-grads: no step is left to take (the checkpoint is at step " +
           std::to_string(stepCount) + ", the run ends at step " +
