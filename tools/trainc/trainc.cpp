@@ -12,7 +12,9 @@
 #include "importers/onnx/OnnxImporter.h"
 
 #include "codegen/Linker.h"
+#include "codegen/Ptxas.h"
 #include "codegen/ObjectEmitter.h"
+#include "passes/Conversion/KernelsToGpu/KernelCosts.h"
 #include "passes/Conversion/TargetInfo.h"
 #include "passes/Pipelines.h"
 #include "passes/Optimizers.h"
@@ -27,6 +29,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
@@ -59,7 +62,10 @@ cl::opt<std::string> emit(
 
 cl::opt<bool> report(
     "report",
-    cl::desc("Print the static memory plan: each arena's size and the peak"),
+    cl::desc("Print the static memory plan: each arena's size and the peak; "
+             "with --target=cuda also every generated kernel: its launch "
+             "shape, registers, spills and shared memory (ptxas), the bytes "
+             "it moves, its flops and its roofline time on an H100"),
     cl::cat(category));
 
 cl::opt<std::string> optimizer(
@@ -449,11 +455,12 @@ void checkCudaFlags(StringRef stage) {
     fatal("unknown --cuda-arch '" + cudaArch +
           "'; expected sm_75, sm_80, sm_86, sm_87, sm_89, sm_90 or sm_90a "
           "(newer GPUs run sm_80 or sm_90 PTX through the driver)");
-  if (stage == "mlir" || stage == "train" || stage == "loops" || report ||
-      summary)
+  if (stage == "mlir" || stage == "train" || stage == "loops" || summary)
     return;
   std::string dir = cudaToolkitDir();
-  std::string what = stage == "ptx" ? "--emit=ptx" : "--target=cuda --emit=" + stage.str();
+  std::string what = report           ? "--target=cuda --report"
+                     : stage == "ptx" ? "--emit=ptx"
+                                      : "--target=cuda --emit=" + stage.str();
   if (dir.empty())
     fatal(what + " needs the CUDA toolkit (ptxas, libdevice): none was "
           "found when trainc was built; pass --cuda-toolkit DIR or set "
@@ -463,7 +470,7 @@ void checkCudaFlags(StringRef stage) {
   if (!sys::fs::exists(libdevice))
     fatal("no CUDA toolkit at '" + dir + "': " + libdevice.str().str() +
           " does not exist");
-  if (stage == "exe" && !mlir::train::hasCudaRuntime())
+  if (stage == "exe" && !report && !mlir::train::hasCudaRuntime())
     fatal("this trainc was built without the CUDA runtime (no CUDA toolkit "
           "with cuDNN and cuBLAS was found when it was built): it can "
           "write --emit=ptx, --emit=llvm and --emit=obj for --target=cuda, "
@@ -482,18 +489,134 @@ void runGpuKernelsPipeline(mlir::ModuleOp module, StringRef format) {
   });
 }
 
-/// --emit=ptx: the kernels of the step functions, one PTX module.
-void writePtx(mlir::ModuleOp module) {
-  runGpuKernelsPipeline(module, "isa");
+/// The PTX of every kernel, after the device pipeline (format isa).
+std::string kernelsPtx(mlir::ModuleOp module) {
   std::string ptx;
   module.walk([&](mlir::gpu::BinaryOp binary) {
     for (mlir::Attribute object : binary.getObjects())
       if (auto o = dyn_cast<mlir::gpu::ObjectAttr>(object))
         ptx += o.getObject().getValue().rtrim('\0').str();
   });
+  return ptx;
+}
+
+/// --emit=ptx: the kernels of the step functions, one PTX module.
+void writePtx(mlir::ModuleOp module) {
+  runGpuKernelsPipeline(module, "isa");
+  std::string ptx = kernelsPtx(module);
   if (ptx.empty())
     fatal(inputFile + ": the model has no kernels");
   writeOutput([&](raw_ostream &os) { os << ptx; });
+}
+
+/// The roofline of the GPU --report assumes: an H100 SXM's HBM3 bandwidth
+/// and its float32 rate without tensor cores (the kernels and cuDNN's
+/// FMA-math convolutions use none).
+constexpr double kRooflineBytesPerSecond = 3.35e12;
+constexpr double kRooflineFlopsPerSecond = 67e12;
+/// An H100 SXM's multiprocessors: a launch of fewer blocks leaves some
+/// idle, so its roofline time is optimistic.
+constexpr int64_t kRooflineMultiprocessors = 132;
+
+/// --report --target=cuda, after the memory plan: every generated kernel
+/// of each step function with its launch shape, what ptxas reports of it
+/// (registers, spills, shared memory), the bytes it moves and the flops it
+/// executes (mlir::train::kernelCosts) and its roofline time on an H100;
+/// per function the sums, beside the convolutions' and GEMMs' share
+/// (cuDNN and cuBLAS) estimated from their FLOPs. `libraryFlops` is the
+/// model's convolution and GEMM FLOPs of one forward pass over the batch.
+void printKernelReport(mlir::ModuleOp module, double libraryFlops,
+                       raw_ostream &os) {
+  // The costs come from the kernel IR, in program order, which the
+  // mapping and the outlining keep: one launch per kernel, in place.
+  llvm::StringMap<SmallVector<mlir::train::KernelCost>> costs;
+  for (auto fn : module.getOps<mlir::func::FuncOp>())
+    if (!fn.isExternal())
+      costs[fn.getName()] = mlir::train::kernelCosts(fn);
+  runGpuKernelsPipeline(module, "isa");
+  std::string ptx = kernelsPtx(module);
+  llvm::StringMap<mlir::train::PtxasKernelInfo> ptxas;
+  std::string error;
+  if (!ptx.empty() && !mlir::train::runPtxas(cudaToolkitDir(), cudaArch, ptx,
+                                             ptxas, error))
+    fatal(error);
+  auto roofline = [](double bytes, double flops) {
+    return std::max(bytes / kRooflineBytesPerSecond,
+                    flops / kRooflineFlopsPerSecond);
+  };
+  os << formatv("GPU kernels ({0}; roofline on an H100: {1:f2} TB/s, {2:f0} "
+                "TFLOP/s float32 without tensor cores):\n",
+                cudaArch.getValue(), kRooflineBytesPerSecond / 1e12,
+                kRooflineFlopsPerSecond / 1e12);
+  for (auto fn : module.getOps<mlir::func::FuncOp>()) {
+    SmallVector<mlir::gpu::LaunchFuncOp> launches;
+    fn.walk([&](mlir::gpu::LaunchFuncOp l) { launches.push_back(l); });
+    if (launches.empty())
+      continue;
+    const SmallVector<mlir::train::KernelCost> &fnCosts = costs[fn.getName()];
+    if (fnCosts.size() != launches.size())
+      fatal("--report: " + fn.getName().str() + " has " +
+            std::to_string(launches.size()) + " launches for " +
+            std::to_string(fnCosts.size()) + " kernels (a trainc bug)");
+    os << formatv("{0}: {1} kernels\n", fn.getName(), launches.size());
+    os << formatv("  {0,-34} {1,6} {2,5} {3,4} {4,6} {5,6} {6,11} {7,11} "
+                  "{8,9}  {9}\n",
+                  "kernel", "blocks", "thr", "regs", "spill", "smem", "bytes",
+                  "flops", "roof us", "ONNX node");
+    double bytes = 0, flops = 0, seconds = 0, narrowSeconds = 0;
+    int spilling = 0, narrow = 0;
+    bool exact = true;
+    for (auto [launch, cost] : llvm::zip(launches, fnCosts)) {
+      StringRef name = launch.getKernelName().getValue();
+      const mlir::train::PtxasKernelInfo &info = ptxas[name];
+      double moved = cost.loadBytes + cost.storeBytes;
+      double t = roofline(moved, cost.flops);
+      auto constant = [](mlir::Value v) {
+        return mlir::getConstantIntValue(v).value_or(-1);
+      };
+      int64_t spill = info.spillStoreBytes + info.spillLoadBytes;
+      os << formatv("  {0,-34} {1,6} {2,5} {3,4} {4,6} {5,6} {6,11:e2} "
+                    "{7,11:e2} {8,9:f2}  {10}{9}\n",
+                    name, constant(launch.getGridSizeX()),
+                    constant(launch.getBlockSizeX()), info.registers, spill,
+                    info.sharedBytes, moved, cost.flops, t * 1e6,
+                    cost.exact ? "" : " (a bound is not constant)",
+                    cost.node.empty() ? "-" : cost.node);
+      bytes += moved;
+      flops += cost.flops;
+      seconds += t;
+      if (constant(launch.getGridSizeX()) < kRooflineMultiprocessors) {
+        ++narrow;
+        narrowSeconds += t;
+      }
+      spilling += spill > 0;
+      exact &= cost.exact;
+    }
+    // The training step runs each convolution and GEMM forward and twice
+    // backward (data and filter); the others forward only.
+    bool train = fn.getName().contains("train_step");
+    double library = libraryFlops * (train ? 3 : 1);
+    // The step functions run the convolutions and GEMMs; the update
+    // (trainc_apply_update) runs only kernels.
+    bool steps = train || fn.getName().contains("eval_step");
+    os << formatv("  total: {0} kernels ({1} spilling), {2:f1} MB, {3:f2} "
+                  "GFLOP: roofline {4:f3} ms{5}; {6} kernels launch fewer "
+                  "blocks than the {7} multiprocessors ({8:f3} ms of the "
+                  "roofline, optimistic for them)\n",
+                  launches.size(), spilling, bytes / 1e6, flops / 1e9,
+                  seconds * 1e3, exact ? "" : " (at least)", narrow,
+                  kRooflineMultiprocessors, narrowSeconds * 1e3);
+    if (!steps)
+      continue;
+    os << formatv("  cuDNN and cuBLAS (convolutions and GEMMs{0}): {1:f2} "
+                  "GFLOP: roofline {2:f3} ms; generated kernels {3:f0}% of "
+                  "the step's roofline\n",
+                  train ? ", forward and backward" : "", library / 1e9,
+                  library / kRooflineFlopsPerSecond * 1e3,
+                  100 * seconds /
+                      std::max(1e-30, seconds +
+                                          library / kRooflineFlopsPerSecond));
+  }
 }
 
 /// --weights=none: every parameter must have a rule for --init.
@@ -524,12 +647,27 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   options.syncBatchNorm = syncBatchNorm.getValue();
   options.allreduceDtype = allreduceDtype.getValue();
   options.target = target.getValue();
+  // The convolutions' and GEMMs' FLOPs, for the GPU report.
+  double libraryFlops = 0;
+  if (report && target == "cuda") {
+    auto summary = mlir::train::summarizeModel(module);
+    if (failed(summary))
+      fatal(inputFile + ": cannot summarise the model");
+    for (const mlir::train::LayerSummary &layer : summary->layers)
+      if (layer.op == "conv2d" || layer.op == "gemm" || layer.op == "matmul")
+        libraryFlops += layer.flops * summary->batch;
+  }
   runPasses(module, [&](mlir::OpPassManager &pm) {
     mlir::train::buildTrainPipeline(pm, options);
   });
-  if (report) {
+  if (report && target != "cuda") {
     writeOutput([&](raw_ostream &os) { printReport(module, os); });
     return;
+  }
+  std::string memoryPlan;
+  if (report) {
+    raw_string_ostream os(memoryPlan);
+    printReport(module, os);
   }
   if (stage == "train") {
     writeOutput([&](raw_ostream &os) { printModule(module, os); });
@@ -540,6 +678,13 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   });
   if (stage == "loops") {
     writeOutput([&](raw_ostream &os) { printModule(module, os); });
+    return;
+  }
+  if (report) {
+    std::string kernels;
+    raw_string_ostream os(kernels);
+    printKernelReport(module, libraryFlops, os);
+    writeOutput([&](raw_ostream &out) { out << memoryPlan << kernels; });
     return;
   }
   if (stage == "ptx") {
