@@ -370,6 +370,36 @@ def MapKernelsToGpuPass : Pass<"train-map-kernels-to-gpu", "::mlir::ModuleOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def SplitGpuSumsPass : Pass<"train-split-gpu-sums", "::mlir::ModuleOp"> {
+  let summary = "Two-level partial sums for kernels with few outputs";
+  let description = [{
+    The CUDA target's, before `train-map-kernels-to-gpu`. A kernel whose
+    outputs are sums (BatchNorm's per-channel statistics) maps onto one
+    block per output; with fewer outputs than `target-blocks` (64
+    channels at 112x112 on a GPU of 132 multiprocessors) most of the GPU
+    idles. Such a kernel (scalar code without stores, one sum nest,
+    scalar code without loops) becomes two: the first runs one iteration
+    per (output, chunk), the chunks splitting the nest's outermost loop,
+    and stores each chunk's sum (from zero) in a region of the activation
+    arena past every function's own (the arena and the model description
+    grow); the second adds, per output, the sum's initial value and its
+    chunks' sums in chunk order, then runs the rest of the body. Every
+    addition is in a fixed order: the results are the same on every run
+    and GPU. Chunks divide the outermost trip count, at most enough to
+    reach `target-blocks` blocks and each at least four passes of a
+    `block-size` block.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", "256",
+           "Threads per block of the mapping that follows">,
+    Option<"targetBlocks", "target-blocks", "int64_t", "264",
+           "Blocks to aim for (two per multiprocessor of an H100)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def EmulateGpuLaunchesPass : Pass<"train-emulate-gpu-launches", "::mlir::ModuleOp"> {
   let summary = "Run GPU-mapped kernels on the CPU, barrier by barrier";
   let description = [{

@@ -106,6 +106,9 @@ void mlir::train::buildLLVMPipeline(OpPassManager &pm,
 
 void mlir::train::buildGpuKernelsPipeline(
     OpPassManager &pm, const GpuKernelsPipelineOptions &options) {
+  // Sums with few outputs over several blocks each, then every kernel on
+  // a grid.
+  pm.addPass(createSplitGpuSumsPass());
   pm.addPass(createMapKernelsToGpuPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createMergeGpuModulesPass());

@@ -3,7 +3,8 @@
 Usage: check_ptx.py PTXAS FILE.ptx MAPPED.mlir ARCH...
 
 Checks that the PTX has one entry per gpu.launch of the mapped kernel IR
-(trainc-opt -train-map-kernels-to-gpu of the same model), that ptxas
+(trainc-opt -train-split-gpu-sums -train-map-kernels-to-gpu of the same
+model), that ptxas
 assembles it for every ARCH, and counts the kernels ptxas reports
 spilling: the update kernels (those of trainc_apply_update, which are the
 train step's update kernels too) apart from the others, with the largest

@@ -528,7 +528,11 @@ constexpr int64_t kRooflineMultiprocessors = 132;
 void printKernelReport(mlir::ModuleOp module, double libraryFlops,
                        raw_ostream &os) {
   // The costs come from the kernel IR, in program order, which the
-  // mapping and the outlining keep: one launch per kernel, in place.
+  // mapping and the outlining keep: one launch per kernel, in place. The
+  // device pipeline splits sums first (train-split-gpu-sums, idempotent).
+  runPasses(module, [&](mlir::OpPassManager &pm) {
+    pm.addPass(mlir::train::createSplitGpuSumsPass());
+  });
   llvm::StringMap<SmallVector<mlir::train::KernelCost>> costs;
   for (auto fn : module.getOps<mlir::func::FuncOp>())
     if (!fn.isExternal())
@@ -695,6 +699,9 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
     checkInitRules(module);
   if (emulateGpuKernels)
     runPasses(module, [&](mlir::OpPassManager &pm) {
+      mlir::train::SplitGpuSumsPassOptions split;
+      split.blockSize = emulateBlockSize;
+      pm.addPass(mlir::train::createSplitGpuSumsPass(split));
       mlir::train::MapKernelsToGpuPassOptions map;
       map.blockSize = emulateBlockSize;
       pm.addPass(mlir::train::createMapKernelsToGpuPass(map));

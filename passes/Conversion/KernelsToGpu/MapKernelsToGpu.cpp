@@ -26,6 +26,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/Passes.h"
+#include "passes/Placement.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -40,6 +41,7 @@
 
 namespace mlir::train {
 #define GEN_PASS_DEF_MAPKERNELSTOGPUPASS
+#define GEN_PASS_DEF_SPLITGPUSUMSPASS
 #include "passes/Passes.h.inc"
 } // namespace mlir::train
 
@@ -671,6 +673,309 @@ struct MapKernelsToGpuPass
     // Every thread has read it before the buffer is written again.
     b.create<gpu::BarrierOp>(loc);
     return total;
+  }
+};
+} // namespace
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// train-split-gpu-sums: two-level partials for sums with few outputs.
+//===----------------------------------------------------------------------===//
+
+/// A kernel whose outputs are sums, too few to fill the GPU with one block
+/// each: scalar code without stores and sum nests (BatchNorm's mean, then
+/// its variance from the mean), then anything (the stores, branches,
+/// element-wise nests).
+struct SumSplit {
+  int64_t outputs = 1;
+  /// Per sum nest, in order: the nest, its op and its chunks.
+  SmallVector<Nest> nests;
+  SmallVector<int64_t> chunks;
+  /// The body's ops other than the nests, in order; `before[i]` is the
+  /// number of them that precede nest i.
+  SmallVector<Operation *> scalars;
+  SmallVector<size_t> before;
+};
+
+std::optional<SumSplit> planSplit(scf::ParallelOp par, int64_t blockSize,
+                                  int64_t targetBlocks) {
+  SumSplit split;
+  for (auto [lb, ub, step] : llvm::zip(par.getLowerBound(),
+                                       par.getUpperBound(), par.getStep())) {
+    std::optional<int64_t> trip = constantTrip(lb, ub, step);
+    if (!trip)
+      return std::nullopt;
+    split.outputs *= *trip;
+  }
+  if (split.outputs >= targetBlocks || split.outputs == 0)
+    return std::nullopt;
+  // Up to the first op that stores, branches or loops otherwise, the body
+  // computes, loads and sums: its sum nests are split and the chunk
+  // kernels rerun the scalar ops before them. The rest (stores, branches,
+  // element-wise nests, later sums) stays whole for the last kernel.
+  bool rest = false;
+  bool anyChunked = false;
+  for (Operation &op : par.getBody()->without_terminator()) {
+    if (!rest) {
+      if (auto loop = dyn_cast<scf::ForOp>(op)) {
+        std::optional<Nest> nest = perfectNest(loop);
+        bool stores = false;
+        loop.getBody()->walk([&](memref::StoreOp) { stores = true; });
+        if (nest && loop.getNumRegionIterArgs() > 0 && !stores &&
+            isSplittable(*nest) &&
+            llvm::all_of(loop.getResultTypes(),
+                         [](Type t) { return isa<FloatType>(t); })) {
+          // Chunks of the nest's outermost loop: as many as bring the
+          // blocks to the target, each still several passes of a block
+          // over its elements; 1 leaves the nest whole in one block.
+          scf::ForOp outer = nest->outer();
+          int64_t outerTrip = *constantTrip(
+              outer.getLowerBound(), outer.getUpperBound(), outer.getStep());
+          int64_t wanted = (targetBlocks + split.outputs - 1) / split.outputs;
+          int64_t chunks = 1;
+          for (int64_t d = 2; d <= std::min(outerTrip, wanted); ++d)
+            if (outerTrip % d == 0 && nest->trip / d >= 4 * blockSize)
+              chunks = d;
+          anyChunked |= chunks > 1;
+          split.nests.push_back(*nest);
+          split.chunks.push_back(chunks);
+          split.before.push_back(split.scalars.size());
+          continue;
+        }
+      }
+      rest = op.getNumRegions() != 0 ||
+             !(isPure(&op) || isa<memref::LoadOp>(op));
+    }
+    split.scalars.push_back(&op);
+  }
+  if (split.nests.empty() || !anyChunked)
+    return std::nullopt;
+  return split;
+}
+
+/// Marks the kernels train-split-gpu-sums made.
+constexpr llvm::StringLiteral kSplitAttr = "split_gpu_sums";
+
+/// The func argument with role `role`, or null.
+Value argumentWithRole(func::FuncOp fn, Role role) {
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    if (auto attr = fn.getArgAttrOfType<RoleAttr>(i, kRoleAttr);
+        attr && attr.getValue() == role)
+      return fn.getArgument(i);
+  return {};
+}
+
+struct SplitGpuSumsPass
+    : public train::impl::SplitGpuSumsPassBase<SplitGpuSumsPass> {
+  using SplitGpuSumsPassBase::SplitGpuSumsPassBase;
+
+  /// The first free byte past every function's arena: each split's
+  /// partial sums get a region of their own there.
+  int64_t cursor = 0;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto model = module->getAttrOfType<ModelAttr>(kModelAttr);
+    if (!model)
+      return;
+    cursor = model.getArenaBytes();
+    SmallVector<scf::ParallelOp> kernels;
+    // A kernel this pass made is not split again (the pass is idempotent).
+    module.walk([&](scf::ParallelOp par) {
+      if (!par->getParentOfType<scf::ParallelOp>() && !par->hasAttr(kSplitAttr))
+        kernels.push_back(par);
+    });
+    for (scf::ParallelOp par : kernels) {
+      auto fn = par->getParentOfType<func::FuncOp>();
+      Value arena = fn ? argumentWithRole(fn, Role::Arena) : Value();
+      if (!arena)
+        continue;
+      if (std::optional<SumSplit> split =
+              planSplit(par, blockSize, targetBlocks))
+        apply(par, *split, fn, arena);
+    }
+    if (cursor == model.getArenaBytes())
+      return;
+    // The runtime allocates the arena the description says.
+    module->setAttr(
+        kModelAttr,
+        ModelAttr::get(module.getContext(), model.getTensors(),
+                       model.getMemorySpaces(), model.getParamBytes(),
+                       model.getBufferBytes(), model.getStateBytes(), cursor,
+                       model.getOptimizer(), model.getInputShape(),
+                       model.getNumClasses(), model.getInputName(),
+                       model.getOutputName(), model.getSource()));
+  }
+
+  /// `count` elements of `type` at the cursor of `fn`'s arena, which grows
+  /// to hold them.
+  Value partials(OpBuilder &b, Location loc, func::FuncOp fn, Value arena,
+                 Type type, int64_t count) {
+    int64_t offset = (cursor + 63) / 64 * 64;
+    cursor = offset + count * type.getIntOrFloatBitWidth() / 8;
+    auto arenaType = cast<MemRefType>(arena.getType());
+    if (arenaType.getDimSize(0) < cursor) {
+      auto grown = MemRefType::get({cursor}, arenaType.getElementType());
+      arena.setType(grown);
+      SmallVector<Type> inputs(fn.getArgumentTypes());
+      inputs[cast<BlockArgument>(arena).getArgNumber()] = grown;
+      fn.setType(FunctionType::get(fn.getContext(), inputs,
+                                   fn.getResultTypes()));
+    }
+    return b.create<memref::ViewOp>(
+        loc, MemRefType::get({count}, type), arena,
+        b.create<arith::ConstantIndexOp>(loc, offset), ValueRange{});
+  }
+
+  /// The flat index of the output at `ivs` of `par` (row-major).
+  static Value flatOutput(OpBuilder &b, Location loc, scf::ParallelOp par,
+                          ValueRange ivs) {
+    Value flat = b.create<arith::ConstantIndexOp>(loc, 0);
+    for (auto [d, iv] : llvm::enumerate(ivs)) {
+      int64_t lb = *getConstantIntValue(par.getLowerBound()[d]);
+      int64_t step = *getConstantIntValue(par.getStep()[d]);
+      int64_t trip = *constantTrip(par.getLowerBound()[d],
+                                   par.getUpperBound()[d], par.getStep()[d]);
+      Value at = b.create<arith::DivUIOp>(
+          loc, b.create<arith::SubIOp>(
+                   loc, iv, b.create<arith::ConstantIndexOp>(loc, lb)),
+          b.create<arith::ConstantIndexOp>(loc, step));
+      flat = b.create<arith::AddIOp>(
+          loc,
+          b.create<arith::MulIOp>(
+              loc, flat, b.create<arith::ConstantIndexOp>(loc, trip)),
+          at);
+    }
+    return flat;
+  }
+
+  /// Per sum nest i, a kernel of one iteration per (output, chunk): the
+  /// scalar code before the nest, the sums before it from their partial
+  /// sums, the chunk's part of nest i from zero, stored as a partial sum.
+  /// Then a kernel of one iteration per output: the scalar code, each sum
+  /// as its initial value plus its partial sums in chunk order, the
+  /// epilogue. A nest of one chunk is summed whole in its kernel.
+  void apply(scf::ParallelOp par, const SumSplit &split, func::FuncOp fn,
+             Value arena) {
+    OpBuilder b(par);
+    Location loc = par.getLoc();
+    auto index = [&](int64_t v) {
+      return b.create<arith::ConstantIndexOp>(loc, v).getResult();
+    };
+    size_t numNests = split.nests.size();
+    SmallVector<SmallVector<Value>> views(numNests);
+    for (size_t i = 0; i < numNests; ++i)
+      for (Type type : split.nests[i].outer().getResultTypes())
+        views[i].push_back(partials(b, loc, fn, arena, type,
+                                    split.outputs * split.chunks[i]));
+
+    // The scalar ops before nest `upTo` and the sums of the nests before
+    // it, from their partial sums, at the output `ivs`.
+    auto prefix = [&](IRMapping &map, ValueRange ivs, size_t upTo) {
+      Value output = flatOutput(b, loc, par, ivs);
+      size_t next = 0;
+      for (size_t i = 0; i <= upTo && i <= numNests; ++i) {
+        size_t until = i < numNests ? split.before[i] : split.scalars.size();
+        for (; next < until; ++next)
+          b.clone(*split.scalars[next], map);
+        if (i == upTo || i == numNests)
+          break;
+        scf::ForOp nest = split.nests[i].outer();
+        Value first = b.create<arith::MulIOp>(loc, output,
+                                              index(split.chunks[i]));
+        for (auto [k, view] : llvm::enumerate(views[i])) {
+          Value init = map.lookupOrDefault(nest.getInitArgs()[k]);
+          auto sum = b.create<scf::ForOp>(loc, index(0),
+                                          index(split.chunks[i]), index(1),
+                                          ValueRange{init});
+          OpBuilder::InsertionGuard inner(b);
+          b.setInsertionPointToStart(sum.getBody());
+          Value value = b.create<memref::LoadOp>(
+              loc, view,
+              ValueRange{b.create<arith::AddIOp>(loc, first,
+                                                 sum.getInductionVar())});
+          b.create<scf::YieldOp>(
+              loc, ValueRange{b.create<arith::AddFOp>(
+                       loc, sum.getRegionIterArgs()[0], value)});
+          map.map(nest.getResult(k), sum.getResult(0));
+        }
+      }
+      return output;
+    };
+
+    for (size_t i = 0; i < numNests; ++i) {
+      int64_t chunks = split.chunks[i];
+      SmallVector<Value> lbs(par.getLowerBound()), ubs(par.getUpperBound()),
+          steps(par.getStep());
+      lbs.push_back(index(0));
+      ubs.push_back(index(chunks));
+      steps.push_back(index(1));
+      auto partial = b.create<scf::ParallelOp>(loc, lbs, ubs, steps);
+      partial->setAttr(kSplitAttr, b.getUnitAttr());
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(partial.getBody()->getTerminator());
+      IRMapping map;
+      SmallVector<Value> ivs(partial.getInductionVars());
+      for (auto [from, to] : llvm::zip(par.getInductionVars(), ivs))
+        map.map(from, to);
+      Value chunk = ivs.back();
+      Value output = prefix(map, ValueRange(ivs).drop_back(), i);
+      const Nest &nest = split.nests[i];
+      auto clone = cast<scf::ForOp>(b.clone(*nest.outer(), map));
+      // The outer loop walks its chunk: iteration i' is the original
+      // iteration chunk * (trip / chunks) + i'.
+      scf::ForOp outer = nest.outer();
+      int64_t lb = *getConstantIntValue(outer.getLowerBound());
+      int64_t step = *getConstantIntValue(outer.getStep());
+      int64_t per = *constantTrip(outer.getLowerBound(),
+                                  outer.getUpperBound(), outer.getStep()) /
+                    chunks;
+      {
+        OpBuilder::InsertionGuard inner(b);
+        b.setInsertionPoint(clone);
+        clone.setLowerBound(index(0));
+        clone.setUpperBound(index(per));
+        clone.setStep(index(1));
+        for (OpOperand &init : clone.getInitArgsMutable())
+          init.set(b.create<arith::ConstantOp>(
+              loc, b.getZeroAttr(init.get().getType())));
+      }
+      scf::ForOp innermost = clone;
+      for (size_t d = 1; d < nest.loops.size(); ++d)
+        innermost = cast<scf::ForOp>(innermost.getBody()->front());
+      {
+        OpBuilder::InsertionGuard inner(b);
+        b.setInsertionPointToStart(innermost.getBody());
+        Value iv = clone.getInductionVar();
+        Value k = b.create<arith::AddIOp>(
+            loc, b.create<arith::MulIOp>(loc, chunk, index(per)), iv);
+        Value original = b.create<arith::AddIOp>(
+            loc, index(lb), b.create<arith::MulIOp>(loc, k, index(step)));
+        iv.replaceUsesWithIf(original, [&](OpOperand &use) {
+          return use.getOwner() != k.getDefiningOp();
+        });
+      }
+      Value at = b.create<arith::AddIOp>(
+          loc, b.create<arith::MulIOp>(loc, output, index(chunks)), chunk);
+      for (auto [result, view] : llvm::zip(clone.getResults(), views[i]))
+        b.create<memref::StoreOp>(loc, result, view, at);
+    }
+
+    auto total = b.create<scf::ParallelOp>(loc, par.getLowerBound(),
+                                           par.getUpperBound(), par.getStep());
+    total->setAttr(kSplitAttr, b.getUnitAttr());
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(total.getBody()->getTerminator());
+      IRMapping map;
+      for (auto [from, to] :
+           llvm::zip(par.getInductionVars(), total.getInductionVars()))
+        map.map(from, to);
+      SmallVector<Value> ivs(total.getInductionVars());
+      prefix(map, ivs, numNests);
+    }
+    par.erase();
   }
 };
 } // namespace
