@@ -13,15 +13,6 @@ using namespace mlir::train;
 
 namespace {
 
-std::optional<int64_t> trip(Value lb, Value ub, Value step) {
-  std::optional<int64_t> l = getConstantIntValue(lb),
-                         u = getConstantIntValue(ub),
-                         s = getConstantIntValue(step);
-  if (!l || !u || !s || *s <= 0)
-    return std::nullopt;
-  return *u > *l ? (*u - *l + *s - 1) / *s : 0;
-}
-
 double elementBytes(Type type) {
   auto shaped = cast<MemRefType>(type);
   return shaped.getElementTypeBitWidth() / 8.0;
@@ -52,7 +43,7 @@ KernelCost costOf(Operation &op) {
     cost.storeBytes = elementBytes(store.getMemRefType());
   } else if (auto loop = dyn_cast<scf::ForOp>(op)) {
     std::optional<int64_t> n =
-        trip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
+        constantTripCount(loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
     cost = scaled(costOf(*loop.getBody()), n ? *n : 1);
     cost.exact &= n.has_value();
   } else if (auto par = dyn_cast<scf::ParallelOp>(op)) {
@@ -60,7 +51,7 @@ KernelCost costOf(Operation &op) {
     bool exact = true;
     for (auto [lb, ub, step] : llvm::zip(par.getLowerBound(),
                                          par.getUpperBound(), par.getStep())) {
-      std::optional<int64_t> n = trip(lb, ub, step);
+      std::optional<int64_t> n = constantTripCount(lb, ub, step);
       times *= n ? *n : 1;
       exact &= n.has_value();
     }
@@ -103,6 +94,16 @@ KernelCost costOf(Block &block) {
 
 } // namespace
 
+std::optional<int64_t> mlir::train::constantTripCount(Value lb, Value ub,
+                                                      Value step) {
+  std::optional<int64_t> l = getConstantIntValue(lb),
+                         u = getConstantIntValue(ub),
+                         s = getConstantIntValue(step);
+  if (!l || !u || !s || *s <= 0)
+    return std::nullopt;
+  return *u > *l ? (*u - *l + *s - 1) / *s : 0;
+}
+
 SmallVector<KernelCost> mlir::train::kernelCosts(func::FuncOp fn) {
   SmallVector<KernelCost> costs;
   fn.walk<WalkOrder::PreOrder>([&](scf::ParallelOp par) {
@@ -110,7 +111,7 @@ SmallVector<KernelCost> mlir::train::kernelCosts(func::FuncOp fn) {
     cost.iterations = 1;
     for (auto [lb, ub, step] : llvm::zip(par.getLowerBound(),
                                          par.getUpperBound(), par.getStep()))
-      cost.iterations *= trip(lb, ub, step).value_or(1);
+      cost.iterations *= constantTripCount(lb, ub, step).value_or(1);
     par.getLoc()->walk([&](Location inner) {
       auto name = dyn_cast<NameLoc>(inner);
       if (!name)

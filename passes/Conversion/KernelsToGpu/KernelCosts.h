@@ -19,6 +19,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace mlir::train {
@@ -33,6 +34,10 @@ struct KernelCost {
   /// backward and the update of a node carry its name), or "".
   std::string node;
 };
+
+/// The trip count of a loop dimension with constant bounds and a positive
+/// constant step (0 when empty); nullopt otherwise.
+std::optional<int64_t> constantTripCount(Value lb, Value ub, Value step);
 
 /// The kernels of `fn` (its top-level scf.parallel ops), in program order.
 llvm::SmallVector<KernelCost> kernelCosts(func::FuncOp fn);

@@ -25,6 +25,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/Conversion/KernelsToGpu/KernelCosts.h"
 #include "passes/Passes.h"
 #include "passes/Placement.h"
 
@@ -94,16 +95,6 @@ void sequentialize(scf::ParallelOp par) {
   par.erase();
 }
 
-/// The trip count of a loop dimension with constant bounds and a positive
-/// constant step; nullopt otherwise.
-std::optional<int64_t> constantTrip(Value lb, Value ub, Value step) {
-  std::optional<int64_t> l = getConstantIntValue(lb),
-                         u = getConstantIntValue(ub),
-                         st = getConstantIntValue(step);
-  if (!l || !u || !st || *st <= 0)
-    return std::nullopt;
-  return std::max<int64_t>(0, (*u - *l + *st - 1) / *st);
-}
 
 /// A perfect nest of scf.for loops with constant bounds, outermost first.
 struct Nest {
@@ -119,7 +110,7 @@ std::optional<Nest> perfectNest(scf::ForOp loop) {
   Nest nest;
   for (scf::ForOp at = loop; at;) {
     std::optional<int64_t> trip =
-        constantTrip(at.getLowerBound(), at.getUpperBound(), at.getStep());
+        constantTripCount(at.getLowerBound(), at.getUpperBound(), at.getStep());
     if (!trip)
       return std::nullopt;
     nest.trip *= *trip;
@@ -252,7 +243,7 @@ void delinearize(OpBuilder &b, Location loc, const Nest &nest, Value flat,
     int64_t lb = *getConstantIntValue(loop.getLowerBound());
     int64_t step = *getConstantIntValue(loop.getStep());
     int64_t trip =
-        *constantTrip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
+        *constantTripCount(loop.getLowerBound(), loop.getUpperBound(), loop.getStep());
     Value at = rest;
     if (d > 0) {
       Value tripValue = b.create<arith::ConstantIndexOp>(loc, trip);
@@ -585,7 +576,7 @@ struct MapKernelsToGpuPass
     int64_t outputs = 1;
     for (auto [lb, ub, step] : llvm::zip(par.getLowerBound(),
                                          par.getUpperBound(), par.getStep())) {
-      std::optional<int64_t> trip = constantTrip(lb, ub, step);
+      std::optional<int64_t> trip = constantTripCount(lb, ub, step);
       if (!trip)
         return par.emitError("a kernel with sums needs constant bounds");
       trips.push_back(index(*trip));
@@ -703,7 +694,7 @@ std::optional<SumSplit> planSplit(scf::ParallelOp par, int64_t blockSize,
   SumSplit split;
   for (auto [lb, ub, step] : llvm::zip(par.getLowerBound(),
                                        par.getUpperBound(), par.getStep())) {
-    std::optional<int64_t> trip = constantTrip(lb, ub, step);
+    std::optional<int64_t> trip = constantTripCount(lb, ub, step);
     if (!trip)
       return std::nullopt;
     split.outputs *= *trip;
@@ -730,7 +721,7 @@ std::optional<SumSplit> planSplit(scf::ParallelOp par, int64_t blockSize,
           // blocks to the target, each still several passes of a block
           // over its elements; 1 leaves the nest whole in one block.
           scf::ForOp outer = nest->outer();
-          int64_t outerTrip = *constantTrip(
+          int64_t outerTrip = *constantTripCount(
               outer.getLowerBound(), outer.getUpperBound(), outer.getStep());
           int64_t wanted = (targetBlocks + split.outputs - 1) / split.outputs;
           int64_t chunks = 1;
@@ -835,7 +826,7 @@ struct SplitGpuSumsPass
     for (auto [d, iv] : llvm::enumerate(ivs)) {
       int64_t lb = *getConstantIntValue(par.getLowerBound()[d]);
       int64_t step = *getConstantIntValue(par.getStep()[d]);
-      int64_t trip = *constantTrip(par.getLowerBound()[d],
+      int64_t trip = *constantTripCount(par.getLowerBound()[d],
                                    par.getUpperBound()[d], par.getStep()[d]);
       Value at = b.create<arith::DivUIOp>(
           loc, b.create<arith::SubIOp>(
@@ -928,7 +919,7 @@ struct SplitGpuSumsPass
       scf::ForOp outer = nest.outer();
       int64_t lb = *getConstantIntValue(outer.getLowerBound());
       int64_t step = *getConstantIntValue(outer.getStep());
-      int64_t per = *constantTrip(outer.getLowerBound(),
+      int64_t per = *constantTripCount(outer.getLowerBound(),
                                   outer.getUpperBound(), outer.getStep()) /
                     chunks;
       {
