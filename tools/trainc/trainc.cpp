@@ -108,8 +108,8 @@ cl::opt<float> labelSmoothing(
 cl::opt<std::string> target(
     "target",
     cl::desc("The code-generation target: 'cpu' (default; oneDNN and the "
-             "runtime's threads) or 'cuda' (generated GPU kernels; so far "
-             "up to --emit=ptx)"),
+             "runtime's threads) or 'cuda' (generated GPU kernels, cuDNN "
+             "and cuBLAS on one GPU per process)"),
     cl::init("cpu"), cl::value_desc("name"), cl::cat(category));
 
 cl::opt<std::string> cudaArch(
