@@ -80,6 +80,10 @@ void *CudaDevice::allocate(int64_t bytes, const char *what) {
   checkCuda(result, std::string("allocating GPU memory for ") + what);
   checkCuda(driver.cuMemsetD8Async(pointer, 0, size, stream),
             std::string("zeroing ") + what);
+  // Zero before any stream uses it: the copy stream, which uploads the
+  // batches, is not ordered after the step stream's work (allocation is
+  // start-up only).
+  synchronize((std::string("zeroing ") + what).c_str());
   return reinterpret_cast<void *>(pointer);
 }
 
