@@ -355,7 +355,8 @@ def MapKernelsToGpuPass : Pass<"train-map-kernels-to-gpu", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"blockSize", "block-size", "int64_t", "256",
-           "Threads per block (a multiple of 32, at most 1024)">,
+           "Threads per block (a power of two from 32 to 1024: the sums' "
+           "trees halve it)">,
     Option<"maxBlocks", "max-blocks", "int64_t", "8192",
            "Blocks per launch at most; threads walk larger kernels "
            "grid-stride">,

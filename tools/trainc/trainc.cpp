@@ -300,8 +300,8 @@ int main(int argc, char **argv) {
   if (emulateGpuKernels && target != "cpu")
     fatal("--emulate-gpu-kernels needs --target=cpu");
   if (emulateBlockSize < 32 || emulateBlockSize > 1024 ||
-      emulateBlockSize % 32 != 0)
-    fatal("--emulate-block-size must be a multiple of 32 in [32, 1024]");
+      !llvm::isPowerOf2_32(emulateBlockSize))
+    fatal("--emulate-block-size must be a power of two in [32, 1024]");
 
   mlir::DialectRegistry registry;
   mlir::train::registerGpuKernelsDependencies(registry);

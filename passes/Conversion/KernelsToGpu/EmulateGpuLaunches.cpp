@@ -166,6 +166,8 @@ private:
   Value blockValue(Value v) {
     if (Value u = uniform.lookupOrNull(v))
       return u;
+    if (v == threadId)
+      return {}; // never the same in every thread
     auto it = lanes.find(v);
     if (it == lanes.end())
       return v; // defined above the launch
@@ -305,10 +307,13 @@ private:
     if (from.getNumRegionIterArgs() != 0)
       return from.emitError("emulating a launch: a loop with carried values "
                             "holds a barrier");
-    auto to = b.create<scf::ForOp>(from.getLoc(),
-                                   blockValue(from.getLowerBound()),
-                                   blockValue(from.getUpperBound()),
-                                   blockValue(from.getStep()));
+    Value lb = blockValue(from.getLowerBound()),
+          ub = blockValue(from.getUpperBound()),
+          step = blockValue(from.getStep());
+    if (!lb || !ub || !step)
+      return from.emitError("emulating a launch: a loop holding a barrier "
+                            "is bounded by the thread index");
+    auto to = b.create<scf::ForOp>(from.getLoc(), lb, ub, step);
     uniform.map(from.getInductionVar(), to.getInductionVar());
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(to.getBody()->getTerminator());
@@ -323,8 +328,11 @@ private:
       buffers.push_back(laneBuffer(result));
       lanes[result] = buffers.back();
     }
-    auto to = b.create<scf::IfOp>(from.getLoc(), TypeRange{},
-                                  blockValue(from.getCondition()),
+    Value condition = blockValue(from.getCondition());
+    if (!condition)
+      return from.emitError("emulating a launch: a branch holding a barrier "
+                            "is on the thread index");
+    auto to = b.create<scf::IfOp>(from.getLoc(), TypeRange{}, condition,
                                   from.elseBlock() != nullptr);
     auto region = [&](Block &source, Block *target) -> LogicalResult {
       OpBuilder::InsertionGuard guard(b);

@@ -264,8 +264,9 @@ struct MapKernelsToGpuPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (blockSize < 32 || blockSize > 1024 || blockSize % 32 != 0) {
-      module.emitError("block-size must be a multiple of 32 in [32, 1024], "
+    // The trees of the block-per-output sums halve the block.
+    if (blockSize < 32 || blockSize > 1024 || !llvm::isPowerOf2_64(blockSize)) {
+      module.emitError("block-size must be a power of two in [32, 1024], "
                        "not ")
           << static_cast<int64_t>(blockSize);
       return signalPassFailure();
@@ -409,13 +410,16 @@ struct MapKernelsToGpuPass
     // thread's: thread 0 overwriting a sum with its mean while another
     // thread still reads the sum).
     bool stored = false, loaded = false;
+    // Since the last barrier, a split nest stored (thread 0's next store
+    // must not race another thread's store of the same element).
+    bool nestStored = false;
     /// Sums kept per thread for the nests they start: the thread's
     /// partial sum and the value the block's total adds to.
     llvm::DenseMap<Value, std::pair<Value, Value>> partials{};
 
     void barrier() {
       b.create<gpu::BarrierOp>(loc);
-      stored = loaded = false;
+      stored = loaded = nestStored = false;
     }
     void barrierIfStored() {
       if (stored)
@@ -490,6 +494,7 @@ struct MapKernelsToGpuPass
           b.create<scf::YieldOp>(loc, next);
         }
         stored |= stores;
+        nestStored |= stores;
         loaded |= loads;
       }
       for (auto [k, partial] : llvm::enumerate(split.getResults())) {
@@ -506,7 +511,7 @@ struct MapKernelsToGpuPass
         Value total =
             pass.treeSum(b, loc, partial, shared[partial.getType()], tid);
         // The tree's barriers also order the nest's loads and stores.
-        stored = loaded = false;
+        stored = loaded = nestStored = false;
         map.map(result, b.create<arith::AddFOp>(loc, bases[k], total));
       }
     }
@@ -545,7 +550,7 @@ struct MapKernelsToGpuPass
     }
 
     void guardedStore(Operation &op) {
-      if (loaded)
+      if (loaded || nestStored)
         barrier();
       auto guarded = b.create<scf::IfOp>(loc, isFirst);
       OpBuilder::InsertionGuard guard(b);
@@ -692,6 +697,8 @@ struct SumSplit {
 std::optional<SumSplit> planSplit(scf::ParallelOp par, int64_t blockSize,
                                   int64_t targetBlocks) {
   SumSplit split;
+  if (par.getNumResults() != 0)
+    return std::nullopt;
   for (auto [lb, ub, step] : llvm::zip(par.getLowerBound(),
                                        par.getUpperBound(), par.getStep())) {
     std::optional<int64_t> trip = constantTripCount(lb, ub, step);

@@ -51,3 +51,19 @@ func.func @while(%x: memref<64xf32>, %go: i1) {
   }
   return
 }
+
+// -----
+
+func.func @thread_bound(%x: memref<64xf32>) {
+  %c1 = arith.constant 1 : index
+  %c32 = arith.constant 32 : index
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c32, %sy = %c1, %sz = %c1) {
+    // expected-error @+1 {{emulating a launch: a loop holding a barrier is bounded by the thread index}}
+    scf.for %i = %tx to %c32 step %c1 {
+      gpu.barrier
+    }
+    gpu.terminator
+  }
+  return
+}

@@ -170,3 +170,42 @@ func.func @overwrite(%x: memref<8x4x64xf32>, %stats: memref<5xf64>, %var: memref
   }
   return
 }
+
+// -----
+
+// A split nest's stores, then thread 0's store of an element the nest
+// wrote: a barrier between them, or another thread's store could land
+// last.
+// CHECK-LABEL: func.func @overwrite_after_nest(
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c512{{.*}} step %{{.*}} {
+// CHECK: memref.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}] : memref<8x4x64xf32>
+// CHECK: }
+// CHECK-NEXT: gpu.barrier
+// CHECK-NEXT: scf.if %{{.*}} {
+// CHECK-NEXT: memref.store %{{.*}}, %{{.*}}[%c0{{.*}}, %{{.*}}, %c0{{.*}}] : memref<8x4x64xf32>
+func.func @overwrite_after_nest(%x: memref<8x4x64xf32>, %y: memref<8x4x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %c64 = arith.constant 64 : index
+  %zero = arith.constant 0.0 : f32
+  scf.parallel (%c) = (%c0) to (%c4) step (%c1) {
+    %sum = scf.for %i = %c0 to %c8 step %c1 iter_args(%a = %zero) -> (f32) {
+      %inner = scf.for %k = %c0 to %c64 step %c1 iter_args(%b = %a) -> (f32) {
+        %v = memref.load %x[%i, %c, %k] : memref<8x4x64xf32>
+        %s = arith.addf %b, %v : f32
+        scf.yield %s : f32
+      }
+      scf.yield %inner : f32
+    }
+    scf.for %i = %c0 to %c8 step %c1 {
+      scf.for %k = %c0 to %c64 step %c1 {
+        memref.store %zero, %y[%i, %c, %k] : memref<8x4x64xf32>
+      }
+    }
+    memref.store %sum, %y[%c0, %c, %c0] : memref<8x4x64xf32>
+    scf.reduce
+  }
+  return
+}

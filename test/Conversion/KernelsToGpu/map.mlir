@@ -1,6 +1,7 @@
 // RUN: trainc-opt %s -split-input-file -train-map-kernels-to-gpu -cse -verify-diagnostics | FileCheck %s
 // RUN: trainc-opt %s -split-input-file -train-map-kernels-to-gpu=block-size=128 -cse -verify-diagnostics | FileCheck %s --check-prefix=B128
 // RUN: not trainc-opt %s -split-input-file -train-map-kernels-to-gpu=block-size=100 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: not trainc-opt %s -split-input-file -train-map-kernels-to-gpu=block-size=96 2>&1 | FileCheck %s --check-prefix=BAD96
 
 // train-map-kernels-to-gpu (passes/Conversion/KernelsToGpu): each
 // top-level scf.parallel becomes a gpu.launch over a 1-D grid of 256
@@ -15,7 +16,7 @@
 //   "a kernel reads host global '..'" ........................ global
 //   "an scf.parallel is left in device code after train-map-kernels-to-gpu"
 //     ..................................................... in_launch
-//   "block-size must be a multiple of 32 in [32, 1024], not 100" (BAD)
+//   "block-size must be a power of two in [32, 1024], not 100" (BAD)
 
 // An element-wise kernel over 1000 elements: 4 blocks of 256 threads
 // (ceil(1000 / 256), at most 8192, at least 1; the bounds are constants,
@@ -233,4 +234,7 @@ func.func @in_launch(%x: memref<8xf32>) {
   return
 }
 
-// BAD: error: block-size must be a multiple of 32 in [32, 1024], not 100
+// BAD: error: block-size must be a power of two in [32, 1024], not 100
+// A multiple of 32 that is not a power of two: a tree of 96 would halve to
+// 48, 24, 12, 6, 3 and lose a partial sum.
+// BAD96: error: block-size must be a power of two in [32, 1024], not 96
