@@ -385,19 +385,17 @@ void Trainer::uploadBatch(int64_t target) {
   // The staging memory is free once the slot's last upload has read it
   // (long since: the step that used it is done).
   device.waitStaging(index);
-  if (target == stepCount) {
-    fillBatch(order, batchInEpoch, static_cast<float *>(slot.input),
-              static_cast<int32_t *>(slot.labels));
-  } else if (batchInEpoch + 1 < stepsPerEpoch) {
-    fillBatch(order, batchInEpoch + 1, static_cast<float *>(slot.input),
-              static_cast<int32_t *>(slot.labels));
-  } else {
-    // The first batch of the next epoch, whose order is a function of
-    // (seed, epoch) like this one's.
-    fillBatch(epochPermutation(seed, epoch + 1, data.train.count), 0,
-              static_cast<float *>(slot.input),
-              static_cast<int32_t *>(slot.labels));
+  // This step's batch, the next one of the epoch, or the first of the
+  // next epoch, whose order is a function of (seed, epoch) like this one's.
+  int64_t batch = batchInEpoch + (target - stepCount);
+  std::vector<int64_t> nextOrder;
+  if (batch == stepsPerEpoch) {
+    nextOrder = epochPermutation(seed, epoch + 1, data.train.count);
+    batch = 0;
   }
+  fillBatch(nextOrder.empty() ? order : nextOrder, batch,
+            static_cast<float *>(slot.input),
+            static_cast<int32_t *>(slot.labels));
   device.uploadBatch(index, slot.deviceInput, slot.input, input.size());
   device.uploadBatch(index, slot.deviceLabels, slot.labels, labels.size());
   slot.step = target;

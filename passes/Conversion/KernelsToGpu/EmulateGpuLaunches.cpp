@@ -256,6 +256,19 @@ private:
     return success();
   }
 
+  /// What thread `t` sees of `v`, a value defined before the code being
+  /// emitted: the thread index, a shared value, its own lane of a
+  /// per-thread value, or a value from above the launch.
+  Value threadValue(Value v, Value t, Location loc) {
+    if (v == threadId)
+      return t;
+    if (Value u = uniform.lookupOrNull(v))
+      return u;
+    if (auto it = lanes.find(v); it != lanes.end())
+      return b.create<memref::LoadOp>(loc, it->second, ValueRange{t});
+    return v;
+  }
+
   /// The threads of the block run `ops` (no barrier among them) one after
   /// the other.
   void emitRun(Block &source, ArrayRef<Operation *> ops) {
@@ -277,12 +290,8 @@ private:
     }
     for (Value v : used) {
       Operation *def = v.getDefiningOp();
-      if (def && inRun.count(source.findAncestorOpInBlock(*def)))
-        continue;
-      if (Value u = uniform.lookupOrNull(v))
-        map.map(v, u);
-      else if (auto it = lanes.find(v); it != lanes.end())
-        map.map(v, b.create<memref::LoadOp>(loc, it->second, ValueRange{t}));
+      if (!def || !inRun.count(source.findAncestorOpInBlock(*def)))
+        map.map(v, threadValue(v, t, loc));
     }
     for (Operation *op : ops)
       b.clone(*op, map);
@@ -346,16 +355,8 @@ private:
       Value t = threadLoop(loc);
       for (auto [v, buffer] :
            llvm::zip(source.getTerminator()->getOperands(), buffers)) {
-        Value value;
-        if (v == threadId)
-          value = t;
-        else if (Value u = uniform.lookupOrNull(v))
-          value = u;
-        else if (auto it = lanes.find(v); it != lanes.end())
-          value = b.create<memref::LoadOp>(loc, it->second, ValueRange{t});
-        else
-          value = v;
-        b.create<memref::StoreOp>(loc, value, buffer, ValueRange{t});
+        b.create<memref::StoreOp>(loc, threadValue(v, t, loc), buffer,
+                                  ValueRange{t});
       }
       return success();
     };
