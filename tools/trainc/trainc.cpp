@@ -13,6 +13,7 @@
 
 #include "codegen/Linker.h"
 #include "codegen/Ptxas.h"
+#include "codegen/ScaleModel.h"
 #include "codegen/ObjectEmitter.h"
 #include "passes/Conversion/KernelsToGpu/KernelCosts.h"
 #include "passes/Conversion/TargetInfo.h"
@@ -27,8 +28,11 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -41,6 +45,8 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <map>
 
 using namespace llvm;
 
@@ -67,6 +73,26 @@ cl::opt<bool> report(
              "shape, registers, spills and shared memory (ptxas), the bytes "
              "it moves, its flops and its roofline time on an H100"),
     cl::cat(category));
+
+cl::opt<bool> scale(
+    "scale",
+    cl::desc("With --report --target=cuda: predict the data-parallel step "
+             "on 1 to 1024 GPUs from the compiled train step (each "
+             "kernel's and library call's roofline, each bucket's ready "
+             "point and bytes) and an alpha-beta model of ring and tree "
+             "all-reduce (8 GPUs per node on NVLink, InfiniBand at 100, 200 "
+             "and 400 Gb/s per GPU): step time and weak-scaling efficiency "
+             "with and without overlap, f32 and fp16 on the wire; compile "
+             "with the per-GPU batch (--batch 32)"),
+    cl::cat(category));
+
+cl::opt<double> scaleComputeFraction(
+    "scale-compute-fraction",
+    cl::desc("With --scale: the fraction of the H100 roofline the compute "
+             "reaches (default 1, the roofline itself; 0.5 doubles every "
+             "kernel's and library call's time, e.g. to match a measured "
+             "img/s)"),
+    cl::init(1.0), cl::value_desc("f"), cl::cat(category));
 
 cl::opt<std::string> optimizer(
     "optimizer",
@@ -294,6 +320,13 @@ int main(int argc, char **argv) {
     fatal("--summary, --report and --emit are exclusive");
   if ((stage == "exe" || stage == "obj") && outputFile == "-")
     fatal("--emit=" + stage + " needs an output file (-o FILE)");
+  if (scale && (!report || target != "cuda"))
+    fatal("--scale needs --report --target=cuda (it models the compiled "
+          "CUDA train step)");
+  if (scaleComputeFraction.getNumOccurrences() && !scale)
+    fatal("--scale-compute-fraction needs --scale");
+  if (!(scaleComputeFraction > 0 && scaleComputeFraction <= 1))
+    fatal("--scale-compute-fraction must lie in (0, 1]");
   checkCudaFlags(stage);
   if (emulateReverseThreads && !emulateGpuKernels)
     fatal("--emulate-reverse-threads needs --emulate-gpu-kernels");
@@ -525,8 +558,13 @@ constexpr int64_t kRooflineMultiprocessors = 132;
 /// per function the sums, beside the convolutions' and GEMMs' share
 /// (cuDNN and cuBLAS) estimated from their FLOPs. `libraryFlops` is the
 /// model's convolution and GEMM FLOPs of one forward pass over the batch.
+void printScaleReport(
+    mlir::ModuleOp module,
+    const llvm::StringMap<SmallVector<mlir::train::KernelCost>> &costs,
+    int64_t batch, raw_ostream &os);
+
 void printKernelReport(mlir::ModuleOp module, double libraryFlops,
-                       raw_ostream &os) {
+                       int64_t batch, raw_ostream &os) {
   // The costs come from the kernel IR, in program order, which the
   // mapping and the outlining keep: one launch per kernel, in place. The
   // device pipeline splits sums first (train-split-gpu-sums, idempotent).
@@ -621,6 +659,311 @@ void printKernelReport(mlir::ModuleOp module, double libraryFlops,
                       std::max(1e-30, seconds +
                                           library / kRooflineFlopsPerSecond));
   }
+  if (scale)
+    printScaleReport(module, costs, batch, os);
+}
+
+/// The constant int64 array a library call's pointer operand points at (a
+/// convolution's geometry global), through the casts the lowering puts
+/// between: llvm.inttoptr(arith.index_cast(
+/// memref.extract_aligned_pointer_as_index(memref.get_global @G))).
+std::optional<SmallVector<int64_t>> constantArray(mlir::ModuleOp module,
+                                                  mlir::Value value) {
+  for (int depth = 0; depth < 8; ++depth) {
+    mlir::Operation *def = value.getDefiningOp();
+    if (!def)
+      return std::nullopt;
+    if (auto get = dyn_cast<mlir::memref::GetGlobalOp>(def)) {
+      auto global =
+          module.lookupSymbol<mlir::memref::GlobalOp>(get.getNameAttr());
+      if (!global || !global.getConstant() || !global.getInitialValue())
+        return std::nullopt;
+      auto values =
+          dyn_cast<mlir::DenseIntElementsAttr>(*global.getInitialValue());
+      if (!values)
+        return std::nullopt;
+      SmallVector<int64_t> result;
+      for (const APInt &v : values.getValues<APInt>())
+        result.push_back(v.getSExtValue());
+      return result;
+    }
+    if (!isa<mlir::LLVM::IntToPtrOp, mlir::arith::IndexCastOp,
+             mlir::memref::ExtractAlignedPointerAsIndexOp>(def))
+      return std::nullopt;
+    value = def->getOperand(0);
+  }
+  return std::nullopt;
+}
+
+/// --scale, after the kernels: the train step's program as the scaling
+/// model's events (codegen/ScaleModel.h), then per bucket its bytes, when
+/// backward has it ready and its all-reduce at a few sizes of cluster, and
+/// the step time and efficiency from 1 to 1024 GPUs. Each launch costs its
+/// roofline (the kernel costs above), each convolution 2 N M OH OW
+/// (C/groups) kH kW flops (forward, backward data and backward filter
+/// alike) and each GEMM 2 M N K at 67 TFLOP/s.
+void printScaleReport(
+    mlir::ModuleOp module,
+    const llvm::StringMap<SmallVector<mlir::train::KernelCost>> &costs,
+    int64_t batch, raw_ostream &os) {
+  namespace sc = trainc::scale;
+  mlir::func::FuncOp step;
+  for (auto fn : module.getOps<mlir::func::FuncOp>())
+    if (!fn.isExternal() && fn.getName().contains("train_step"))
+      step = fn;
+  if (!step)
+    fatal("--scale: the module has no train step (a trainc bug)");
+  auto bug = [&](const Twine &what) {
+    fatal("--scale: " + step.getName().str() + ": " + what +
+          " (a trainc bug)");
+  };
+  const SmallVector<mlir::train::KernelCost> &kernels =
+      costs.lookup(step.getName());
+  auto constant = [&](mlir::Value v, StringRef what) {
+    std::optional<int64_t> c = mlir::getConstantIntValue(v);
+    if (!c)
+      bug(what + " is not a constant");
+    return *c;
+  };
+
+  // The events, in program order; consecutive computations merge.
+  std::vector<sc::StepEvent> events;
+  auto computeFor = [&](double seconds) {
+    if (!events.empty() && events.back().kind == sc::StepEvent::Compute)
+      events.back().seconds += seconds;
+    else
+      events.push_back({sc::StepEvent::Compute, seconds, -1, 0});
+  };
+  size_t launchIndex = 0;
+  double clock = 0, forward = -1, libraryFlops = 0;
+  bool lossSeen = false;
+  std::map<int, double> startBytes, readyAt;
+  std::vector<int> order;
+  int wireType = -1;
+  step.walk<mlir::WalkOrder::PreOrder>([&](mlir::Operation *op) {
+    if (auto launch = dyn_cast<mlir::gpu::LaunchFuncOp>(op)) {
+      if (launchIndex >= kernels.size())
+        bug("more launches than kernels");
+      const mlir::train::KernelCost &cost = kernels[launchIndex++];
+      double t = std::max((cost.loadBytes + cost.storeBytes) /
+                              kRooflineBytesPerSecond,
+                          cost.flops / kRooflineFlopsPerSecond) /
+                 scaleComputeFraction;
+      computeFor(t);
+      clock += t;
+      // Forward ends with the loss and its gradient: the first kernels
+      // that come from no ONNX node; the next kernel or library call is
+      // backward's.
+      if (cost.node.empty() && forward < 0)
+        lossSeen = true;
+      else if (lossSeen && forward < 0)
+        forward = clock - t;
+      return;
+    }
+    auto call = dyn_cast<mlir::func::CallOp>(op);
+    if (!call)
+      return;
+    // A library call after the loss is backward's.
+    if (lossSeen && forward < 0)
+      forward = clock;
+    StringRef callee = call.getCallee();
+    mlir::OperandRange args = call.getArgOperands();
+    double flops = -1;
+    if (callee == "trainc_rt_conv2d_forward" ||
+        callee == "trainc_rt_conv2d_backward_data" ||
+        callee == "trainc_rt_conv2d_backward_filter") {
+      std::optional<SmallVector<int64_t>> g = constantArray(module, args[1]);
+      // trainc_conv2d_geometry: n, c, h, w, m, kh, kw, oh, ow, ...,
+      // groups (runtime/include/trainc/kernels.h).
+      if (!g || g->size() != 18 || (*g)[17] < 1)
+        bug(callee + " has no constant geometry");
+      const SmallVector<int64_t> &v = *g;
+      flops = 2.0 * v[0] * v[4] * v[7] * v[8] * double(v[1] / v[17]) * v[5] *
+              v[6];
+    } else if (callee == "trainc_rt_gemm") {
+      flops = 2.0 * constant(args[3], "a GEMM's m") *
+              constant(args[4], "a GEMM's n") *
+              constant(args[5], "a GEMM's k");
+    } else if (callee == "trainc_rt_allreduce_start") {
+      int bucket = constant(args[1], "a bucket number");
+      // The bucket's float32 gradients (or their 16-bit copy: as many
+      // elements).
+      double bytes = 4.0 * constant(args[3], "a bucket's count");
+      wireType = constant(args[4], "a bucket's wire type");
+      events.push_back({sc::StepEvent::Start, 0, bucket, bytes});
+      startBytes[bucket] = bytes;
+      readyAt[bucket] = clock;
+      order.push_back(bucket);
+    } else if (callee == "trainc_rt_allreduce_wait") {
+      events.push_back({sc::StepEvent::Wait, 0,
+                        int(constant(args[1], "a bucket number")), 0});
+    } else if (callee == "trainc_rt_allreduce") {
+      events.push_back({sc::StepEvent::Blocking, 0, -1,
+                        4.0 * constant(args[2], "an all-reduce's count")});
+    } else if (callee == "trainc_rt_allreduce_f64") {
+      events.push_back({sc::StepEvent::Blocking, 0, -1,
+                        8.0 * constant(args[2], "an all-reduce's count")});
+    }
+    if (flops >= 0) {
+      double t = flops / kRooflineFlopsPerSecond / scaleComputeFraction;
+      libraryFlops += flops;
+      computeFor(t);
+      clock += t;
+    }
+  });
+  if (launchIndex != kernels.size())
+    bug("fewer launches than kernels");
+  if (order.empty())
+    bug("no gradient bucket");
+
+  // The bucket plan the report printed above must be what the step
+  // all-reduces.
+  auto buckets =
+      module->getAttrOfType<mlir::ArrayAttr>(mlir::train::kBucketsAttr);
+  if (!buckets || buckets.size() != order.size())
+    bug("the step starts " + Twine(order.size()) + " all-reduces for " +
+        Twine(buckets ? buckets.size() : 0) + " buckets");
+  // Each bucket's parameters (float32 elements) from the model
+  // description: the bucket's bytes are theirs plus the arena's alignment
+  // padding between tensors, which travels too.
+  llvm::StringMap<int64_t> elements;
+  if (auto model = module->getAttrOfType<mlir::train::ModelAttr>(
+          mlir::train::kModelAttr))
+    for (auto tensor : model.getTensorDescs())
+      if (tensor.getKind() == mlir::train::TensorKind::Param) {
+        int64_t n = 1;
+        for (int64_t d : tensor.getShape().asArrayRef())
+          n *= d;
+        elements[tensor.getName()] = n;
+      }
+  double totalBytes = 0;
+  int64_t totalParams = 0;
+  std::map<int, int64_t> bucketParams;
+  for (auto [i, a] : llvm::enumerate(buckets)) {
+    auto bucket = cast<mlir::DictionaryAttr>(a);
+    int64_t planned = bucket.getAs<mlir::IntegerAttr>("bytes").getInt();
+    if (order[i] != int(i) || startBytes[i] != double(planned))
+      bug("bucket " + Twine(i) + " is not started in order with its " +
+          Twine(planned) + " bytes");
+    totalBytes += planned;
+    for (mlir::Attribute name : bucket.getAs<mlir::ArrayAttr>("params")) {
+      auto it = elements.find(cast<mlir::StringAttr>(name).getValue());
+      if (it == elements.end())
+        bug("bucket " + Twine(i) + " holds an unknown parameter");
+      bucketParams[i] += it->second;
+    }
+    totalParams += bucketParams[i];
+  }
+  auto paramBytes = module->getAttrOfType<mlir::IntegerAttr>(
+      mlir::train::kParamBytesAttr);
+
+  // Compute on one GPU: forward to the loss, backward to the last bucket,
+  // what lies between it and the first wait, the updates after.
+  double lastReady = readyAt[order.back()];
+  sc::StepTime one = sc::simulateStep(events, sc::Cluster::h100(100), 1,
+                                      sc::StepOptions{});
+  double firstWait = 0;
+  {
+    double t = 0;
+    for (const sc::StepEvent &e : events) {
+      if (e.kind == sc::StepEvent::Wait)
+        break;
+      t += e.seconds;
+    }
+    firstWait = t;
+  }
+  if (forward < 0)
+    forward = 0;
+  const char *wires[] = {"f32", "fp16", "bf16"};
+  os << formatv("data-parallel scaling (--scale): {0}, {1} images per GPU "
+                "(weak scaling: every GPU keeps the compiled --batch; the "
+                "issue's figure is --batch 32)\n",
+                step.getName(), batch);
+  if (scaleComputeFraction == 1.0)
+    os << "  assumptions: every GPU runs the step above at the H100 roofline";
+  else
+    os << formatv("  assumptions: every GPU runs the step above at {0:f0}% "
+                  "of the H100 roofline (--scale-compute-fraction)",
+                  100 * scaleComputeFraction);
+  os << " (kernels: bytes / 3.35 TB/s or flops / 67 TFLOP/s; convolutions "
+        "and GEMMs: their flops / 67 TFLOP/s); communication does not slow "
+        "the compute\n";
+  os << "  cluster: nodes of 8 GPUs; NVLink 900 GB/s (both directions: 450 "
+        "GB/s each way), 1 us per hop; InfiniBand 100, 200 or 400 Gb/s per "
+        "GPU (one NIC per GPU), 5 us per hop\n";
+  os << "  all-reduce of n bytes on p GPUs (alpha latency, beta bandwidth "
+        "of the slowest hop: NVLink within a node, InfiniBand beyond): ring "
+        "2(p-1)(alpha + n/(p beta)); double binary tree 2 (depth x alpha) + "
+        "2 n/beta, depth log2(GPUs in a node) NVLink + log2(nodes) "
+        "InfiniBand hops; the faster per bucket (as NCCL picks); one "
+        "collective at a time, in issue order\n";
+  os << "  overlap: a bucket's all-reduce starts when backward has finished "
+        "it and the network is free, its update waits for it; no overlap: "
+        "all of them after backward, then the updates; fp16: half the "
+        "bytes on the wire, plus compression and decompression (6 bytes "
+        "per element each at 3.35 TB/s); the loss all-reduce is blocking "
+        "and never compressed; one GPU communicates nothing\n";
+  os << formatv("  compute on one GPU: forward and loss {0:f3} ms, backward "
+                "{1:f3} ms, to the first wait {2:f3} ms, updates {3:f3} ms; "
+                "step {4:f3} ms ({5:f0} img/s per GPU); convolutions and "
+                "GEMMs {6:f2} GFLOP\n",
+                forward * 1e3, (lastReady - forward) * 1e3,
+                (firstWait - lastReady) * 1e3,
+                (one.seconds - firstWait) * 1e3, one.seconds * 1e3,
+                batch / one.seconds, libraryFlops / 1e9);
+  os << formatv("  buckets: {0}, {1} bytes in all = the parameter arena's "
+                "{2} bytes: {3} float32 parameters ({4} bytes) and {5} bytes "
+                "of alignment padding between tensors, reduced with them; "
+                "compiled wire type {6}\n",
+                order.size(), int64_t(totalBytes),
+                paramBytes ? paramBytes.getInt() : -1, totalParams,
+                4 * totalParams, int64_t(totalBytes) - 4 * totalParams,
+                wireType >= 0 && wireType < 3 ? wires[wireType] : "?");
+
+  const int64_t sample[] = {8, 64, 1024};
+  sc::Cluster ib100 = sc::Cluster::h100(100);
+  os << "  bucket  parameters          bytes  fp16 bytes   ready ms  "
+        "backward ms";
+  for (int64_t p : sample)
+    os << formatv("  {0,20}", formatv("p={0} ring/tree us", p).str());
+  os << formatv("   (InfiniBand {0} Gb/s)\n", 100);
+  double previous = forward;
+  for (int b : order) {
+    os << formatv("  {0,-6} {1,11} {2,14} {3,11} {4,10:f3} {5,12:f3}", b,
+                  bucketParams[b], int64_t(startBytes[b]),
+                  int64_t(sc::wireBytes(startBytes[b], true)),
+                  readyAt[b] * 1e3, (readyAt[b] - previous) * 1e3);
+    previous = readyAt[b];
+    for (int64_t p : sample)
+      os << formatv("  {0,20}",
+                    formatv("{0:f1}/{1:f1}",
+                            sc::ringAllReduce(ib100, p, startBytes[b]) * 1e6,
+                            sc::treeAllReduce(ib100, p, startBytes[b]) * 1e6)
+                        .str());
+    os << "\n";
+  }
+
+  const sc::StepOptions variants[] = {
+      {true, false}, {false, false}, {true, true}, {false, true}};
+  for (double gbits : {100.0, 200.0, 400.0}) {
+    sc::Cluster cluster = sc::Cluster::h100(gbits);
+    os << formatv("  InfiniBand {0:f0} Gb/s per GPU: step ms and efficiency\n",
+                  gbits);
+    os << formatv("  {0,6} {1,5} {2,13} {3,17} {4,17} {5,17} {6,17}\n",
+                  "GPUs", "nodes", "all-reduce ms", "f32 overlap",
+                  "f32 no overlap", "fp16 overlap", "fp16 no overlap");
+    for (int64_t p = 1; p <= 1024; p *= 2) {
+      sc::StepTime f32 = sc::simulateStep(events, cluster, p, variants[0]);
+      os << formatv("  {0,6} {1,5} {2,13:f3}", p, cluster.nodes(p),
+                    f32.communication * 1e3);
+      for (const sc::StepOptions &v : variants) {
+        sc::StepTime t = sc::simulateStep(events, cluster, p, v);
+        os << formatv(" {0,10:f3} {1,5:f1}%", t.seconds * 1e3,
+                      100 * one.seconds / t.seconds);
+      }
+      os << "\n";
+    }
+  }
 }
 
 /// --weights=none: every parameter must have a rule for --init.
@@ -653,10 +996,12 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   options.target = target.getValue();
   // The convolutions' and GEMMs' FLOPs, for the GPU report.
   double libraryFlops = 0;
+  int64_t reportBatch = 0;
   if (report && target == "cuda") {
     auto summary = mlir::train::summarizeModel(module);
     if (failed(summary))
       fatal(inputFile + ": cannot summarise the model");
+    reportBatch = summary->batch;
     for (const mlir::train::LayerSummary &layer : summary->layers)
       if (layer.op == "conv2d" || layer.op == "gemm" || layer.op == "matmul")
         libraryFlops += layer.flops * summary->batch;
@@ -687,7 +1032,7 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   if (report) {
     std::string kernels;
     raw_string_ostream os(kernels);
-    printKernelReport(module, libraryFlops, os);
+    printKernelReport(module, libraryFlops, reportBatch, os);
     writeOutput([&](raw_ostream &out) { out << memoryPlan << kernels; });
     return;
   }
