@@ -6,6 +6,8 @@
 #include "kernels/KernelCache.h"
 #include "train/Device.h"
 
+#include <cstring>
+
 namespace trainc::rt {
 
 // Out of line so that ~unique_ptr<KernelCache> sees the complete type.
@@ -34,6 +36,27 @@ Communicator &communicator() {
   if (!context.comm)
     context.comm = singleProcessCommunicator();
   return *context.comm;
+}
+
+void joinJob(int &argc, char **&argv) {
+  RuntimeContext &context = runtimeContext();
+  if (argc > 0 && argv[0]) {
+    const char *slash = std::strrchr(argv[0], '/');
+    context.program = slash ? slash + 1 : argv[0];
+  }
+  std::string error;
+  context.comm = openCommunicator(argc, argv, error);
+  if (!context.comm)
+    fatal(error);
+  context.rank = context.comm->rank();
+  context.world = context.comm->world();
+}
+
+DataPlane &dataPlane() {
+  RuntimeContext &context = runtimeContext();
+  if (context.deviceData)
+    return *context.deviceData;
+  return communicator().data();
 }
 
 } // namespace trainc::rt

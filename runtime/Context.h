@@ -44,6 +44,10 @@ struct RuntimeContext {
   /// Where the model's arenas live: null on the CPU target, the GPU on the
   /// CUDA target (installed by the CUDA runtime's main()).
   std::unique_ptr<Device> device;
+  /// The device's own data plane (NCCL on the CUDA target with several
+  /// ranks), which then carries the step's collectives instead of the
+  /// communicator's; null otherwise. Destroyed before the communicator.
+  std::unique_ptr<DataPlane> deviceData;
   /// The NLCG flags of the run (trainc_rt_nlcg_phase); null: the defaults.
   const NlcgSettings *nlcg = nullptr;
   /// A '\r'-updated progress line is on the terminal: fatal() ends it
@@ -67,6 +71,14 @@ RuntimeContext &contextOf(void *context);
 
 /// The context's communicator; a single-process one until main() opens it.
 Communicator &communicator();
+
+/// Names the process after argv[0] and opens its communicator (MPI under
+/// mpirun), setting the context's rank and world; fatal() on failure.
+void joinJob(int &argc, char **&argv);
+
+/// What carries the training step's collectives: the device's data plane
+/// when it has one (NCCL), else the communicator's (MPI).
+DataPlane &dataPlane();
 
 } // namespace trainc::rt
 

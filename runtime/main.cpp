@@ -14,23 +14,14 @@
 #include "train/Trainer.h"
 
 #include <cstdio>
-#include <cstring>
 
 using namespace trainc::rt;
 
 int main(int argc, char **argv) {
   RuntimeContext &context = runtimeContext();
-  if (argc > 0 && argv[0]) {
-    const char *slash = std::strrchr(argv[0], '/');
-    context.program = slash ? slash + 1 : argv[0];
-  }
-  std::string error;
   // First, so that every later error names its rank and ends the job.
-  context.comm = openCommunicator(argc, argv, error);
-  if (!context.comm)
-    fatal(error);
-  context.rank = context.comm->rank();
-  context.world = context.comm->world();
+  joinJob(argc, argv);
+  std::string error;
   std::optional<TrainOptions> options = parseOptions(argc, argv, error);
   if (!options)
     fatal(error);
@@ -40,12 +31,16 @@ int main(int argc, char **argv) {
     context.comm.reset();
     return 0;
   }
-  // The target's device (the CUDA target's GPU; none on the CPU).
+  context.comm->setCollectiveTimeout(options->collectiveTimeout);
+  // The target's device (the CUDA target's GPU, and with several ranks its
+  // NCCL data plane; none on the CPU).
   context.device = openDevice(*options, context.rank, context.world);
   ModelApi api{trainc_model, trainc_train_step, trainc_eval_step};
   int status = options->forwardOnly ? runForwardOnly(*options, api)
                                      : runTraining(*options, api);
-  // Every rank finalizes MPI (the context itself is never destroyed).
+  // Every rank finalizes MPI (the context itself is never destroyed), after
+  // the data plane that may sit on it.
+  context.deviceData.reset();
   context.comm.reset();
   return status;
 }

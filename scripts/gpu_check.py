@@ -9,6 +9,12 @@
       Per tensor, the relative difference of the norms and of the sampled
       elements, ||a - b|| / ||b||, must stay within RTOL; prints the worst
       and exits 1 when any tensor exceeds it.
+  gpu_check.py update START ONE TWO RTOL
+      Three --dump-params folders: the parameters before (START), after 3
+      steps on one process at batch 2b (ONE) and on two at b each (TWO).
+      Prints the relative difference of the whole-model updates,
+      ||(TWO - START) - (ONE - START)|| / ||ONE - START|| over the
+      parameters (running statistics left out), and exits 1 above RTOL.
   gpu_check.py bench BATCH STEPS
       PyTorch eager training of ResNet-50 (3x224x224, SGD with momentum) on
       the GPU: prints `torch img/s X`.
@@ -64,6 +70,20 @@ def compare(ref_path, got_path, rtol):
     for line in bad[:10]:
         print("  " + line)
     return 1 if bad else 0
+
+
+def update(start, one, two, rtol):
+    diff = scale = 0.0
+    for file in sorted(os.listdir(start)):
+        if not file.endswith(".npy") or "running_" in file:
+            continue
+        p0, p1, p2 = (np.load(os.path.join(d, file)).astype(np.float64)
+                      for d in (start, one, two))
+        diff += np.sum(((p2 - p0) - (p1 - p0)) ** 2)
+        scale += np.sum((p1 - p0) ** 2)
+    rel = np.sqrt(diff / scale) if scale > 0 else np.inf
+    print("whole-model update: relative difference %.3g" % rel)
+    return 0 if rel <= rtol else 1
 
 
 def bench(batch, steps):
@@ -135,6 +155,8 @@ def main():
         return 0
     if len(sys.argv) >= 2 and sys.argv[1] == "compare" and len(sys.argv) == 5:
         return compare(sys.argv[2], sys.argv[3], float(sys.argv[4]))
+    if len(sys.argv) >= 2 and sys.argv[1] == "update" and len(sys.argv) == 6:
+        return update(sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5]))
     if len(sys.argv) >= 2 and sys.argv[1] == "bench" and len(sys.argv) == 4:
         bench(int(sys.argv[2]), int(sys.argv[3]))
         return 0

@@ -42,7 +42,9 @@ void BucketReduce::start(int32_t bucket, void *values, int64_t count,
         wire == TRAINC_WIRE_F32   ? DataPlane::Wire::F32
         : wire == TRAINC_WIRE_F16 ? DataPlane::Wire::F16
                                   : DataPlane::Wire::BF16,
-        stream);
+        stream,
+        "the all-reduce of gradient bucket " + std::to_string(bucket) + " (" +
+            std::to_string(count) + " values)");
     begun[bucket] = true;
     if (!waiting)
       ++startedEarly;
@@ -98,17 +100,17 @@ extern "C" void trainc_rt_allreduce_f64(void *context, double *data,
                                         int64_t count) {
   trainc::rt::RuntimeContext &rt = trainc::rt::contextOf(context);
   if (rt.world > 1)
-    rt.comm->data().allreduceSum(data, count, rt.stream);
+    trainc::rt::dataPlane().allreduceSum(
+        data, count, rt.stream,
+        "the all-reduce of synchronised BatchNorm's sums (" +
+            std::to_string(count) + " values)");
 }
 
 extern "C" void trainc_rt_allreduce(void *context, float *data, int64_t count,
                                     int32_t reduction) {
   trainc::rt::RuntimeContext &rt = trainc::rt::contextOf(context);
-  if (rt.world <= 1)
-    return;
-  std::vector<double> sums(data, data + count);
-  rt.comm->data().allreduceSum(sums.data(), count, rt.stream);
-  double scale = reduction == TRAINC_REDUCE_MEAN ? 1.0 / rt.world : 1.0;
-  for (int64_t i = 0; i < count; ++i)
-    data[i] = static_cast<float>(sums[i] * scale);
+  if (rt.world > 1)
+    trainc::rt::dataPlane().allreduceFloat(
+        data, count, reduction == TRAINC_REDUCE_MEAN, rt.stream,
+        "the all-reduce of the loss");
 }

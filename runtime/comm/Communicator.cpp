@@ -2,6 +2,7 @@
 
 #include "comm/Communicator.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace trainc::rt {
@@ -9,10 +10,14 @@ namespace {
 /// One rank: every sum is the identity.
 class SingleProcessData final : public DataPlane {
 public:
-  Handle start(void *, int64_t, Wire, Stream) override { return 0; }
+  Handle start(void *, int64_t, Wire, Stream, const std::string &) override {
+    return 0;
+  }
   bool test(Handle) override { return true; }
   void wait(Handle, Stream) override {}
-  void allreduceSum(double *, int64_t, Stream) override {}
+  void allreduceSum(double *, int64_t, Stream, const std::string &) override {}
+  void allreduceFloat(float *, int64_t, bool, Stream,
+                      const std::string &) override {}
 };
 
 class SingleProcess final : public Communicator {
@@ -33,6 +38,13 @@ private:
 
 std::unique_ptr<Communicator> singleProcessCommunicator() {
   return std::make_unique<SingleProcess>();
+}
+
+std::string collectiveTimeoutMessage(const std::string &what, double seconds) {
+  char text[64];
+  std::snprintf(text, sizeof(text), "%g", seconds);
+  return what + " did not complete within " + text +
+         " s (--collective-timeout): another rank stopped or a link is down";
 }
 
 std::vector<int64_t> sliceCounts(int64_t count, int world) {

@@ -45,18 +45,28 @@ public:
   enum class Wire { F32, F16, BF16 };
 
   virtual ~DataPlane() = default;
+  /// What carries the sums when it is not the communicator ("NCCL
+  /// 2.28.9"); "" for the communicator's own.
+  virtual std::string describe() const { return ""; }
   /// Starts the sum over ranks of `count` values of type `wire`, in place
   /// (16-bit values are added in float and rounded back, per step of the
-  /// reduction). `data` must stay valid and untouched until wait().
-  virtual Handle start(void *data, int64_t count, Wire wire, Stream stream) = 0;
+  /// reduction). `data` must stay valid and untouched until wait(). `what`
+  /// names the sum in errors ("gradient bucket 3").
+  virtual Handle start(void *data, int64_t count, Wire wire, Stream stream,
+                       const std::string &what) = 0;
   /// Whether the sum has completed, without blocking.
   virtual bool test(Handle handle) = 0;
   /// Completes the sum before the later work on `stream`.
   virtual void wait(Handle handle, Stream stream) = 0;
-  /// Sums `count` doubles over ranks in place, added in rank order so that
-  /// every rank gets the same bits (the loss, BatchNorm's sums), ordered on
-  /// `stream`.
-  virtual void allreduceSum(double *data, int64_t count, Stream stream) = 0;
+  /// Sums `count` doubles over ranks in place, the same bits on every rank
+  /// (synchronised BatchNorm's sums), ordered on `stream`: on the CPU added
+  /// in rank order.
+  virtual void allreduceSum(double *data, int64_t count, Stream stream,
+                            const std::string &what) = 0;
+  /// Replaces `count` floats by their sum over ranks, or their mean, the
+  /// same bits on every rank (the loss), ordered on `stream`.
+  virtual void allreduceFloat(float *data, int64_t count, bool mean,
+                              Stream stream, const std::string &what) = 0;
 };
 
 /// The control plane, and the job: who this process is, the small
@@ -82,6 +92,11 @@ public:
   /// printed its error.
   [[noreturn]] virtual void abortJob() = 0;
 
+  /// A collective that has not completed after `seconds` ends the job with
+  /// a line naming it (--collective-timeout; default 300 s): a rank that
+  /// stopped or a link that went down never hangs the others.
+  virtual void setCollectiveTimeout(double seconds) { (void)seconds; }
+
   /// The collectives of the training step.
   virtual DataPlane &data() = 0;
 };
@@ -94,6 +109,10 @@ std::unique_ptr<Communicator> openCommunicator(int &argc, char **&argv,
 
 /// The single-process communicator (also what tests use).
 std::unique_ptr<Communicator> singleProcessCommunicator();
+
+/// The error line of a collective that did not complete in time: "<what>
+/// did not complete within S s (--collective-timeout): ...".
+std::string collectiveTimeoutMessage(const std::string &what, double seconds);
 
 /// Slices of a reduce-scatter: `count` values over `world` ranks, the first
 /// count % world ranks one more.

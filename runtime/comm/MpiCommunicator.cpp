@@ -51,6 +51,37 @@ int asInt(int64_t value, const char *what) {
   return static_cast<int>(value);
 }
 
+/// How long a collective may take (--collective-timeout), shared by the
+/// control plane and the data plane.
+struct Timeout {
+  double seconds = 300;
+};
+
+/// Completes `request`, testing it until it is done: a collective still
+/// incomplete after the timeout ends the job with a line naming `what`
+/// (MPI_Wait would wait forever for a rank that stopped). The caller holds
+/// the MPI lock.
+void complete(MPI_Request &request, const std::string &what,
+              const Timeout &timeout) {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(timeout.seconds));
+  for (unsigned spins = 0;; ++spins) {
+    int done = 0;
+    check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+    if (done)
+      return;
+    if (Clock::now() > deadline)
+      fatal(collectiveTimeoutMessage(what, timeout.seconds));
+    // MPI_Wait spins too; after a while, leave the core to the others.
+    if (spins > 10000)
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    else
+      std::this_thread::yield();
+  }
+}
+
 // 16-bit sums: MPI has no half-precision types, so they travel as pairs of
 // bytes and add through user-defined operations, in float, rounding each
 // partial sum back (as NCCL's half sums do).
@@ -122,12 +153,15 @@ void sumBF16(void *in, void *inout, int *count, MPI_Datatype *) {
 /// vectors are small: the loss, statistics and counts). The caller holds
 /// the MPI lock.
 void sumInRankOrder(double *data, int64_t count, int world,
-                    std::vector<double> &gathered) {
+                    std::vector<double> &gathered, const std::string &what,
+                    const Timeout &timeout) {
   int n = asInt(count, "an all-reduce");
   gathered.resize(static_cast<size_t>(count) * world);
-  check(MPI_Allgather(data, n, MPI_DOUBLE, gathered.data(), n, MPI_DOUBLE,
-                      MPI_COMM_WORLD),
-        "MPI_Allgather");
+  MPI_Request request = MPI_REQUEST_NULL;
+  check(MPI_Iallgather(data, n, MPI_DOUBLE, gathered.data(), n, MPI_DOUBLE,
+                       MPI_COMM_WORLD, &request),
+        "MPI_Iallgather");
+  complete(request, what, timeout);
   for (int64_t i = 0; i < count; ++i) {
     double sum = gathered[i];
     for (int r = 1; r < world; ++r)
@@ -164,8 +198,9 @@ int64_t pollMicroseconds() {
 /// program order.
 class MpiData final : public DataPlane {
 public:
-  MpiData(int rank, int world, std::mutex &mpi, bool threaded)
-      : rankValue(rank), worldValue(world), mpi(mpi) {
+  MpiData(int rank, int world, std::mutex &mpi, bool threaded,
+          const Timeout &timeout)
+      : rankValue(rank), worldValue(world), mpi(mpi), timeout(timeout) {
     check(MPI_Comm_dup(MPI_COMM_WORLD, &scatterComm), "MPI_Comm_dup");
     check(MPI_Comm_dup(MPI_COMM_WORLD, &gatherComm), "MPI_Comm_dup");
     check(MPI_Type_contiguous(2, MPI_BYTE, &halfType), "MPI_Type_contiguous");
@@ -191,11 +226,13 @@ public:
     MPI_Comm_free(&gatherComm);
   }
 
-  Handle start(void *data, int64_t count, Wire wire, Stream) override {
+  Handle start(void *data, int64_t count, Wire wire, Stream,
+               const std::string &what) override {
     std::unique_lock<std::mutex> lock(mpi);
     Handle handle = nextHandle++;
     Pending &p = pending[handle];
     p.data = data;
+    p.what = what;
     p.type = wire == Wire::F32 ? MPI_FLOAT : halfType;
     MPI_Op op = wire == Wire::F32   ? MPI_SUM
                 : wire == Wire::F16 ? f16Sum
@@ -243,13 +280,24 @@ public:
     if (it == pending.end())
       return;
     advance(handle);
-    check(MPI_Wait(&it->second.request, MPI_STATUS_IGNORE), "MPI_Wait");
+    complete(it->second.request, it->second.what, timeout);
     pending.erase(it);
   }
 
-  void allreduceSum(double *data, int64_t count, Stream) override {
+  void allreduceSum(double *data, int64_t count, Stream,
+                    const std::string &what) override {
     std::lock_guard<std::mutex> lock(mpi);
-    sumInRankOrder(data, count, worldValue, gathered);
+    sumInRankOrder(data, count, worldValue, gathered, what, timeout);
+  }
+
+  void allreduceFloat(float *data, int64_t count, bool mean, Stream stream,
+                      const std::string &what) override {
+    // In double, in rank order: the same bits on every rank.
+    std::vector<double> sums(data, data + count);
+    allreduceSum(sums.data(), count, stream, what);
+    double scale = mean ? 1.0 / worldValue : 1.0;
+    for (int64_t i = 0; i < count; ++i)
+      data[i] = static_cast<float>(sums[i] * scale);
   }
 
 private:
@@ -257,6 +305,7 @@ private:
   /// slices back into `data`.
   struct Pending {
     void *data;
+    std::string what;
     MPI_Datatype type;
     std::vector<int> counts, displs;
     std::vector<char> slice;
@@ -273,7 +322,7 @@ private:
       if (p.phase == 2)
         continue;
       if (handle <= until) {
-        check(MPI_Wait(&p.request, MPI_STATUS_IGNORE), "MPI_Wait");
+        complete(p.request, p.what, timeout);
       } else {
         int done = 0;
         check(MPI_Test(&p.request, &done, MPI_STATUS_IGNORE), "MPI_Test");
@@ -317,6 +366,7 @@ private:
 
   int rankValue, worldValue;
   std::mutex &mpi;
+  const Timeout &timeout;
   MPI_Comm scatterComm = MPI_COMM_NULL, gatherComm = MPI_COMM_NULL;
   /// Two bytes, and the sums of f16 and bf16 values in them.
   MPI_Datatype halfType = MPI_DATATYPE_NULL;
@@ -337,7 +387,8 @@ public:
     MPI_Comm_rank(MPI_COMM_WORLD, &rankValue);
     MPI_Comm_size(MPI_COMM_WORLD, &worldValue);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
-    dataPlane = std::make_unique<MpiData>(rankValue, worldValue, mpi, threaded);
+    dataPlane = std::make_unique<MpiData>(rankValue, worldValue, mpi, threaded,
+                                          timeout);
   }
   ~Mpi() override {
     dataPlane.reset(); // its thread stops before MPI does
@@ -359,23 +410,38 @@ public:
 
   void allreduceSum(double *data, int64_t count) override {
     std::lock_guard<std::mutex> lock(mpi);
-    sumInRankOrder(data, count, worldValue, gathered);
+    sumInRankOrder(data, count, worldValue, gathered,
+                   "an all-reduce of " + std::to_string(count) +
+                       " values between steps",
+                   timeout);
   }
 
   void broadcast(void *data, int64_t bytes, int root) override {
     std::lock_guard<std::mutex> lock(mpi);
-    check(MPI_Bcast(data, asInt(bytes, "a broadcast"), MPI_BYTE, root,
-                    MPI_COMM_WORLD),
-          "MPI_Bcast");
+    MPI_Request request = MPI_REQUEST_NULL;
+    check(MPI_Ibcast(data, asInt(bytes, "a broadcast"), MPI_BYTE, root,
+                     MPI_COMM_WORLD, &request),
+          "MPI_Ibcast");
+    complete(request,
+             "a broadcast of " + std::to_string(bytes) + " bytes from rank " +
+                 std::to_string(root),
+             timeout);
   }
 
   std::vector<uint64_t> allgather(uint64_t value) override {
     std::lock_guard<std::mutex> lock(mpi);
     std::vector<uint64_t> all(worldValue);
-    check(MPI_Allgather(&value, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T,
-                        MPI_COMM_WORLD),
-          "MPI_Allgather");
+    MPI_Request request = MPI_REQUEST_NULL;
+    check(MPI_Iallgather(&value, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T,
+                         MPI_COMM_WORLD, &request),
+          "MPI_Iallgather");
+    complete(request, "an all-gather of a check value", timeout);
     return all;
+  }
+
+  void setCollectiveTimeout(double seconds) override {
+    std::lock_guard<std::mutex> lock(mpi);
+    timeout.seconds = seconds;
   }
 
   [[noreturn]] void abortJob() override {
@@ -390,6 +456,7 @@ private:
   int rankValue = 0, worldValue = 1;
   /// Held by every MPI call of the process.
   std::mutex mpi;
+  Timeout timeout;
   std::vector<double> gathered;
   std::unique_ptr<MpiData> dataPlane;
 };

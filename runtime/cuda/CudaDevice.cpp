@@ -13,11 +13,14 @@
 
 #include "Context.h"
 #include "Error.h"
+#include "cuda/NcclDataPlane.h"
 #include "train/Options.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 namespace trainc::rt {
 
@@ -114,8 +117,8 @@ void *CudaDevice::allocateStaging(int64_t bytes, const char *what) {
 
 void CudaDevice::waitStaging(int slot) {
   // An event never recorded counts as complete.
-  checkCuda(driver.cuEventSynchronize(uploaded[slot]),
-            "uploading a batch to the GPU");
+  await([&] { return driver.cuEventQuery(uploaded[slot]); },
+        "uploading a batch to the GPU");
 }
 
 void CudaDevice::uploadBatch(int slot, void *onDevice, const void *host,
@@ -151,7 +154,26 @@ void CudaDevice::download(void *host, const void *onDevice, int64_t bytes) {
 }
 
 void CudaDevice::synchronize(const char *what) {
-  checkCuda(driver.cuStreamSynchronize(stream), what);
+  await([&] { return driver.cuStreamQuery(stream); }, what);
+}
+
+void CudaDevice::await(const std::function<CUresult()> &query,
+                       const char *what) {
+  // Polled rather than cuStreamSynchronize: a collective waiting for a
+  // rank that died would block that call forever, and the watch must run.
+  for (unsigned spins = 0;; ++spins) {
+    CUresult result = query();
+    if (result == CUDA_SUCCESS)
+      return;
+    if (result != CUDA_ERROR_NOT_READY)
+      checkCuda(result, what);
+    if (watch)
+      watch();
+    if (spins > 1000)
+      std::this_thread::sleep_for(std::chrono::microseconds(20));
+    else
+      std::this_thread::yield();
+  }
 }
 
 void CudaDevice::loadKernels(const trainc_model_desc &desc) {
@@ -233,19 +255,24 @@ CudaDevice &cudaDeviceOf(void *context) {
 
 std::unique_ptr<Device> openDevice(const TrainOptions &options, int rank,
                                    int world) {
+  RuntimeContext &context = runtimeContext();
+  // NCCL's id first: it needs no GPU, and every rank must take part in
+  // its broadcast before any can fail on its device.
+  NcclId id{};
   if (world > 1)
-    fatal("this executable was compiled with --target=cuda, which trains on "
-          "one GPU in one process so far: runs of " +
-          std::to_string(world) +
-          " processes need the NCCL data plane, which is not built yet");
+    id = bootstrapNccl(communicator());
   int ordinal = options.device;
   if (ordinal < 0) {
     ordinal = 0;
     if (const char *local = std::getenv("OMPI_COMM_WORLD_LOCAL_RANK"))
       ordinal = std::atoi(local);
   }
-  (void)rank;
-  return std::make_unique<CudaDevice>(ordinal);
+  auto device = std::make_unique<CudaDevice>(ordinal);
+  context.stream = device->stream;
+  if (world > 1)
+    context.deviceData = openNcclDataPlane(*device, id, rank, world,
+                                           options.collectiveTimeout);
+  return device;
 }
 
 } // namespace trainc::rt

@@ -6,6 +6,7 @@
 #include "cuda/CudaDriver.h"
 #include "train/Device.h"
 
+#include <functional>
 #include <vector>
 
 namespace trainc::rt {
@@ -34,6 +35,10 @@ public:
   /// Waits for the stream; fatal() naming `what` on an error.
   void synchronize(const char *what);
 
+  /// Called while the host waits on the GPU (NCCL's watch over its
+  /// collectives: errors and timeouts end the job); may be empty.
+  std::function<void()> watch;
+
   const CudaDriver &driver;
   /// The stream every step's work is ordered on.
   CUstream stream = nullptr;
@@ -42,6 +47,9 @@ public:
 
 private:
   const char *kernelName(int32_t kernel) const;
+  /// Returns once `query` says CUDA_SUCCESS (a stream's or event's work is
+  /// done), calling `watch` meanwhile; fatal() naming `what` on an error.
+  void await(const std::function<CUresult()> &query, const char *what);
 
   int ordinal;
   CUdevice device = 0;

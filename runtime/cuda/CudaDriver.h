@@ -48,7 +48,9 @@ namespace trainc::rt {
   X(cuEventCreate, "cuEventCreate")                                            \
   X(cuEventRecord, "cuEventRecord")                                            \
   X(cuEventSynchronize, "cuEventSynchronize")                                  \
-  X(cuStreamWaitEvent, "cuStreamWaitEvent")
+  X(cuStreamWaitEvent, "cuStreamWaitEvent")                                    \
+  X(cuStreamQuery, "cuStreamQuery")                                            \
+  X(cuEventQuery, "cuEventQuery")
 
 struct CudaDriver {
 #define TRAINC_DECLARE(name, symbol) decltype(&::name) name = nullptr;

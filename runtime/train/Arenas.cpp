@@ -250,6 +250,13 @@ void Arenas::readState(void *host, int64_t offset, int64_t bytes) {
     std::memcpy(host, state.as<const char>() + offset, bytes);
 }
 
+void Arenas::readParams(void *host, int64_t offset, int64_t bytes) {
+  if (device)
+    device->download(host, static_cast<const char *>(params_) + offset, bytes);
+  else
+    std::memcpy(host, params.as<const char>() + offset, bytes);
+}
+
 const void *Arenas::stage(void *onDevice, const void *host, int64_t bytes) {
   if (!device)
     return host;

@@ -79,6 +79,8 @@ struct Arenas {
   /// Copies `bytes` at byte `offset` of the device's state to `host`
   /// (reads the host's copy on the CPU target).
   void readState(void *host, int64_t offset, int64_t bytes);
+  /// The same of the parameters.
+  void readParams(void *host, int64_t offset, int64_t bytes);
   /// The pointer an entry point takes for `bytes` of input at `host`: the
   /// host memory itself, or `device` (the CUDA target) after uploading.
   const void *stage(void *device, const void *host, int64_t bytes);

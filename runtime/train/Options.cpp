@@ -353,6 +353,31 @@ const OptionSpec kOptions[] = {
        o.device = static_cast<int>(value);
        return true;
      }},
+    {"--collective-timeout", "SECONDS",
+     "a collective of a data-parallel run (a gradient bucket's all-reduce, "
+     "the loss, synchronised BatchNorm's sums, the checks between steps) "
+     "that has not completed after SECONDS ends the job with a line naming "
+     "it (a rank stopped, or a link is down). Default: 300",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       if (!parseFloat(n, v, 0.0, o.collectiveTimeout, e))
+         return false;
+       if (o.collectiveTimeout < 0.01f || o.collectiveTimeout > 86400.0f) {
+         e = "option '" + n + "' expects 0.01 to 86400 seconds, got '" + v +
+             "'";
+         return false;
+       }
+       return true;
+     }},
+    {"--consistency-check-every", "N",
+     "every N steps of a data-parallel run the ranks compare a hash of one "
+     "gradient bucket's parameters (the buckets in turn): ranks that "
+     "diverged end the job, named. 0: only the full check at the end. "
+     "Default: 100",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       return parseInteger(n, v, 0, o.consistencyCheckEvery, e);
+     }},
 
     {nullptr, nullptr, "Output", nullptr},
     {"--log", "FILE.jsonl",
@@ -521,7 +546,7 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
         "--lr-milestones", "--lr-gamma", "--lr-power", "--lr-end",
         "--warmup-steps", "--warmup-epochs", "--warmup-start-lr", "--seed",
         "--log", "--dump-grads", "--checkpoint", "--checkpoint-every",
-        "--save-onnx", "--init"}) {
+        "--save-onnx", "--init", "--consistency-check-every"}) {
     if (given(flag)) {
       error = std::string(flag) + " cannot be used with --forward-only";
       return false;

@@ -53,6 +53,10 @@ struct TrainOptions {
   int threads = 0;
   /// The GPU of a CUDA executable; -1: the local rank under mpirun, else 0.
   int device = -1;
+  /// Seconds a collective may take before the job ends (--collective-timeout).
+  float collectiveTimeout = 300.0f;
+  /// Every N steps the ranks compare one bucket's parameters; 0: never.
+  int64_t consistencyCheckEvery = 100;
   std::string logPath;
   bool quiet = false;
 

@@ -30,6 +30,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <sstream>
@@ -88,6 +89,9 @@ private:
   void finish();
   /// Fails unless every rank holds the same parameters and state.
   void checkRanksAgree(Progress &progress);
+  /// --consistency-check-every: fails unless every rank holds the same
+  /// parameters in one gradient bucket (the buckets in turn).
+  void checkBucketAgrees();
   /// Rank 0's outputs can be written (before the first step).
   void checkOutputs();
   /// Checks that every rank runs the same compiled plan.
@@ -108,7 +112,7 @@ private:
   /// This rank's contiguous share of the test split.
   DatasetSplit testShard;
   /// The gradient all-reduce, bucket by bucket, and the last step's wait.
-  BucketReduce reduce{comm.data(), desc};
+  BucketReduce reduce{dataPlane(), desc};
   /// No step has moved the running statistics since syncBuffers().
   bool buffersShared = true;
 
@@ -302,8 +306,11 @@ int64_t Trainer::finalStep() const {
 void Trainer::announce(Progress &progress, int threads) {
   if (world > 1)
     progress.message(std::to_string(world) + " processes (" +
-                     comm.describe() + "), global batch " +
-                     std::to_string(globalBatch));
+                     comm.describe() +
+                     (dataPlane().describe().empty()
+                          ? std::string()
+                          : "; collectives over " + dataPlane().describe()) +
+                     "), global batch " + std::to_string(globalBatch));
   progress.message(std::string(desc.source ? desc.source : "model") +
                    ": batch " + std::to_string(desc.batch) + ", parameters " +
                    countTensors(desc, TRAINC_PARAM) + ", buffers " +
@@ -526,6 +533,40 @@ void Trainer::checkRanksAgree(Progress &progress) {
                    std::to_string(world) + " ranks");
 }
 
+void Trainer::checkBucketAgrees() {
+  // Cheap enough to run often: one bucket's parameters hashed, one 8-byte
+  // all-gather. The reduced gradients are the same bits on every rank
+  // (OPTIMIZERS.md I7), so any difference is a fault: a flipped bit, a
+  // rank-dependent kernel, a collective that went wrong.
+  int64_t check = stepCount / options.consistencyCheckEvery - 1;
+  const trainc_bucket &bucket = desc.buckets[check % desc.num_buckets];
+  std::vector<char> bytes(static_cast<size_t>(bucket.bytes));
+  arenas.readParams(bytes.data(), bucket.offset, bucket.bytes);
+  if (const char *fault = std::getenv("TRAINC_TEST_FLIP_PARAM_BIT")) {
+    // Test hook (test/e2e/mpi-failures.test): "RANK:STEP" flips the low
+    // bit of the bucket's first parameter on RANK at STEP, as a fault.
+    long long faultRank = -1, faultStep = -1;
+    if (std::sscanf(fault, "%lld:%lld", &faultRank, &faultStep) == 2 &&
+        faultRank == rank && faultStep == stepCount && !bytes.empty())
+      bytes[0] ^= 1;
+  }
+  Fnv1a64 hash;
+  hash.update(bytes.data(), bytes.size());
+  std::vector<uint64_t> all = comm.allgather(hash.value());
+  std::string differ;
+  for (int r = 1; r < world; ++r)
+    if (all[r] != all[0])
+      differ += (differ.empty() ? "" : ", ") + std::to_string(r);
+  if (!differ.empty())
+    fatal("the ranks diverged: after step " + std::to_string(stepCount) +
+          " the parameters of gradient bucket " +
+          std::to_string(check % desc.num_buckets) + " on rank" +
+          (differ.find(',') == std::string::npos ? " " : "s ") + differ +
+          " differ from rank 0's (--consistency-check-every " +
+          std::to_string(options.consistencyCheckEvery) +
+          "): a fault on that rank, not a property of the model");
+}
+
 void Trainer::finish() {
   std::string error;
   if (!options.checkpointPath.empty())
@@ -583,6 +624,9 @@ int Trainer::run() {
       batchInEpoch = 0;
       order = epochPermutation(seed, epoch, data.train.count);
     }
+    if (world > 1 && options.consistencyCheckEvery && desc.num_buckets > 0 &&
+        stepCount % options.consistencyCheckEvery == 0 && stepCount < lastStep)
+      checkBucketAgrees();
     if (options.checkpointEvery && stepCount % options.checkpointEvery == 0 &&
         stepCount < lastStep)
       saveCheckpoint();

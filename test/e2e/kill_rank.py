@@ -1,9 +1,12 @@
-"""Kills one rank of a running mpirun job and checks that the whole job ends,
-non-zero, within 30 seconds, saying which rank died and how.
+"""Kills (or stops) one rank of a running mpirun job and checks that the
+whole job ends, non-zero, within 30 seconds, saying which rank died and how.
 
-usage: kill_rank.py EXECUTABLE -- MPIRUN-COMMAND...
+usage: kill_rank.py [--stop] EXECUTABLE -- MPIRUN-COMMAND...
 The job must run long enough (until killed); the rank killed is the child of
-mpirun running EXECUTABLE with the highest pid.
+mpirun running EXECUTABLE with the highest pid. With --stop the rank gets
+SIGSTOP instead of SIGKILL: it stays alive but silent, as a hung rank, and
+the others must end the job on their collective timeout (the command's
+--collective-timeout must be well under 30 s).
 """
 
 import os
@@ -22,7 +25,9 @@ def children(pid):
 
 
 def main():
-    exe = os.path.basename(sys.argv[1])
+    args = sys.argv[1:sys.argv.index("--")]
+    stop = "--stop" in args
+    exe = os.path.basename([a for a in args if a != "--stop"][0])
     command = sys.argv[sys.argv.index("--") + 1:]
     job = subprocess.Popen(command, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
@@ -45,12 +50,14 @@ def main():
         return 1
     time.sleep(2)  # let both ranks reach the training loop
     victim = max(ranks)
-    os.kill(victim, signal.SIGKILL)
+    os.kill(victim, signal.SIGSTOP if stop else signal.SIGKILL)
     killed = time.time()
     try:
         output, _ = job.communicate(timeout=30)
     except subprocess.TimeoutExpired:
         job.kill()
+        if stop:
+            os.kill(victim, signal.SIGKILL)
         print("FAIL: the job was still running 30 s after a rank was killed")
         return 1
     seconds = time.time() - killed
@@ -67,7 +74,8 @@ def main():
         time.sleep(0.2)
     survivors = [r for r in ranks if alive(r)]
     print(output)
-    print(f"job ended {seconds:.1f} s after the kill with status "
+    print(f"job ended {seconds:.1f} s after the "
+          f"{'stop' if stop else 'kill'} with status "
           f"{job.returncode}; ranks left: {len(survivors)}")
     return 0 if job.returncode != 0 and not survivors else 1
 
