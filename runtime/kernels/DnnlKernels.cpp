@@ -4,12 +4,15 @@
 // geometry in the RuntimeContext; GEMM runs as dnnl_sgemm. Every failure goes
 // through fatal() with a line naming the kernel and the geometry.
 //
-// Performance notes (correctness first for now):
-//  - The memory descriptors use the plain tags, not `any`, so oneDNN picks an
-//    implementation that reads our layout directly (its gemm-based one) and no
-//    reorder is needed; its blocked (nChw8c/16c) direct kernels are faster on
-//    large channel counts but would need reorders at every call or blocked
-//    layouts chosen by the compiler.
+// Performance notes:
+//  - The callers hold plain NCHW/OIHW tensors; each primitive is created
+//    with `any` and takes the layouts oneDNN prefers (blocked channels:
+//    its direct jit kernels, several times faster than the gemm-based ones
+//    that read the plain layouts), each operand reordered in and the
+//    result out per piece, the weights once per call. The compiler will
+//    keep activations blocked between convolutions (issue 15's layout
+//    pass) and remove most reorders. TRAINC_DNNL_PLAIN=1 keeps the plain
+//    layouts (the benchmarks' baseline).
 //  - convolution_direct only; convolution_auto could pick Winograd for 3x3.
 //  - Concurrent callers are serialised (see runConvolution). Each call runs
 //    as kPieces one-thread primitives spread over the OpenMP threads, so the
@@ -27,6 +30,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -136,21 +140,56 @@ std::string checkGeometry(const trainc_conv2d_geometry &g) {
   return "";
 }
 
+/// Whether convolutions keep the plain layouts (TRAINC_DNNL_PLAIN=1: oneDNN
+/// then picks its gemm-based kernels, which read NCHW/OIHW directly; the
+/// benchmarks' baseline) instead of the layouts oneDNN prefers.
+bool plainLayouts() {
+  static const bool plain = [] {
+    const char *value = std::getenv("TRAINC_DNNL_PLAIN");
+    return value && std::strcmp(value, "1") == 0;
+  }();
+  return plain;
+}
+
+/// `plain` and the layout the primitive wants for it, with the reorder
+/// between them (from plain for an input, to plain for the output).
+ConvOperand operand(const dnnl::engine &engine, const memory::desc &plain,
+                    const memory::desc &wanted, bool output) {
+  ConvOperand result{plain, wanted, {}};
+  if (result.reordered())
+    result.reorder = output ? dnnl::reorder(dnnl::reorder::primitive_desc(
+                                  engine, wanted, engine, plain))
+                            : dnnl::reorder(dnnl::reorder::primitive_desc(
+                                  engine, plain, engine, wanted));
+  return result;
+}
+
 ConvPrimitive createConvolution(const dnnl::engine &engine,
                                 const trainc_conv2d_geometry &g,
                                 ConvKind kind) {
   using Tag = memory::format_tag;
   using Type = memory::data_type;
   ConvPrimitive conv;
-  conv.src = memory::desc({g.n, g.c, g.h, g.w}, Type::f32, Tag::nchw);
-  conv.dst = memory::desc({g.n, g.m, g.oh, g.ow}, Type::f32, Tag::nchw);
+  memory::desc src({g.n, g.c, g.h, g.w}, Type::f32, Tag::nchw);
+  memory::desc dst({g.n, g.m, g.oh, g.ow}, Type::f32, Tag::nchw);
   // [G, M/G, C/G, kH, kW] is the same bytes as the ONNX [M, C/G, kH, kW].
-  conv.weights =
-      g.groups == 1
-          ? memory::desc({g.m, g.c, g.kh, g.kw}, Type::f32, Tag::oihw)
-          : memory::desc({g.groups, g.m / g.groups, g.c / g.groups, g.kh, g.kw},
-                         Type::f32, Tag::goihw);
+  memory::dims weightDims =
+      g.groups == 1 ? memory::dims{g.m, g.c, g.kh, g.kw}
+                    : memory::dims{g.groups, g.m / g.groups, g.c / g.groups,
+                                   g.kh, g.kw};
+  memory::desc weights(weightDims, Type::f32,
+                       g.groups == 1 ? Tag::oihw : Tag::goihw);
   conv.bias = memory::desc({g.m}, Type::f32, Tag::x);
+  // The primitive chooses its layouts (`any`): oneDNN's direct kernels on
+  // blocked channels are several times faster than its gemm-based ones on
+  // the plain layouts, reorders included (docs/performance.md).
+  bool plain = plainLayouts();
+  memory::desc anySrc =
+      plain ? src : memory::desc(src.dims(), Type::f32, Tag::any);
+  memory::desc anyDst =
+      plain ? dst : memory::desc(dst.dims(), Type::f32, Tag::any);
+  memory::desc anyWeights =
+      plain ? weights : memory::desc(weightDims, Type::f32, Tag::any);
   memory::dims strides = {g.stride_h, g.stride_w};
   memory::dims dilates = {g.dilation_h - 1, g.dilation_w - 1};
   memory::dims padLeft = {g.pad_top, g.pad_left};
@@ -163,19 +202,22 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
 
   if (kind == ConvKind::ForwardWithBias) {
     dnnl::convolution_forward::primitive_desc pd(
-        dnnl::convolution_forward::desc(training, direct, conv.src,
-                                        conv.weights, conv.bias, conv.dst,
-                                        strides, dilates, padLeft, padRight),
+        dnnl::convolution_forward::desc(training, direct, anySrc, anyWeights,
+                                        conv.bias, anyDst, strides, dilates,
+                                        padLeft, padRight),
         attr, engine);
     conv.primitive = dnnl::convolution_forward(pd);
     conv.scratchpad = pd.scratchpad_desc();
+    conv.in0 = operand(engine, src, pd.src_desc(), false);
+    conv.in1 = operand(engine, weights, pd.weights_desc(), false);
+    conv.out = operand(engine, dst, pd.dst_desc(), true);
     return conv;
   }
   // The forward primitive descriptor also serves as the hint the backward
   // primitives require.
   dnnl::convolution_forward::primitive_desc forward(
-      dnnl::convolution_forward::desc(training, direct, conv.src, conv.weights,
-                                      conv.dst, strides, dilates, padLeft,
+      dnnl::convolution_forward::desc(training, direct, anySrc, anyWeights,
+                                      anyDst, strides, dilates, padLeft,
                                       padRight),
       attr, engine);
   switch (kind) {
@@ -183,25 +225,34 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
   case ConvKind::ForwardWithBias:
     conv.primitive = dnnl::convolution_forward(forward);
     conv.scratchpad = forward.scratchpad_desc();
+    conv.in0 = operand(engine, src, forward.src_desc(), false);
+    conv.in1 = operand(engine, weights, forward.weights_desc(), false);
+    conv.out = operand(engine, dst, forward.dst_desc(), true);
     break;
   case ConvKind::BackwardData: {
     dnnl::convolution_backward_data::primitive_desc pd(
-        dnnl::convolution_backward_data::desc(direct, conv.src, conv.weights,
-                                              conv.dst, strides, dilates,
+        dnnl::convolution_backward_data::desc(direct, anySrc, anyWeights,
+                                              anyDst, strides, dilates,
                                               padLeft, padRight),
         attr, engine, forward);
     conv.primitive = dnnl::convolution_backward_data(pd);
     conv.scratchpad = pd.scratchpad_desc();
+    conv.in0 = operand(engine, dst, pd.diff_dst_desc(), false);
+    conv.in1 = operand(engine, weights, pd.weights_desc(), false);
+    conv.out = operand(engine, src, pd.diff_src_desc(), true);
     break;
   }
   case ConvKind::BackwardFilter: {
     dnnl::convolution_backward_weights::primitive_desc pd(
-        dnnl::convolution_backward_weights::desc(direct, conv.src, conv.weights,
-                                                 conv.dst, strides, dilates,
+        dnnl::convolution_backward_weights::desc(direct, anySrc, anyWeights,
+                                                 anyDst, strides, dilates,
                                                  padLeft, padRight),
         attr, engine, forward);
     conv.primitive = dnnl::convolution_backward_weights(pd);
     conv.scratchpad = pd.scratchpad_desc();
+    conv.in0 = operand(engine, dst, pd.diff_dst_desc(), false);
+    conv.in1 = operand(engine, src, pd.src_desc(), false);
+    conv.out = operand(engine, weights, pd.diff_weights_desc(), true);
     break;
   }
   }
@@ -335,34 +386,81 @@ void forEachPiece(KernelCache &cache, int64_t pieces, int workers, Run run) {
     std::rethrow_exception(failure);
 }
 
-/// Executes `conv` on one thread with its arguments by kind (see
-/// runConvolution) and `scratchpad` as its scratchpad.
-void execute(KernelCache &cache, ConvKind kind, const ConvPrimitive &conv,
-             const float *in0, const float *in1, const float *bias,
-             float *out, void *scratchpad) {
+/// `bytes` rounded up to 64: the sub-buffers of a thread's buffer.
+size_t aligned64(size_t bytes) { return (bytes + 63) / 64 * 64; }
+
+/// Runs `reorder` (one of a ConvOperand's) from `from` to `to`.
+void runReorder(KernelCache &cache, const dnnl::primitive &reorder,
+                const memory::desc &fromDesc, const void *from,
+                const memory::desc &toDesc, void *to) {
   // oneDNN memory objects only wrap our pointers; it never writes inputs.
-  auto wrap = [&](const memory::desc &desc, const float *data) {
-    return memory(desc, cache.engine, const_cast<float *>(data));
+  memory source(fromDesc, cache.engine, const_cast<void *>(from));
+  memory target(toDesc, cache.engine, to);
+  dnnl::stream stream(cache.engine);
+  reorder.execute(stream, {{DNNL_ARG_FROM, source}, {DNNL_ARG_TO, target}});
+  stream.wait();
+}
+
+/// The bytes a piece needs for its operands in the primitive's layouts
+/// (those not already there; in1 not when it is shared).
+size_t operandBytes(const ConvPrimitive &conv, bool sharedIn1) {
+  size_t bytes = 0;
+  if (conv.in0.reordered())
+    bytes += aligned64(conv.in0.wanted.get_size());
+  if (conv.in1.reordered() && !sharedIn1)
+    bytes += aligned64(conv.in1.wanted.get_size());
+  if (conv.out.reordered())
+    bytes += aligned64(conv.out.wanted.get_size());
+  return bytes;
+}
+
+/// Executes `conv` on one thread with its operands by kind (see
+/// runConvolution) in the plain layouts, `scratchpad` as its scratchpad
+/// and `operands` (operandBytes) for the operands it wants in another
+/// layout: reordered in, the result reordered out. `sharedIn1`, when not
+/// null, is in1 already in the primitive's layout.
+void execute(KernelCache &cache, ConvKind kind, const ConvPrimitive &conv,
+             const float *in0, const float *in1, const void *sharedIn1,
+             const float *bias, float *out, void *scratchpad,
+             char *operands) {
+  auto place = [&](const ConvOperand &operand, const void *plain) {
+    if (!operand.reordered())
+      return const_cast<void *>(plain);
+    void *at = operands;
+    operands += aligned64(operand.wanted.get_size());
+    runReorder(cache, operand.reorder, operand.plain, plain, operand.wanted,
+               at);
+    return at;
+  };
+  void *a = place(conv.in0, in0);
+  void *b = sharedIn1 ? const_cast<void *>(sharedIn1) : place(conv.in1, in1);
+  void *y = out;
+  if (conv.out.reordered()) {
+    y = operands;
+    operands += aligned64(conv.out.wanted.get_size());
+  }
+  auto wrap = [&](const memory::desc &desc, void *data) {
+    return memory(desc, cache.engine, data);
   };
   std::unordered_map<int, memory> args;
   switch (kind) {
   case ConvKind::ForwardWithBias:
-    args.emplace(DNNL_ARG_BIAS, wrap(conv.bias, bias));
+    args.emplace(DNNL_ARG_BIAS, wrap(conv.bias, const_cast<float *>(bias)));
     [[fallthrough]];
   case ConvKind::Forward:
-    args.emplace(DNNL_ARG_SRC, wrap(conv.src, in0));
-    args.emplace(DNNL_ARG_WEIGHTS, wrap(conv.weights, in1));
-    args.emplace(DNNL_ARG_DST, wrap(conv.dst, out));
+    args.emplace(DNNL_ARG_SRC, wrap(conv.in0.wanted, a));
+    args.emplace(DNNL_ARG_WEIGHTS, wrap(conv.in1.wanted, b));
+    args.emplace(DNNL_ARG_DST, wrap(conv.out.wanted, y));
     break;
   case ConvKind::BackwardData:
-    args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.dst, in0));
-    args.emplace(DNNL_ARG_WEIGHTS, wrap(conv.weights, in1));
-    args.emplace(DNNL_ARG_DIFF_SRC, wrap(conv.src, out));
+    args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.in0.wanted, a));
+    args.emplace(DNNL_ARG_WEIGHTS, wrap(conv.in1.wanted, b));
+    args.emplace(DNNL_ARG_DIFF_SRC, wrap(conv.out.wanted, y));
     break;
   case ConvKind::BackwardFilter:
-    args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.dst, in0));
-    args.emplace(DNNL_ARG_SRC, wrap(conv.src, in1));
-    args.emplace(DNNL_ARG_DIFF_WEIGHTS, wrap(conv.weights, out));
+    args.emplace(DNNL_ARG_DIFF_DST, wrap(conv.in0.wanted, a));
+    args.emplace(DNNL_ARG_SRC, wrap(conv.in1.wanted, b));
+    args.emplace(DNNL_ARG_DIFF_WEIGHTS, wrap(conv.out.wanted, y));
     break;
   }
   if (conv.scratchpad.get_size() > 0)
@@ -371,10 +469,48 @@ void execute(KernelCache &cache, ConvKind kind, const ConvPrimitive &conv,
   dnnl::stream stream(cache.engine);
   conv.primitive.execute(stream, args);
   stream.wait();
+  if (conv.out.reordered())
+    runReorder(cache, conv.out.reorder, conv.out.wanted, y, conv.out.plain,
+               out);
+}
+
+/// in1 of every piece, reordered once into the cache's shared buffers (one
+/// per piece size; the second reuses the first when both want the same
+/// layout), or nulls when the primitives read it as it is.
+std::array<const void *, 2> shareIn1(KernelCache &cache,
+                                     const PiecePrimitives &primitives,
+                                     const float *in1) {
+  std::array<const void *, 2> shared = {nullptr, nullptr};
+  for (int v = 0; v < 2; ++v) {
+    const ConvPrimitive *conv = primitives.bySize[v];
+    if (!conv || !conv->in1.reordered())
+      continue;
+    if (v == 1 && primitives.bySize[0] &&
+        primitives.bySize[0]->in1.wanted == conv->in1.wanted) {
+      shared[1] = shared[0];
+      continue;
+    }
+    void *buffer = grow(cache.shared[v], cache.sharedSize[v],
+                        conv->in1.wanted.get_size());
+    runReorder(cache, conv->in1.reorder, conv->in1.plain, in1,
+               conv->in1.wanted, buffer);
+    shared[v] = buffer;
+  }
+  return shared;
+}
+
+/// The largest operandBytes of the (at most two) primitives.
+size_t largestOperandBytes(const PiecePrimitives &primitives, bool sharedIn1) {
+  size_t bytes = 0;
+  for (const ConvPrimitive *conv : primitives.bySize)
+    if (conv)
+      bytes = std::max(bytes, operandBytes(*conv, sharedIn1));
+  return bytes;
 }
 
 /// The forward and backward-data convolutions in batch chunks: each output
-/// element is computed by one piece, with its whole sum.
+/// element is computed by one piece, with its whole sum. The weights (in1)
+/// are every piece's: reordered once.
 void convolutionInPieces(KernelCache &cache, ConvKind kind,
                          const trainc_conv2d_geometry &g, const float *in0,
                          const float *in1, const float *bias, float *out) {
@@ -382,14 +518,20 @@ void convolutionInPieces(KernelCache &cache, ConvKind kind,
   PiecePrimitives primitives =
       piecePrimitives(cache, g, pieces, /*byChannel=*/false, kind);
   int workers = workersFor(pieces);
-  reserveThreadBuffers(cache, workers, primitives.scratchpad);
+  size_t scratchpadBytes = aligned64(primitives.scratchpad);
+  reserveThreadBuffers(cache, workers,
+                       scratchpadBytes +
+                           largestOperandBytes(primitives, /*sharedIn1=*/true));
+  std::array<const void *, 2> shared = shareIn1(cache, primitives, in1);
   bool backward = kind == ConvKind::BackwardData;
   int64_t inSample = backward ? g.m * g.oh * g.ow : g.c * g.h * g.w;
   int64_t outSample = backward ? g.c * g.h * g.w : g.m * g.oh * g.ow;
   forEachPiece(cache, pieces.count, workers, [&](int64_t p, char *buffer) {
     int64_t n0 = pieces.first(p);
+    int variant = static_cast<int>(pieces.size(p) - pieces.smallest());
     execute(cache, kind, primitives.of(pieces, p), in0 + n0 * inSample, in1,
-            bias, out + n0 * outSample, buffer);
+            shared[variant], bias, out + n0 * outSample, buffer,
+            buffer + scratchpadBytes);
   });
 }
 
@@ -397,7 +539,8 @@ void convolutionInPieces(KernelCache &cache, ConvKind kind,
 /// chosen by the geometry alone (whichever moves fewer bytes):
 ///  - by output channel: piece p computes rows [m0, m1) of dw over the whole
 ///    batch, from a contiguous copy of those channels of dy; no sum, but
-///    each piece unfolds x again (im2col);
+///    each piece unfolds x again (im2col); x is every piece's (reordered
+///    once);
 ///  - by batch chunk: piece p computes the whole dw of its samples, and the
 ///    pieces are added in piece order; dw is written once per piece.
 void backwardFilterInPieces(KernelCache &cache,
@@ -421,12 +564,19 @@ void backwardFilterInPieces(KernelCache &cache,
   PiecePrimitives primitives = piecePrimitives(
       cache, g, pieces, channels, ConvKind::BackwardFilter);
   int workers = workersFor(pieces);
-  // Per worker: oneDNN's scratchpad, then (by channel) its dy channels.
-  size_t scratchpadBytes = (primitives.scratchpad + 63) / 64 * 64;
+  // Per worker: oneDNN's scratchpad, then (by channel) its dy channels,
+  // then its operands in the primitive's layouts.
+  size_t scratchpadBytes = aligned64(primitives.scratchpad);
   size_t dySlice =
-      channels ? size_t(g.n * pieces.largest() * spatialOut) * sizeof(float)
+      channels ? aligned64(size_t(g.n * pieces.largest() * spatialOut) *
+                           sizeof(float))
                : 0;
-  reserveThreadBuffers(cache, workers, scratchpadBytes + dySlice);
+  reserveThreadBuffers(cache, workers,
+                       scratchpadBytes + dySlice +
+                           largestOperandBytes(primitives, channels));
+  std::array<const void *, 2> shared = {nullptr, nullptr};
+  if (channels)
+    shared = shareIn1(cache, primitives, x);
   auto *partials =
       channels ? nullptr
                : static_cast<float *>(grow(
@@ -435,7 +585,9 @@ void backwardFilterInPieces(KernelCache &cache,
                          sizeof(float)));
   forEachPiece(cache, pieces.count, workers, [&](int64_t p, char *buffer) {
     const ConvPrimitive &conv = primitives.of(pieces, p);
+    int variant = static_cast<int>(pieces.size(p) - pieces.smallest());
     int64_t at = pieces.first(p);
+    char *operands = buffer + scratchpadBytes + dySlice;
     if (channels) {
       // dy's channels [m0, m1) of every sample, made contiguous.
       auto *slice = reinterpret_cast<float *>(buffer + scratchpadBytes);
@@ -444,13 +596,14 @@ void backwardFilterInPieces(KernelCache &cache,
         std::memcpy(slice + n * m * spatialOut,
                     dy + (n * g.m + at) * spatialOut,
                     sizeof(float) * m * spatialOut);
-      execute(cache, ConvKind::BackwardFilter, conv, slice, x, nullptr,
-              dw + at * weightsPerOutput, buffer);
+      execute(cache, ConvKind::BackwardFilter, conv, slice, x, shared[variant],
+              nullptr, dw + at * weightsPerOutput, buffer, operands);
       return;
     }
     execute(cache, ConvKind::BackwardFilter, conv,
             dy + at * g.m * spatialOut, x + at * g.c * g.h * g.w, nullptr,
-            p == 0 ? dw : partials + (p - 1) * weights, buffer);
+            nullptr, p == 0 ? dw : partials + (p - 1) * weights, buffer,
+            operands);
   });
   if (channels)
     return;

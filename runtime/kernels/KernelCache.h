@@ -30,11 +30,26 @@ enum class ConvKind : int64_t {
 /// The 18 values of a trainc_conv2d_geometry followed by the kind.
 using ConvKey = std::array<int64_t, 19>;
 
-/// A ready primitive and the memory descriptors its arguments use. For the
-/// backward kinds `src`/`dst` describe the gradients of x and y.
+/// One operand of a convolution: the plain (NCHW/OIHW) layout the
+/// runtime's callers hold it in, the layout the primitive wants (oneDNN's
+/// choice for `any`: blocked, nChw16c/OIhw16i16o with AVX-512, 8c with
+/// AVX2), and the reorder between them when they differ.
+struct ConvOperand {
+  dnnl::memory::desc plain, wanted;
+  /// plain -> wanted for an input, wanted -> plain for the output; empty
+  /// when the primitive reads the plain layout itself.
+  dnnl::primitive reorder;
+  bool reordered() const { return plain != wanted; }
+};
+
+/// A ready primitive and its operands by kind (see runConvolution):
+///   Forward*:       in0 = x (src),       in1 = w (weights), out = y (dst)
+///   BackwardData:   in0 = dy (diff_dst), in1 = w (weights), out = dx
+///   BackwardFilter: in0 = dy (diff_dst), in1 = x (src),     out = dw
 struct ConvPrimitive {
   dnnl::primitive primitive;
-  dnnl::memory::desc src, weights, bias, dst, scratchpad;
+  ConvOperand in0, in1, out;
+  dnnl::memory::desc bias, scratchpad;
 };
 
 struct FreeDeleter {
@@ -52,6 +67,11 @@ struct KernelCache {
   /// DNNL_ENABLE_CONCURRENT_EXEC; Debian's is not.
   std::vector<std::unique_ptr<void, FreeDeleter>> threadBuffers;
   size_t threadBufferSize = 0;
+  /// An operand every piece of a call reads (the weights, or x of a
+  /// backward filter split by channel), in the primitives' layout: one
+  /// reorder per call, not per piece. Two, for the two sizes of piece.
+  std::unique_ptr<void, FreeDeleter> shared[2];
+  size_t sharedSize[2] = {0, 0};
   /// The partial weight gradients of a backward filter's batch chunks but
   /// the first.
   std::unique_ptr<void, FreeDeleter> partials;

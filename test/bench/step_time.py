@@ -7,9 +7,12 @@ count and optimizer (SGD, momentum 0.9), measured in the same run.
       --out test/bench/results/step_time.json
 
 Cases: the CIFAR-style ResNet-20 at batch 128 on 1x28x28 and torchvision's
-ResNet-18 at batch 32 on 3x64x64 (10 classes). Each side runs STEPS steps on
-synthetic data; the first WARMUP steps are dropped and the median of the
-rest is reported. Peak RSS is the process's maximum resident set size
+ResNet-18 at batch 32 on 3x64x64 (10 classes), and with --resnet50 also
+ResNet-50 at batch 16 on 3x64x64. Each side runs STEPS steps on synthetic
+data; the first WARMUP steps are dropped and the median of the rest is
+reported. trainc runs twice, the same executable: its convolutions in the
+layouts oneDNN prefers (the default) and, as the baseline before that
+change, in the plain layouts (TRAINC_DNNL_PLAIN=1). Peak RSS is the process's maximum resident set size
 (wait4's ru_maxrss). Results go to JSON; docs/performance.md summarises.
 """
 
@@ -56,10 +59,12 @@ def run_output(cmd):
     return p.stdout
 
 
-def peak_rss(cmd):
+def peak_rss(cmd, env=None):
     """Runs cmd with its output discarded; returns its peak RSS in MiB."""
     pid = os.fork()
     if pid == 0:
+        if env:
+            os.environ.update(env)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.dup2(devnull, 2)
@@ -83,11 +88,13 @@ def main():
     ap.add_argument("--steps", type=int, default=12)
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--resnet50", action="store_true")
     a = ap.parse_args()
+    cases = CASES + ([("resnet50", "3x64x64", 16)] if a.resnet50 else [])
     results = {"threads": a.threads, "steps": a.steps, "warmup": a.warmup,
                "cases": []}
     with tempfile.TemporaryDirectory() as tmp:
-        for arch, shape, batch in CASES:
+        for arch, shape, batch in cases:
             onnx_path = os.path.join(tmp, arch + ".onnx")
             exe = os.path.join(tmp, arch + ".train")
             log = os.path.join(tmp, arch + ".jsonl")
@@ -100,22 +107,28 @@ def main():
             cmd = [exe, "--data", "synthetic:%d,%d" % (samples, batch),
                    "--steps", str(a.steps), "--lr", "0.01", "--threads",
                    str(a.threads), "--quiet", "--log", log]
-            rss = peak_rss(cmd)
-            with open(log) as f:
-                records = [json.loads(l) for l in f]
-            ours = [batch / r["images_per_s"] for r in records
-                    if "images_per_s" in r and r["images_per_s"] > 0]
+            def ours(env):
+                rss = peak_rss(cmd, env)
+                with open(log) as f:
+                    records = [json.loads(l) for l in f]
+                times = [batch / r["images_per_s"] for r in records
+                         if "images_per_s" in r and r["images_per_s"] > 0]
+                return dict(summary(times, a.warmup), peak_rss_mib=rss)
+            blocked = ours(None)
+            plain = ours({"TRAINC_DNNL_PLAIN": "1"})
             torch_cmd = [sys.executable, "-c", TORCH_SCRIPT, MODELS, arch,
                          shape, str(batch), str(a.steps), str(a.threads)]
             torch_times = json.loads(run_output(torch_cmd))
             torch_rss = peak_rss(torch_cmd)  # a second run, for its RSS
             case = {"model": arch, "input": shape, "batch": batch,
-                    "trainc": dict(summary(ours, a.warmup), peak_rss_mib=rss),
+                    "trainc": blocked, "trainc_plain_layouts": plain,
                     "pytorch": dict(summary(torch_times, a.warmup),
                                     peak_rss_mib=torch_rss)}
-            case["time_ratio_trainc_over_pytorch"] = (
-                case["trainc"]["median_s"] / case["pytorch"]["median_s"])
-            case["rss_ratio_trainc_over_pytorch"] = rss / torch_rss
+            for name in ("trainc", "trainc_plain_layouts"):
+                case["time_ratio_%s_over_pytorch" % name] = (
+                    case[name]["median_s"] / case["pytorch"]["median_s"])
+            case["rss_ratio_trainc_over_pytorch"] = (
+                blocked["peak_rss_mib"] / torch_rss)
             results["cases"].append(case)
             print(json.dumps(case))
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
