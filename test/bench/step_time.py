@@ -4,7 +4,7 @@ trainc executable against PyTorch eager on the same model, batch, thread
 count and optimizer (SGD, momentum 0.9), measured in the same run.
 
   /usr/bin/python3 test/bench/step_time.py --trainc build/bin/trainc \
-      --out test/bench/results/step_time.json
+      --out test/bench/results/step_time.json [--resnet50] [--torch2]
 
 Cases: the CIFAR-style ResNet-20 at batch 128 on 1x28x28 and torchvision's
 ResNet-18 at batch 32 on 3x64x64 (10 classes), and with --resnet50 also
@@ -12,8 +12,11 @@ ResNet-50 at batch 16 on 3x64x64. Each side runs STEPS steps on synthetic
 data; the first WARMUP steps are dropped and the median of the rest is
 reported. trainc runs twice, the same executable: its convolutions in the
 layouts oneDNN prefers (the default) and, as the baseline before that
-change, in the plain layouts (TRAINC_DNNL_PLAIN=1). Peak RSS is the process's maximum resident set size
-(wait4's ru_maxrss). Results go to JSON; docs/performance.md summarises.
+change, in the plain layouts (TRAINC_DNNL_PLAIN=1). The peers: the
+PyTorch of /usr/bin/python3 (Debian's 1.13) eager, and with --torch2
+PyTorch 2 from PyPI in a virtual environment made under build/bench-venv
+(about 5 GB), eager and torch.compile. Peak RSS is the process's maximum
+resident set size (wait4's ru_maxrss). Results go to JSON; docs/performance.md summarises.
 """
 
 import argparse
@@ -35,9 +38,12 @@ warnings.filterwarnings("ignore")
 sys.path.insert(0, sys.argv[1])
 from export_onnx import build
 arch, shape, batch, steps, threads = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+compiled = len(sys.argv) > 7 and sys.argv[7] == "compile"
 torch.manual_seed(0); torch.set_num_threads(threads)
 c, h, w = (int(v) for v in shape.split("x"))
 model = build(arch, c, 10); model.train()
+if compiled:
+    model = torch.compile(model)
 opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 x = torch.randn(batch, c, h, w); y = torch.randint(0, 10, (batch,))
 times = []
@@ -75,6 +81,23 @@ def peak_rss(cmd, env=None):
     return usage.ru_maxrss / 1024.0
 
 
+def torch_version(python):
+    return run_output([python, "-c",
+                       "import torch; print(torch.__version__)"]).strip()
+
+
+def make_venv(path):
+    """PyTorch 2 (and torchvision) from PyPI in a virtual environment at
+    `path`, made once; returns its python."""
+    python = os.path.join(path, "bin", "python")
+    probe = [python, "-c", "import torch, torchvision"]
+    if not os.path.exists(python) or subprocess.run(probe).returncode != 0:
+        subprocess.run([sys.executable, "-m", "venv", path], check=True)
+        subprocess.run([python, "-m", "pip", "install", "-q", "torch",
+                        "torchvision", "numpy"], check=True)
+    return python
+
+
 def summary(times, warmup):
     kept = times[warmup:]
     return {"median_s": statistics.median(kept), "min_s": min(kept),
@@ -89,8 +112,14 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--resnet50", action="store_true")
+    ap.add_argument("--torch2", action="store_true",
+                    help="also PyTorch 2 from PyPI, eager and torch.compile, "
+                    "in a virtual environment made under --venv")
+    ap.add_argument("--venv", default=os.path.join(HERE, "..", "..", "build",
+                                                   "bench-venv"))
     a = ap.parse_args()
     cases = CASES + ([("resnet50", "3x64x64", 16)] if a.resnet50 else [])
+    torch2 = make_venv(a.venv) if a.torch2 else None
     results = {"threads": a.threads, "steps": a.steps, "warmup": a.warmup,
                "cases": []}
     with tempfile.TemporaryDirectory() as tmp:
@@ -123,7 +152,22 @@ def main():
             case = {"model": arch, "input": shape, "batch": batch,
                     "trainc": blocked, "trainc_plain_layouts": plain,
                     "pytorch": dict(summary(torch_times, a.warmup),
-                                    peak_rss_mib=torch_rss)}
+                                    peak_rss_mib=torch_rss,
+                                    version=torch_version(sys.executable))}
+            if torch2:
+                for mode in ("eager", "compile"):
+                    cmd2 = [torch2, "-c", TORCH_SCRIPT, MODELS, arch, shape,
+                            str(batch), str(a.steps), str(a.threads), mode]
+                    times = json.loads(run_output(cmd2))
+                    entry = dict(summary(times, a.warmup),
+                                 peak_rss_mib=peak_rss(cmd2),
+                                 version=torch_version(torch2))
+                    if mode == "compile":
+                        # The first step compiles (inductor, C++ kernels).
+                        entry["first_step_s"] = times[0]
+                    case["pytorch2_" + mode] = entry
+                    case["time_ratio_trainc_over_pytorch2_" + mode] = (
+                        blocked["median_s"] / entry["median_s"])
             for name in ("trainc", "trainc_plain_layouts"):
                 case["time_ratio_%s_over_pytorch" % name] = (
                     case[name]["median_s"] / case["pytorch"]["median_s"])
