@@ -56,6 +56,15 @@ const NamedGeometry kGeometries[] = {
      {2, 2, 3, 3, 3, 7, 7, 2, 2, 2, 2, 3, 3, 3, 3, 1, 1, 1}},
     {"NonSquareKernelAndStride",
      {1, 4, 7, 9, 6, 1, 3, 7, 4, 1, 2, 0, 0, 0, 0, 1, 1, 1}},
+    // Channels enough for oneDNN's blocked layouts, and a batch of 10: its
+    // 8 pieces take 1 or 2 samples, two primitives, each with the weights
+    // reordered once for all its pieces.
+    {"BlockedTwoPieceSizes",
+     {10, 16, 6, 6, 32, 3, 3, 6, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1}},
+    // A backward filter split by output channel (8 pieces of 9 or 10 of
+    // the 76), x reordered once for all of them.
+    {"PointwiseByChannel",
+     {4, 256, 2, 2, 76, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1}},
 };
 
 std::vector<float> randomVector(int64_t size, unsigned seed) {
