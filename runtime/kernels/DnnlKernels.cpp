@@ -200,25 +200,17 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
 
-  if (kind == ConvKind::ForwardWithBias) {
-    dnnl::convolution_forward::primitive_desc pd(
-        dnnl::convolution_forward::desc(training, direct, anySrc, anyWeights,
-                                        conv.bias, anyDst, strides, dilates,
-                                        padLeft, padRight),
-        attr, engine);
-    conv.primitive = dnnl::convolution_forward(pd);
-    conv.scratchpad = pd.scratchpad_desc();
-    conv.in0 = operand(engine, src, pd.src_desc(), false);
-    conv.in1 = operand(engine, weights, pd.weights_desc(), false);
-    conv.out = operand(engine, dst, pd.dst_desc(), true);
-    return conv;
-  }
-  // The forward primitive descriptor also serves as the hint the backward
-  // primitives require.
+  // The forward primitive descriptor (with the bias for ForwardWithBias)
+  // also serves as the hint the backward primitives require.
   dnnl::convolution_forward::primitive_desc forward(
-      dnnl::convolution_forward::desc(training, direct, anySrc, anyWeights,
-                                      anyDst, strides, dilates, padLeft,
-                                      padRight),
+      kind == ConvKind::ForwardWithBias
+          ? dnnl::convolution_forward::desc(training, direct, anySrc,
+                                            anyWeights, conv.bias, anyDst,
+                                            strides, dilates, padLeft,
+                                            padRight)
+          : dnnl::convolution_forward::desc(training, direct, anySrc,
+                                            anyWeights, anyDst, strides,
+                                            dilates, padLeft, padRight),
       attr, engine);
   switch (kind) {
   case ConvKind::Forward:

@@ -243,18 +243,14 @@ void Arenas::toHost(ArenaPart part) {
     device->download(host->data(), onDevice, host->size());
 }
 
-void Arenas::readState(void *host, int64_t offset, int64_t bytes) {
+void Arenas::read(ArenaPart part, void *host, int64_t offset,
+                  int64_t bytes) {
+  auto [mirror, onDevice] = partOf(*this, part);
   if (device)
-    device->download(host, static_cast<const char *>(state_) + offset, bytes);
+    device->download(host, static_cast<const char *>(onDevice) + offset,
+                     bytes);
   else
-    std::memcpy(host, state.as<const char>() + offset, bytes);
-}
-
-void Arenas::readParams(void *host, int64_t offset, int64_t bytes) {
-  if (device)
-    device->download(host, static_cast<const char *>(params_) + offset, bytes);
-  else
-    std::memcpy(host, params.as<const char>() + offset, bytes);
+    std::memcpy(host, mirror->as<const char>() + offset, bytes);
 }
 
 const void *Arenas::stage(void *onDevice, const void *host, int64_t bytes) {

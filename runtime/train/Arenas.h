@@ -76,11 +76,10 @@ struct Arenas {
   /// Makes the host's copy of `part` equal to the device's, waiting for the
   /// steps enqueued so far (nothing on the CPU target).
   void toHost(ArenaPart part);
-  /// Copies `bytes` at byte `offset` of the device's state to `host`
-  /// (reads the host's copy on the CPU target).
-  void readState(void *host, int64_t offset, int64_t bytes);
-  /// The same of the parameters.
-  void readParams(void *host, int64_t offset, int64_t bytes);
+  /// Copies `bytes` at byte `offset` of the device's `part` to `host`
+  /// (reads the host's copy on the CPU target), leaving the host's copy of
+  /// the rest as it is.
+  void read(ArenaPart part, void *host, int64_t offset, int64_t bytes);
   /// The pointer an entry point takes for `bytes` of input at `host`: the
   /// host memory itself, or `device` (the CUDA target) after uploading.
   const void *stage(void *device, const void *host, int64_t bytes);

@@ -87,6 +87,8 @@ private:
   void evaluateTestSplit(Progress &progress, const std::string &when);
   void saveCheckpoint();
   void finish();
+  /// The ranks whose `hash` differs from rank 0's (all-gathered).
+  std::vector<int> ranksDiffering(uint64_t hash);
   /// Fails unless every rank holds the same parameters and state.
   void checkRanksAgree(Progress &progress);
   /// --consistency-check-every: fails unless every rank holds the same
@@ -304,13 +306,13 @@ int64_t Trainer::finalStep() const {
 }
 
 void Trainer::announce(Progress &progress, int threads) {
-  if (world > 1)
+  if (world > 1) {
+    std::string plane = dataPlane().describe();
     progress.message(std::to_string(world) + " processes (" +
                      comm.describe() +
-                     (dataPlane().describe().empty()
-                          ? std::string()
-                          : "; collectives over " + dataPlane().describe()) +
+                     (plane.empty() ? "" : "; collectives over " + plane) +
                      "), global batch " + std::to_string(globalBatch));
+  }
   progress.message(std::string(desc.source ? desc.source : "model") +
                    ": batch " + std::to_string(desc.batch) + ", parameters " +
                    countTensors(desc, TRAINC_PARAM) + ", buffers " +
@@ -364,10 +366,10 @@ std::string Trainer::nlcgLogFields() {
     return std::string();
   // The scalar state follows the element slots (train/Nlcg.h).
   double scalars[kNumNlcgScalars];
-  arenas.readState(scalars,
-                   trainc_find_optimizer(optimizer.name.c_str())->state_slots *
-                       desc.param_bytes,
-                   sizeof(scalars));
+  arenas.read(ArenaPart::State, scalars,
+              trainc_find_optimizer(optimizer.name.c_str())->state_slots *
+                  desc.param_bytes,
+              sizeof(scalars));
   return jsonNlcgFields(scalars[kNlcgAlpha], scalars[kNlcgBeta],
                         scalars[kNlcgRestart] != 0, scalars[kNlcgUndo],
                         scalars[kNlcgPrecond] != 0);
@@ -516,6 +518,15 @@ void Trainer::saveCheckpoint() {
     fatal(error);
 }
 
+std::vector<int> Trainer::ranksDiffering(uint64_t hash) {
+  std::vector<uint64_t> all = comm.allgather(hash);
+  std::vector<int> differ;
+  for (int r = 1; r < world; ++r)
+    if (all[r] != all[0])
+      differ.push_back(r);
+  return differ;
+}
+
 void Trainer::checkRanksAgree(Progress &progress) {
   // OPTIMIZERS.md I7: the reduced gradients are bit-identical on every
   // rank, so parameters and optimizer state must be too.
@@ -524,11 +535,11 @@ void Trainer::checkRanksAgree(Progress &progress) {
   Fnv1a64 hash;
   hash.update(arenas.params.data(), desc.param_bytes);
   hash.update(arenas.state.data(), desc.state_bytes);
-  std::vector<uint64_t> all = comm.allgather(hash.value());
-  for (int r = 1; r < world; ++r)
-    if (all[r] != all[0])
-      fatal("rank " + std::to_string(r) + "'s parameters or optimizer state "
-            "differ from rank 0's after step " + std::to_string(stepCount));
+  std::vector<int> differ = ranksDiffering(hash.value());
+  if (!differ.empty())
+    fatal("rank " + std::to_string(differ.front()) +
+          "'s parameters or optimizer state differ from rank 0's after step " +
+          std::to_string(stepCount));
   progress.message("parameters and optimizer state identical on all " +
                    std::to_string(world) + " ranks");
 }
@@ -541,7 +552,8 @@ void Trainer::checkBucketAgrees() {
   int64_t check = stepCount / options.consistencyCheckEvery - 1;
   const trainc_bucket &bucket = desc.buckets[check % desc.num_buckets];
   std::vector<char> bytes(static_cast<size_t>(bucket.bytes));
-  arenas.readParams(bytes.data(), bucket.offset, bucket.bytes);
+  arenas.read(ArenaPart::Params, bytes.data(), bucket.offset,
+              bucket.bytes);
   if (const char *fault = std::getenv("TRAINC_TEST_FLIP_PARAM_BIT")) {
     // Test hook (test/e2e/mpi-failures.test): "RANK:STEP" flips the low
     // bit of the bucket's first parameter on RANK at STEP, as a fault.
@@ -552,16 +564,15 @@ void Trainer::checkBucketAgrees() {
   }
   Fnv1a64 hash;
   hash.update(bytes.data(), bytes.size());
-  std::vector<uint64_t> all = comm.allgather(hash.value());
-  std::string differ;
-  for (int r = 1; r < world; ++r)
-    if (all[r] != all[0])
-      differ += (differ.empty() ? "" : ", ") + std::to_string(r);
+  std::vector<int> differ = ranksDiffering(hash.value());
+  std::string names;
+  for (int r : differ)
+    names += (names.empty() ? "" : ", ") + std::to_string(r);
   if (!differ.empty())
     fatal("the ranks diverged: after step " + std::to_string(stepCount) +
           " the parameters of gradient bucket " +
           std::to_string(check % desc.num_buckets) + " on rank" +
-          (differ.find(',') == std::string::npos ? " " : "s ") + differ +
+          (differ.size() == 1 ? " " : "s ") + names +
           " differ from rank 0's (--consistency-check-every " +
           std::to_string(options.consistencyCheckEvery) +
           "): a fault on that rank, not a property of the model");

@@ -48,13 +48,13 @@ def main():
         calls.append((name, bucket))
     starts = [i for i, (n, _) in enumerate(calls) if n.endswith("_start")]
     waits = [i for i, (n, _) in enumerate(calls) if n.endswith("_wait")]
-    buckets = sorted({b for _, b in calls if b is not None})
-    ok = all(
-        [b for n, b in calls if n.endswith("_start")].count(x) == 1 and
-        [b for n, b in calls if n.endswith("_wait")].count(x) == 1 and
-        starts[[calls[i][1] for i in starts].index(x)] <
-        waits[[calls[i][1] for i in waits].index(x)]
-        for x in buckets)
+    started = [calls[i][1] for i in starts]
+    waited = [calls[i][1] for i in waits]
+    buckets = sorted(set(started) | set(waited))
+    # Each bucket once in each list, its start before its wait.
+    ok = all(started.count(x) == 1 and waited.count(x) == 1 and
+             starts[started.index(x)] < waits[waited.index(x)]
+             for x in buckets)
     print(f"buckets {len(buckets)}: "
           f"{'each started once, then waited for once' if ok else 'MISMATCH'}")
     backward = [i for i, (n, _) in enumerate(calls)

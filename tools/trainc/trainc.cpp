@@ -33,6 +33,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -551,6 +552,13 @@ constexpr double kRooflineFlopsPerSecond = 67e12;
 /// idle, so its roofline time is optimistic.
 constexpr int64_t kRooflineMultiprocessors = 132;
 
+/// A kernel's roofline time on that H100: the larger of its memory time
+/// and its compute time.
+double rooflineSeconds(double bytes, double flops) {
+  return std::max(bytes / kRooflineBytesPerSecond,
+                  flops / kRooflineFlopsPerSecond);
+}
+
 /// --report --target=cuda, after the memory plan: every generated kernel
 /// of each step function with its launch shape, what ptxas reports of it
 /// (registers, spills, shared memory), the bytes it moves and the flops it
@@ -582,10 +590,6 @@ void printKernelReport(mlir::ModuleOp module, double libraryFlops,
   if (!ptx.empty() && !mlir::train::runPtxas(cudaToolkitDir(), cudaArch, ptx,
                                              ptxas, error))
     fatal(error);
-  auto roofline = [](double bytes, double flops) {
-    return std::max(bytes / kRooflineBytesPerSecond,
-                    flops / kRooflineFlopsPerSecond);
-  };
   os << formatv("GPU kernels ({0}; roofline on an H100: {1:f2} TB/s, {2:f0} "
                 "TFLOP/s float32 without tensor cores):\n",
                 cudaArch.getValue(), kRooflineBytesPerSecond / 1e12,
@@ -612,7 +616,7 @@ void printKernelReport(mlir::ModuleOp module, double libraryFlops,
       StringRef name = launch.getKernelName().getValue();
       const mlir::train::PtxasKernelInfo &info = ptxas[name];
       double moved = cost.loadBytes + cost.storeBytes;
-      double t = roofline(moved, cost.flops);
+      double t = rooflineSeconds(moved, cost.flops);
       auto constant = [](mlir::Value v) {
         return mlir::getConstantIntValue(v).value_or(-1);
       };
@@ -745,9 +749,8 @@ void printScaleReport(
       if (launchIndex >= kernels.size())
         bug("more launches than kernels");
       const mlir::train::KernelCost &cost = kernels[launchIndex++];
-      double t = std::max((cost.loadBytes + cost.storeBytes) /
-                              kRooflineBytesPerSecond,
-                          cost.flops / kRooflineFlopsPerSecond) /
+      double t = rooflineSeconds(cost.loadBytes + cost.storeBytes,
+                                 cost.flops) /
                  scaleComputeFraction;
       computeFor(t);
       clock += t;
@@ -830,12 +833,9 @@ void printScaleReport(
   if (auto model = module->getAttrOfType<mlir::train::ModelAttr>(
           mlir::train::kModelAttr))
     for (auto tensor : model.getTensorDescs())
-      if (tensor.getKind() == mlir::train::TensorKind::Param) {
-        int64_t n = 1;
-        for (int64_t d : tensor.getShape().asArrayRef())
-          n *= d;
-        elements[tensor.getName()] = n;
-      }
+      if (tensor.getKind() == mlir::train::TensorKind::Param)
+        elements[tensor.getName()] =
+            mlir::computeProduct(tensor.getShape().asArrayRef());
   double totalBytes = 0;
   int64_t totalParams = 0;
   std::map<int, int64_t> bucketParams;
@@ -953,14 +953,15 @@ void printScaleReport(
                   "GPUs", "nodes", "all-reduce ms", "f32 overlap",
                   "f32 no overlap", "fp16 overlap", "fp16 no overlap");
     for (int64_t p = 1; p <= 1024; p *= 2) {
-      sc::StepTime f32 = sc::simulateStep(events, cluster, p, variants[0]);
+      SmallVector<sc::StepTime> times;
+      for (const sc::StepOptions &v : variants)
+        times.push_back(sc::simulateStep(events, cluster, p, v));
+      // The network time of f32 with overlap (the first variant).
       os << formatv("  {0,6} {1,5} {2,13:f3}", p, cluster.nodes(p),
-                    f32.communication * 1e3);
-      for (const sc::StepOptions &v : variants) {
-        sc::StepTime t = sc::simulateStep(events, cluster, p, v);
+                    times.front().communication * 1e3);
+      for (const sc::StepTime &t : times)
         os << formatv(" {0,10:f3} {1,5:f1}%", t.seconds * 1e3,
                       100 * one.seconds / t.seconds);
-      }
       os << "\n";
     }
   }
