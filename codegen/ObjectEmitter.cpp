@@ -17,6 +17,7 @@
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/xxhash.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
@@ -35,6 +36,16 @@ std::unique_ptr<llvm::TargetMachine> hostMachine(llvm::StringRef cpu,
   if (!target)
     return nullptr;
   std::string cpuName = cpu.str(), features;
+  if (cpu != "native") {
+    // LLVM would only warn, and generate for a generic CPU.
+    std::unique_ptr<llvm::MCSubtargetInfo> info(
+        target->createMCSubtargetInfo(triple, "", ""));
+    if (!info || !info->isCPUStringValid(cpuName)) {
+      error = "unknown --cpu '" + cpuName +
+              "': 'native' or an LLVM CPU name such as x86-64-v3";
+      return nullptr;
+    }
+  }
   if (cpu == "native") {
     cpuName = llvm::sys::getHostCPUName().str();
     llvm::SubtargetFeatures list;
@@ -52,12 +63,29 @@ std::unique_ptr<llvm::TargetMachine> hostMachine(llvm::StringRef cpu,
   return machine;
 }
 
+} // namespace
+
+int64_t mlir::train::preferredChannelBlock(llvm::StringRef cpu,
+                                           std::string &error) {
+  std::unique_ptr<llvm::TargetMachine> machine = hostMachine(cpu, error);
+  if (!machine)
+    return 0;
+  const llvm::MCSubtargetInfo *info = machine->getMCSubtargetInfo();
+  return info && info->checkFeatures("+avx512f") ? 16 : 8;
+}
+
+namespace {
 void optimize(llvm::Module &module, llvm::TargetMachine &machine) {
   llvm::LoopAnalysisManager lam;
   llvm::FunctionAnalysisManager fam;
   llvm::CGSCCAnalysisManager cgam;
   llvm::ModuleAnalysisManager mam;
-  llvm::PassBuilder pb(&machine);
+  // The SLP vectoriser too (off in PassBuilder's defaults; clang turns it
+  // on at -O2): kernels on channel blocks spell out a block's lanes, which
+  // it packs into vector registers. It never reassociates floating point.
+  llvm::PipelineTuningOptions tuning;
+  tuning.SLPVectorization = true;
+  llvm::PassBuilder pb(&machine, tuning);
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);

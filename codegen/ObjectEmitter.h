@@ -22,6 +22,11 @@ std::unique_ptr<llvm::Module> translateToLLVM(ModuleOp module,
                                               std::string &error,
                                               bool embedWeights = true);
 
+/// The channel block oneDNN's direct convolutions prefer on `cpu` ("native"
+/// or an LLVM CPU name): 16 with AVX-512, else 8; 0 with `error` set when
+/// the CPU is unknown.
+int64_t preferredChannelBlock(llvm::StringRef cpu, std::string &error);
+
 /// Writes `module` as an object file.
 bool emitObjectFile(llvm::Module &module, llvm::StringRef path,
                     std::string &error);

@@ -42,23 +42,24 @@ class BasicBlock(nn.Module):
 
 
 class CifarResNet(nn.Module):
-    def __init__(self, depth, in_channels=3, num_classes=10, preact=False):
+    def __init__(self, depth, in_channels=3, num_classes=10, preact=False,
+                 widths=(16, 32, 64)):
         super().__init__()
         if (depth - 2) % 6 != 0:
             raise ValueError(f"depth must be 6n + 2, got {depth}")
         n = (depth - 2) // 6
         self.preact = preact
-        self.conv1 = nn.Conv2d(in_channels, 16, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(16)
-        blocks, cin = [], 16
-        for stage, cout in enumerate([16, 32, 64]):
+        self.conv1 = nn.Conv2d(in_channels, widths[0], 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(widths[0])
+        blocks, cin = [], widths[0]
+        for stage, cout in enumerate(widths):
             for i in range(n):
                 stride = 2 if stage > 0 and i == 0 else 1
                 blocks.append(BasicBlock(cin, cout, stride, preact))
                 cin = cout
         self.blocks = nn.Sequential(*blocks)
-        self.bn_final = nn.BatchNorm2d(64) if preact else None
-        self.fc = nn.Linear(64, num_classes)
+        self.bn_final = nn.BatchNorm2d(widths[-1]) if preact else None
+        self.fc = nn.Linear(widths[-1], num_classes)
 
     def forward(self, x):
         x = self.conv1(x)
@@ -72,6 +73,11 @@ class CifarResNet(nn.Module):
 
 
 def cifar_resnet(name, in_channels, num_classes):
+    """resnetD or preact_resnetD, with stage widths (default 16, 32, 64)
+    given as a suffix _wA_B_C (resnet8_w16_24_48: stages whose channels
+    a block of 16 divides and one it does not)."""
     preact = name.startswith("preact_")
-    depth = int(name.removeprefix("preact_").removeprefix("resnet"))
-    return CifarResNet(depth, in_channels, num_classes, preact)
+    name, *widths = name.removeprefix("preact_").split("_w")
+    depth = int(name.removeprefix("resnet"))
+    widths = tuple(int(w) for w in widths[0].split("_")) if widths else (16, 32, 64)
+    return CifarResNet(depth, in_channels, num_classes, preact, widths)

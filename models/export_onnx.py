@@ -5,7 +5,8 @@
   export_onnx.py --arch resnet50 --mode eval --opset 11 -o r50.onnx
 
 Architectures: torchvision's resnet18/34/50/101 and resnext50_32x4d, and the
-CIFAR-style resnet20/32/56 and preact_resnet20/32/56 of cifar_resnet.py.
+CIFAR-style resnet8/20/32/56 and preact_resnet8/20/32/56 of cifar_resnet.py,
+and resnet8_w16_24_48 (stages of 16, 24 and 48 channels).
 Weights are random (seeded): no download. Run with /usr/bin/python3, whose
 Debian packages provide torch, torchvision and onnx.
 """
@@ -23,6 +24,9 @@ from cifar_resnet import cifar_resnet  # noqa: E402
 
 TORCHVISION = ["resnet18", "resnet34", "resnet50", "resnet101", "resnext50_32x4d"]
 CIFAR = [p + f"resnet{d}" for p in ("", "preact_") for d in (8, 20, 32, 56)]
+# Stages of 16, 24 and 48 channels: a channel block of 16 divides two of
+# them (test/numerics/torch-step.test: layouts that disagree).
+CIFAR += ["resnet8_w16_24_48"]
 MODES = {
     "training": torch.onnx.TrainingMode.TRAINING,
     "preserve": torch.onnx.TrainingMode.PRESERVE,

@@ -136,6 +136,35 @@ def ScheduleCollectivesPass : Pass<"train-schedule-collectives", "::mlir::Module
   let dependentDialects = ["::mlir::train::TrainDialect"];
 }
 
+def AssignLayoutsPass : Pass<"train-assign-layouts", "::mlir::ModuleOp"> {
+  let summary = "Give activations the channel-blocked layout of the "
+                "convolution library";
+  let description = [{
+    Gives each activation of the step functions a memory layout,
+    `train.layouts` on its producer (one channel block per result, 0 for
+    the plain layout): a tensor `[N, C, H, W]` whose channels the block
+    divides is stored as `[N, C/B, H, W, B]` (oneDNN's nChw16c with
+    AVX-512, nChw8c otherwise: the layouts its direct convolutions prefer)
+    when its producer and every user can work on channel blocks:
+    convolutions (the runtime takes the layouts with the geometry),
+    BatchNorm forward and backward, the element-wise ops, global average
+    pooling, and a flatten or reshape of a tensor with one pixel per
+    channel (the same bytes in both layouts). Everything else — function
+    arguments and results, parameters and their gradients, pooling
+    windows, what no rule covers — stays plain, so every file format and
+    the runtime's view of the arenas are unchanged. Where a blocked and a
+    plain tensor meet in an element-wise op, the op itself converts; a
+    convolution whose operand is plain reorders it in the runtime. A
+    layout only changes how bytes are ordered, not their number: the
+    memory plan does not move. With `channel-block=0` (the default, and
+    every target but the CPU's) the pass changes nothing.
+  }];
+  let options = [
+    Option<"channelBlock", "channel-block", "int64_t", /*default=*/"0",
+           "The channel block (0: plain layouts, 8 or 16)">,
+  ];
+}
+
 def DescribeModelPass : Pass<"train-describe-model", "::mlir::ModuleOp"> {
   let summary = "Record the description the runtime reads (train.model)";
   let description = [{
@@ -188,7 +217,8 @@ def ConvertTrainToLoopsPass : Pass<"convert-train-to-loops", "::mlir::ModuleOp">
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::math::MathDialect",
                            "::mlir::memref::MemRefDialect",
-                           "::mlir::scf::SCFDialect"];
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def InsertOptimizerPass : Pass<"train-insert-optimizer", "::mlir::ModuleOp"> {

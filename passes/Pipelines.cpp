@@ -18,6 +18,7 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -59,6 +60,11 @@ void mlir::train::buildTrainPipeline(OpPassManager &pm,
   optimizer.optimizer = options.optimizer;
   pm.addPass(createInsertOptimizerPass(optimizer));
   pm.addPass(createFuseUpdatesPass());
+  // Layouts before the plan: a blocked BatchNorm's partial sums need
+  // scratch (the layouts themselves move no byte).
+  AssignLayoutsPassOptions layouts;
+  layouts.channelBlock = options.channelBlock;
+  pm.addPass(createAssignLayoutsPass(layouts));
   pm.addPass(createPlanMemoryPass());
 }
 
@@ -89,6 +95,9 @@ void mlir::train::buildLLVMPipeline(OpPassManager &pm,
   if (!target || target->launch == TargetInfo::KernelLaunch::HostThreads)
     pm.addPass(createConvertParallelLoopsToThreadsPass());
   pm.addPass(createConvertSCFToCFPass());
+  // The CPU kernels on channel blocks load and store whole blocks as
+  // vectors.
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());

@@ -3,7 +3,8 @@
 //   mlir   imported forward graph (the importer)
 //   train  + train-prepare-training, train-autodiff, train-data-parallel,
 //            train-bucket-gradients, train-schedule-collectives,
-//            train-insert-optimizer, train-plan-memory
+//            train-insert-optimizer, train-fuse-updates,
+//            train-assign-layouts, train-plan-memory
 //   loops  + convert-train-to-loops
 //   llvm   + lowering to the LLVM dialect, then LLVM IR with the description
 //   obj    + an object file;  exe  + linked with the runtime
@@ -47,6 +48,12 @@ struct TrainingPipelineOptions
       *this, "allreduce-dtype",
       llvm::cl::desc("The type gradients travel in (f32, fp16, bf16)"),
       llvm::cl::init("f32")};
+  /// The channel block of activations (train-assign-layouts): 0 keeps
+  /// every tensor plain; trainc sets 16 or 8 for the CPU target.
+  Option<int64_t> channelBlock{
+      *this, "channel-block",
+      llvm::cl::desc("Channel block of activations (0, 8, 16)"),
+      llvm::cl::init(0)};
   /// The code-generation target (passes/Conversion/TargetInfo.h).
   Option<std::string> target{*this, "target",
                              llvm::cl::desc("The code-generation target"),

@@ -116,6 +116,36 @@ SmallVector<unsigned> mlir::train::resultsNeedingCopy(func::FuncOp fn) {
   return copies;
 }
 
+int64_t mlir::train::channelBlockOf(Value value) {
+  auto result = dyn_cast<OpResult>(value);
+  if (!result)
+    return 0;
+  auto layouts =
+      result.getOwner()->getAttrOfType<DenseI64ArrayAttr>(kLayoutsAttr);
+  if (!layouts || int64_t(result.getResultNumber()) >= layouts.size())
+    return 0;
+  return layouts[result.getResultNumber()];
+}
+
+bool mlir::train::isBlockedBatchNorm(Operation *op) {
+  SmallVector<Value> tensors;
+  if (auto bn = dyn_cast<BatchNormOp>(op)) {
+    if (bn.getSync())
+      return false;
+    tensors = {bn.getInput(), bn.getOutput()};
+  } else if (auto bwd = dyn_cast<BatchNormBackwardOp>(op)) {
+    if (bwd.getSync())
+      return false;
+    tensors = {bwd.getInput(), bwd.getGradOutput(), bwd.getGradInput()};
+  } else {
+    return false;
+  }
+  int64_t block = channelBlockOf(tensors.front());
+  return block > 0 && llvm::all_of(tensors, [&](Value v) {
+           return channelBlockOf(v) == block;
+         });
+}
+
 int64_t mlir::train::scratchBytes(Operation *op) {
   auto dim = [](Value v, unsigned d) {
     return cast<RankedTensorType>(v.getType()).getDimSize(d);
@@ -127,9 +157,17 @@ int64_t mlir::train::scratchBytes(Operation *op) {
   // all-reduced in place (f64): sum(x) and sum((x - mean)^2) forward,
   // sum(dy) and sum(dy xhat) interleaved backward.
   if (auto bn = dyn_cast<BatchNormOp>(op))
-    return bn.getSync() ? 8 * 2 * (dim(bn.getInput(), 1) + 1) : 0;
+    if (bn.getSync())
+      return 8 * 2 * (dim(bn.getInput(), 1) + 1);
   if (auto bn = dyn_cast<BatchNormBackwardOp>(op))
-    return bn.getSync() ? 8 * (2 * dim(bn.getInput(), 1) + 1) : 0;
+    if (bn.getSync())
+      return 8 * (2 * dim(bn.getInput(), 1) + 1);
+  // BatchNorm on channel blocks: each batch piece's two sums per channel
+  // (f64), added in piece order (batchNormPieces).
+  if (isBlockedBatchNorm(op)) {
+    Value x = op->getOperand(0);
+    return 8 * 2 * batchNormPieces(dim(x, 0)) * dim(x, 1);
+  }
   // NLCG: its gather and preconditioner tables, for the whole update: the
   // buckets' updates write the gather table and the step reads it
   // (train-plan-memory makes this scratch live from the first

@@ -60,6 +60,26 @@ bool isHostArgument(FunctionOpInterface fn, unsigned index);
 /// Alignment of every slot, in bytes (a cache line, and AVX-512 loads).
 inline constexpr int64_t kSlotAlignment = 64;
 
+/// The memory layout of each result of an op (train-assign-layouts): for
+/// a tensor [N, C, spatial...], the channel block B of its layout
+/// [N, C/B, spatial..., B] (oneDNN's nChw8c and nChw16c), or 0 for the
+/// plain row-major layout. Absent: every result plain.
+inline constexpr llvm::StringLiteral kLayoutsAttr = "train.layouts";
+/// The channel block of `value` (kLayoutsAttr; 0: plain, as every function
+/// argument is).
+int64_t channelBlockOf(Value value);
+/// The batch pieces of BatchNorm's per-channel sums on blocked channels:
+/// each piece sums its samples, then the pieces are added in piece order
+/// (the same bits for any thread count).
+inline int64_t batchNormPieces(int64_t batch) {
+  return batch < 8 ? batch : 8;
+}
+/// Whether the BatchNorm (or its backward) `op` runs the kernels for
+/// channel blocks: every operand and result of [N, C, ...] blocked alike,
+/// statistics of this rank only. They keep partial sums in the op's
+/// scratch (scratchBytes).
+bool isBlockedBatchNorm(Operation *op);
+
 struct Home {
   enum Kind {
     Activation,   ///< a slot of the activation arena (train.slots)

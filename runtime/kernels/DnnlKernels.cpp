@@ -1,18 +1,20 @@
 //===- DnnlKernels.cpp - kernels.h on oneDNN (CPU) ------------------------===//
 //
-// Convolutions run as oneDNN primitives on plain NCHW/OIHW memory, cached per
+// Convolutions run as oneDNN primitives, cached per
 // geometry in the RuntimeContext; GEMM runs as dnnl_sgemm. Every failure goes
 // through fatal() with a line naming the kernel and the geometry.
 //
 // Performance notes:
-//  - The callers hold plain NCHW/OIHW tensors; each primitive is created
-//    with `any` and takes the layouts oneDNN prefers (blocked channels:
-//    its direct jit kernels, several times faster than the gemm-based ones
-//    that read the plain layouts), each operand reordered in and the
-//    result out per piece, the weights once per call. The compiler will
-//    keep activations blocked between convolutions (issue 15's layout
-//    pass) and remove most reorders. TRAINC_DNNL_PLAIN=1 keeps the plain
-//    layouts (the benchmarks' baseline).
+//  - The callers hold weights as OIHW and activations in the layouts the
+//    geometry names (NCHW, or channel blocks the compiler chose:
+//    train-assign-layouts). Each primitive is created with `any` and takes
+//    the layouts oneDNN prefers (blocked channels: its direct jit kernels,
+//    several times faster than the gemm-based ones that read the plain
+//    layouts); an operand held in another layout is reordered in, and the
+//    result out, per piece, the weights once per call. When the compiler
+//    chose what oneDNN prefers, activations need no reorder.
+//    TRAINC_DNNL_PLAIN=1 makes the primitives take the callers' layouts
+//    (the benchmarks' baseline, with --channel-block=0).
 //  - convolution_direct only; convolution_auto could pick Winograd for 3x3.
 //  - Concurrent callers are serialised (see runConvolution). Each call runs
 //    as kPieces one-thread primitives spread over the OpenMP threads, so the
@@ -82,7 +84,10 @@ std::string describe(const trainc_conv2d_geometry &g) {
          s(g.stride_w) + ", pads (top, left, bottom, right) (" + s(g.pad_top) +
          ", " + s(g.pad_left) + ", " + s(g.pad_bottom) + ", " + s(g.pad_right) +
          "), dilations " + s(g.dilation_h) + "x" + s(g.dilation_w) +
-         ", groups " + s(g.groups);
+         ", groups " + s(g.groups) +
+         (g.x_block || g.y_block
+              ? ", channel blocks x " + s(g.x_block) + ", y " + s(g.y_block)
+              : std::string());
 }
 
 /// The output extent a convolution produces along one axis, or -1 when the
@@ -124,6 +129,17 @@ std::string checkGeometry(const trainc_conv2d_geometry &g) {
     if (value < 0)
       return std::string(name) + " is " + std::to_string(value) +
              " (must not be negative)";
+  const std::pair<const char *, std::pair<int64_t, int64_t>> blocks[] = {
+      {"x", {g.x_block, g.c}}, {"y", {g.y_block, g.m}}};
+  for (const auto &[name, block] : blocks) {
+    auto [size, channels] = block;
+    if (size != 0 && size != 8 && size != 16)
+      return std::string(name) + " channel block is " + std::to_string(size) +
+             " (must be 0, 8 or 16)";
+    if (size != 0 && channels % size != 0)
+      return std::string(name) + " channel block " + std::to_string(size) +
+             " does not divide its " + std::to_string(channels) + " channels";
+  }
   if (g.c % g.groups != 0 || g.m % g.groups != 0)
     return "groups " + std::to_string(g.groups) +
            " does not divide the input channels " + std::to_string(g.c) +
@@ -170,8 +186,12 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
   using Tag = memory::format_tag;
   using Type = memory::data_type;
   ConvPrimitive conv;
-  memory::desc src({g.n, g.c, g.h, g.w}, Type::f32, Tag::nchw);
-  memory::desc dst({g.n, g.m, g.oh, g.ow}, Type::f32, Tag::nchw);
+  // x and y as the arenas hold them (the compiler's layouts).
+  auto activation = [](int64_t block) {
+    return block == 16 ? Tag::nChw16c : block == 8 ? Tag::nChw8c : Tag::nchw;
+  };
+  memory::desc src({g.n, g.c, g.h, g.w}, Type::f32, activation(g.x_block));
+  memory::desc dst({g.n, g.m, g.oh, g.ow}, Type::f32, activation(g.y_block));
   // [G, M/G, C/G, kH, kW] is the same bytes as the ONNX [M, C/G, kH, kW].
   memory::dims weightDims =
       g.groups == 1 ? memory::dims{g.m, g.c, g.kh, g.kw}
@@ -256,9 +276,10 @@ const ConvPrimitive &primitiveFor(KernelCache &cache,
                                   const trainc_conv2d_geometry &g,
                                   ConvKind kind) {
   ConvKey key;
-  static_assert(sizeof(trainc_conv2d_geometry) == 18 * sizeof(int64_t));
+  static_assert(sizeof(trainc_conv2d_geometry) ==
+                TRAINC_CONV_GEOMETRY_SIZE * sizeof(int64_t));
   std::memcpy(key.data(), &g, sizeof(g));
-  key[18] = static_cast<int64_t>(kind);
+  key[TRAINC_CONV_GEOMETRY_SIZE] = static_cast<int64_t>(kind);
   auto it = cache.convolutions.find(key);
   if (it == cache.convolutions.end()) {
     // Every primitive runs on one thread (the pieces below): oneDNN sizes
@@ -299,14 +320,17 @@ void *grow(std::unique_ptr<void, FreeDeleter> &buffer, size_t &size,
 /// included, by the number of threads, so their rounding changes with it.
 constexpr int64_t kPieces = 8;
 
-/// Piece p of `extent` items: [extent p / pieces, extent (p + 1) / pieces)
-/// (two sizes at most).
+/// Piece p of `extent` units of `unit` items each: items
+/// [unit (extent p / pieces), unit (extent (p + 1) / pieces)) (two sizes at
+/// most). The unit is a channel block where pieces split blocked channels.
 struct Pieces {
-  int64_t extent, count;
-  int64_t first(int64_t p) const { return extent * p / count; }
+  int64_t extent, count, unit = 1;
+  int64_t first(int64_t p) const { return unit * (extent * p / count); }
   int64_t size(int64_t p) const { return first(p + 1) - first(p); }
-  int64_t smallest() const { return extent / count; }
-  int64_t largest() const { return (extent + count - 1) / count; }
+  int64_t smallest() const { return unit * (extent / count); }
+  int64_t largest() const { return unit * ((extent + count - 1) / count); }
+  /// 0 for a piece of the smallest size, 1 for one of the other.
+  int variant(int64_t p) const { return size(p) == smallest() ? 0 : 1; }
 };
 
 /// The (at most two) primitives of `kind` for the pieces of `g` along the
@@ -316,7 +340,7 @@ struct PiecePrimitives {
   const ConvPrimitive *bySize[2] = {nullptr, nullptr};
   size_t scratchpad = 0;
   const ConvPrimitive &of(const Pieces &pieces, int64_t p) const {
-    return *bySize[pieces.size(p) - pieces.smallest()];
+    return *bySize[pieces.variant(p)];
   }
 };
 PiecePrimitives piecePrimitives(KernelCache &cache,
@@ -328,7 +352,7 @@ PiecePrimitives piecePrimitives(KernelCache &cache,
     trainc_conv2d_geometry part = g;
     (byChannel ? part.m : part.n) = pieces.size(p);
     const ConvPrimitive *&primitive =
-        result.bySize[pieces.size(p) - pieces.smallest()];
+        result.bySize[pieces.variant(p)];
     if (!primitive) {
       primitive = &primitiveFor(cache, part, kind);
       result.scratchpad =
@@ -520,7 +544,7 @@ void convolutionInPieces(KernelCache &cache, ConvKind kind,
   int64_t outSample = backward ? g.c * g.h * g.w : g.m * g.oh * g.ow;
   forEachPiece(cache, pieces.count, workers, [&](int64_t p, char *buffer) {
     int64_t n0 = pieces.first(p);
-    int variant = static_cast<int>(pieces.size(p) - pieces.smallest());
+    int variant = pieces.variant(p);
     execute(cache, kind, primitives.of(pieces, p), in0 + n0 * inSample, in1,
             shared[variant], bias, out + n0 * outSample, buffer,
             buffer + scratchpadBytes);
@@ -544,15 +568,21 @@ void backwardFilterInPieces(KernelCache &cache,
   bool pointwise = g.kh == 1 && g.kw == 1 && g.stride_h == 1 &&
                    g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 &&
                    g.pad_bottom == 0 && g.pad_right == 0;
+  // By channel, a piece takes whole channel blocks of dy (and at least 8
+  // channels).
+  int64_t unit = std::max<int64_t>(g.y_block, 8);
   // Floats moved beyond what one whole-batch call moves.
   int64_t byBatch = std::min(g.n, kPieces);
-  int64_t byChannel = std::min(g.m / 8, kPieces);
+  int64_t byChannel = std::min(g.m / unit, kPieces);
   int64_t batchCost = 2 * (byBatch - 1) * weights;
   int64_t channelCost =
       2 * g.n * g.m * spatialOut +
       (pointwise ? 0 : (byChannel - 1) * g.c * g.kh * g.kw * g.n * spatialOut);
   bool channels = g.groups == 1 && byChannel >= 2 && channelCost < batchCost;
-  Pieces pieces = channels ? Pieces{g.m, byChannel} : Pieces{g.n, byBatch};
+  // Pieces of channel blocks (channels themselves when dy is NCHW).
+  int64_t block = std::max<int64_t>(g.y_block, 1);
+  Pieces pieces =
+      channels ? Pieces{g.m / block, byChannel, block} : Pieces{g.n, byBatch};
   PiecePrimitives primitives = piecePrimitives(
       cache, g, pieces, channels, ConvKind::BackwardFilter);
   int workers = workersFor(pieces);
@@ -577,7 +607,7 @@ void backwardFilterInPieces(KernelCache &cache,
                          sizeof(float)));
   forEachPiece(cache, pieces.count, workers, [&](int64_t p, char *buffer) {
     const ConvPrimitive &conv = primitives.of(pieces, p);
-    int variant = static_cast<int>(pieces.size(p) - pieces.smallest());
+    int variant = pieces.variant(p);
     int64_t at = pieces.first(p);
     char *operands = buffer + scratchpadBytes + dySlice;
     if (channels) {

@@ -9,6 +9,8 @@
 #ifndef TRAINC_RUNTIME_KERNELS_KERNELCACHE_H
 #define TRAINC_RUNTIME_KERNELS_KERNELCACHE_H
 
+#include "trainc/abi.h"
+
 #include "oneapi/dnnl/dnnl.hpp"
 
 #include <array>
@@ -27,13 +29,14 @@ enum class ConvKind : int64_t {
   BackwardFilter,
 };
 
-/// The 18 values of a trainc_conv2d_geometry followed by the kind.
-using ConvKey = std::array<int64_t, 19>;
+/// The values of a trainc_conv2d_geometry followed by the kind.
+using ConvKey = std::array<int64_t, TRAINC_CONV_GEOMETRY_SIZE + 1>;
 
-/// One operand of a convolution: the plain (NCHW/OIHW) layout the
-/// runtime's callers hold it in, the layout the primitive wants (oneDNN's
-/// choice for `any`: blocked, nChw16c/OIhw16i16o with AVX-512, 8c with
-/// AVX2), and the reorder between them when they differ.
+/// One operand of a convolution: the layout the runtime's callers hold it
+/// in (`plain`: OIHW for weights, and NCHW, nChw8c or nChw16c for
+/// activations as the geometry says), the layout the primitive wants
+/// (oneDNN's choice for `any`: blocked, nChw16c/OIhw16i16o with AVX-512,
+/// 8c with AVX2), and the reorder between them when they differ.
 struct ConvOperand {
   dnnl::memory::desc plain, wanted;
   /// plain -> wanted for an input, wanted -> plain for the output; empty

@@ -10,9 +10,12 @@ Cases: the CIFAR-style ResNet-20 at batch 128 on 1x28x28 and torchvision's
 ResNet-18 at batch 32 on 3x64x64 (10 classes), and with --resnet50 also
 ResNet-50 at batch 16 on 3x64x64. Each side runs STEPS steps on synthetic
 data; the first WARMUP steps are dropped and the median of the rest is
-reported. trainc runs twice, the same executable: its convolutions in the
-layouts oneDNN prefers (the default) and, as the baseline before that
-change, in the plain layouts (TRAINC_DNNL_PLAIN=1). The peers: the
+reported. trainc runs three ways: as built by default (activations in the
+channel blocks oneDNN prefers between convolutions, train-assign-layouts),
+built with --channel-block=0 (plain arenas: each convolution reorders its
+operands in and out, the previous state), and that executable with
+TRAINC_DNNL_PLAIN=1 (no reorders: oneDNN's gemm-based convolutions on
+NCHW, the first baseline). trainc's compile time is reported too. The peers: the
 PyTorch of /usr/bin/python3 (Debian's 1.13) eager, and with --torch2
 PyTorch 2 from PyPI in a virtual environment made under build/bench-venv
 (about 5 GB), eager and torch.compile. Peak RSS is the process's maximum
@@ -26,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, "..", "..", "models")
@@ -131,26 +135,34 @@ def main():
                             "--arch", arch, "--input", shape, "--classes", "10",
                             "--batch", str(batch), "--opset", "15", "-o",
                             onnx_path], check=True)
+            started = time.monotonic()
             subprocess.run([a.trainc, onnx_path, "-o", exe], check=True)
+            compile_s = time.monotonic() - started
+            plain_exe = exe + ".plain"
+            subprocess.run([a.trainc, onnx_path, "--channel-block=0", "-o",
+                            plain_exe], check=True)
             samples = batch * a.steps
-            cmd = [exe, "--data", "synthetic:%d,%d" % (samples, batch),
-                   "--steps", str(a.steps), "--lr", "0.01", "--threads",
-                   str(a.threads), "--quiet", "--log", log]
-            def ours(env):
+            def ours(env, executable=exe):
+                cmd = [executable, "--data",
+                       "synthetic:%d,%d" % (samples, batch), "--steps",
+                       str(a.steps), "--lr", "0.01", "--threads",
+                       str(a.threads), "--quiet", "--log", log]
                 rss = peak_rss(cmd, env)
                 with open(log) as f:
                     records = [json.loads(l) for l in f]
                 times = [batch / r["images_per_s"] for r in records
                          if "images_per_s" in r and r["images_per_s"] > 0]
                 return dict(summary(times, a.warmup), peak_rss_mib=rss)
-            blocked = ours(None)
-            plain = ours({"TRAINC_DNNL_PLAIN": "1"})
+            blocked = dict(ours(None), compile_s=compile_s)
+            plain_arenas = ours(None, plain_exe)
+            plain = ours({"TRAINC_DNNL_PLAIN": "1"}, plain_exe)
             torch_cmd = [sys.executable, "-c", TORCH_SCRIPT, MODELS, arch,
                          shape, str(batch), str(a.steps), str(a.threads)]
             torch_times = json.loads(run_output(torch_cmd))
             torch_rss = peak_rss(torch_cmd)  # a second run, for its RSS
             case = {"model": arch, "input": shape, "batch": batch,
-                    "trainc": blocked, "trainc_plain_layouts": plain,
+                    "trainc": blocked, "trainc_plain_arenas": plain_arenas,
+                    "trainc_plain_layouts": plain,
                     "pytorch": dict(summary(torch_times, a.warmup),
                                     peak_rss_mib=torch_rss,
                                     version=torch_version(sys.executable))}
@@ -168,7 +180,8 @@ def main():
                     case["pytorch2_" + mode] = entry
                     case["time_ratio_trainc_over_pytorch2_" + mode] = (
                         blocked["median_s"] / entry["median_s"])
-            for name in ("trainc", "trainc_plain_layouts"):
+            for name in ("trainc", "trainc_plain_arenas",
+                         "trainc_plain_layouts"):
                 case["time_ratio_%s_over_pytorch" % name] = (
                     case[name]["median_s"] / case["pytorch"]["median_s"])
             case["rss_ratio_trainc_over_pytorch"] = (

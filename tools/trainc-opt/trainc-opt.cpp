@@ -19,6 +19,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "mlir/Transforms/Passes.h"
@@ -29,7 +30,8 @@ int main(int argc, char **argv) {
                   mlir::arith::ArithDialect, mlir::tensor::TensorDialect,
                   mlir::memref::MemRefDialect, mlir::scf::SCFDialect,
                   mlir::math::MathDialect, mlir::LLVM::LLVMDialect,
-                  mlir::cf::ControlFlowDialect, mlir::gpu::GPUDialect>();
+                  mlir::cf::ControlFlowDialect, mlir::gpu::GPUDialect,
+                  mlir::vector::VectorDialect>();
   mlir::train::registerGpuKernelsDependencies(registry);
   mlir::train::registerTrainPasses();
   mlir::train::registerTrainPipelines();

@@ -187,6 +187,14 @@ cl::opt<std::string> cpu(
                     "CPU name such as 'x86-64-v3'"),
     cl::init("native"), cl::value_desc("name"), cl::cat(category));
 
+cl::opt<std::string> channelBlock(
+    "channel-block",
+    cl::desc("With --target=cpu, the channel block of activations between "
+             "convolutions (train-assign-layouts): 'auto' (default: what "
+             "oneDNN prefers on --cpu, 16 with AVX-512, else 8), 8, 16, or 0 "
+             "for plain NCHW everywhere"),
+    cl::init("auto"), cl::value_desc("auto|0|8|16"), cl::cat(category));
+
 cl::opt<bool> summary(
     "summary",
     cl::desc("Print the layers, trainable parameter count, FLOPs per sample "
@@ -331,6 +339,10 @@ int main(int argc, char **argv) {
   checkCudaFlags(stage);
   if (emulateReverseThreads && !emulateGpuKernels)
     fatal("--emulate-reverse-threads needs --emulate-gpu-kernels");
+  if (channelBlock != "auto" && channelBlock != "0" && channelBlock != "8" &&
+      channelBlock != "16")
+    fatal("--channel-block must be auto, 0, 8 or 16, not '" + channelBlock +
+          "'");
   if (emulateGpuKernels && target != "cpu")
     fatal("--emulate-gpu-kernels needs --target=cpu");
   if (emulateBlockSize < 32 || emulateBlockSize > 1024 ||
@@ -777,12 +789,15 @@ void printScaleReport(
         callee == "trainc_rt_conv2d_backward_filter") {
       std::optional<SmallVector<int64_t>> g = constantArray(module, args[1]);
       // trainc_conv2d_geometry: n, c, h, w, m, kh, kw, oh, ow, ...,
-      // groups (runtime/include/trainc/kernels.h).
-      if (!g || g->size() != 18 || (*g)[17] < 1)
+      // groups, x_block, y_block (runtime/include/trainc/kernels.h).
+      if (!g || g->size() != TRAINC_CONV_GEOMETRY_SIZE ||
+          (*g)[TRAINC_CONV_GROUPS] < 1)
         bug(callee + " has no constant geometry");
       const SmallVector<int64_t> &v = *g;
-      flops = 2.0 * v[0] * v[4] * v[7] * v[8] * double(v[1] / v[17]) * v[5] *
-              v[6];
+      flops = 2.0 * v[TRAINC_CONV_N] * v[TRAINC_CONV_M] * v[TRAINC_CONV_OH] *
+              v[TRAINC_CONV_OW] *
+              double(v[TRAINC_CONV_C] / v[TRAINC_CONV_GROUPS]) *
+              v[TRAINC_CONV_KH] * v[TRAINC_CONV_KW];
     } else if (callee == "trainc_rt_gemm") {
       flops = 2.0 * constant(args[3], "a GEMM's m") *
               constant(args[4], "a GEMM's n") *
@@ -983,6 +998,21 @@ void checkInitRules(mlir::ModuleOp module) {
             "embed the weights");
 }
 
+/// The channel block of activations (--channel-block): the CPU target's
+/// only, and not when its kernels are mapped as the GPU's.
+int64_t activationChannelBlock() {
+  if (target != "cpu" || emulateGpuKernels)
+    return 0;
+  if (channelBlock == "auto") {
+    std::string error;
+    int64_t block = mlir::train::preferredChannelBlock(cpu, error);
+    if (!block)
+      fatal(error);
+    return block;
+  }
+  return std::stoll(channelBlock);
+}
+
 /// Runs the pipeline up to `stage` and writes it.
 void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   mlir::train::TrainingPipelineOptions options;
@@ -995,6 +1025,7 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   options.syncBatchNorm = syncBatchNorm.getValue();
   options.allreduceDtype = allreduceDtype.getValue();
   options.target = target.getValue();
+  options.channelBlock = activationChannelBlock();
   // The convolutions' and GEMMs' FLOPs, for the GPU report.
   double libraryFlops = 0;
   int64_t reportBatch = 0;

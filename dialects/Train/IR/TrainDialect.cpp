@@ -163,6 +163,28 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
                                 "result";
     return success();
   }
+  // The memory layouts of the results (train-assign-layouts): a channel
+  // block per result, 0 (plain), 8 or 16, dividing a 4-D result's channels.
+  if (name == "train.layouts") {
+    auto blocks = dyn_cast<DenseI64ArrayAttr>(attr.getValue());
+    if (!blocks || blocks.size() != static_cast<int64_t>(op->getNumResults()))
+      return op->emitError() << "'train.layouts' must hold one channel block "
+                                "per result";
+    for (auto [block, result] : llvm::zip(blocks.asArrayRef(),
+                                          op->getResults())) {
+      if (block == 0)
+        continue;
+      auto type = dyn_cast<RankedTensorType>(result.getType());
+      if ((block != 8 && block != 16) || !type || type.getRank() != 4 ||
+          type.getDimSize(1) % block != 0)
+        return op->emitError()
+               << "'train.layouts' gives a channel block of " << block
+               << " to a result whose type is " << result.getType()
+               << " (blocks are 8 or 16 and divide the channels of [N, C, "
+                  "H, W])";
+    }
+    return success();
+  }
   if (name == "train.buckets") {
     // [{params = ["name", ...], bytes = N (, offset = N)}, ...]
     auto buckets = dyn_cast<ArrayAttr>(attr.getValue());

@@ -47,14 +47,19 @@ std::optional<int64_t> tripCount(Value lb, Value ub, Value step) {
   return *u > *l ? (*u - *l + *s - 1) / *s : 0;
 }
 
-/// Loads and stores the nest makes, with the static trip counts of the
-/// loops around each (1 where a count is not static).
+/// Elements the nest loads and stores (a vector access counts its lanes),
+/// with the static trip counts of the loops around each (1 where a count
+/// is not static).
 int64_t estimatedAccesses(scf::ParallelOp par) {
   int64_t total = 0;
   par.getBody()->walk([&](Operation *op) {
-    if (!isa<memref::LoadOp, memref::StoreOp>(op))
-      return;
     int64_t trips = 1;
+    if (auto load = dyn_cast<vector::LoadOp>(op))
+      trips = load.getVectorType().getNumElements();
+    else if (auto store = dyn_cast<vector::StoreOp>(op))
+      trips = store.getVectorType().getNumElements();
+    else if (!isa<memref::LoadOp, memref::StoreOp>(op))
+      return;
     for (Operation *p = op; p != par.getOperation();) {
       p = p->getParentOp();
       if (auto f = dyn_cast<scf::ForOp>(p))

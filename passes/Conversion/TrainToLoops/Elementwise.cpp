@@ -1,7 +1,8 @@
 //===- Elementwise.cpp - relu, add, scale, relu_backward, constant, views -===//
 //
-// One flat scf.parallel loop over the elements: the tensors are contiguous,
-// so shape does not matter.
+// One flat scf.parallel loop over the elements: the tensors are contiguous
+// and share a layout, so shape does not matter (where their layouts differ,
+// a loop over (sample, channel, position) that converts).
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,24 @@ int64_t numel(Value v) {
 /// out[i] = fn(in_0[i], in_1[i], ...)
 void map(Lowering &l, Value result, ValueRange inputs,
          function_ref<Value(ValueRange)> fn) {
+  // Tensors in different layouts (train-assign-layouts): element by
+  // element through each one's channel view, so the op also converts.
+  int64_t block = channelBlockOf(result);
+  if (llvm::any_of(inputs,
+                   [&](Value in) { return channelBlockOf(in) != block; })) {
+    ScalarOps o(l);
+    ChannelView out(l, result);
+    SmallVector<ChannelView> ins;
+    for (Value in : inputs)
+      ins.emplace_back(l, in);
+    l.parallel({out.n, out.c, out.s}, [&](ValueRange iv) {
+      SmallVector<Value> xs;
+      for (const ChannelView &in : ins)
+        xs.push_back(in.load(o, iv[0], iv[1], iv[2]));
+      out.store(o, fn(xs), iv[0], iv[1], iv[2]);
+    });
+    return;
+  }
   SmallVector<Value> ins;
   for (Value in : inputs)
     ins.push_back(l.flat(in));

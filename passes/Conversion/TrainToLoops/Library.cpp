@@ -1,7 +1,8 @@
 //===- Library.cpp - convolution and GEMM as runtime library calls --------===//
 //
 // The CPU target calls oneDNN through the runtime (runtime/include/trainc/
-// kernels.h); a convolution's geometry is a constant global of 18 int64.
+// kernels.h); a convolution's geometry is a constant global of 20 int64,
+// the last two the layouts of its activations (train-assign-layouts).
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,7 +19,8 @@ ArrayRef<int64_t> shapeOf(Value v) {
 }
 
 /// trainc_conv2d_geometry of a convolution with this input, filter and
-/// output, each field at its index of trainc/abi.h.
+/// output (their shapes and layouts), each field at its index of
+/// trainc/abi.h.
 SmallVector<int64_t> geometry(Value input, Value filter, Value output,
                               ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
                               ArrayRef<int64_t> dilations, int64_t groups) {
@@ -43,6 +45,8 @@ SmallVector<int64_t> geometry(Value input, Value filter, Value output,
   g[TRAINC_CONV_DILATION_H] = dilations[0];
   g[TRAINC_CONV_DILATION_W] = dilations[1];
   g[TRAINC_CONV_GROUPS] = groups;
+  g[TRAINC_CONV_X_BLOCK] = channelBlockOf(input);
+  g[TRAINC_CONV_Y_BLOCK] = channelBlockOf(output);
   return g;
 }
 

@@ -352,3 +352,26 @@ void Lowering::fill(Value memref, int64_t count, Value value) {
     b.create<memref::StoreOp>(loc, value, memref, iv);
   });
 }
+
+ChannelView::ChannelView(Lowering &l, Value tensor) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(tensor.getType()).getShape();
+  assert(shape.size() >= 2 && "a channel view needs [N, C, ...]");
+  n = shape[0];
+  c = shape[1];
+  s = 1;
+  for (int64_t d : shape.drop_front(2))
+    s *= d;
+  block = channelBlockOf(tensor);
+  memref = block ? l.view(tensor, {n, c / block, s, block})
+                 : l.view(tensor, {n, c, s});
+}
+
+SmallVector<Value> ChannelView::at(ScalarOps &o, Value n, Value c,
+                                   Value s) const {
+  if (!block)
+    return {n, c, s};
+  Value size = o.l.index(block);
+  Value cb = o.b.create<arith::DivUIOp>(o.loc, c, size);
+  Value lane = o.b.create<arith::RemUIOp>(o.loc, c, size);
+  return {n, cb, s, lane};
+}

@@ -247,6 +247,25 @@ struct ScalarOps {
   }
 };
 
+/// A tensor [N, C, spatial...] as its memory holds it (channelBlockOf):
+/// plain, a memref [N, C, S]; in channel blocks of B, a memref
+/// [N, C/B, S, B]. S is the product of the spatial extents (1 for [N, C]).
+/// Kernels index it by (sample, channel, position) whatever the layout.
+struct ChannelView {
+  int64_t n, c, s, block;
+  Value memref;
+  ChannelView(Lowering &l, Value tensor);
+  bool blocked() const { return block > 0; }
+  /// The memref indices of element (n, c, s).
+  SmallVector<Value> at(ScalarOps &o, Value n, Value c, Value s) const;
+  Value load(ScalarOps &o, Value n, Value c, Value s) const {
+    return o.load(memref, at(o, n, c, s));
+  }
+  void store(ScalarOps &o, Value v, Value n, Value c, Value s) const {
+    o.store(v, memref, at(o, n, c, s));
+  }
+};
+
 // --- the patterns
 // -------------------------------------------------------------
 //

@@ -187,35 +187,28 @@ void lowerAvgPoolBackward(Lowering &l, AvgPool2DBackwardOp op) {
   });
 }
 
-/// [N, C, S] view of a tensor with spatial dimensions after the channel.
-SmallVector<int64_t> ncs(Value v) {
-  auto shape = cast<RankedTensorType>(v.getType()).getShape();
-  int64_t s = 1;
-  for (int64_t d : shape.drop_front(2))
-    s *= d;
-  return {shape[0], shape[1], s};
-}
 
 void lowerGlobalAvgPool(Lowering &l, GlobalAvgPoolOp op) {
   ScalarOps o(l);
-  SmallVector<int64_t> g = ncs(op.getInput());
-  Value x = l.view(op.getInput(), g), y = l.view(op.getOutput(), {g[0], g[1]});
-  l.parallel({g[0], g[1]}, [&](ValueRange nc) {
-    Value sum = l.reduce(g[2], l.f64(0), [&](Value s, Value acc) {
-      return o.add(acc, o.ext(o.load(x, {nc[0], nc[1], s})));
+  // Either tensor may be in channel blocks (train-assign-layouts).
+  ChannelView x(l, op.getInput()), y(l, op.getOutput());
+  Value zero = l.index(0);
+  l.parallel({x.n, x.c}, [&](ValueRange nc) {
+    Value sum = l.reduce(x.s, l.f64(0), [&](Value s, Value acc) {
+      return o.add(acc, o.ext(x.load(o, nc[0], nc[1], s)));
     });
-    o.store(o.trunc(o.div(sum, l.f64(double(g[2])))), y, nc);
+    y.store(o, o.trunc(o.div(sum, l.f64(double(x.s)))), nc[0], nc[1], zero);
   });
 }
 
 void lowerGlobalAvgPoolBackward(Lowering &l, GlobalAvgPoolBackwardOp op) {
   ScalarOps o(l);
-  SmallVector<int64_t> g = ncs(op.getGradInput());
-  Value dy = l.view(op.getGradOutput(), {g[0], g[1]});
-  Value dx = l.view(op.getGradInput(), g);
-  Value count = l.f32(double(g[2]));
-  l.parallel(g, [&](ValueRange iv) {
-    o.store(o.div(o.load(dy, {iv[0], iv[1]}), count), dx, iv);
+  ChannelView dy(l, op.getGradOutput()), dx(l, op.getGradInput());
+  Value count = l.f32(double(dx.s));
+  Value zero = l.index(0);
+  l.parallel({dx.n, dx.c, dx.s}, [&](ValueRange iv) {
+    Value g = dy.load(o, iv[0], iv[1], zero);
+    dx.store(o, o.div(g, count), iv[0], iv[1], iv[2]);
   });
 }
 } // namespace

@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::train {
@@ -101,7 +102,8 @@ LogicalResult mlir::train::convertStepFunction(
   ConversionTarget legal(*context);
   legal.addLegalDialect<arith::ArithDialect, func::FuncDialect,
                         LLVM::LLVMDialect, math::MathDialect,
-                        memref::MemRefDialect, scf::SCFDialect>();
+                        memref::MemRefDialect, scf::SCFDialect,
+                        vector::VectorDialect>();
   legal.addIllegalDialect<TrainDialect>();
   legal.addDynamicallyLegalOp<func::ReturnOp>(
       [](func::ReturnOp op) { return op.getNumOperands() == 0; });

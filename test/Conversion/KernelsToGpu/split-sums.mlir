@@ -1,4 +1,4 @@
-// RUN: trainc %models/resnet20.onnx --batch 8 --emit=loops -o %t.loops.mlir
+// RUN: trainc %models/resnet20.onnx --batch 8 --channel-block=0 --emit=loops -o %t.loops.mlir
 // RUN: trainc-opt %t.loops.mlir -train-split-gpu-sums -o %t.split.mlir
 // RUN: FileCheck %s --check-prefix=BEFORE < %t.loops.mlir
 // RUN: FileCheck %s < %t.split.mlir

@@ -138,7 +138,7 @@
 // global_avg_pool: parallel over (n, c), the plane's 25 values summed in
 // f64 from 0, / 25, into arena 0.
 // CHECK-DAG: %[[GX:.+]] = memref.view %[[INPUT]][%c0{{(_[0-9]+)?}}][] : memref<200xi8> to memref<1x2x25xf32>
-// CHECK-DAG: %[[GY:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<384xi8> to memref<1x2xf32>
+// CHECK-DAG: %[[GY:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<384xi8> to memref<1x2x1xf32>
 // CHECK: scf.parallel (%[[N:[a-z0-9_]+]], %[[C:[a-z0-9_]+]]) = ({{.*}}) to (%c1{{(_[0-9]+)?}}, %c2{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[INIT:.+]] = arith.constant 0.000000e+00 : f64
 // CHECK: %[[SUM:.+]] = scf.for %[[S:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c25{{(_[0-9]+)?}} step %{{.+}} iter_args(%[[ACC:[a-z0-9_]+]] = %[[INIT]]) -> (f64) {
@@ -149,16 +149,16 @@
 // CHECK-DAG: %[[COUNT:.+]] = arith.constant 2.500000e+01 : f64
 // CHECK-DAG: %[[MEAN:.+]] = arith.divf %[[SUM]], %[[COUNT]] : f64
 // CHECK-DAG: %[[MEAN32:.+]] = arith.truncf %[[MEAN]] : f64 to f32
-// CHECK: memref.store %[[MEAN32]], %[[GY]][%[[N]], %[[C]]]
+// CHECK: memref.store %[[MEAN32]], %[[GY]][%[[N]], %[[C]], %c0{{(_[0-9]+)?}}]
 // CHECK: scf.reduce
 
 // global_avg_pool_backward: parallel over every input element, writing the
 // output argument (the logits).
-// CHECK-DAG: %[[GDY:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<384xi8> to memref<1x2xf32>
+// CHECK-DAG: %[[GDY:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<384xi8> to memref<1x2x1xf32>
 // CHECK-DAG: %[[GDX:.+]] = memref.view %[[OUTPUT]][%c0{{(_[0-9]+)?}}][] : memref<200xi8> to memref<1x2x25xf32>
 // CHECK-DAG: %[[COUNT:.+]] = arith.constant 2.500000e+01 : f32
 // CHECK: scf.parallel (%[[N:[a-z0-9_]+]], %[[C:[a-z0-9_]+]], %[[S:[a-z0-9_]+]]) = ({{.*}}) to (%c1{{(_[0-9]+)?}}, %c2{{(_[0-9]+)?}}, %c25{{(_[0-9]+)?}}) step
-// CHECK-DAG: %[[G:.+]] = memref.load %[[GDY]][%[[N]], %[[C]]]
+// CHECK-DAG: %[[G:.+]] = memref.load %[[GDY]][%[[N]], %[[C]], %c0{{(_[0-9]+)?}}]
 // CHECK-DAG: %[[SHARE:.+]] = arith.divf %[[G]], %[[COUNT]] : f32
 // CHECK: memref.store %[[SHARE]], %[[GDX]][%[[N]], %[[C]], %[[S]]]
 // CHECK: scf.reduce

@@ -233,6 +233,114 @@ TEST(ConvCacheTest, ConcurrentCallersGetCorrectResults) {
   EXPECT_EQ(failures[1], "");
 }
 
+// Activations held in channel blocks (the compiler's layouts,
+// train-assign-layouts): x and y given as [N, C/B, H, W, B], converted here
+// from and to the plain tensors the reference reads.
+struct BlockedCase {
+  const char *name;
+  trainc_conv2d_geometry g; // with x_block and y_block set
+};
+
+void PrintTo(const BlockedCase &c, std::ostream *os) {
+  *os << c.name << " (" << describe(c.g) << ", blocks x " << c.g.x_block
+      << " y " << c.g.y_block << ")";
+}
+
+/// `plain` [N, C, S] in channel blocks of `block` (0: unchanged), or back.
+std::vector<float> reblock(const std::vector<float> &from, int64_t n,
+                           int64_t c, int64_t s, int64_t block, bool toBlocks) {
+  if (block == 0)
+    return from;
+  std::vector<float> to(from.size());
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t ch = 0; ch < c; ++ch)
+      for (int64_t p = 0; p < s; ++p) {
+        int64_t plain = (i * c + ch) * s + p;
+        int64_t blocked = ((i * (c / block) + ch / block) * s + p) * block +
+                          ch % block;
+        if (toBlocks)
+          to[blocked] = from[plain];
+        else
+          to[plain] = from[blocked];
+      }
+  return to;
+}
+
+const BlockedCase kBlockedCases[] = {
+    // Two piece sizes (10 samples in 8 pieces), 16 -> 32 channels.
+    {"Both16", {10, 16, 6, 6, 32, 3, 3, 6, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 16, 16}},
+    {"Both8", {10, 16, 6, 6, 32, 3, 3, 6, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 8}},
+    // A plain input (a stem) and a blocked output, and the reverse.
+    {"PlainToBlocked", {4, 3, 8, 8, 16, 3, 3, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 16}},
+    {"BlockedToPlain", {4, 16, 8, 8, 8, 3, 3, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 16, 0}},
+    // A strided downsampling convolution.
+    {"Stride2", {8, 16, 8, 8, 32, 3, 3, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 1, 16, 16}},
+    // A backward filter split by output channel: pieces of whole blocks of
+    // dy (4 of 16 channels), dy's blocks copied per piece.
+    {"PointwiseByChannelBlocks",
+     {4, 64, 2, 2, 64, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, 16, 16}},
+    // The same with blocks of 8 (8 pieces of one block).
+    {"PointwiseByChannelBlocks8",
+     {4, 64, 2, 2, 64, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, 8, 8}},
+};
+
+class BlockedConvTest : public testing::TestWithParam<BlockedCase> {};
+
+TEST_P(BlockedConvTest, EveryKernelMatchesReference) {
+  const trainc_conv2d_geometry &g = GetParam().g;
+  int64_t inS = g.h * g.w, outS = g.oh * g.ow;
+  auto x = randomVector(inputSize(g), 70), w = randomVector(filterSize(g), 71),
+       dy = randomVector(outputSize(g), 72);
+  auto bx = reblock(x, g.n, g.c, inS, g.x_block, true);
+  auto bdy = reblock(dy, g.n, g.m, outS, g.y_block, true);
+  std::string what = std::string(GetParam().name) + ", " + describe(g);
+
+  std::vector<float> by(outputSize(g), std::nanf(""));
+  trainc_rt_conv2d_forward(rtContext(), &g, bx.data(), w.data(), nullptr,
+                           by.data());
+  EXPECT_TRUE(matches("forward, " + what,
+                      reblock(by, g.n, g.m, outS, g.y_block, false),
+                      convForward(g, x.data(), w.data(), nullptr)));
+
+  std::vector<float> bdx(inputSize(g), std::nanf(""));
+  trainc_rt_conv2d_backward_data(rtContext(), &g, bdy.data(), w.data(),
+                                 bdx.data());
+  EXPECT_TRUE(matches("backward data, " + what,
+                      reblock(bdx, g.n, g.c, inS, g.x_block, false),
+                      convBackwardData(g, dy.data(), w.data())));
+
+  std::vector<float> dw(filterSize(g), std::nanf(""));
+  trainc_rt_conv2d_backward_filter(rtContext(), &g, bdy.data(), bx.data(),
+                                   dw.data());
+  EXPECT_TRUE(matches("backward filter, " + what, dw,
+                      convBackwardFilter(g, dy.data(), x.data())));
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, BlockedConvTest,
+                         testing::ValuesIn(kBlockedCases),
+                         [](const testing::TestParamInfo<BlockedCase> &info) {
+                           return std::string(info.param.name);
+                         });
+
+TEST(ConvErrorTest, ChannelBlockNotDividingChannelsIsFatal) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  trainc_conv2d_geometry g = kGeometries[1].g; // 8 -> 6 channels
+  g.y_block = 8;
+  std::vector<float> buffer(4096);
+  EXPECT_EXIT(trainc_rt_conv2d_forward(rtContext(), &g, buffer.data(),
+                                       buffer.data(), nullptr, buffer.data()),
+              testing::ExitedWithCode(1),
+              "^train: error: conv2d_forward: y channel block 8 does not "
+              "divide its 6 channels");
+  g.y_block = 0;
+  g.x_block = 4;
+  EXPECT_EXIT(trainc_rt_conv2d_forward(rtContext(), &g, buffer.data(),
+                                       buffer.data(), nullptr, buffer.data()),
+              testing::ExitedWithCode(1),
+              "^train: error: conv2d_forward: x channel block is 4 \\(must be "
+              "0, 8 or 16\\)");
+}
+
 TEST(ConvErrorTest, InconsistentOutputSizeIsFatalAndNamesGeometry) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   trainc_conv2d_geometry g = kGeometries[1].g;
