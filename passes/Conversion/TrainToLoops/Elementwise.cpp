@@ -76,12 +76,16 @@ LogicalResult lowerConstant(Lowering &l, ConstantOp op) {
 void mlir::train::populateTrainElementwiseLoweringPatterns(
     RewritePatternSet &patterns, StepLowering &step) {
   addLowering<ReluOp>(patterns, step, [](Lowering &l, ReluOp relu) {
+    if (inBatchNormEpilogue(relu))
+      return; // the BatchNorm before it wrote its result
     Value zero = l.f32(0.0);
     map(l, relu, relu.getInput(), [&](ValueRange x) -> Value {
       return l.b.create<arith::MaximumFOp>(l.loc, x[0], zero);
     });
   });
   addLowering<AddOp>(patterns, step, [](Lowering &l, AddOp add) {
+    if (inBatchNormEpilogue(add))
+      return;
     map(l, add, {add.getLhs(), add.getRhs()}, [&](ValueRange x) -> Value {
       return l.b.create<arith::AddFOp>(l.loc, x[0], x[1]);
     });

@@ -16,6 +16,8 @@
 #include "passes/Conversion/TargetInfo.h"
 #include "passes/Placement.h"
 
+#include "dialects/Train/IR/TrainOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -316,6 +318,18 @@ void addLowering(RewritePatternSet &patterns, StepLowering &step, Fn fn) {
         }
       });
 }
+
+/// The ReLUs and adds a blocked BatchNorm (training) writes through: the
+/// ops right after it, each the single user of the one before, in its
+/// output's layout (an add's other operand defined before the BatchNorm,
+/// each result in the activation arena). The BatchNorm writes the last
+/// one's result and never its own; those ops lower to nothing. (No value
+/// is born between, so only the chain's own operands can share the last
+/// result's slot, which the kernel reads element by element before it
+/// writes there.)
+SmallVector<Operation *> batchNormEpilogue(BatchNormOp bn);
+/// Whether `op` is in a BatchNorm's epilogue.
+bool inBatchNormEpilogue(Operation *op);
 
 void populateTrainElementwiseLoweringPatterns(RewritePatternSet &patterns,
                                               StepLowering &step);

@@ -208,22 +208,46 @@ void lowerTrainingBlocked(Lowering &l, BatchNormOp bn) {
     Value mean = o.add(o.ext(x.load(o, zero, ch, zero)), meanD);
     Value var = o.max(o.sub(o.div(sumD2, count), o.mul(meanD, meanD)),
                       l.f64(0));
-    Value mul = stats.store(ch, mean, var, [&] {
+    stats.store(ch, mean, var, [&] {
       return l.f64(m > 1 ? m / (m - 1) : 1.0);
     });
-    // For kernel 3: y's factor.
-    o.store(o.ext(mul), sums.partials, sums.slot(zero, 0, ch));
   });
-  Value bm = stats.bm, bias = l.view(bn.getBias());
+  Value bm = stats.bm, bv = stats.bv, bias = l.view(bn.getBias());
+  float eps = bn.getEpsilon().convertToFloat();
+  // The ReLUs and adds after the op that it writes through: each of their
+  // other operands, and the view of the last one's result.
+  SmallVector<Operation *> epilogue = batchNormEpilogue(bn);
+  SmallVector<std::optional<ChannelView>> addends;
+  Value chain = bn.getOutput();
+  for (Operation *op : epilogue) {
+    if (auto add = dyn_cast<AddOp>(op))
+      addends.emplace_back(ChannelView(
+          l, add.getLhs() == chain ? add.getRhs() : add.getLhs()));
+    else
+      addends.emplace_back(std::nullopt);
+    chain = op->getResult(0);
+  }
+  ChannelView out =
+      epilogue.empty() ? y : ChannelView(l, epilogue.back()->getResult(0));
+  Value zeros = l.b.create<arith::ConstantOp>(
+      l.loc, DenseElementsAttr::get(v.f32, 0.0f));
   l.parallel({x.n, x.c / x.block}, [&](ValueRange iv) {
     Value n = iv[0], cb = iv[1];
     Value first = sums.firstChannel(cb);
     Value mean32 = v.load32(bm, first), beta = v.load32(bias, first);
-    Value mul = v.trunc(sums.left(0, cb));
+    // y's factor scale * invstd from the batch variance as stored (f32),
+    // as the backward computes it: kernel 3 reads no scratch, so its
+    // result may take the scratch's slot (the epilogue's often does).
+    Value inv32 = v.trunc(v.invStd(v.ext(v.load32(bv, first)), eps));
+    Value mul = o.mul(v.load32(stats.scale, first), inv32);
     l.loops({x.s}, [&](ValueRange pos) {
       Value xv = v.load32(x.memref, v.at(x, n, cb, pos[0]));
       Value r = o.add(o.mul(o.sub(xv, mean32), mul), beta);
-      v.store(r, y.memref, v.at(y, n, cb, pos[0]));
+      for (const std::optional<ChannelView> &addend : addends)
+        r = addend ? o.add(r, v.load32(addend->memref,
+                                       v.at(*addend, n, cb, pos[0])))
+                   : o.max(r, zeros);
+      v.store(r, out.memref, v.at(out, n, cb, pos[0]));
     });
   });
 }
@@ -284,6 +308,55 @@ void lowerBackwardBlocked(Lowering &l, BatchNormBackwardOp bwd) {
     });
   });
 }
+} // namespace
+
+SmallVector<Operation *> mlir::train::batchNormEpilogue(BatchNormOp bn) {
+  SmallVector<Operation *> chain;
+  if (!isBlockedBatchNorm(bn))
+    return chain;
+  auto fn = bn->getParentOfType<func::FuncOp>();
+  int64_t block = channelBlockOf(bn.getOutput());
+  Value value = bn.getOutput();
+  Operation *last = bn;
+  // Ops right after the BatchNorm, so that no value is born between it
+  // and the last one: the result may then be written at the BatchNorm.
+  while (value.hasOneUse()) {
+    Operation *user = *value.getUsers().begin();
+    if (user != last->getNextNode() || !isa<ReluOp, AddOp>(user) ||
+        channelBlockOf(user->getResult(0)) != block)
+      break;
+    if (auto add = dyn_cast<AddOp>(user)) {
+      Value other = add.getLhs() == value ? add.getRhs() : add.getLhs();
+      // Defined before the BatchNorm (it reads it), in the same layout.
+      Operation *def = other.getDefiningOp();
+      if (other == value || channelBlockOf(other) != block ||
+          (def && !def->isBeforeInBlock(bn)))
+        break;
+    }
+    Value result = user->getResult(0);
+    if (homeOf(fn, result).kind != Home::Activation)
+      break;
+    chain.push_back(user);
+    value = result;
+    last = user;
+  }
+  return chain;
+}
+
+bool mlir::train::inBatchNormEpilogue(Operation *op) {
+  if (!isa<ReluOp, AddOp>(op))
+    return false;
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (auto bn = dyn_cast<BatchNormOp>(prev))
+      return llvm::is_contained(batchNormEpilogue(bn), op);
+    if (!isa<ReluOp, AddOp>(prev))
+      return false;
+  }
+  return false;
+}
+
+namespace {
+
 void lowerTraining(Lowering &l, BatchNormOp bn) {
   if (isBlockedBatchNorm(bn))
     return lowerTrainingBlocked(l, bn);
