@@ -61,7 +61,8 @@ bool readsAnyLayout(OpOperand &use) {
                i == bn.getGradOutputMutable().getOperandNumber();
       })
       .Case<ReluOp, AddOp, ScaleOp, ReluBackwardOp, GlobalAvgPoolOp,
-            GlobalAvgPoolBackwardOp>([](Operation *) { return true; })
+            GlobalAvgPoolBackwardOp, MaxPool2DOp, MaxPool2DBackwardOp>(
+          [](Operation *) { return true; })
       // A view of a tensor with one element per channel and sample: the
       // same bytes blocked or not.
       .Case<FlattenOp, ReshapeOp>(
@@ -75,7 +76,8 @@ bool writesAnyLayout(OpResult result) {
   return llvm::TypeSwitch<Operation *, bool>(result.getOwner())
       .Case<Conv2DOp, Conv2DBackwardDataOp, BatchNormInferenceOp, ReluOp,
             AddOp, ScaleOp, ReluBackwardOp, GlobalAvgPoolOp,
-            GlobalAvgPoolBackwardOp>([&](Operation *) { return i == 0; })
+            GlobalAvgPoolBackwardOp, MaxPool2DOp, MaxPool2DBackwardOp>(
+          [&](Operation *) { return i == 0; })
       // The normalised output, and the input's gradient.
       .Case<BatchNormOp, BatchNormBackwardOp>(
           [&](Operation *) { return i == 0; })

@@ -147,11 +147,12 @@ def AssignLayoutsPass : Pass<"train-assign-layouts", "::mlir::ModuleOp"> {
     AVX-512, nChw8c otherwise: the layouts its direct convolutions prefer)
     when its producer and every user can work on channel blocks:
     convolutions (the runtime takes the layouts with the geometry),
-    BatchNorm forward and backward, the element-wise ops, global average
-    pooling, and a flatten or reshape of a tensor with one pixel per
-    channel (the same bytes in both layouts). Everything else — function
-    arguments and results, parameters and their gradients, pooling
-    windows, what no rule covers — stays plain, so every file format and
+    BatchNorm forward and backward, the element-wise ops, max and global
+    average pooling, and a flatten or reshape of a tensor with one pixel
+    per channel (the same bytes in both layouts). Everything else —
+    function arguments and results, parameters and their gradients,
+    average pooling windows, what no rule covers — stays plain, so every
+    file format and
     the runtime's view of the arenas are unchanged. Where a blocked and a
     plain tensor meet in an element-wise op, the op itself converts; a
     convolution whose operand is plain reorders it in the runtime. A

@@ -431,14 +431,15 @@ size_t operandBytes(const ConvPrimitive &conv, bool sharedIn1) {
 }
 
 /// Executes `conv` on one thread with its operands by kind (see
-/// runConvolution) in the plain layouts, `scratchpad` as its scratchpad
+/// runConvolution) in the callers' layouts, `scratchpad` as its scratchpad
 /// and `operands` (operandBytes) for the operands it wants in another
-/// layout: reordered in, the result reordered out. `sharedIn1`, when not
-/// null, is in1 already in the primitive's layout.
+/// layout: reordered in, the result reordered out (unless
+/// `outInWantedLayout`: `out` then takes the primitive's layout).
+/// `sharedIn1`, when not null, is in1 already in the primitive's layout.
 void execute(KernelCache &cache, ConvKind kind, const ConvPrimitive &conv,
              const float *in0, const float *in1, const void *sharedIn1,
              const float *bias, float *out, void *scratchpad,
-             char *operands) {
+             char *operands, bool outInWantedLayout = false) {
   auto place = [&](const ConvOperand &operand, const void *plain) {
     if (!operand.reordered())
       return const_cast<void *>(plain);
@@ -451,7 +452,8 @@ void execute(KernelCache &cache, ConvKind kind, const ConvPrimitive &conv,
   void *a = place(conv.in0, in0);
   void *b = sharedIn1 ? const_cast<void *>(sharedIn1) : place(conv.in1, in1);
   void *y = out;
-  if (conv.out.reordered()) {
+  bool reorderOut = conv.out.reordered() && !outInWantedLayout;
+  if (reorderOut) {
     y = operands;
     operands += aligned64(conv.out.wanted.get_size());
   }
@@ -485,7 +487,7 @@ void execute(KernelCache &cache, ConvKind kind, const ConvPrimitive &conv,
   dnnl::stream stream(cache.engine);
   conv.primitive.execute(stream, args);
   stream.wait();
-  if (conv.out.reordered())
+  if (reorderOut)
     runReorder(cache, conv.out.reorder, conv.out.wanted, y, conv.out.plain,
                out);
 }
@@ -551,14 +553,33 @@ void convolutionInPieces(KernelCache &cache, ConvKind kind,
   });
 }
 
+/// sum[i] += rest[c * stride + i] for c = 0, 1, ... chunks - 1 in that
+/// order, i < count: each element's additions in chunk order, whatever the
+/// threads.
+void addChunks(float *sum, const float *rest, int64_t count, int64_t stride,
+               int64_t chunks) {
+  constexpr int64_t kSpan = 4096;
+  int64_t spans = (count + kSpan - 1) / kSpan;
+#pragma omp parallel for schedule(static)
+  for (int64_t span = 0; span < spans; ++span) {
+    int64_t begin = span * kSpan, end = std::min(count, begin + kSpan);
+    for (int64_t c = 0; c < chunks; ++c) {
+      const float *chunk = rest + c * stride;
+      for (int64_t i = begin; i < end; ++i)
+        sum[i] += chunk[i];
+    }
+  }
+}
+
 /// dw = the backward filter of the whole batch, in one of two splits,
 /// chosen by the geometry alone (whichever moves fewer bytes):
 ///  - by output channel: piece p computes rows [m0, m1) of dw over the whole
 ///    batch, from a contiguous copy of those channels of dy; no sum, but
 ///    each piece unfolds x again (im2col); x is every piece's (reordered
 ///    once);
-///  - by batch chunk: piece p computes the whole dw of its samples, and the
-///    pieces are added in piece order; dw is written once per piece.
+///  - by batch chunk: piece p computes the whole dw of its samples (in the
+///    primitive's layout), and the pieces are added in piece order; the
+///    sum is reordered once.
 void backwardFilterInPieces(KernelCache &cache,
                             const trainc_conv2d_geometry &g, const float *dy,
                             const float *x, float *dw) {
@@ -599,11 +620,23 @@ void backwardFilterInPieces(KernelCache &cache,
   std::array<const void *, 2> shared = {nullptr, nullptr};
   if (channels)
     shared = shareIn1(cache, primitives, x);
+  // By batch chunk, each chunk's dw stays in the primitive's layout
+  // (blocked, when it wants one both piece sizes share): the chunks are
+  // added there and the sum reordered once.
+  const ConvPrimitive *first = primitives.bySize[0];
+  bool blockedSum =
+      !channels && first->out.reordered() &&
+      (!primitives.bySize[1] ||
+       primitives.bySize[1]->out.wanted == first->out.wanted);
+  int64_t stride = blockedSum ? int64_t(aligned64(first->out.wanted.get_size()) /
+                                        sizeof(float))
+                              : weights;
   auto *partials =
       channels ? nullptr
                : static_cast<float *>(grow(
                      cache.partials, cache.partialsSize,
-                     std::max<int64_t>(1, (pieces.count - 1) * weights) *
+                     std::max<int64_t>(1, (pieces.count - (blockedSum ? 0 : 1)) *
+                                              stride) *
                          sizeof(float)));
   forEachPiece(cache, pieces.count, workers, [&](int64_t p, char *buffer) {
     const ConvPrimitive &conv = primitives.of(pieces, p);
@@ -622,21 +655,25 @@ void backwardFilterInPieces(KernelCache &cache,
               nullptr, dw + at * weightsPerOutput, buffer, operands);
       return;
     }
+    float *chunk = blockedSum ? partials + p * stride
+                   : p == 0   ? dw
+                              : partials + (p - 1) * stride;
     execute(cache, ConvKind::BackwardFilter, conv,
             dy + at * g.m * spatialOut, x + at * g.c * g.h * g.w, nullptr,
-            nullptr, p == 0 ? dw : partials + (p - 1) * weights, buffer,
-            operands);
+            nullptr, chunk, buffer, operands, blockedSum);
   });
   if (channels)
     return;
-  // The chunks' sum, in chunk order.
-#pragma omp parallel for schedule(static)
-  for (int64_t i = 0; i < weights; ++i) {
-    float sum = dw[i];
-    for (int64_t c = 1; c < pieces.count; ++c)
-      sum += partials[(c - 1) * weights + i];
-    dw[i] = sum;
-  }
+  // The chunks' sum, in chunk order, into the first.
+  float *sum = blockedSum ? partials : dw;
+  const float *rest = blockedSum ? partials + stride : partials;
+  addChunks(sum, rest,
+            blockedSum ? int64_t(first->out.wanted.get_size() / sizeof(float))
+                       : weights,
+            stride, pieces.count - 1);
+  if (blockedSum)
+    runReorder(cache, first->out.reorder, first->out.wanted, sum,
+               first->out.plain, dw);
 }
 
 /// Runs one convolution kind. The operands by kind:

@@ -11,6 +11,8 @@
 
 #include "dialects/Train/IR/TrainOps.h"
 
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
 
 #include <limits>
 
@@ -47,10 +49,33 @@ Value belowBoth(ScalarOps &o, Value y, Value yEnd, Value x, Value xEnd) {
   return o.both(yIn, xIn);
 }
 
+/// A tensor [N, C, H, W] indexed by (n, c, y, x) in its layout: plain, a
+/// memref [N, C, H, W]; in channel blocks of B (train-assign-layouts),
+/// [N, C/B, H, W, B].
+struct Planes {
+  int64_t block;
+  Value memref;
+  Planes(Lowering &l, Value tensor) : block(channelBlockOf(tensor)) {
+    auto shape = cast<RankedTensorType>(tensor.getType()).getShape();
+    memref = block ? l.view(tensor, {shape[0], shape[1] / block, shape[2],
+                                     shape[3], block})
+                   : l.view(tensor);
+  }
+  Value load(ScalarOps &o, Value n, Value c, Value y, Value x) const {
+    if (!block)
+      return o.load(memref, {n, c, y, x});
+    Value size = o.l.index(block);
+    Value cb = o.b.create<arith::DivUIOp>(o.loc, c, size);
+    Value lane = o.b.create<arith::RemUIOp>(o.loc, c, size);
+    return o.load(memref, {n, cb, y, x, lane});
+  }
+};
+
 /// The maximum of the window of output (oy, ox) in plane `x[n, c]`, and the
 /// flat index (y * W + x) of its first occurrence; NaN wins, as in PyTorch.
-std::pair<Value, Value> windowMax(Lowering &l, const Window &g, Value x,
-                                  Value n, Value c, Value oy, Value ox) {
+std::pair<Value, Value> windowMax(Lowering &l, const Window &g,
+                                  const Planes &x, Value n, Value c, Value oy,
+                                  Value ox) {
   ScalarOps o(l);
   Value y0 = o.iadd(o.imul(oy, g.sh), -g.pt), x0 = o.iadd(o.imul(ox, g.sw), -g.pl);
   Value lowest = l.f32(-std::numeric_limits<float>::infinity());
@@ -64,7 +89,7 @@ std::pair<Value, Value> windowMax(Lowering &l, const Window &g, Value x,
           Value inside = o.both(yIn, xIn);
           Value yc = o.imax(zero, o.imin(yy, l.index(g.h - 1)));
           Value xc = o.imax(zero, o.imin(xx, l.index(g.w - 1)));
-          Value v = o.load(x, {n, c, yc, xc});
+          Value v = x.load(o, n, c, yc, xc);
           Value nan = o.isNan(v);
           Value greater = o.fgt(v, acc2[0]);
           Value better = o.both(inside, o.either(greater, nan));
@@ -76,15 +101,118 @@ std::pair<Value, Value> windowMax(Lowering &l, const Window &g, Value x,
   return {best[0], best[1]};
 }
 
+/// windowMax for every lane of channel block `cb` of a blocked `x` at once:
+/// the maxima (vector<B x f32>) and the flat indices of their first
+/// occurrences (vector<B x i64>, -1 for none), with the same comparisons.
+std::pair<Value, Value> blockMax(Lowering &l, const Window &g, const Planes &x,
+                                 Value n, Value cb, Value oy, Value ox) {
+  ScalarOps o(l);
+  OpBuilder &b = l.b;
+  auto f32 = VectorType::get({x.block}, b.getF32Type());
+  auto i64 = VectorType::get({x.block}, b.getI64Type());
+  Value y0 = o.iadd(o.imul(oy, g.sh), -g.pt), x0 = o.iadd(o.imul(ox, g.sw), -g.pl);
+  Value lowest = b.create<arith::ConstantOp>(
+      l.loc, DenseElementsAttr::get(
+                 f32, -std::numeric_limits<float>::infinity()));
+  Value none = b.create<arith::ConstantOp>(
+      l.loc, DenseElementsAttr::get(i64, int64_t(-1)));
+  Value zero = l.index(0), h = l.index(g.h), w = l.index(g.w);
+  SmallVector<Value> best = l.reduceMany(
+      g.kh, {lowest, none}, [&](Value i, ValueRange acc) {
+        return l.reduceMany(g.kw, acc, [&](Value j, ValueRange acc2) {
+          Value yy = o.iadd(y0, o.imul(i, g.dh)), xx = o.iadd(x0, o.imul(j, g.dw));
+          Value xIn = inRange(o, xx, zero, w);
+          Value yIn = inRange(o, yy, zero, h);
+          Value inside = o.both(yIn, xIn);
+          Value yc = o.imax(zero, o.imin(yy, l.index(g.h - 1)));
+          Value xc = o.imax(zero, o.imin(xx, l.index(g.w - 1)));
+          Value v = b.create<vector::LoadOp>(l.loc, f32, x.memref,
+                                             ValueRange{n, cb, yc, xc, zero});
+          Value nan = o.isNan(v);
+          Value greater = o.fgt(v, acc2[0]);
+          Value mask = b.create<vector::BroadcastOp>(
+              l.loc, VectorType::get({x.block}, b.getI1Type()), inside);
+          Value better = o.both(mask, o.either(greater, nan));
+          Value flat = b.create<arith::IndexCastOp>(
+              l.loc, b.getI64Type(), o.iadd(o.imul(yc, g.w), xc));
+          Value flats = b.create<vector::BroadcastOp>(l.loc, i64, flat);
+          return SmallVector<Value>{o.select(better, v, acc2[0]),
+                                    o.select(better, flats, acc2[1])};
+        });
+      });
+  return {best[0], best[1]};
+}
+
+/// Max pooling's backward on channel blocks: per (sample, block), the
+/// block's plane zeroed, then each output's gradient added where its
+/// window's maximum was, lane by lane (each channel takes its outputs in
+/// row-major order, as the plain kernel does).
+void lowerMaxPoolBackwardBlocked(Lowering &l, MaxPool2DBackwardOp op,
+                                 const Window &g, const Planes &x,
+                                 const Planes &dy, const ChannelView &dx) {
+  ScalarOps o(l);
+  OpBuilder &b = l.b;
+  int64_t block = dx.block;
+  auto f32 = VectorType::get({block}, b.getF32Type());
+  l.parallel({dx.n, dx.c / block}, [&](ValueRange iv) {
+    Value n = iv[0], cb = iv[1], zero = l.index(0);
+    Value zeros = b.create<arith::ConstantOp>(
+        l.loc, DenseElementsAttr::get(f32, 0.0f));
+    l.loops({g.h * g.w}, [&](ValueRange s) {
+      b.create<vector::StoreOp>(l.loc, zeros, dx.memref,
+                                ValueRange{n, cb, s[0], zero});
+    });
+    l.loops({g.oh, g.ow}, [&](ValueRange yx) {
+      auto [best, at] = blockMax(l, g, x, n, cb, yx[0], yx[1]);
+      Value grads = b.create<vector::LoadOp>(
+          l.loc, f32, dy.memref, ValueRange{n, cb, yx[0], yx[1], zero});
+      for (int64_t lane = 0; lane < block; ++lane) {
+        Value where = b.create<vector::ExtractOp>(l.loc, at, lane);
+        Value found = b.create<arith::CmpIOp>(
+            l.loc, arith::CmpIPredicate::sge, where, l.i64(0));
+        o.when(found, [&] {
+          Value s = b.create<arith::IndexCastOp>(l.loc, b.getIndexType(),
+                                                 where);
+          SmallVector<Value> atDx{n, cb, s, l.index(lane)};
+          Value grad = b.create<vector::ExtractOp>(l.loc, grads, lane);
+          o.store(o.add(o.load(dx.memref, atDx), grad), dx.memref, atDx);
+        });
+      }
+    });
+  });
+}
+
 void lowerMaxPool(Lowering &l, MaxPool2DOp op) {
   ScalarOps o(l);
   Window g(op.getInput(), op.getOutput(), op.getKernel(), op.getStrides(),
            op.getPads(), op.getDilations());
-  Value x = l.view(op.getInput()), y = l.view(op.getOutput());
+  Planes x(l, op.getInput());
   auto out = cast<RankedTensorType>(op.getType()).getShape();
-  l.parallel(out, [&](ValueRange iv) {
-    auto [best, at] = windowMax(l, g, x, iv[0], iv[1], iv[2], iv[3]);
-    o.store(best, y, iv);
+  if (!x.block && !channelBlockOf(op.getOutput())) {
+    Value y = l.view(op.getOutput());
+    l.parallel(out, [&](ValueRange iv) {
+      auto [best, at] = windowMax(l, g, x, iv[0], iv[1], iv[2], iv[3]);
+      o.store(best, y, iv);
+    });
+    return;
+  }
+  ChannelView y(l, op.getOutput());
+  if (x.block && x.block == y.block) {
+    // A block's lanes at once.
+    l.parallel({out[0], out[1] / x.block, out[2], out[3]}, [&](ValueRange iv) {
+      Value n = iv[0], cb = iv[1], oy = iv[2], ox = iv[3];
+      auto [best, at] = blockMax(l, g, x, n, cb, oy, ox);
+      l.b.create<vector::StoreOp>(
+          l.loc, best, y.memref,
+          ValueRange{n, cb, o.iadd(o.imul(oy, g.ow), ox), l.index(0)});
+    });
+    return;
+  }
+  // Channels innermost: a block's lanes are neighbours in memory.
+  l.parallel({out[0], out[2], out[3], out[1]}, [&](ValueRange iv) {
+    Value n = iv[0], oy = iv[1], ox = iv[2], c = iv[3];
+    auto [best, at] = windowMax(l, g, x, n, c, oy, ox);
+    y.store(o, best, n, c, o.iadd(o.imul(oy, g.ow), ox));
   });
 }
 
@@ -93,18 +221,21 @@ void lowerMaxPoolBackward(Lowering &l, MaxPool2DBackwardOp op) {
   Window g(op.getInput(), op.getGradOutput(), op.getKernel(), op.getStrides(),
            op.getPads(), op.getDilations());
   auto in = cast<RankedTensorType>(op.getInput().getType()).getShape();
-  Value x = l.view(op.getInput()), dy = l.view(op.getGradOutput());
-  Value dx = l.view(op.getGradInput(), {in[0], in[1], g.h * g.w});
+  Planes x(l, op.getInput()), dy(l, op.getGradOutput());
+  ChannelView dx(l, op.getGradInput());
+  if (dx.blocked())
+    return lowerMaxPoolBackwardBlocked(l, op, g, x, dy, dx);
   l.parallel({in[0], in[1]}, [&](ValueRange nc) {
     Value zero = l.f32(0);
     l.loops({g.h * g.w}, [&](ValueRange s) {
-      o.store(zero, dx, {nc[0], nc[1], s[0]});
+      dx.store(o, zero, nc[0], nc[1], s[0]);
     });
     l.loops({g.oh, g.ow}, [&](ValueRange oyx) {
       auto [best, at] = windowMax(l, g, x, nc[0], nc[1], oyx[0], oyx[1]);
       o.when(o.ile(l.index(0), at), [&] {
-        o.accumulate(dx, {nc[0], nc[1], at},
-                     o.load(dy, {nc[0], nc[1], oyx[0], oyx[1]}));
+        Value grad = dy.load(o, nc[0], nc[1], oyx[0], oyx[1]);
+        Value sum = o.add(dx.load(o, nc[0], nc[1], at), grad);
+        dx.store(o, sum, nc[0], nc[1], at);
       });
     });
   });
