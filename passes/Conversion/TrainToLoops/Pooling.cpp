@@ -71,32 +71,46 @@ struct Planes {
   }
 };
 
+/// Folds `step` over the taps of output (oy, ox)'s window, row by row:
+/// step(inside, yc, xc, acc), with the tap's position clamped into the
+/// input (yc, xc) and whether it lies inside.
+SmallVector<Value>
+foldWindow(Lowering &l, const Window &g, Value oy, Value ox, ValueRange inits,
+           function_ref<SmallVector<Value>(Value, Value, Value, ValueRange)>
+               step) {
+  ScalarOps o(l);
+  Value y0 = o.iadd(o.imul(oy, g.sh), -g.pt), x0 = o.iadd(o.imul(ox, g.sw), -g.pl);
+  Value zero = l.index(0), h = l.index(g.h), w = l.index(g.w);
+  return l.reduceMany(g.kh, inits, [&](Value i, ValueRange acc) {
+    return l.reduceMany(g.kw, acc, [&](Value j, ValueRange acc2) {
+      Value yy = o.iadd(y0, o.imul(i, g.dh)), xx = o.iadd(x0, o.imul(j, g.dw));
+      Value xIn = inRange(o, xx, zero, w);
+      Value yIn = inRange(o, yy, zero, h);
+      Value inside = o.both(yIn, xIn);
+      Value yc = o.imax(zero, o.imin(yy, l.index(g.h - 1)));
+      Value xc = o.imax(zero, o.imin(xx, l.index(g.w - 1)));
+      return step(inside, yc, xc, acc2);
+    });
+  });
+}
+
 /// The maximum of the window of output (oy, ox) in plane `x[n, c]`, and the
 /// flat index (y * W + x) of its first occurrence; NaN wins, as in PyTorch.
 std::pair<Value, Value> windowMax(Lowering &l, const Window &g,
                                   const Planes &x, Value n, Value c, Value oy,
                                   Value ox) {
   ScalarOps o(l);
-  Value y0 = o.iadd(o.imul(oy, g.sh), -g.pt), x0 = o.iadd(o.imul(ox, g.sw), -g.pl);
   Value lowest = l.f32(-std::numeric_limits<float>::infinity());
-  Value zero = l.index(0), h = l.index(g.h), w = l.index(g.w);
-  SmallVector<Value> best = l.reduceMany(
-      g.kh, {lowest, l.index(-1)}, [&](Value i, ValueRange acc) {
-        return l.reduceMany(g.kw, acc, [&](Value j, ValueRange acc2) {
-          Value yy = o.iadd(y0, o.imul(i, g.dh)), xx = o.iadd(x0, o.imul(j, g.dw));
-          Value xIn = inRange(o, xx, zero, w);
-          Value yIn = inRange(o, yy, zero, h);
-          Value inside = o.both(yIn, xIn);
-          Value yc = o.imax(zero, o.imin(yy, l.index(g.h - 1)));
-          Value xc = o.imax(zero, o.imin(xx, l.index(g.w - 1)));
-          Value v = x.load(o, n, c, yc, xc);
-          Value nan = o.isNan(v);
-          Value greater = o.fgt(v, acc2[0]);
-          Value better = o.both(inside, o.either(greater, nan));
-          Value flatIndex = o.iadd(o.imul(yc, g.w), xc);
-          return SmallVector<Value>{o.select(better, v, acc2[0]),
-                                    o.select(better, flatIndex, acc2[1])};
-        });
+  SmallVector<Value> best = foldWindow(
+      l, g, oy, ox, {lowest, l.index(-1)},
+      [&](Value inside, Value yc, Value xc, ValueRange acc) {
+        Value v = x.load(o, n, c, yc, xc);
+        Value nan = o.isNan(v);
+        Value greater = o.fgt(v, acc[0]);
+        Value better = o.both(inside, o.either(greater, nan));
+        Value flatIndex = o.iadd(o.imul(yc, g.w), xc);
+        return SmallVector<Value>{o.select(better, v, acc[0]),
+                                  o.select(better, flatIndex, acc[1])};
       });
   return {best[0], best[1]};
 }
@@ -110,35 +124,27 @@ std::pair<Value, Value> blockMax(Lowering &l, const Window &g, const Planes &x,
   OpBuilder &b = l.b;
   auto f32 = VectorType::get({x.block}, b.getF32Type());
   auto i64 = VectorType::get({x.block}, b.getI64Type());
-  Value y0 = o.iadd(o.imul(oy, g.sh), -g.pt), x0 = o.iadd(o.imul(ox, g.sw), -g.pl);
   Value lowest = b.create<arith::ConstantOp>(
       l.loc, DenseElementsAttr::get(
                  f32, -std::numeric_limits<float>::infinity()));
   Value none = b.create<arith::ConstantOp>(
       l.loc, DenseElementsAttr::get(i64, int64_t(-1)));
-  Value zero = l.index(0), h = l.index(g.h), w = l.index(g.w);
-  SmallVector<Value> best = l.reduceMany(
-      g.kh, {lowest, none}, [&](Value i, ValueRange acc) {
-        return l.reduceMany(g.kw, acc, [&](Value j, ValueRange acc2) {
-          Value yy = o.iadd(y0, o.imul(i, g.dh)), xx = o.iadd(x0, o.imul(j, g.dw));
-          Value xIn = inRange(o, xx, zero, w);
-          Value yIn = inRange(o, yy, zero, h);
-          Value inside = o.both(yIn, xIn);
-          Value yc = o.imax(zero, o.imin(yy, l.index(g.h - 1)));
-          Value xc = o.imax(zero, o.imin(xx, l.index(g.w - 1)));
-          Value v = b.create<vector::LoadOp>(l.loc, f32, x.memref,
-                                             ValueRange{n, cb, yc, xc, zero});
-          Value nan = o.isNan(v);
-          Value greater = o.fgt(v, acc2[0]);
-          Value mask = b.create<vector::BroadcastOp>(
-              l.loc, VectorType::get({x.block}, b.getI1Type()), inside);
-          Value better = o.both(mask, o.either(greater, nan));
-          Value flat = b.create<arith::IndexCastOp>(
-              l.loc, b.getI64Type(), o.iadd(o.imul(yc, g.w), xc));
-          Value flats = b.create<vector::BroadcastOp>(l.loc, i64, flat);
-          return SmallVector<Value>{o.select(better, v, acc2[0]),
-                                    o.select(better, flats, acc2[1])};
-        });
+  Value zero = l.index(0);
+  SmallVector<Value> best = foldWindow(
+      l, g, oy, ox, {lowest, none},
+      [&](Value inside, Value yc, Value xc, ValueRange acc) {
+        Value v = b.create<vector::LoadOp>(l.loc, f32, x.memref,
+                                           ValueRange{n, cb, yc, xc, zero});
+        Value nan = o.isNan(v);
+        Value greater = o.fgt(v, acc[0]);
+        Value mask = b.create<vector::BroadcastOp>(
+            l.loc, VectorType::get({x.block}, b.getI1Type()), inside);
+        Value better = o.both(mask, o.either(greater, nan));
+        Value flat = b.create<arith::IndexCastOp>(
+            l.loc, b.getI64Type(), o.iadd(o.imul(yc, g.w), xc));
+        Value flats = b.create<vector::BroadcastOp>(l.loc, i64, flat);
+        return SmallVector<Value>{o.select(better, v, acc[0]),
+                                  o.select(better, flats, acc[1])};
       });
   return {best[0], best[1]};
 }
