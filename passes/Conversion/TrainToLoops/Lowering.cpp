@@ -237,7 +237,13 @@ SmallVector<Value>
 Lowering::reduceMany(int64_t ub, ValueRange inits,
                      function_ref<SmallVector<Value>(Value, ValueRange)> body) {
   auto [lower, upper, step] = bounds(ub);
-  auto loop = b.create<scf::ForOp>(loc, lower, upper, step, inits);
+  return reduceMany(lower, upper, step, inits, body);
+}
+
+SmallVector<Value>
+Lowering::reduceMany(Value lo, Value hi, Value step, ValueRange inits,
+                     function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  auto loop = b.create<scf::ForOp>(loc, lo, hi, step, inits);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(loop.getBody());
   SmallVector<Value> next =
@@ -366,12 +372,18 @@ ChannelView::ChannelView(Lowering &l, Value tensor) {
                  : l.view(tensor, {n, c, s});
 }
 
+std::pair<Value, Value> mlir::train::splitChannel(ScalarOps &o, Value c,
+                                                  int64_t block) {
+  Value size = o.l.index(block);
+  Value cb = o.b.create<arith::DivUIOp>(o.loc, c, size);
+  Value lane = o.b.create<arith::RemUIOp>(o.loc, c, size);
+  return {cb, lane};
+}
+
 SmallVector<Value> ChannelView::at(ScalarOps &o, Value n, Value c,
                                    Value s) const {
   if (!block)
     return {n, c, s};
-  Value size = o.l.index(block);
-  Value cb = o.b.create<arith::DivUIOp>(o.loc, c, size);
-  Value lane = o.b.create<arith::RemUIOp>(o.loc, c, size);
+  auto [cb, lane] = splitChannel(o, c, block);
   return {n, cb, s, lane};
 }

@@ -122,9 +122,13 @@ public:
   void serial(function_ref<void()> body);
   /// A sequential loop nest over [0, ub) for each bound.
   void loops(ArrayRef<int64_t> ubs, function_ref<void(ValueRange ivs)> body);
-  /// A sequential reduction with several accumulators.
+  /// A sequential reduction with several accumulators, over [0, ub) or
+  /// over [lo, hi) by `step`.
   SmallVector<Value>
   reduceMany(int64_t ub, ValueRange inits,
+             function_ref<SmallVector<Value>(Value iv, ValueRange acc)> body);
+  SmallVector<Value>
+  reduceMany(Value lo, Value hi, Value step, ValueRange inits,
              function_ref<SmallVector<Value>(Value iv, ValueRange acc)> body);
   /// A sequential reduction over [0, ub): `init` is the start, `body` maps
   /// (iv, acc) to the next accumulator.
@@ -248,6 +252,9 @@ struct ScalarOps {
     store(add(load(m, iv), v), m, iv);
   }
 };
+
+/// Channel `c`'s block and lane in channel blocks of `block`.
+std::pair<Value, Value> splitChannel(ScalarOps &o, Value c, int64_t block);
 
 /// A tensor [N, C, spatial...] as its memory holds it (channelBlockOf):
 /// plain, a memref [N, C, S]; in channel blocks of B, a memref

@@ -62,19 +62,6 @@ struct Statistics {
   }
 };
 
-/// An scf.for over [lo, hi) carrying `inits`.
-SmallVector<Value>
-reduceRange(Lowering &l, Value lo, Value hi, ValueRange inits,
-            function_ref<SmallVector<Value>(Value, ValueRange)> body) {
-  auto loop = l.b.create<scf::ForOp>(l.loc, lo, hi, l.index(1), inits);
-  OpBuilder::InsertionGuard guard(l.b);
-  l.b.setInsertionPointToStart(loop.getBody());
-  SmallVector<Value> next =
-      body(loop.getInductionVar(), loop.getRegionIterArgs());
-  l.b.create<scf::YieldOp>(l.loc, next);
-  return SmallVector<Value>(loop.getResults());
-}
-
 /// A channel block's lanes as one vector (vector<B x f32|f64>): the
 /// kernels on channel blocks load, compute and store whole blocks, which
 /// the CPU runs as SIMD registers (arith on vectors is element-wise, the
@@ -106,9 +93,13 @@ struct Lanes {
     Value sum = l.b.create<arith::AddFOp>(l.loc, var, splat64(eps));
     return l.b.create<math::RsqrtOp>(l.loc, sum);
   }
-  /// Block `cb`'s lanes at position (n, s) of a blocked view.
-  SmallVector<Value> at(const ChannelView &v, Value n, Value cb, Value s) {
-    return {n, cb, s, l.index(0)};
+  /// Block `cb`'s lanes at position (n, s) of the blocked `view`.
+  Value loadBlock(const ChannelView &view, Value n, Value cb, Value s) {
+    return load32(view.memref, {n, cb, s, l.index(0)});
+  }
+  void storeBlock(Value v, const ChannelView &view, Value n, Value cb,
+                  Value s) {
+    store(v, view.memref, {n, cb, s, l.index(0)});
   }
 };
 
@@ -153,8 +144,8 @@ struct BlockedSums {
       Value hi = l.b.create<arith::DivUIOp>(l.loc, o.imul(o.iadd(p, 1), n),
                                             l.index(pieces));
       Value zero = lanes.splat64(0);
-      SmallVector<Value> sums = reduceRange(
-          l, lo, hi, {zero, zero}, [&](Value sample, ValueRange acc) {
+      SmallVector<Value> sums = l.reduceMany(
+          lo, hi, l.index(1), {zero, zero}, [&](Value sample, ValueRange acc) {
             return l.reduceMany(s, acc, [&](Value pos, ValueRange a) {
               auto [first, second] = term(sample, cb, pos);
               return SmallVector<Value>{o.add(a[0], first),
@@ -195,9 +186,9 @@ void lowerTrainingBlocked(Lowering &l, BatchNormOp bn) {
   Value zero = l.index(0);
   Value shift;
   sums.sumPieces(
-      [&](Value cb) { shift = v.ext(v.load32(x.memref, v.at(x, zero, cb, zero))); },
+      [&](Value cb) { shift = v.ext(v.loadBlock(x, zero, cb, zero)); },
       [&](Value n, Value cb, Value s) {
-        Value d = o.sub(v.ext(v.load32(x.memref, v.at(x, n, cb, s))), shift);
+        Value d = o.sub(v.ext(v.loadBlock(x, n, cb, s)), shift);
         return std::make_pair(d, o.mul(d, d));
       });
   l.parallel({x.c}, [&](ValueRange iv) {
@@ -241,13 +232,12 @@ void lowerTrainingBlocked(Lowering &l, BatchNormOp bn) {
     Value inv32 = v.trunc(v.invStd(v.ext(v.load32(bv, first)), eps));
     Value mul = o.mul(v.load32(stats.scale, first), inv32);
     l.loops({x.s}, [&](ValueRange pos) {
-      Value xv = v.load32(x.memref, v.at(x, n, cb, pos[0]));
+      Value xv = v.loadBlock(x, n, cb, pos[0]);
       Value r = o.add(o.mul(o.sub(xv, mean32), mul), beta);
       for (const std::optional<ChannelView> &addend : addends)
-        r = addend ? o.add(r, v.load32(addend->memref,
-                                       v.at(*addend, n, cb, pos[0])))
+        r = addend ? o.add(r, v.loadBlock(*addend, n, cb, pos[0]))
                    : o.max(r, zeros);
-      v.store(r, out.memref, v.at(out, n, cb, pos[0]));
+      v.storeBlock(r, out, n, cb, pos[0]);
     });
   });
 }
@@ -274,8 +264,8 @@ void lowerBackwardBlocked(Lowering &l, BatchNormBackwardOp bwd) {
         inv = v.invStd(v.ext(v.load32(bv, first)), eps);
       },
       [&](Value n, Value cb, Value s) {
-        Value g = v.ext(v.load32(dy.memref, v.at(dy, n, cb, s)));
-        Value xv = v.ext(v.load32(x.memref, v.at(x, n, cb, s)));
+        Value g = v.ext(v.loadBlock(dy, n, cb, s));
+        Value xv = v.ext(v.loadBlock(x, n, cb, s));
         Value xhat = o.mul(o.sub(xv, mean), inv);
         return std::make_pair(g, o.mul(g, xhat));
       });
@@ -299,12 +289,12 @@ void lowerBackwardBlocked(Lowering &l, BatchNormBackwardOp bwd) {
     Value meanDyXhat = v.trunc(sums.left(1, cb));
     Value mean32 = v.load32(bm, first), inv32 = v.trunc(inv64);
     l.loops({x.s}, [&](ValueRange pos) {
-      Value xv = v.load32(x.memref, v.at(x, n, cb, pos[0]));
+      Value xv = v.loadBlock(x, n, cb, pos[0]);
       Value xhat = o.mul(o.sub(xv, mean32), inv32);
       Value correction = o.mul(xhat, meanDyXhat);
-      Value g = v.load32(dy.memref, v.at(dy, n, cb, pos[0]));
+      Value g = v.loadBlock(dy, n, cb, pos[0]);
       Value r = o.sub(o.sub(g, meanDy), correction);
-      v.store(o.mul(k, r), dx.memref, v.at(dx, n, cb, pos[0]));
+      v.storeBlock(o.mul(k, r), dx, n, cb, pos[0]);
     });
   });
 }
@@ -362,17 +352,16 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
     return lowerTrainingBlocked(l, bn);
   ScalarOps o(l);
   ChannelView x(l, bn.getInput()), y(l, bn.getOutput());
-  const ChannelView &g = x;
   Statistics stats(l, bn);
   Value bias = l.view(bn.getBias());
-  double m = double(g.n) * double(g.s);
+  double m = double(x.n) * double(x.s);
   auto sumX = [&](Value c) {
-    return o.sum2(g.n, g.s, [&](Value n, Value s) {
+    return o.sum2(x.n, x.s, [&](Value n, Value s) {
       return o.ext(x.load(o, n, c, s));
     });
   };
   auto sumSquares = [&](Value c, Value mean) {
-    return o.sum2(g.n, g.s, [&](Value n, Value s) {
+    return o.sum2(x.n, x.s, [&](Value n, Value s) {
       Value d = o.sub(o.ext(x.load(o, n, c, s)), mean);
       return o.mul(d, d);
     });
@@ -385,14 +374,14 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
                     function_ref<Value()> unbias) {
     Value mul = stats.store(c, mean, var, unbias);
     Value mean32 = o.trunc(mean), shift = o.load(bias, c);
-    l.loops({g.n, g.s}, [&](ValueRange iv) {
+    l.loops({x.n, x.s}, [&](ValueRange iv) {
       Value v = x.load(o, iv[0], c, iv[1]);
       y.store(o, o.add(o.mul(o.sub(v, mean32), mul), shift), iv[0], c, iv[1]);
     });
   };
 
   if (!bn.getSync()) {
-    l.parallel({g.c}, [&](ValueRange civ) {
+    l.parallel({x.c}, [&](ValueRange civ) {
       Value c = civ[0];
       Value count = l.f64(m);
       Value mean = o.div(sumX(c), count);
@@ -407,21 +396,21 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
   // known here) before it is divided.
   // The op's scratch (train-plan-memory): sums, count | squares, count.
   Type f64 = l.b.getF64Type();
-  Value sums = l.scratchOf(bn, f64, g.c + 1);
-  Value squares = l.scratchOf(bn, f64, g.c + 1, 8 * (g.c + 1));
-  Value at = l.index(g.c);
+  Value sums = l.scratchOf(bn, f64, x.c + 1);
+  Value squares = l.scratchOf(bn, f64, x.c + 1, 8 * (x.c + 1));
+  Value at = l.index(x.c);
   // Each kernel also stores the element count, from its first channel.
   auto storeCount = [&](Value c, Value buffer) {
     Value first = l.b.create<arith::CmpIOp>(l.loc, arith::CmpIPredicate::eq,
                                             c, l.index(0));
     o.when(first, [&] { o.store(l.f64(m), buffer, at); });
   };
-  l.parallel({g.c}, [&](ValueRange civ) {
+  l.parallel({x.c}, [&](ValueRange civ) {
     o.store(sumX(civ[0]), sums, civ[0]);
     storeCount(civ[0], sums);
   });
-  allreduceF64(l, l.scratchPointer(bn), g.c + 1);
-  l.parallel({g.c}, [&](ValueRange civ) {
+  allreduceF64(l, l.scratchPointer(bn), x.c + 1);
+  l.parallel({x.c}, [&](ValueRange civ) {
     Value c = civ[0];
     Value sum = o.load(sums, c);
     Value count = o.load(sums, at);
@@ -430,8 +419,8 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
     o.store(sumSquares(c, mean), squares, c);
     storeCount(c, squares);
   });
-  allreduceF64(l, l.scratchPointer(bn, 8 * (g.c + 1)), g.c + 1);
-  l.parallel({g.c}, [&](ValueRange civ) {
+  allreduceF64(l, l.scratchPointer(bn, 8 * (x.c + 1)), x.c + 1);
+  l.parallel({x.c}, [&](ValueRange civ) {
     Value c = civ[0];
     Value total = o.load(sums, at);
     Value var = o.div(o.load(squares, c), total);
@@ -447,11 +436,10 @@ void lowerTraining(Lowering &l, BatchNormOp bn) {
 void lowerInference(Lowering &l, BatchNormInferenceOp bn) {
   ScalarOps o(l);
   ChannelView x(l, bn.getInput()), y(l, bn.getOutput());
-  const ChannelView &g = x;
   Value scale = l.view(bn.getScale()), bias = l.view(bn.getBias());
   Value mean = l.view(bn.getMean()), var = l.view(bn.getVariance());
   float eps = bn.getEpsilon().convertToFloat();
-  l.parallel({g.n, g.c, g.s}, [&](ValueRange iv) {
+  l.parallel({x.n, x.c, x.s}, [&](ValueRange iv) {
     Value c = iv[1];
     Value inv = o.trunc(o.invStd(o.ext(o.load(var, c)), eps));
     Value mu = o.load(mean, c);
@@ -470,21 +458,20 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
   ScalarOps o(l);
   ChannelView x(l, bwd.getInput()), dy(l, bwd.getGradOutput()),
       dx(l, bwd.getGradInput());
-  const ChannelView &g = x;
   Value scale = l.view(bwd.getScale());
   Value bm = l.view(bwd.getBatchMean()), bv = l.view(bwd.getBatchVar());
   Value dscale = l.view(bwd.getGradScale()), dbias = l.view(bwd.getGradBias());
-  double m = double(g.n) * double(g.s);
+  double m = double(x.n) * double(x.s);
   float eps = bwd.getEpsilon().convertToFloat();
   // This rank's sum(dy) and sum(dy * xhat) of channel c: the gradients of
   // bias and scale.
   auto sums = [&](Value c) -> std::pair<Value, Value> {
     Value mean = o.ext(o.load(bm, c));
     Value inv = o.invStd(o.ext(o.load(bv, c)), eps);
-    Value sumDy = o.sum2(g.n, g.s, [&](Value n, Value s) {
+    Value sumDy = o.sum2(x.n, x.s, [&](Value n, Value s) {
       return o.ext(dy.load(o, n, c, s));
     });
-    Value sumDyXhat = o.sum2(g.n, g.s, [&](Value n, Value s) {
+    Value sumDyXhat = o.sum2(x.n, x.s, [&](Value n, Value s) {
       Value xhat = o.mul(o.sub(o.ext(x.load(o, n, c, s)), mean), inv);
       return o.mul(o.ext(dy.load(o, n, c, s)), xhat);
     });
@@ -500,7 +487,7 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
     Value meanDy = o.trunc(o.div(sumDy, total));
     Value meanDyXhat = o.trunc(o.div(sumDyXhat, total));
     Value mean32 = o.trunc(mean), inv32 = o.trunc(inv);
-    l.loops({g.n, g.s}, [&](ValueRange iv) {
+    l.loops({x.n, x.s}, [&](ValueRange iv) {
       Value xhat = o.mul(o.sub(x.load(o, iv[0], c, iv[1]), mean32), inv32);
       Value correction = o.mul(xhat, meanDyXhat);
       Value centered = o.sub(dy.load(o, iv[0], c, iv[1]), meanDy);
@@ -510,7 +497,7 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
   };
 
   if (!bwd.getSync()) {
-    l.parallel({g.c}, [&](ValueRange civ) {
+    l.parallel({x.c}, [&](ValueRange civ) {
       auto [sumDy, sumDyXhat] = sums(civ[0]);
       gradInput(civ[0], sumDy, sumDyXhat, l.f64(m));
     });
@@ -521,9 +508,9 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
   // the mean over ranks of the parameter gradients then follows I5).
   // scale and bias keep this rank's sums: the gradient all-reduce averages
   // them like every other gradient.
-  Value global = l.scratchOf(bwd, l.b.getF64Type(), 2 * g.c + 1);
-  Value at = l.index(2 * g.c);
-  l.parallel({g.c}, [&](ValueRange civ) {
+  Value global = l.scratchOf(bwd, l.b.getF64Type(), 2 * x.c + 1);
+  Value at = l.index(2 * x.c);
+  l.parallel({x.c}, [&](ValueRange civ) {
     Value c = civ[0];
     auto [sumDy, sumDyXhat] = sums(c);
     Value c2 = o.imul(c, 2);
@@ -534,8 +521,8 @@ void lowerBackward(Lowering &l, BatchNormBackwardOp bwd) {
                                             c, l.index(0));
     o.when(first, [&] { o.store(l.f64(m), global, at); });
   });
-  allreduceF64(l, l.scratchPointer(bwd), 2 * g.c + 1);
-  l.parallel({g.c}, [&](ValueRange civ) {
+  allreduceF64(l, l.scratchPointer(bwd), 2 * x.c + 1);
+  l.parallel({x.c}, [&](ValueRange civ) {
     Value c = civ[0], c2 = o.imul(c, 2);
     Value sumDy = o.load(global, c2);
     Value sumDyXhat = o.load(global, o.iadd(c2, 1));

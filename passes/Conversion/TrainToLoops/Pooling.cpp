@@ -64,9 +64,7 @@ struct Planes {
   Value load(ScalarOps &o, Value n, Value c, Value y, Value x) const {
     if (!block)
       return o.load(memref, {n, c, y, x});
-    Value size = o.l.index(block);
-    Value cb = o.b.create<arith::DivUIOp>(o.loc, c, size);
-    Value lane = o.b.create<arith::RemUIOp>(o.loc, c, size);
+    auto [cb, lane] = splitChannel(o, c, block);
     return o.load(memref, {n, cb, y, x, lane});
   }
 };
@@ -149,10 +147,10 @@ std::pair<Value, Value> blockMax(Lowering &l, const Window &g, const Planes &x,
   return {best[0], best[1]};
 }
 
-/// Max pooling's backward on channel blocks: per (sample, block), the
-/// block's plane zeroed, then each output's gradient added where its
-/// window's maximum was, lane by lane (each channel takes its outputs in
-/// row-major order, as the plain kernel does).
+/// Max pooling's backward with x, dy and dx in the same channel blocks: per
+/// (sample, block), the block's plane zeroed, then each output's gradient
+/// added where its window's maximum was, lane by lane (each channel takes
+/// its outputs in row-major order, as the plain kernel does).
 void lowerMaxPoolBackwardBlocked(Lowering &l, MaxPool2DBackwardOp op,
                                  const Window &g, const Planes &x,
                                  const Planes &dy, const ChannelView &dx) {
@@ -229,7 +227,7 @@ void lowerMaxPoolBackward(Lowering &l, MaxPool2DBackwardOp op) {
   auto in = cast<RankedTensorType>(op.getInput().getType()).getShape();
   Planes x(l, op.getInput()), dy(l, op.getGradOutput());
   ChannelView dx(l, op.getGradInput());
-  if (dx.blocked())
+  if (dx.blocked() && x.block == dx.block && dy.block == dx.block)
     return lowerMaxPoolBackwardBlocked(l, op, g, x, dy, dx);
   l.parallel({in[0], in[1]}, [&](ValueRange nc) {
     Value zero = l.f32(0);
