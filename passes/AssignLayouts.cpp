@@ -74,13 +74,12 @@ bool readsAnyLayout(OpOperand &use) {
 bool writesAnyLayout(OpResult result) {
   unsigned i = result.getResultNumber();
   return llvm::TypeSwitch<Operation *, bool>(result.getOwner())
-      .Case<Conv2DOp, Conv2DBackwardDataOp, BatchNormInferenceOp, ReluOp,
-            AddOp, ScaleOp, ReluBackwardOp, GlobalAvgPoolOp,
-            GlobalAvgPoolBackwardOp, MaxPool2DOp, MaxPool2DBackwardOp>(
-          [&](Operation *) { return i == 0; })
-      // The normalised output, and the input's gradient.
-      .Case<BatchNormOp, BatchNormBackwardOp>(
-          [&](Operation *) { return i == 0; })
+      // The first result: the output (BatchNorm's normalised one), or the
+      // input's gradient.
+      .Case<Conv2DOp, Conv2DBackwardDataOp, BatchNormOp, BatchNormInferenceOp,
+            BatchNormBackwardOp, ReluOp, AddOp, ScaleOp, ReluBackwardOp,
+            GlobalAvgPoolOp, GlobalAvgPoolBackwardOp, MaxPool2DOp,
+            MaxPool2DBackwardOp>([&](Operation *) { return i == 0; })
       .Default([](Operation *) { return false; });
 }
 
@@ -109,7 +108,7 @@ struct AssignLayoutsPass
       return;
     if (channelBlock != 8 && channelBlock != 16) {
       getOperation().emitError("channel-block must be 0, 8 or 16, not ")
-          << channelBlock;
+          << int64_t(channelBlock);
       return signalPassFailure();
     }
     Builder b(&getContext());

@@ -209,3 +209,38 @@ module @flat_conv attributes {train.t = #train.tensor<name = "w", kind = param, 
 module @bad_rule attributes {train.t = #train.tensor<name = "w", kind = param, shape = [2],
     offset = 0, init = dense<1.0> : tensor<2xf32>, bn_or_bias = false, init_rule = xavier>} {
 }
+
+// -----
+
+// train.layouts (train-assign-layouts): one channel block per result, 0, 8
+// or 16, dividing a 4-D result's channels.
+// CHECK-LABEL: func.func @blocked_relu
+// CHECK: train.relu %{{.*}} {train.layouts = array<i64: 16>}
+func.func @blocked_relu(%x: tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32> {
+  %y = train.relu %x {train.layouts = array<i64: 16>} : tensor<2x32x4x4xf32>
+  return %y : tensor<2x32x4x4xf32>
+}
+
+// -----
+
+func.func @layouts_per_result(%x: tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32> {
+  // expected-error @+1 {{'train.layouts' must hold one channel block per result}}
+  %y = train.relu %x {train.layouts = array<i64: 16, 0>} : tensor<2x32x4x4xf32>
+  return %y : tensor<2x32x4x4xf32>
+}
+
+// -----
+
+func.func @layouts_block_size(%x: tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32> {
+  // expected-error @+1 {{'train.layouts' gives a channel block of 4 to a result whose type is 'tensor<2x32x4x4xf32>' (blocks are 8 or 16 and divide the channels of [N, C, H, W])}}
+  %y = train.relu %x {train.layouts = array<i64: 4>} : tensor<2x32x4x4xf32>
+  return %y : tensor<2x32x4x4xf32>
+}
+
+// -----
+
+func.func @layouts_channels(%x: tensor<2x24x4x4xf32>) -> tensor<2x24x4x4xf32> {
+  // expected-error @+1 {{'train.layouts' gives a channel block of 16 to a result whose type is 'tensor<2x24x4x4xf32>'}}
+  %y = train.relu %x {train.layouts = array<i64: 16>} : tensor<2x24x4x4xf32>
+  return %y : tensor<2x24x4x4xf32>
+}
