@@ -52,7 +52,8 @@ config.substitutions.append(("%inputs", os.path.join(config.test_source_root,
 config.substitutions.append(("%harness_libs", " ".join([
     "%s/libtrainc_step_harness.a" % config.trainc_lib_dir,
     "%s/libtrainc_runtime.a" % config.trainc_lib_dir,
-    "-ldnnl -lz -lpthread -lm -fopenmp", config.trainc_mpi_link_libs,
+    config.trainc_dnnl_link_libs, "-lz -lpthread -lm -fopenmp",
+    config.trainc_mpi_link_libs,
     config.trainc_runtime_link_flags])))
 if config.trainc_build_runtime:
     config.available_features.add("runtime")

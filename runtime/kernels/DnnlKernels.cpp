@@ -204,10 +204,10 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
   // blocked channels are several times faster than its gemm-based ones on
   // the plain layouts, reorders included (docs/performance.md).
   bool plain = plainLayouts();
-  memory::desc anySrc =
-      plain ? src : memory::desc(src.dims(), Type::f32, Tag::any);
-  memory::desc anyDst =
-      plain ? dst : memory::desc(dst.dims(), Type::f32, Tag::any);
+  memory::dims srcDims = {g.n, g.c, g.h, g.w};
+  memory::dims dstDims = {g.n, g.m, g.oh, g.ow};
+  memory::desc anySrc = plain ? src : memory::desc(srcDims, Type::f32, Tag::any);
+  memory::desc anyDst = plain ? dst : memory::desc(dstDims, Type::f32, Tag::any);
   memory::desc anyWeights =
       plain ? weights : memory::desc(weightDims, Type::f32, Tag::any);
   memory::dims strides = {g.stride_h, g.stride_w};
@@ -221,17 +221,28 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
 
   // The forward primitive descriptor (with the bias for ForwardWithBias)
-  // also serves as the hint the backward primitives require.
+  // also serves as the hint the backward primitives require. oneDNN 3
+  // creates primitive descriptors directly; 2.x through an operation
+  // descriptor.
+  bool withBias = kind == ConvKind::ForwardWithBias;
+#if DNNL_VERSION_MAJOR >= 3
+  dnnl::convolution_forward::primitive_desc forward =
+      withBias ? dnnl::convolution_forward::primitive_desc(
+                     engine, training, direct, anySrc, anyWeights, conv.bias,
+                     anyDst, strides, dilates, padLeft, padRight, attr)
+               : dnnl::convolution_forward::primitive_desc(
+                     engine, training, direct, anySrc, anyWeights, anyDst,
+                     strides, dilates, padLeft, padRight, attr);
+#else
   dnnl::convolution_forward::primitive_desc forward(
-      kind == ConvKind::ForwardWithBias
-          ? dnnl::convolution_forward::desc(training, direct, anySrc,
-                                            anyWeights, conv.bias, anyDst,
-                                            strides, dilates, padLeft,
-                                            padRight)
-          : dnnl::convolution_forward::desc(training, direct, anySrc,
-                                            anyWeights, anyDst, strides,
-                                            dilates, padLeft, padRight),
+      withBias ? dnnl::convolution_forward::desc(
+                     training, direct, anySrc, anyWeights, conv.bias, anyDst,
+                     strides, dilates, padLeft, padRight)
+               : dnnl::convolution_forward::desc(training, direct, anySrc,
+                                                 anyWeights, anyDst, strides,
+                                                 dilates, padLeft, padRight),
       attr, engine);
+#endif
   switch (kind) {
   case ConvKind::Forward:
   case ConvKind::ForwardWithBias:
@@ -242,11 +253,17 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
     conv.out = operand(engine, dst, forward.dst_desc(), true);
     break;
   case ConvKind::BackwardData: {
+#if DNNL_VERSION_MAJOR >= 3
+    dnnl::convolution_backward_data::primitive_desc pd(
+        engine, direct, anySrc, anyWeights, anyDst, strides, dilates, padLeft,
+        padRight, forward, attr);
+#else
     dnnl::convolution_backward_data::primitive_desc pd(
         dnnl::convolution_backward_data::desc(direct, anySrc, anyWeights,
                                               anyDst, strides, dilates,
                                               padLeft, padRight),
         attr, engine, forward);
+#endif
     conv.primitive = dnnl::convolution_backward_data(pd);
     conv.scratchpad = pd.scratchpad_desc();
     conv.in0 = operand(engine, dst, pd.diff_dst_desc(), false);
@@ -255,11 +272,17 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
     break;
   }
   case ConvKind::BackwardFilter: {
+#if DNNL_VERSION_MAJOR >= 3
+    dnnl::convolution_backward_weights::primitive_desc pd(
+        engine, direct, anySrc, anyWeights, anyDst, strides, dilates, padLeft,
+        padRight, forward, attr);
+#else
     dnnl::convolution_backward_weights::primitive_desc pd(
         dnnl::convolution_backward_weights::desc(direct, anySrc, anyWeights,
                                                  anyDst, strides, dilates,
                                                  padLeft, padRight),
         attr, engine, forward);
+#endif
     conv.primitive = dnnl::convolution_backward_weights(pd);
     conv.scratchpad = pd.scratchpad_desc();
     conv.in0 = operand(engine, dst, pd.diff_dst_desc(), false);

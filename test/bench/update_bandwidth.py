@@ -71,7 +71,8 @@ def main():
             site[key[len("config."):]] = value.strip().strip('"')
     harness = [os.path.join(site["trainc_lib_dir"], "libtrainc_step_harness.a"),
                os.path.join(site["trainc_lib_dir"], "libtrainc_runtime.a"),
-               "-ldnnl", "-lz", "-lpthread", "-lm", "-fopenmp"] + \
+               "-lz", "-lpthread", "-lm", "-fopenmp"] + \
+        shlex.split(site.get("trainc_dnnl_link_libs", "-ldnnl")) + \
         shlex.split(site.get("trainc_mpi_link_libs", "")) + \
         shlex.split(site.get("trainc_runtime_link_flags", ""))
     results = []
