@@ -51,6 +51,24 @@ bool initialBytes(Attribute init, int64_t numel, std::vector<char> &bytes,
   return false;
 }
 
+/// A filter [O, I, kH, kW]'s bytes (ONNX's order) stored in channel blocks
+/// of B, [O/B, I/B, kH, kW, B (i), B (o)]: the parameter arena's layout
+/// (trainc_tensor_desc::layout; the runtime's TensorLayout.cpp inverts it).
+std::vector<char> blockedFilter(const std::vector<char> &plain,
+                                ArrayRef<int64_t> shape, int64_t B) {
+  std::vector<char> stored(plain.size());
+  int64_t O = shape[0], I = shape[1], spatial = shape[2] * shape[3];
+  int64_t k = 0;
+  for (int64_t o = 0; o < O; ++o)
+    for (int64_t i = 0; i < I; ++i)
+      for (int64_t s = 0; s < spatial; ++s, ++k) {
+        int64_t at = (((o / B) * (I / B) + i / B) * spatial + s) * B * B +
+                     (i % B) * B + o % B;
+        std::memcpy(stored.data() + 4 * at, plain.data() + 4 * k, 4);
+      }
+  return stored;
+}
+
 llvm::Constant *string(llvm::Module &m, llvm::StringRef s,
                        llvm::StringRef name) {
   llvm::IRBuilder<> b(m.getContext());
@@ -186,7 +204,8 @@ bool mlir::train::addModelDescription(llvm::Module &m, ModelAttr model,
   auto *shapeTy = llvm::ArrayType::get(i64, kMaxRank);
   auto *spacesTy = llvm::ArrayType::get(i32, TRAINC_NUM_STEP_ARGS);
   auto *tensorTy = llvm::StructType::create(
-      ctx, {ptr, i32, i32, shapeTy, i64, i64, i32, i32}, "trainc_tensor_desc");
+      ctx, {ptr, i32, i32, shapeTy, i64, i64, i32, i32, i32, i32},
+      "trainc_tensor_desc");
   auto *holeTy =
       llvm::StructType::create(ctx, {i64, i32, i32}, "trainc_onnx_hole");
   auto *bucketTy =
@@ -230,6 +249,8 @@ bool mlir::train::addModelDescription(llvm::Module &m, ModelAttr model,
       error = "a tensor lies outside its arena";
       return false;
     }
+    if (tensor.getLayout() != 0 && bytes.size() == size_t(4 * numel))
+      bytes = blockedFilter(bytes, shape, tensor.getLayout());
     std::memcpy(arena.data() + offset, bytes.data(), bytes.size());
     StringRef name = tensor.getName();
     tensors.push_back(llvm::ConstantStruct::get(
@@ -241,7 +262,9 @@ bool mlir::train::addModelDescription(llvm::Module &m, ModelAttr model,
          llvm::ConstantInt::get(i64, offset),
          llvm::ConstantInt::get(i32, tensor.getBnOrBias().getValue()),
          llvm::ConstantInt::get(i32,
-                                static_cast<int32_t>(tensor.getInitRule()))}));
+                                static_cast<int32_t>(tensor.getInitRule())),
+         llvm::ConstantInt::get(i32, tensor.getLayout()),
+         llvm::ConstantInt::get(i32, 0)}));
   }
   auto *tensorArrayTy = llvm::ArrayType::get(tensorTy, tensors.size());
   auto *tensorArray = new llvm::GlobalVariable(

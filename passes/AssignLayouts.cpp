@@ -8,14 +8,24 @@
 // residual block (convolution, BatchNorm, ReLU, add) stays blocked from
 // end to end.
 //
+// A parameter filter [O, I, kH, kW] is stored in blocks of B in both
+// channels ([O/B, I/B, kH, kW, B, B], what oneDNN's forward and backward-
+// filter kernels want) when every step function reads it only as the filter
+// of convolutions and writes its gradient only from one backward filter:
+// the decision is per parameter, the same in every function, and the
+// gradient and optimizer state (element-wise, in the same arena offsets)
+// follow. The runtime converts at every file boundary (model.h).
+//
 //===----------------------------------------------------------------------===//
 
 #include "passes/Passes.h"
 #include "passes/Placement.h"
 
+#include "dialects/Train/IR/TrainDialect.h"
 #include "dialects/Train/IR/TrainOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 namespace mlir::train {
@@ -99,6 +109,79 @@ int64_t chooseBlock(func::FuncOp fn, OpResult value, int64_t block) {
   return block;
 }
 
+/// The filter operand of a convolution that reads it with groups 1 (a
+/// blocked filter has no group dimension), or null.
+Value groupOneFilter(Operation *op) {
+  if (auto c = dyn_cast<Conv2DOp>(op))
+    return c.getGroups() == 1 ? c.getFilter() : Value();
+  if (auto c = dyn_cast<Conv2DBackwardDataOp>(op))
+    return c.getGroups() == 1 ? c.getFilter() : Value();
+  return Value();
+}
+
+/// Gives each parameter filter that can be stored in blocks of `block` its
+/// layout in every function (see the file comment).
+void assignFilterLayouts(ModuleOp module, int64_t block) {
+  Builder b(module.getContext());
+  llvm::StringMap<bool> blockable;
+  auto veto = [&](StringRef name, bool ok) {
+    auto [it, inserted] = blockable.try_emplace(name, ok);
+    if (!inserted)
+      it->second = it->second && ok;
+  };
+  SmallVector<func::FuncOp> fns;
+  for (auto fn : module.getOps<func::FuncOp>())
+    if (!fn.isExternal())
+      fns.push_back(fn);
+  for (func::FuncOp fn : fns) {
+    for (BlockArgument arg : fn.getArguments()) {
+      auto name = fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                  TrainDialect::kParamAttr);
+      if (!name)
+        continue;
+      auto type = cast<RankedTensorType>(arg.getType());
+      bool ok = type.getRank() == 4 && type.getElementType().isF32() &&
+                type.getDimSize(0) % block == 0 &&
+                type.getDimSize(1) % block == 0 && !arg.use_empty();
+      for (OpOperand &use : arg.getUses())
+        ok = ok && groupOneFilter(use.getOwner()) == arg;
+      veto(name.getValue(), ok);
+    }
+    // The gradient, where the function returns it: straight from one
+    // backward filter (groups 1) that nothing else reads.
+    auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+    for (auto [index, value] : llvm::enumerate(ret.getOperands())) {
+      auto name =
+          fn.getResultAttrOfType<StringAttr>(index, TrainDialect::kGradAttr);
+      if (!name)
+        continue;
+      auto dw = value.getDefiningOp<Conv2DBackwardFilterOp>();
+      veto(name.getValue(),
+           dw && dw.getGroups() == 1 && value.hasOneUse());
+    }
+  }
+  for (func::FuncOp fn : fns) {
+    for (BlockArgument arg : fn.getArguments()) {
+      auto name = fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                  TrainDialect::kParamAttr);
+      if (!name || !blockable.lookup(name.getValue()))
+        continue;
+      fn.setArgAttr(arg.getArgNumber(), kParamLayoutAttr,
+                    b.getI64IntegerAttr(block));
+      for (Operation *user : arg.getUsers())
+        user->setAttr(kFilterLayoutAttr, b.getI64IntegerAttr(block));
+    }
+    auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+    for (auto [index, value] : llvm::enumerate(ret.getOperands())) {
+      auto name =
+          fn.getResultAttrOfType<StringAttr>(index, TrainDialect::kGradAttr);
+      if (name && blockable.lookup(name.getValue()))
+        value.getDefiningOp()->setAttr(kLayoutsAttr,
+                                       b.getDenseI64ArrayAttr({block}));
+    }
+  }
+}
+
 struct AssignLayoutsPass
     : public train::impl::AssignLayoutsPassBase<AssignLayoutsPass> {
   using AssignLayoutsPassBase::AssignLayoutsPassBase;
@@ -112,6 +195,8 @@ struct AssignLayoutsPass
       return signalPassFailure();
     }
     Builder b(&getContext());
+    if (filters)
+      assignFilterLayouts(getOperation(), channelBlock);
     for (auto fn : getOperation().getOps<func::FuncOp>()) {
       if (fn.isExternal())
         continue;

@@ -51,6 +51,7 @@ FailureOr<ModelAttr> describeModel(ModuleOp module, func::FuncOp forward,
     auto type = cast<RankedTensorType>(arg.getType());
     auto init = forward.getArgAttrOfType<ElementsAttr>(i, TrainDialect::kInitAttr);
     auto offset = forward.getArgAttrOfType<IntegerAttr>(i, kOffsetAttr);
+    auto layout = forward.getArgAttrOfType<IntegerAttr>(i, kParamLayoutAttr);
     if (!init || !offset)
       return forward.emitError("argument '")
              << name.getValue() << "' has no initial value or offset";
@@ -58,7 +59,7 @@ FailureOr<ModelAttr> describeModel(ModuleOp module, func::FuncOp forward,
         ctx, name.getValue(), param ? TensorKind::Param : TensorKind::Buffer,
         b.getDenseI64ArrayAttr(type.getShape()), offset.getInt(), init,
         b.getBoolAttr(param && isBatchNormOrBias(forward, arg)),
-        initRuleOf(forward, arg)));
+        initRuleOf(forward, arg), layout ? layout.getInt() : 0));
   }
   if (!input)
     return forward.emitError("the model has no data input");

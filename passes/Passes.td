@@ -150,10 +150,21 @@ def AssignLayoutsPass : Pass<"train-assign-layouts", "::mlir::ModuleOp"> {
     BatchNorm forward and backward, the element-wise ops, max and global
     average pooling, and a flatten or reshape of a tensor with one pixel
     per channel (the same bytes in both layouts). Everything else —
-    function arguments and results, parameters and their gradients,
-    average pooling windows, what no rule covers — stays plain, so every
-    file format and
-    the runtime's view of the arenas are unchanged. Where a blocked and a
+    function arguments and results, average pooling windows, what no rule
+    covers — stays plain.
+
+    A parameter filter `[O, I, kH, kW]` whose channels the block divides
+    is stored as `[O/B, I/B, kH, kW, B, B]` (oneDNN's OIhw16i16o: what its
+    forward and backward-filter kernels want) when, in every step
+    function, only convolutions with one group read it and one backward
+    filter, read by nothing else, writes its gradient: `train.layout` on
+    the parameter argument, `train.filter_layout` on the convolutions,
+    `train.layouts` on the backward filter. Its gradient and optimizer
+    state, in the same offsets of their arenas, follow; the element-wise
+    updates and the per-layer norms do not see the order. The model
+    description records each tensor's layout, and the runtime converts at
+    every file (checkpoints, dumps, `--save-onnx`), so every file format is
+    unchanged (`filters=false` keeps filters plain). Where a blocked and a
     plain tensor meet in an element-wise op, the op itself converts; a
     convolution whose operand is plain reorders it in the runtime. A
     layout only changes how bytes are ordered, not their number: the
@@ -163,6 +174,8 @@ def AssignLayoutsPass : Pass<"train-assign-layouts", "::mlir::ModuleOp"> {
   let options = [
     Option<"channelBlock", "channel-block", "int64_t", /*default=*/"0",
            "The channel block (0: plain layouts, 8 or 16)">,
+    Option<"filters", "filters", "bool", /*default=*/"true",
+           "Also store parameter filters in channel blocks">,
   ];
 }
 

@@ -64,6 +64,7 @@ void mlir::train::buildTrainPipeline(OpPassManager &pm,
   // scratch (the layouts themselves move no byte).
   AssignLayoutsPassOptions layouts;
   layouts.channelBlock = options.channelBlock;
+  layouts.filters = options.filterLayouts;
   pm.addPass(createAssignLayoutsPass(layouts));
   pm.addPass(createPlanMemoryPass());
 }

@@ -54,6 +54,11 @@ struct TrainingPipelineOptions
       *this, "channel-block",
       llvm::cl::desc("Channel block of activations (0, 8, 16)"),
       llvm::cl::init(0)};
+  /// With a channel block, parameter filters too (train-assign-layouts).
+  Option<bool> filterLayouts{
+      *this, "filter-layouts",
+      llvm::cl::desc("Store parameter filters in channel blocks too"),
+      llvm::cl::init(true)};
   /// The code-generation target (passes/Conversion/TargetInfo.h).
   Option<std::string> target{*this, "target",
                              llvm::cl::desc("The code-generation target"),

@@ -127,6 +127,13 @@ int64_t mlir::train::channelBlockOf(Value value) {
   return layouts[result.getResultNumber()];
 }
 
+int64_t mlir::train::filterBlockOf(Operation *op) {
+  if (isa<Conv2DBackwardFilterOp>(op))
+    return channelBlockOf(op->getResult(0));
+  auto block = op->getAttrOfType<IntegerAttr>(kFilterLayoutAttr);
+  return block ? block.getInt() : 0;
+}
+
 bool mlir::train::isBlockedBatchNorm(Operation *op) {
   SmallVector<Value> tensors;
   if (auto bn = dyn_cast<BatchNormOp>(op)) {

@@ -68,6 +68,18 @@ inline constexpr llvm::StringLiteral kLayoutsAttr = "train.layouts";
 /// The channel block of `value` (kLayoutsAttr; 0: plain, as every function
 /// argument is).
 int64_t channelBlockOf(Value value);
+/// A parameter filter [O, I, kH, kW] stored in channel blocks of B,
+/// [O/B, I/B, kH, kW, B (i), B (o)] (oneDNN's OIhw8i8o and OIhw16i16o),
+/// with its gradient and optimizer state (train-assign-layouts): B on the
+/// parameter argument of every step function (kParamLayoutAttr), on the
+/// convolutions that read it (kFilterLayoutAttr), and as the layout of the
+/// backward filter that writes its gradient (kLayoutsAttr). Absent: OIHW.
+inline constexpr llvm::StringLiteral kParamLayoutAttr = "train.layout";
+inline constexpr llvm::StringLiteral kFilterLayoutAttr = "train.filter_layout";
+/// The channel block of the filter of convolution `op` (train.conv2d,
+/// train.conv2d_backward_data: kFilterLayoutAttr; the backward filter: its
+/// result's layout), 0 for OIHW.
+int64_t filterBlockOf(Operation *op);
 /// The batch pieces of BatchNorm's per-channel sums on blocked channels:
 /// each piece sums its samples, then the pieces are added in piece order
 /// (the same bits for any thread count).

@@ -145,9 +145,9 @@ ConvPlan &planFor(CudaDevice &device, CudaLibraries &libs,
     fatal("cuDNN takes symmetric padding only: " + describeGeometry(g));
   // The CUDA target keeps NCHW (train-assign-layouts blocks channels for
   // oneDNN only).
-  if (g.x_block != 0 || g.y_block != 0)
+  if (g.x_block != 0 || g.y_block != 0 || g.w_block != 0)
     fatal("cuDNN is given NCHW tensors only, not channel blocks of " +
-          std::to_string(std::max(g.x_block, g.y_block)) + ": " +
+          std::to_string(std::max({g.x_block, g.y_block, g.w_block})) + ": " +
           describeGeometry(g));
   std::string what = describeGeometry(g);
   checkCudnn(cudnnCreateTensorDescriptor(&plan.x), what);

@@ -85,8 +85,9 @@ std::string describe(const trainc_conv2d_geometry &g) {
          ", " + s(g.pad_left) + ", " + s(g.pad_bottom) + ", " + s(g.pad_right) +
          "), dilations " + s(g.dilation_h) + "x" + s(g.dilation_w) +
          ", groups " + s(g.groups) +
-         (g.x_block || g.y_block
-              ? ", channel blocks x " + s(g.x_block) + ", y " + s(g.y_block)
+         (g.x_block || g.y_block || g.w_block
+              ? ", channel blocks x " + s(g.x_block) + ", y " + s(g.y_block) +
+                    ", w " + s(g.w_block)
               : std::string());
 }
 
@@ -139,6 +140,16 @@ std::string checkGeometry(const trainc_conv2d_geometry &g) {
     if (size != 0 && channels % size != 0)
       return std::string(name) + " channel block " + std::to_string(size) +
              " does not divide its " + std::to_string(channels) + " channels";
+  }
+  if (g.w_block != 0) {
+    if (g.w_block != 8 && g.w_block != 16)
+      return "filter channel block is " + std::to_string(g.w_block) +
+             " (must be 0, 8 or 16)";
+    if (g.groups != 1 || g.c % g.w_block != 0 || g.m % g.w_block != 0)
+      return "filter channel block " + std::to_string(g.w_block) +
+             " needs groups 1 and must divide both the " +
+             std::to_string(g.m) + " output and the " + std::to_string(g.c) +
+             " input channels";
   }
   if (g.c % g.groups != 0 || g.m % g.groups != 0)
     return "groups " + std::to_string(g.groups) +
@@ -197,8 +208,12 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
       g.groups == 1 ? memory::dims{g.m, g.c, g.kh, g.kw}
                     : memory::dims{g.groups, g.m / g.groups, g.c / g.groups,
                                    g.kh, g.kw};
+  // The filter as the parameter arena holds it (the compiler's layout).
   memory::desc weights(weightDims, Type::f32,
-                       g.groups == 1 ? Tag::oihw : Tag::goihw);
+                       g.groups != 1        ? Tag::goihw
+                       : g.w_block == 16    ? Tag::OIhw16i16o
+                       : g.w_block == 8     ? Tag::OIhw8i8o
+                                            : Tag::oihw);
   conv.bias = memory::desc({g.m}, Type::f32, Tag::x);
   // The primitive chooses its layouts (`any`): oneDNN's direct kernels on
   // blocked channels are several times faster than its gemm-based ones on
@@ -612,9 +627,10 @@ void backwardFilterInPieces(KernelCache &cache,
   bool pointwise = g.kh == 1 && g.kw == 1 && g.stride_h == 1 &&
                    g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 &&
                    g.pad_bottom == 0 && g.pad_right == 0;
-  // By channel, a piece takes whole channel blocks of dy (and at least 8
-  // channels).
-  int64_t unit = std::max<int64_t>(g.y_block, 8);
+  // By channel, a piece takes whole channel blocks of dy and of dw (and at
+  // least 8 channels): its rows of a blocked dw are then contiguous.
+  int64_t block = std::max<int64_t>({g.y_block, g.w_block, 1});
+  int64_t unit = std::max<int64_t>(block, 8);
   // Floats moved beyond what one whole-batch call moves.
   int64_t byBatch = std::min(g.n, kPieces);
   int64_t byChannel = std::min(g.m / unit, kPieces);
@@ -623,8 +639,7 @@ void backwardFilterInPieces(KernelCache &cache,
       2 * g.n * g.m * spatialOut +
       (pointwise ? 0 : (byChannel - 1) * g.c * g.kh * g.kw * g.n * spatialOut);
   bool channels = g.groups == 1 && byChannel >= 2 && channelCost < batchCost;
-  // Pieces of channel blocks (channels themselves when dy is NCHW).
-  int64_t block = std::max<int64_t>(g.y_block, 1);
+  // Pieces of channel blocks (channels themselves when dy and dw are plain).
   Pieces pieces =
       channels ? Pieces{g.m / block, byChannel, block} : Pieces{g.n, byBatch};
   PiecePrimitives primitives = piecePrimitives(

@@ -1,6 +1,7 @@
 //===- Arenas.cpp - the model's memory and the checks on its description --===//
 
 #include "train/Arenas.h"
+#include "train/TensorLayout.h"
 
 #include "train/Device.h"
 
@@ -90,10 +91,19 @@ std::string check(const trainc_model_desc &desc) {
   // Parameters may be left out (trainc --weights=none); buffers may not.
   if (desc.buffer_bytes > 0 && !desc.initial_buffers)
     return "the model has no initial buffers";
-  for (int i = 0; i < desc.num_tensors; ++i)
+  for (int i = 0; i < desc.num_tensors; ++i) {
     if (desc.tensors[i].init_rule < 0 ||
         desc.tensors[i].init_rule >= TRAINC_NUM_INIT_RULES)
       return "tensor " + std::to_string(i) + " has an unknown init rule";
+    std::string layout = layoutProblem(desc.tensors[i]);
+    if (layout.empty() && isReordered(desc.tensors[i]) &&
+        desc.tensors[i].kind != TRAINC_PARAM)
+      layout = "is a buffer with a channel-block layout";
+    if (!layout.empty())
+      return "tensor " + std::to_string(i) + " ('" +
+             (desc.tensors[i].name ? desc.tensors[i].name : "") + "') " +
+             layout;
+  }
   const trainc_optimizer_info *kind = trainc_find_optimizer(desc.optimizer);
   if (!kind)
     return std::string("the model was compiled with the '") +

@@ -9,6 +9,7 @@
 #include "train/Checkpoint.h"
 #include "train/Inference.h"
 #include "train/TensorDump.h"
+#include "train/TensorLayout.h"
 #include "train/Threads.h"
 
 #include <algorithm>
@@ -31,9 +32,12 @@ int runForwardOnly(const TrainOptions &options, const ModelApi &api) {
   Arenas arenas = allocateArenas(desc);
   if (!options.resumePath.empty()) {
     Checkpoint checkpoint = readCheckpointFor(options.resumePath, desc);
-    if (!checkpoint.params.empty())
+    if (!checkpoint.params.empty()) {
+      // From the file's ONNX layouts into the arena's.
       std::memcpy(arenas.params.data(), checkpoint.params.data(),
                   checkpoint.params.size());
+      convertParamSlots(desc, arenas.params.data(), 1, /*toOnnx=*/false);
+    }
     if (!checkpoint.buffers.empty())
       std::memcpy(arenas.buffers.data(), checkpoint.buffers.data(),
                   checkpoint.buffers.size());

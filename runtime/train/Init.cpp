@@ -3,8 +3,10 @@
 #include "train/Init.h"
 
 #include "data/SplitMix64.h"
+#include "train/TensorLayout.h"
 
 #include <cmath>
+#include <vector>
 
 namespace trainc::rt {
 namespace {
@@ -34,8 +36,12 @@ void initialiseKaiming(const trainc_model_desc &desc, uint64_t seed,
     case TRAINC_INIT_CONV_WEIGHT: {
       double fanOut = double(t.shape[0]) * double(t.shape[2]) * double(t.shape[3]);
       double std = fanOut > 0 ? std::sqrt(2.0 / fanOut) : 0.0;
+      // Drawn in ONNX's order, then stored in the arena's layout: the same
+      // values for any layout.
+      std::vector<float> drawn(t.numel);
       for (int64_t k = 0; k < t.numel; ++k)
-        data[k] = static_cast<float>(std * normal(random));
+        drawn[k] = static_cast<float>(std * normal(random));
+      fromOnnxLayout(t, drawn.data(), data);
       break;
     }
     case TRAINC_INIT_LINEAR_WEIGHT:

@@ -3,6 +3,9 @@
 #include "train/SaveOnnx.h"
 
 #include "train/AtomicFile.h"
+#include "train/TensorLayout.h"
+
+#include <vector>
 
 // ONNX raw_data is little-endian; the arenas hold host floats.
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
@@ -50,7 +53,14 @@ bool saveOnnx(const std::string &path, const trainc_model_desc &desc,
     const char *arena = static_cast<const char *>(
         t.kind == TRAINC_PARAM ? params : buffers);
     file.write(desc.onnx_template + from, hole.offset - from);
-    file.write(arena + t.offset, t.numel * static_cast<int64_t>(sizeof(float)));
+    const char *data = arena + t.offset;
+    std::vector<float> onnx;
+    if (isReordered(t)) { // ONNX's layout
+      onnx.resize(t.numel);
+      toOnnxLayout(t, reinterpret_cast<const float *>(data), onnx.data());
+      data = reinterpret_cast<const char *>(onnx.data());
+    }
+    file.write(data, t.numel * static_cast<int64_t>(sizeof(float)));
     from = hole.offset;
   }
   file.write(desc.onnx_template + from, desc.onnx_template_bytes - from);

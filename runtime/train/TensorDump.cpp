@@ -4,12 +4,14 @@
 
 #include "data/Npy.h"
 #include "train/Arenas.h"
+#include "train/TensorLayout.h"
 
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <vector>
 
 namespace trainc::rt {
 
@@ -69,6 +71,12 @@ bool dumpTensors(const std::string &dir, const trainc_model_desc &desc,
     std::string path = dir + "/" + dumpFileStem(tensor.name, i) + ".npy";
     const float *data = reinterpret_cast<const float *>(
         static_cast<const char *>(arena) + tensor.offset);
+    std::vector<float> onnx;
+    if (isReordered(tensor)) { // the file holds ONNX's layout
+      onnx.resize(tensor.numel);
+      toOnnxLayout(tensor, data, onnx.data());
+      data = onnx.data();
+    }
     if (!writeNpyFloat32(path, data, tensorShape(tensor), error))
       return false;
   }

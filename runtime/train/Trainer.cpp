@@ -25,6 +25,7 @@
 #include "train/Schedule.h"
 #include "train/Shuffle.h"
 #include "train/TensorDump.h"
+#include "train/TensorLayout.h"
 #include "train/Threads.h"
 
 #include <chrono>
@@ -285,9 +286,14 @@ void Trainer::restore(const Checkpoint &checkpoint) {
           " has an impossible position (step " + std::to_string(saved.step) +
           ", epoch " + std::to_string(saved.epoch) + ", batch " +
           std::to_string(saved.position) + ")");
-  copyInto(arenas.params, checkpoint.params);
+  // From the file's ONNX layouts into the arenas'.
+  std::vector<char> params = checkpoint.params, state = checkpoint.state;
+  convertParamSlots(desc, params.data(), 1, /*toOnnx=*/false);
+  convertParamSlots(desc, state.data(), paramShapedStateSlots(desc),
+                    /*toOnnx=*/false);
+  copyInto(arenas.params, params);
   copyInto(arenas.buffers, checkpoint.buffers);
-  copyInto(arenas.state, checkpoint.state);
+  copyInto(arenas.state, state);
   for (ArenaPart part : {ArenaPart::Params, ArenaPart::Buffers, ArenaPart::State})
     arenas.toDevice(part);
   stepCount = saved.step;
@@ -512,9 +518,14 @@ void Trainer::saveCheckpoint() {
   header.trainCount = data.train.count;
   for (ArenaPart part : {ArenaPart::Params, ArenaPart::Buffers, ArenaPart::State})
     arenas.toHost(part);
+  // The file holds every tensor in ONNX's layout (docs/runtime.md).
+  std::vector<char> params = onnxLayoutCopy(desc, arenas.params.data(),
+                                            desc.param_bytes, 1);
+  std::vector<char> state = onnxLayoutCopy(
+      desc, arenas.state.data(), desc.state_bytes, paramShapedStateSlots(desc));
   std::string error;
-  if (!writeCheckpoint(options.checkpointPath, header, arenas.params.data(),
-                       arenas.buffers.data(), arenas.state.data(), error))
+  if (!writeCheckpoint(options.checkpointPath, header, params.data(),
+                       arenas.buffers.data(), state.data(), error))
     fatal(error);
 }
 

@@ -17,3 +17,40 @@ func.func @chain(%x: tensor<2x32x4x4xf32>) -> tensor<2x32x4x4xf32> {
   %z = train.relu %y : tensor<2x32x4x4xf32>
   return %z : tensor<2x32x4x4xf32>
 }
+
+// A parameter filter that only convolutions (one group) read, its gradient
+// returned straight from a backward filter: stored in blocks of both
+// channels, marked on the argument, on the convolutions that read it and
+// on the backward filter. %v (also read by a ReLU) and %u (its gradient
+// is a ReLU's) stay plain; so does everything without a block.
+// CHECK-NOT: train.layout
+// CHECK-NOT: train.filter_layout
+// BLOCKED-LABEL: func.func @filters
+// BLOCKED-SAME: %arg1: tensor<16x16x3x3xf32> {train.layout = 16 : i64, train.param = "w"}
+// BLOCKED-SAME: %arg2: tensor<16x16x1x1xf32> {train.param = "v"}
+// BLOCKED-SAME: %arg3: tensor<16x16x1x1xf32> {train.param = "u"}
+// BLOCKED: train.conv2d %arg0, %arg1 {{.*}}train.filter_layout = 16 : i64
+// BLOCKED: train.conv2d_backward_data %arg4, %arg1 {{.*}}train.filter_layout = 16 : i64
+// BLOCKED: train.conv2d_backward_filter %arg4, %arg0 {{.*}}train.layouts = array<i64: 16>
+// BLOCKED-NOT: train.filter_layout
+// BLOCKED: train.conv2d_backward_filter %arg4, %arg0 {{.*}} groups = 1 : (tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>) -> tensor<16x16x1x1xf32>
+// BLOCKED: train.conv2d %arg0, %arg3 {{.*}} groups = 1 : (
+func.func @filters(%x: tensor<2x16x4x4xf32>,
+                   %w: tensor<16x16x3x3xf32> {train.param = "w"},
+                   %v: tensor<16x16x1x1xf32> {train.param = "v"},
+                   %u: tensor<16x16x1x1xf32> {train.param = "u"},
+                   %dy: tensor<2x16x4x4xf32>)
+    -> (tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>,
+        tensor<16x16x3x3xf32> {train.grad = "w"},
+        tensor<16x16x1x1xf32> {train.grad = "v"},
+        tensor<16x16x1x1xf32> {train.grad = "u"}) {
+  %y = train.conv2d %x, %w strides = [1, 1] pads = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<2x16x4x4xf32>, tensor<16x16x3x3xf32>) -> tensor<2x16x4x4xf32>
+  %dx = train.conv2d_backward_data %dy, %w strides = [1, 1] pads = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<2x16x4x4xf32>, tensor<16x16x3x3xf32>) -> tensor<2x16x4x4xf32>
+  %dw = train.conv2d_backward_filter %dy, %x strides = [1, 1] pads = [1, 1, 1, 1] dilations = [1, 1] groups = 1 : (tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>) -> tensor<16x16x3x3xf32>
+  %yv = train.conv2d %x, %v strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<2x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x4x4xf32>
+  %rv = train.relu %v : tensor<16x16x1x1xf32>
+  %du = train.conv2d_backward_filter %dy, %x strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>) -> tensor<16x16x1x1xf32>
+  %ru = train.relu %du : tensor<16x16x1x1xf32>
+  %yu = train.conv2d %x, %u strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 : (tensor<2x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x4x4xf32>
+  return %y, %dx, %yu, %dw, %rv, %ru : tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>, tensor<2x16x4x4xf32>, tensor<16x16x3x3xf32>, tensor<16x16x1x1xf32>, tensor<16x16x1x1xf32>
+}

@@ -12,6 +12,8 @@ not, or when the directories hold different tensors.
 
 Without --initial, a tensor's error is ||a - b|| / ||a|| (its size).
 
+--parameters-only leaves the running statistics out.
+
 With --initial (the model the runs started from), errors are relative to
 what the steps changed: ||a - b|| / ||a - a0||, for the whole model
 (parameters, and running statistics, each as one vector: TOLERANCE) and
@@ -49,11 +51,15 @@ def main():
     parser.add_argument("tolerance", type=float)
     parser.add_argument("--initial")
     parser.add_argument("--tensor-tolerance", type=float)
+    parser.add_argument("--parameters-only", action="store_true",
+                        help="leave the running statistics out")
     args = parser.parse_args()
 
-    names = sorted(f for f in os.listdir(args.reference) if f.endswith(".npy"))
-    if names != sorted(f for f in os.listdir(args.other)
-                       if f.endswith(".npy")):
+    def tensors(directory):
+        return sorted(f for f in os.listdir(directory) if f.endswith(".npy")
+                      and not (args.parameters_only and "running" in f))
+    names = tensors(args.reference)
+    if names != tensors(args.other):
         sys.exit("the two directories hold different tensors")
     initial = initial_values(args.initial) if args.initial else None
     worst, worst_name, statistics = 0.0, "", 0

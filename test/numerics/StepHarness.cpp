@@ -46,6 +46,7 @@
 #include "Context.h"
 #include "data/Npy.h"
 #include "train/ModelApi.h"
+#include "train/TensorLayout.h"
 #include "trainc/model.h"
 
 #include <omp.h>
@@ -119,6 +120,16 @@ struct Arenas {
   }
   float *tensor(char *arena, const trainc_tensor_desc &t) {
     return reinterpret_cast<float *>(arena + t.offset);
+  }
+  /// A tensor of a parameter-shaped arena in ONNX's layout (the arenas may
+  /// hold a filter in channel blocks: model.h), and back.
+  std::vector<float> onnx(char *arena, const trainc_tensor_desc &t) {
+    std::vector<float> plain(t.numel);
+    trainc::rt::toOnnxLayout(t, tensor(arena, t), plain.data());
+    return plain;
+  }
+  void setOnnx(char *arena, const trainc_tensor_desc &t, const float *plain) {
+    trainc::rt::fromOnnxLayout(t, plain, tensor(arena, t));
   }
 };
 
@@ -231,7 +242,8 @@ int step(const char *xPath, const char *yPath, const std::string &out) {
     char *arena = t.kind == TRAINC_PARAM ? a.grads : a.buffers;
     std::string path =
         out + (t.kind == TRAINC_PARAM ? "/grad/" : "/buffer/") + name + ".npy";
-    if (!trainc::rt::writeNpyFloat32(path, a.tensor(arena, t), dims, error))
+    if (!trainc::rt::writeNpyFloat32(path, a.onnx(arena, t).data(), dims,
+                                     error))
       return std::fprintf(stderr, "step-harness: error: %s\n", error.c_str()),
              1;
   }
@@ -351,7 +363,7 @@ int update(const std::string &dir) {
               " values, the parameter " + std::to_string(t.numel);
       return false;
     }
-    std::memcpy(a.tensor(arena, t), data->data(), 4 * t.numel);
+    a.setOnnx(arena, t, data->data());
     return true;
   };
   for (int i = 0; i < m->num_tensors; ++i) {
@@ -374,12 +386,12 @@ int update(const std::string &dir) {
       continue;
     std::vector<int64_t> dims(t.shape, t.shape + t.rank);
     if (!trainc::rt::writeNpyFloat32(dir + "/out/param/" + fileName(t),
-                                     a.tensor(a.params, t), dims, error))
+                                     a.onnx(a.params, t).data(), dims, error))
       return fail();
     for (int64_t k = 0; k < slots; ++k)
       if (!trainc::rt::writeNpyFloat32(
               dir + "/out/state" + std::to_string(k) + "/" + fileName(t),
-              a.tensor(a.state + k * m->param_bytes, t), dims, error))
+              a.onnx(a.state + k * m->param_bytes, t).data(), dims, error))
         return fail();
   }
   return 0;

@@ -195,6 +195,13 @@ cl::opt<std::string> channelBlock(
              "for plain NCHW everywhere"),
     cl::init("auto"), cl::value_desc("auto|0|8|16"), cl::cat(category));
 
+cl::opt<bool> filterLayouts(
+    "filter-layouts",
+    cl::desc("With a channel block, also store convolution filters (and "
+             "their gradients and optimizer state) in channel blocks, "
+             "converted at every file (default: true)"),
+    cl::init(true), cl::cat(category));
+
 cl::opt<bool> summary(
     "summary",
     cl::desc("Print the layers, trainable parameter count, FLOPs per sample "
@@ -1026,6 +1033,7 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
   options.allreduceDtype = allreduceDtype.getValue();
   options.target = target.getValue();
   options.channelBlock = activationChannelBlock();
+  options.filterLayouts = filterLayouts.getValue();
   // The convolutions' and GEMMs' FLOPs, for the GPU report.
   double libraryFlops = 0;
   int64_t reportBatch = 0;

@@ -78,7 +78,7 @@ LogicalResult
 TensorDescAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        StringRef name, TensorKind kind, DenseI64ArrayAttr shape,
                        int64_t offset, ElementsAttr init, BoolAttr bnOrBias,
-                       InitRule initRule) {
+                       InitRule initRule, int64_t layout) {
   if (name.empty())
     return emitError() << "a model tensor needs a name";
   if (!shape || llvm::any_of(shape.asArrayRef(),
@@ -113,6 +113,13 @@ TensorDescAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "tensor '" << name << "' of rank " << rank
                        << " cannot be initialised as "
                        << stringifyInitRule(initRule);
+  if (layout != 0 &&
+      ((layout != 8 && layout != 16) || kind != TensorKind::Param ||
+       rank != 4 || shape[0] % layout != 0 || shape[1] % layout != 0))
+    return emitError() << "tensor '" << name << "' cannot have layout "
+                       << layout
+                       << " (a parameter filter [O, I, kH, kW] in channel "
+                          "blocks of 8 or 16 dividing O and I)";
   return success();
 }
 

@@ -152,7 +152,10 @@ def Train_TensorDescAttr : Train_Attr<"TensorDesc", "tensor"> {
     bias (exempt from weight decay under the usual large-batch settings)
     and its role for `--init` (`init_rule`: a convolution's or linear
     layer's weight, a BatchNorm scale, shift, running mean or variance, a
-    bias; `other`, the default, when the compiler cannot tell).
+    bias; `other`, the default, when the compiler cannot tell), and how
+    the arenas store it (`layout`: 0, the default, in ONNX's order; B for a
+    parameter filter `[O, I, kH, kW]` in channel blocks of B,
+    `[O/B, I/B, kH, kW, B, B]`: train-assign-layouts).
 
     ```mlir
     #train.tensor<name = "fc.weight", kind = param, shape = [10, 64],
@@ -168,7 +171,10 @@ def Train_TensorDescAttr : Train_Attr<"TensorDesc", "tensor"> {
     "::mlir::ElementsAttr":$init,
     "::mlir::BoolAttr":$bn_or_bias,
     Train_DefaultEnumParameter<Train_InitRule,
-                               "::mlir::train::InitRule::Other">:$init_rule);
+                               "::mlir::train::InitRule::Other">:$init_rule,
+    DefaultValuedParameter<"int64_t", "0",
+        "how the arenas store it: 0 as ONNX does, B for a filter in channel "
+        "blocks of B">:$layout);
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
 }

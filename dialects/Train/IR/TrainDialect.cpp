@@ -119,6 +119,20 @@ LogicalResult TrainDialect::verifyRegionArgAttribute(Operation *op,
                              << " but the argument has type " << argType;
     return success();
   }
+  // A parameter filter stored in channel blocks (train-assign-layouts).
+  if (name == "train.layout") {
+    auto block = dyn_cast<IntegerAttr>(attr.getValue());
+    auto fn = dyn_cast<FunctionOpInterface>(op);
+    auto type = fn ? dyn_cast<RankedTensorType>(fn.getArgumentTypes()[argIndex])
+                   : RankedTensorType();
+    if (!block || (block.getInt() != 8 && block.getInt() != 16) || !type ||
+        type.getRank() != 4 || type.getDimSize(0) % block.getInt() != 0 ||
+        type.getDimSize(1) % block.getInt() != 0)
+      return op->emitError()
+             << "'train.layout' must be a channel block (8 or 16) dividing "
+                "both channel counts of a filter argument [O, I, kH, kW]";
+    return success();
+  }
   return op->emitError() << "unknown argument attribute '" << name << "'";
 }
 
@@ -175,13 +189,18 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
       if (block == 0)
         continue;
       auto type = dyn_cast<RankedTensorType>(result.getType());
+      // A backward filter's result is a filter: both channel counts.
+      bool filter = isa<Conv2DBackwardFilterOp>(op);
       if ((block != 8 && block != 16) || !type || type.getRank() != 4 ||
-          type.getDimSize(1) % block != 0)
+          type.getDimSize(1) % block != 0 ||
+          (filter && type.getDimSize(0) % block != 0))
         return op->emitError()
                << "'train.layouts' gives a channel block of " << block
                << " to a result whose type is " << result.getType()
-               << " (blocks are 8 or 16 and divide the channels of [N, C, "
-                  "H, W])";
+               << (filter ? " (blocks are 8 or 16 and divide both channel "
+                            "counts of a filter [O, I, kH, kW])"
+                          : " (blocks are 8 or 16 and divide the channels "
+                            "of [N, C, H, W])");
     }
     return success();
   }
@@ -220,6 +239,18 @@ LogicalResult TrainDialect::verifyOperationAttribute(Operation *op,
     auto opset = dyn_cast<IntegerAttr>(attr.getValue());
     if (!opset || opset.getInt() < 1)
       return op->emitError() << "'" << name << "' must be a positive integer";
+    return success();
+  }
+  // The layout of a convolution's filter (train-assign-layouts).
+  if (name == "train.filter_layout") {
+    auto block = dyn_cast<IntegerAttr>(attr.getValue());
+    auto groups = op->getAttrOfType<IntegerAttr>("groups");
+    if (!isa<Conv2DOp, Conv2DBackwardDataOp>(op) || !block ||
+        (block.getInt() != 8 && block.getInt() != 16) || !groups ||
+        groups.getInt() != 1)
+      return op->emitError() << "'train.filter_layout' must be 8 or 16, on "
+                                "a train.conv2d or train.conv2d_backward_data "
+                                "with groups = 1";
     return success();
   }
   return op->emitError() << "unknown attribute '" << name << "'";

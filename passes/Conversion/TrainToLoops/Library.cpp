@@ -1,8 +1,9 @@
 //===- Library.cpp - convolution and GEMM as runtime library calls --------===//
 //
 // The CPU target calls oneDNN through the runtime (runtime/include/trainc/
-// kernels.h); a convolution's geometry is a constant global of 20 int64,
-// the last two the layouts of its activations (train-assign-layouts).
+// kernels.h); a convolution's geometry is a constant global of 21 int64,
+// the last three the layouts of its activations and of its filter
+// (train-assign-layouts).
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +24,8 @@ ArrayRef<int64_t> shapeOf(Value v) {
 /// trainc/abi.h.
 SmallVector<int64_t> geometry(Value input, Value filter, Value output,
                               ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
-                              ArrayRef<int64_t> dilations, int64_t groups) {
+                              ArrayRef<int64_t> dilations, int64_t groups,
+                              int64_t filterBlock) {
   ArrayRef<int64_t> x = shapeOf(input), w = shapeOf(filter),
                     y = shapeOf(output);
   SmallVector<int64_t> g(TRAINC_CONV_GEOMETRY_SIZE);
@@ -47,6 +49,7 @@ SmallVector<int64_t> geometry(Value input, Value filter, Value output,
   g[TRAINC_CONV_GROUPS] = groups;
   g[TRAINC_CONV_X_BLOCK] = channelBlockOf(input);
   g[TRAINC_CONV_Y_BLOCK] = channelBlockOf(output);
+  g[TRAINC_CONV_W_BLOCK] = filterBlock;
   return g;
 }
 
@@ -57,7 +60,7 @@ Value geometryOf(Lowering &l, ConvOp c, Value input, Value filter,
                  Value output) {
   return l.constantI64Array(geometry(input, filter, output, c.getStrides(),
                                      c.getPads(), c.getDilations(),
-                                     c.getGroups()),
+                                     c.getGroups(), filterBlockOf(c)),
                             "conv2d_geometry");
 }
 

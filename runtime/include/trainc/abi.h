@@ -18,8 +18,9 @@
  * (model.h, kernels.h and this header). The runtime refuses a model with
  * another. 5: step arguments in a struct, a context first in every runtime
  * call, arenas with memory spaces. 6: the GPU kernels' image and names in
- * the description, trainc_rt_launch. */
-#define TRAINC_MODEL_ABI_VERSION 6
+ * the description, trainc_rt_launch. 7: the stored layout of each tensor
+ * (filters in channel blocks) and of a convolution's filter. */
+#define TRAINC_MODEL_ABI_VERSION 7
 
 #ifdef __cplusplus
 #define TRAINC_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
@@ -113,7 +114,7 @@ enum trainc_conv2d_field {
   TRAINC_CONV_PAD_BOTTOM, TRAINC_CONV_PAD_RIGHT,
   TRAINC_CONV_DILATION_H, TRAINC_CONV_DILATION_W,
   TRAINC_CONV_GROUPS,
-  TRAINC_CONV_X_BLOCK, TRAINC_CONV_Y_BLOCK,
+  TRAINC_CONV_X_BLOCK, TRAINC_CONV_Y_BLOCK, TRAINC_CONV_W_BLOCK,
   TRAINC_CONV_GEOMETRY_SIZE
 };
 

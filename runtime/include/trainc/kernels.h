@@ -29,12 +29,14 @@
 extern "C" {
 #endif
 
-/* The geometry of one train.conv2d, as 20 int64 values. The generated code
+/* The geometry of one train.conv2d, as 21 int64 values. The generated code
  * passes a pointer to a constant global array with exactly this layout.
  * Dilations follow ONNX: 1 is a dense kernel (oneDNN's 0). x_block and
  * y_block are the memory layouts the compiler gave x (and dx) and y (and
  * dy): 0 for NCHW, B for channels in blocks of B ([N, C/B, H, W, B], oneDNN's
- * nChw8c and nChw16c; train-assign-layouts). Filters are always OIHW. */
+ * nChw8c and nChw16c; train-assign-layouts). w_block is the filter's (and
+ * its gradient's): 0 for OIHW, B for [M/B, C/B, kH, kW, B, B] (oneDNN's
+ * OIhw8i8o and OIhw16i16o; groups 1 only). */
 typedef struct trainc_conv2d_geometry {
   int64_t n, c, h, w;        /* input [N, C, H, W] */
   int64_t m, kh, kw;         /* filter [M, C/groups, kH, kW] */
@@ -44,6 +46,7 @@ typedef struct trainc_conv2d_geometry {
   int64_t dilation_h, dilation_w;
   int64_t groups;
   int64_t x_block, y_block;  /* 0 (NCHW), 8 or 16 (nChw8c, nChw16c) */
+  int64_t w_block;           /* 0 (OIHW), 8 or 16 (OIhw8i8o, OIhw16i16o) */
 } trainc_conv2d_geometry;
 
 /* The generated geometry arrays put field i at index i (trainc/abi.h). */
@@ -70,6 +73,7 @@ TRAINC_CHECK_CONV(dilation_w, TRAINC_CONV_DILATION_W);
 TRAINC_CHECK_CONV(groups, TRAINC_CONV_GROUPS);
 TRAINC_CHECK_CONV(x_block, TRAINC_CONV_X_BLOCK);
 TRAINC_CHECK_CONV(y_block, TRAINC_CONV_Y_BLOCK);
+TRAINC_CHECK_CONV(w_block, TRAINC_CONV_W_BLOCK);
 TRAINC_STATIC_ASSERT(sizeof(trainc_conv2d_geometry) ==
                          8 * TRAINC_CONV_GEOMETRY_SIZE,
                      "trainc_conv2d_geometry has TRAINC_CONV_GEOMETRY_SIZE int64");

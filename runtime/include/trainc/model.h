@@ -34,6 +34,13 @@ typedef struct trainc_tensor_desc {
   int64_t offset;        /* bytes, in the parameter or buffer arena */
   int32_t is_bn_or_bias; /* 1 for BatchNorm scale/shift and biases (no weight decay by default) */
   int32_t init_rule;     /* enum trainc_init_rule (trainc/abi.h) */
+  /* How the arenas store it: 0 as ONNX lays it out (row-major); B for a
+   * filter [O, I, kH, kW] in channel blocks of B, [O/B, I/B, kH, kW, B (i),
+   * B (o)] (oneDNN's OIhw8i8o and OIhw16i16o; train-assign-layouts). Its
+   * gradient and optimizer state slots have the same layout. Every file
+   * (checkpoints, dumps, --save-onnx) holds the ONNX layout. */
+  int32_t layout;
+  int32_t reserved;
 } trainc_tensor_desc;
 
 /* Where --save-onnx splices a tensor's data into the ONNX template. */

@@ -7,9 +7,10 @@
 //
 // The convolution: x [2, 4, 7, 7], a grouped filter [6, 2, 3, 3] (groups
 // 2), strides [2, 1], pads [top 1, left 0, bottom 1, right 2], dilations
-// [1, 2]: y [2, 6, 4, 5]. Its trainc_conv2d_geometry, 18 int64:
+// [1, 2]: y [2, 6, 4, 5]. Its trainc_conv2d_geometry, 21 int64:
 //   n c h w = 2 4 7 7; m kh kw = 6 3 3; oh ow = 4 5; stride 2 1;
-//   pads 1 0 1 2; dilation 1 2; groups 2
+//   pads 1 0 1 2; dilation 1 2; groups 2; channel blocks of x, y and the
+//   filter 0 0 0 (plain)
 // the same for the forward (with and without bias) and for both backward
 // convolutions, whose shapes come from their gradient operands and results.
 //
@@ -33,10 +34,10 @@
 // DECL-DAG: func.func private @trainc_rt_conv2d_backward_data(!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
 // DECL-DAG: func.func private @trainc_rt_conv2d_backward_filter(!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr)
 // DECL-DAG: func.func private @trainc_rt_gemm(!llvm.ptr, i32, i32, i64, i64, i64, f32, !llvm.ptr, !llvm.ptr, f32, !llvm.ptr)
-// DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<20xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2, 0, 0]>
-// DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<20xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2, 0, 0]>
-// DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<20xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2, 0, 0]>
-// DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<20xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2, 0, 0]>
+// DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<21xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2, 0, 0, 0]>
+// DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<21xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2, 0, 0, 0]>
+// DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<21xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2, 0, 0, 0]>
+// DECL-DAG: memref.global "private" constant @conv2d_geometry_{{[0-9]+}} : memref<21xi64> = dense<[2, 4, 7, 7, 6, 3, 3, 4, 5, 2, 1, 1, 0, 1, 2, 1, 2, 2, 0, 0, 0]>
 
 // CHECK-LABEL: func.func @trainc_eval_step(
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<896xi8> {train.role = #train.role<params>}
@@ -46,7 +47,7 @@
 
 // conv2d without bias: the geometry's address, x (input + 0), w (params +
 // 0), a null bias, y (arena + 1600).
-// CHECK-DAG: %[[G0_G:.+]] = memref.get_global @conv2d_geometry_{{[0-9]+}} : memref<20xi64>
+// CHECK-DAG: %[[G0_G:.+]] = memref.get_global @conv2d_geometry_{{[0-9]+}} : memref<21xi64>
 // CHECK-DAG: %[[G0_B:.+]] = memref.extract_aligned_pointer_as_index %[[G0_G]] :
 // CHECK-DAG: %[[G0_I:.+]] = arith.index_cast %[[G0_B]] : index to i64
 // CHECK-DAG: %[[G0:.+]] = llvm.inttoptr %[[G0_I]] : i64 to !llvm.ptr
@@ -67,7 +68,7 @@
 
 // conv2d with bias: the bias pointer is conv.bias's slot (params + 448);
 // y at arena + 2560.
-// CHECK-DAG: %[[G1_G:.+]] = memref.get_global @conv2d_geometry_{{[0-9]+}} : memref<20xi64>
+// CHECK-DAG: %[[G1_G:.+]] = memref.get_global @conv2d_geometry_{{[0-9]+}} : memref<21xi64>
 // CHECK-DAG: %[[G1_B:.+]] = memref.extract_aligned_pointer_as_index %[[G1_G]] :
 // CHECK-DAG: %[[G1_I:.+]] = arith.index_cast %[[G1_B]] : index to i64
 // CHECK-DAG: %[[G1:.+]] = llvm.inttoptr %[[G1_I]] : i64 to !llvm.ptr
@@ -90,7 +91,7 @@
 // CHECK: call @trainc_rt_conv2d_forward(%arg0, %[[G1]], %[[X1]], %[[W1]], %[[B1]], %[[Y1]])
 
 // conv2d_backward_data(geometry, dy = %y at arena 1600, w, dx at arena 0).
-// CHECK-DAG: %[[G2_G:.+]] = memref.get_global @conv2d_geometry_{{[0-9]+}} : memref<20xi64>
+// CHECK-DAG: %[[G2_G:.+]] = memref.get_global @conv2d_geometry_{{[0-9]+}} : memref<21xi64>
 // CHECK-DAG: %[[G2_B:.+]] = memref.extract_aligned_pointer_as_index %[[G2_G]] :
 // CHECK-DAG: %[[G2_I:.+]] = arith.index_cast %[[G2_B]] : index to i64
 // CHECK-DAG: %[[G2:.+]] = llvm.inttoptr %[[G2_I]] : i64 to !llvm.ptr
@@ -109,7 +110,7 @@
 // CHECK: call @trainc_rt_conv2d_backward_data(%arg0, %[[G2]], %[[DY2]], %[[W2]], %[[DX2]]) : (!llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
 
 // conv2d_backward_filter(geometry, dy = %yb at arena 2560, x, dw at arena 0).
-// CHECK-DAG: %[[G3_G:.+]] = memref.get_global @conv2d_geometry_{{[0-9]+}} : memref<20xi64>
+// CHECK-DAG: %[[G3_G:.+]] = memref.get_global @conv2d_geometry_{{[0-9]+}} : memref<21xi64>
 // CHECK-DAG: %[[G3_B:.+]] = memref.extract_aligned_pointer_as_index %[[G3_G]] :
 // CHECK-DAG: %[[G3_I:.+]] = arith.index_cast %[[G3_B]] : index to i64
 // CHECK-DAG: %[[G3:.+]] = llvm.inttoptr %[[G3_I]] : i64 to !llvm.ptr

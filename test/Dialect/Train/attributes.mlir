@@ -244,3 +244,41 @@ func.func @layouts_channels(%x: tensor<2x24x4x4xf32>) -> tensor<2x24x4x4xf32> {
   %y = train.relu %x {train.layouts = array<i64: 16>} : tensor<2x24x4x4xf32>
   return %y : tensor<2x24x4x4xf32>
 }
+
+// -----
+
+// A parameter filter in channel blocks: train.layout on the argument,
+// train.filter_layout on the convolutions reading it, train.layouts on the
+// backward filter writing its gradient (both channel counts divided).
+// CHECK-LABEL: func.func @blocked_filter
+// CHECK-SAME: {train.layout = 16 : i64, train.param = "w"}
+// CHECK: train.conv2d {{.*}}{train.filter_layout = 16 : i64}
+// CHECK: train.conv2d_backward_filter {{.*}}{train.layouts = array<i64: 16>}
+func.func @blocked_filter(%x: tensor<2x16x4x4xf32>, %w: tensor<32x16x1x1xf32> {train.layout = 16 : i64, train.param = "w"}) -> (tensor<2x32x4x4xf32>, tensor<32x16x1x1xf32>) {
+  %y = train.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 {train.filter_layout = 16 : i64} : (tensor<2x16x4x4xf32>, tensor<32x16x1x1xf32>) -> tensor<2x32x4x4xf32>
+  %dw = train.conv2d_backward_filter %y, %x strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 {train.layouts = array<i64: 16>} : (tensor<2x32x4x4xf32>, tensor<2x16x4x4xf32>) -> tensor<32x16x1x1xf32>
+  return %y, %dw : tensor<2x32x4x4xf32>, tensor<32x16x1x1xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'train.layout' must be a channel block (8 or 16) dividing both channel counts of a filter argument [O, I, kH, kW]}}
+func.func @filter_layout_channels(%w: tensor<24x16x1x1xf32> {train.layout = 16 : i64, train.param = "w"}) {
+  return
+}
+
+// -----
+
+func.func @filter_layout_groups(%x: tensor<2x32x4x4xf32>, %w: tensor<32x16x1x1xf32>) -> tensor<2x32x4x4xf32> {
+  // expected-error @+1 {{'train.filter_layout' must be 8 or 16, on a train.conv2d or train.conv2d_backward_data with groups = 1}}
+  %y = train.conv2d %x, %w strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 2 {train.filter_layout = 16 : i64} : (tensor<2x32x4x4xf32>, tensor<32x16x1x1xf32>) -> tensor<2x32x4x4xf32>
+  return %y : tensor<2x32x4x4xf32>
+}
+
+// -----
+
+func.func @backward_filter_layout(%dy: tensor<2x24x4x4xf32>, %x: tensor<2x16x4x4xf32>) -> tensor<24x16x1x1xf32> {
+  // expected-error @+1 {{'train.layouts' gives a channel block of 16 to a result whose type is 'tensor<24x16x1x1xf32>' (blocks are 8 or 16 and divide both channel counts of a filter [O, I, kH, kW])}}
+  %dw = train.conv2d_backward_filter %dy, %x strides = [1, 1] pads = [0, 0, 0, 0] dilations = [1, 1] groups = 1 {train.layouts = array<i64: 16>} : (tensor<2x24x4x4xf32>, tensor<2x16x4x4xf32>) -> tensor<24x16x1x1xf32>
+  return %dw : tensor<24x16x1x1xf32>
+}

@@ -44,9 +44,12 @@ TEST(ArenasTest, BadDescriptionsAreRefusedWithTheirReason) {
   using Tensors = std::vector<trainc_tensor_desc>;
   const std::string prefix = "invalid model description: ";
   EXPECT_EQ(
-      problemAfter([](trainc_model_desc &d, Tensors &) { d.abi_version = 7; }),
-      prefix + "the model was compiled for runtime ABI version 7 but "
-               "this runtime implements version " +
+      problemAfter([](trainc_model_desc &d, Tensors &) {
+        d.abi_version = TRAINC_MODEL_ABI_VERSION + 1;
+      }),
+      prefix + "the model was compiled for runtime ABI version " +
+          std::to_string(TRAINC_MODEL_ABI_VERSION + 1) +
+          " but this runtime implements version " +
           std::to_string(TRAINC_MODEL_ABI_VERSION) +
           " (compile it with the trainc that built this runtime)");
   // A model whose arenas live on a device cannot run on this (CPU) runtime.
@@ -81,6 +84,15 @@ TEST(ArenasTest, BadDescriptionsAreRefusedWithTheirReason) {
   EXPECT_EQ(
       problemAfter([](trainc_model_desc &, Tensors &t) { t[2].kind = 9; }),
       prefix + "tensor 2 ('linear/samples_seen') has unknown kind 9");
+  // Stored layouts (model.h): channel blocks of 8 or 16, on filters only.
+  EXPECT_EQ(
+      problemAfter([](trainc_model_desc &, Tensors &t) { t[0].layout = 4; }),
+      prefix + "tensor 0 ('linear/weight') has an unknown layout (channel "
+               "block not 8 or 16)");
+  EXPECT_EQ(
+      problemAfter([](trainc_model_desc &, Tensors &t) { t[0].layout = 16; }),
+      prefix + "tensor 0 ('linear/weight') has a channel-block layout but is "
+               "not a filter [O, I, kH, kW] whose channels the block divides");
 }
 
 TEST(ArenasTest, ArenasAreAlignedInitialisedAndZeroed) {

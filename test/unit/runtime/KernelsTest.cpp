@@ -235,15 +235,41 @@ TEST(ConvCacheTest, ConcurrentCallersGetCorrectResults) {
 
 // Activations held in channel blocks (the compiler's layouts,
 // train-assign-layouts): x and y given as [N, C/B, H, W, B], converted here
-// from and to the plain tensors the reference reads.
+// from and to the plain tensors the reference reads; filters (w_block) as
+// [M/B, C/B, kH, kW, B (c), B (m)], oneDNN's OIhw16i16o by its definition.
 struct BlockedCase {
   const char *name;
-  trainc_conv2d_geometry g; // with x_block and y_block set
+  trainc_conv2d_geometry g; // with x_block, y_block and w_block set
 };
 
 void PrintTo(const BlockedCase &c, std::ostream *os) {
   *os << c.name << " (" << describe(c.g) << ", blocks x " << c.g.x_block
-      << " y " << c.g.y_block << ")";
+      << " y " << c.g.y_block << " w " << c.g.w_block << ")";
+}
+
+/// A filter [M, C, kH, kW] in blocks of `block` of both channels (0:
+/// unchanged), or back.
+std::vector<float> reblockFilter(const std::vector<float> &from,
+                                 const trainc_conv2d_geometry &g,
+                                 bool toBlocks) {
+  int64_t b = g.w_block;
+  if (b == 0)
+    return from;
+  std::vector<float> to(from.size());
+  int64_t k = g.kh * g.kw;
+  for (int64_t m = 0; m < g.m; ++m)
+    for (int64_t c = 0; c < g.c; ++c)
+      for (int64_t s = 0; s < k; ++s) {
+        int64_t plain = (m * g.c + c) * k + s;
+        int64_t blocked =
+            (((m / b) * (g.c / b) + c / b) * k + s) * b * b + (c % b) * b +
+            m % b;
+        if (toBlocks)
+          to[blocked] = from[plain];
+        else
+          to[plain] = from[blocked];
+      }
+  return to;
 }
 
 /// `plain` [N, C, S] in channel blocks of `block` (0: unchanged), or back.
@@ -282,6 +308,22 @@ const BlockedCase kBlockedCases[] = {
     // The same with blocks of 8 (8 pieces of one block).
     {"PointwiseByChannelBlocks8",
      {4, 64, 2, 2, 64, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, 8, 8}},
+    // Filters in blocks too (the parameter arena's layout).
+    {"AllBlocks16",
+     {10, 16, 6, 6, 32, 3, 3, 6, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 16, 16, 16}},
+    {"AllBlocks8",
+     {10, 16, 6, 6, 32, 3, 3, 6, 6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 8, 8}},
+    {"Stride2Filter16",
+     {8, 16, 8, 8, 32, 3, 3, 4, 4, 2, 2, 1, 1, 1, 1, 1, 1, 1, 16, 16, 16}},
+    // Plain activations, a blocked filter.
+    {"OnlyFilter16",
+     {4, 32, 5, 5, 16, 3, 3, 5, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 16}},
+    // Backward filter by output channel: each piece's rows of the blocked
+    // filter are whole blocks (dy plain: the filter's block sets the unit).
+    {"PointwiseByChannelFilter16",
+     {4, 64, 2, 2, 64, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 16}},
+    {"PointwiseByChannelAll16",
+     {4, 64, 2, 2, 64, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 1, 16, 16, 16}},
 };
 
 class BlockedConvTest : public testing::TestWithParam<BlockedCase> {};
@@ -293,17 +335,18 @@ TEST_P(BlockedConvTest, EveryKernelMatchesReference) {
        dy = randomVector(outputSize(g), 72);
   auto bx = reblock(x, g.n, g.c, inS, g.x_block, true);
   auto bdy = reblock(dy, g.n, g.m, outS, g.y_block, true);
+  auto bw = reblockFilter(w, g, true);
   std::string what = std::string(GetParam().name) + ", " + describe(g);
 
   std::vector<float> by(outputSize(g), std::nanf(""));
-  trainc_rt_conv2d_forward(rtContext(), &g, bx.data(), w.data(), nullptr,
+  trainc_rt_conv2d_forward(rtContext(), &g, bx.data(), bw.data(), nullptr,
                            by.data());
   EXPECT_TRUE(matches("forward, " + what,
                       reblock(by, g.n, g.m, outS, g.y_block, false),
                       convForward(g, x.data(), w.data(), nullptr)));
 
   std::vector<float> bdx(inputSize(g), std::nanf(""));
-  trainc_rt_conv2d_backward_data(rtContext(), &g, bdy.data(), w.data(),
+  trainc_rt_conv2d_backward_data(rtContext(), &g, bdy.data(), bw.data(),
                                  bdx.data());
   EXPECT_TRUE(matches("backward data, " + what,
                       reblock(bdx, g.n, g.c, inS, g.x_block, false),
@@ -312,7 +355,7 @@ TEST_P(BlockedConvTest, EveryKernelMatchesReference) {
   std::vector<float> dw(filterSize(g), std::nanf(""));
   trainc_rt_conv2d_backward_filter(rtContext(), &g, bdy.data(), bx.data(),
                                    dw.data());
-  EXPECT_TRUE(matches("backward filter, " + what, dw,
+  EXPECT_TRUE(matches("backward filter, " + what, reblockFilter(dw, g, false),
                       convBackwardFilter(g, dy.data(), x.data())));
 }
 
@@ -339,6 +382,14 @@ TEST(ConvErrorTest, ChannelBlockNotDividingChannelsIsFatal) {
               testing::ExitedWithCode(1),
               "^train: error: conv2d_forward: x channel block is 4 \\(must be "
               "0, 8 or 16\\)");
+  g.x_block = 0;
+  g.w_block = 16; // 8 -> 6 channels
+  EXPECT_EXIT(trainc_rt_conv2d_forward(rtContext(), &g, buffer.data(),
+                                       buffer.data(), nullptr, buffer.data()),
+              testing::ExitedWithCode(1),
+              "^train: error: conv2d_forward: filter channel block 16 needs "
+              "groups 1 and must divide both the 6 output and the 8 input "
+              "channels");
 }
 
 TEST(ConvErrorTest, InconsistentOutputSizeIsFatalAndNamesGeometry) {
