@@ -12,6 +12,7 @@ Debian packages provide torch, torchvision and onnx.
 """
 
 import argparse
+import re
 import os
 import sys
 import warnings
@@ -40,7 +41,9 @@ def build(arch, in_channels, classes):
         if in_channels != 3:
             model.conv1 = torch.nn.Conv2d(in_channels, 64, 7, 2, 3, bias=False)
         return model
-    if arch in CIFAR:
+    # Any stage widths: resnet8_w8_24_40 and the like (cifar_resnet.py).
+    if arch in CIFAR or re.fullmatch(r"(preact_)?resnet(8|20|32|56)_w\d+_\d+_\d+",
+                                     arch):
         return cifar_resnet(arch, in_channels, classes)
     raise SystemExit(f"unknown --arch {arch}; one of {TORCHVISION + CIFAR}")
 
