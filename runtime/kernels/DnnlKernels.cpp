@@ -5,14 +5,16 @@
 // through fatal() with a line naming the kernel and the geometry.
 //
 // Performance notes:
-//  - The callers hold weights as OIHW and activations in the layouts the
-//    geometry names (NCHW, or channel blocks the compiler chose:
-//    train-assign-layouts). Each primitive is created with `any` and takes
-//    the layouts oneDNN prefers (blocked channels: its direct jit kernels,
+//  - The callers hold filters and activations in the layouts the geometry
+//    names (OIHW or OIhw{8,16}i{8,16}o; NCHW or nChw{8,16}c: the channel
+//    blocks the compiler chose, train-assign-layouts). Each primitive is
+//    created with `any` and takes the layouts oneDNN prefers (blocked
+//    channels: its direct jit kernels,
 //    several times faster than the gemm-based ones that read the plain
 //    layouts); an operand held in another layout is reordered in, and the
-//    result out, per piece, the weights once per call. When the compiler
-//    chose what oneDNN prefers, activations need no reorder.
+//    result out, per piece, the filter once per call. When the compiler
+//    chose what oneDNN prefers, activations need no reorder, and the
+//    filter only for backward data (which wants OIhw16o16i).
 //    TRAINC_DNNL_PLAIN=1 makes the primitives take the callers' layouts
 //    (the benchmarks' baseline, with --channel-block=0).
 //  - convolution_direct only; convolution_auto could pick Winograd for 3x3.
