@@ -76,6 +76,11 @@ int64_t channelBlockOf(Value value);
 /// backward filter that writes its gradient (kLayoutsAttr). Absent: OIHW.
 inline constexpr llvm::StringLiteral kParamLayoutAttr = "train.layout";
 inline constexpr llvm::StringLiteral kFilterLayoutAttr = "train.filter_layout";
+/// The trainc_conv2d_geometry (TRAINC_CONV_GEOMETRY_SIZE values, in
+/// trainc/abi.h's order) the runtime receives for convolution `op`
+/// (train.conv2d and its two backward ops), layouts included; empty for
+/// another op.
+SmallVector<int64_t> convolutionGeometry(Operation *op);
 /// The channel block of the filter of convolution `op` (train.conv2d,
 /// train.conv2d_backward_data: kFilterLayoutAttr; the backward filter: its
 /// result's layout), 0 for OIHW.

@@ -27,9 +27,13 @@
 
 #include "trainc/kernels.h"
 
+#include "kernels/KernelCache.h"
+// Built without TRAINC_CONV_PLANNER_ONLY for the runtime; with it, only
+// convolutionWorkspace for trainc --report (no runtime context).
+#ifndef TRAINC_CONV_PLANNER_ONLY
 #include "Context.h"
 #include "Error.h"
-#include "kernels/KernelCache.h"
+#endif
 
 #include <omp.h>
 
@@ -557,6 +561,21 @@ std::array<const void *, 2> shareIn1(KernelCache &cache,
   return shared;
 }
 
+/// The bytes grow() allocates for `need`.
+int64_t allocated(size_t need) { return int64_t((need + 4095) / 4096 * 4096); }
+
+/// What shareIn1 allocates for `primitives` (the cache's shared buffers).
+void sharedIn1Bytes(const PiecePrimitives &primitives, ConvWorkspace &plan) {
+  for (int v = 0; v < 2; ++v) {
+    const ConvPrimitive *conv = primitives.bySize[v];
+    if (!conv || !conv->in1.reordered() ||
+        (v == 1 && primitives.bySize[0] &&
+         primitives.bySize[0]->in1.wanted == conv->in1.wanted))
+      continue;
+    plan.sharedBytes[v] = allocated(conv->in1.wanted.get_size());
+  }
+}
+
 /// The largest operandBytes of the (at most two) primitives.
 size_t largestOperandBytes(const PiecePrimitives &primitives, bool sharedIn1) {
   size_t bytes = 0;
@@ -571,15 +590,22 @@ size_t largestOperandBytes(const PiecePrimitives &primitives, bool sharedIn1) {
 /// are every piece's: reordered once.
 void convolutionInPieces(KernelCache &cache, ConvKind kind,
                          const trainc_conv2d_geometry &g, const float *in0,
-                         const float *in1, const float *bias, float *out) {
+                         const float *in1, const float *bias, float *out,
+                         ConvWorkspace *plan = nullptr) {
   Pieces pieces{g.n, std::min(g.n, kPieces)};
   PiecePrimitives primitives =
       piecePrimitives(cache, g, pieces, /*byChannel=*/false, kind);
   int workers = workersFor(pieces);
   size_t scratchpadBytes = aligned64(primitives.scratchpad);
-  reserveThreadBuffers(cache, workers,
-                       scratchpadBytes +
-                           largestOperandBytes(primitives, /*sharedIn1=*/true));
+  size_t threadBytes =
+      scratchpadBytes + largestOperandBytes(primitives, /*sharedIn1=*/true);
+  if (plan) { // what the call below allocates, not run
+    plan->workers = workers;
+    plan->threadBytes = int64_t(std::max<size_t>(threadBytes, 1));
+    sharedIn1Bytes(primitives, *plan);
+    return;
+  }
+  reserveThreadBuffers(cache, workers, threadBytes);
   std::array<const void *, 2> shared = shareIn1(cache, primitives, in1);
   bool backward = kind == ConvKind::BackwardData;
   int64_t inSample = backward ? g.m * g.oh * g.ow : g.c * g.h * g.w;
@@ -622,7 +648,8 @@ void addChunks(float *sum, const float *rest, int64_t count, int64_t stride,
 ///    sum is reordered once.
 void backwardFilterInPieces(KernelCache &cache,
                             const trainc_conv2d_geometry &g, const float *dy,
-                            const float *x, float *dw) {
+                            const float *x, float *dw,
+                            ConvWorkspace *plan = nullptr) {
   int64_t weightsPerOutput = (g.c / g.groups) * g.kh * g.kw;
   int64_t weights = g.m * weightsPerOutput;
   int64_t spatialOut = g.oh * g.ow;
@@ -654,12 +681,8 @@ void backwardFilterInPieces(KernelCache &cache,
       channels ? aligned64(size_t(g.n * pieces.largest() * spatialOut) *
                            sizeof(float))
                : 0;
-  reserveThreadBuffers(cache, workers,
-                       scratchpadBytes + dySlice +
-                           largestOperandBytes(primitives, channels));
-  std::array<const void *, 2> shared = {nullptr, nullptr};
-  if (channels)
-    shared = shareIn1(cache, primitives, x);
+  size_t threadBytes =
+      scratchpadBytes + dySlice + largestOperandBytes(primitives, channels);
   // By batch chunk, each chunk's dw stays in the primitive's layout
   // (blocked, when it wants one both piece sizes share): the chunks are
   // added there and the sum reordered once.
@@ -671,13 +694,26 @@ void backwardFilterInPieces(KernelCache &cache,
   int64_t stride = blockedSum ? int64_t(aligned64(first->out.wanted.get_size()) /
                                         sizeof(float))
                               : weights;
+  size_t partialsBytes =
+      std::max<int64_t>(1, (pieces.count - (blockedSum ? 0 : 1)) * stride) *
+      sizeof(float);
+  if (plan) { // what the call below allocates, not run
+    plan->workers = workers;
+    plan->threadBytes = int64_t(std::max<size_t>(threadBytes, 1));
+    if (channels)
+      sharedIn1Bytes(primitives, *plan);
+    else
+      plan->partialsBytes = allocated(partialsBytes);
+    return;
+  }
+  reserveThreadBuffers(cache, workers, threadBytes);
+  std::array<const void *, 2> shared = {nullptr, nullptr};
+  if (channels)
+    shared = shareIn1(cache, primitives, x);
   auto *partials =
       channels ? nullptr
-               : static_cast<float *>(grow(
-                     cache.partials, cache.partialsSize,
-                     std::max<int64_t>(1, (pieces.count - (blockedSum ? 0 : 1)) *
-                                              stride) *
-                         sizeof(float)));
+               : static_cast<float *>(
+                     grow(cache.partials, cache.partialsSize, partialsBytes));
   forEachPiece(cache, pieces.count, workers, [&](int64_t p, char *buffer) {
     const ConvPrimitive &conv = primitives.of(pieces, p);
     int variant = pieces.variant(p);
@@ -716,6 +752,32 @@ void backwardFilterInPieces(KernelCache &cache,
                first->out.plain, dw);
 }
 
+} // namespace
+
+bool trainc::rt::convolutionWorkspace(KernelCache &cache,
+                                      const trainc_conv2d_geometry &g,
+                                      ConvKind kind, ConvWorkspace &workspace,
+                                      std::string &error) {
+  if (std::string problem = checkGeometry(g); !problem.empty()) {
+    error = problem + " (" + describe(g) + ")";
+    return false;
+  }
+  try {
+    if (kind == ConvKind::BackwardFilter)
+      backwardFilterInPieces(cache, g, nullptr, nullptr, nullptr, &workspace);
+    else
+      convolutionInPieces(cache, kind, g, nullptr, nullptr, nullptr, nullptr,
+                          &workspace);
+  } catch (const dnnl::error &e) {
+    error = std::string("oneDNN failed (") + statusName(e.status) + ": " +
+            e.what() + ") for " + describe(g);
+    return false;
+  }
+  return true;
+}
+
+#ifndef TRAINC_CONV_PLANNER_ONLY
+namespace {
 /// Runs one convolution kind. The operands by kind:
 ///   Forward*:       in0 = x,  in1 = w, bias = b, out = y
 ///   BackwardData:   in0 = dy, in1 = w,           out = dx
@@ -831,3 +893,4 @@ void trainc_rt_gemm(void *context, int32_t trans_a, int32_t trans_b, int64_t m,
 }
 
 } // extern "C"
+#endif // TRAINC_CONV_PLANNER_ONLY

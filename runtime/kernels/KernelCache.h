@@ -10,14 +10,17 @@
 #define TRAINC_RUNTIME_KERNELS_KERNELCACHE_H
 
 #include "trainc/abi.h"
+#include "trainc/kernels.h"
 
 #include "oneapi/dnnl/dnnl.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace trainc::rt {
@@ -54,6 +57,40 @@ struct ConvPrimitive {
   ConvOperand in0, in1, out;
   dnnl::memory::desc bias, scratchpad;
 };
+
+/// What the pieces of convolution calls allocate in the KernelCache beyond
+/// their operands (convolutionWorkspace): per worker thread a buffer (the
+/// primitives' scratchpad and the operands they want in another layout),
+/// the operand every piece reads reordered once (one per piece size), and
+/// a backward filter's partial sums. The cache keeps each at the largest
+/// any call needed, so a step's workspace is the merge of its calls'.
+struct ConvWorkspace {
+  int64_t workers = 0, threadBytes = 0;
+  int64_t sharedBytes[2] = {0, 0};
+  int64_t partialsBytes = 0;
+  void merge(const ConvWorkspace &other) {
+    workers = std::max(workers, other.workers);
+    threadBytes = std::max(threadBytes, other.threadBytes);
+    for (int v = 0; v < 2; ++v)
+      sharedBytes[v] = std::max(sharedBytes[v], other.sharedBytes[v]);
+    partialsBytes = std::max(partialsBytes, other.partialsBytes);
+  }
+  /// The bytes, each buffer as allocated (page multiples).
+  int64_t total() const {
+    auto page = [](int64_t n) { return (n + 4095) / 4096 * 4096; };
+    return workers * page(threadBytes) + sharedBytes[0] + sharedBytes[1] +
+           partialsBytes;
+  }
+};
+
+struct KernelCache;
+/// The workspace a call of convolution `kind` on `g` takes with this
+/// CPU's oneDNN and this process's OpenMP threads, without running it
+/// (its primitives are created and cached). False, with `error`, for a
+/// geometry oneDNN cannot run.
+bool convolutionWorkspace(KernelCache &cache, const trainc_conv2d_geometry &g,
+                          ConvKind kind, ConvWorkspace &workspace,
+                          std::string &error);
 
 struct FreeDeleter {
   void operator()(void *pointer) const { std::free(pointer); }

@@ -21,6 +21,11 @@
 #include "passes/Optimizers.h"
 #include "passes/Passes.h"
 #include "passes/Placement.h"
+#include "dialects/Train/IR/TrainOps.h"
+#ifdef TRAINC_HAVE_CONV_PLANNER
+#include "kernels/KernelCache.h"
+#include <omp.h>
+#endif
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -425,7 +430,43 @@ void runPasses(mlir::ModuleOp module,
     fatal(inputFile + ": " + (first.empty() ? "compilation failed" : first));
 }
 
-void printReport(mlir::ModuleOp module, raw_ostream &os) {
+/// The workspace the runtime's convolutions take (ConvWorkspace: what its
+/// kernel cache holds once every convolution of both steps has run) with
+/// oneDNN's choices on this CPU and this process's OpenMP threads; nullopt
+/// when trainc was built without the runtime.
+std::optional<trainc::rt::ConvWorkspace>
+convolutionWorkspace(mlir::ModuleOp module) {
+#ifdef TRAINC_HAVE_CONV_PLANNER
+  using trainc::rt::ConvKind;
+  trainc::rt::KernelCache cache;
+  trainc::rt::ConvWorkspace total;
+  std::string error;
+  module.walk([&](mlir::Operation *op) {
+    SmallVector<int64_t> g = mlir::train::convolutionGeometry(op);
+    if (g.empty())
+      return;
+    trainc_conv2d_geometry geometry;
+    std::memcpy(&geometry, g.data(), sizeof(geometry));
+    auto forward = dyn_cast<mlir::train::Conv2DOp>(op);
+    ConvKind kind = forward ? (forward.getBias() ? ConvKind::ForwardWithBias
+                                                 : ConvKind::Forward)
+                    : isa<mlir::train::Conv2DBackwardDataOp>(op)
+                        ? ConvKind::BackwardData
+                        : ConvKind::BackwardFilter;
+    trainc::rt::ConvWorkspace one;
+    if (!trainc::rt::convolutionWorkspace(cache, geometry, kind, one, error))
+      fatal("--report: convolution workspace: " + error);
+    total.merge(one);
+  });
+  return total;
+#else
+  (void)module;
+  return std::nullopt;
+#endif
+}
+
+void printReport(mlir::ModuleOp module, raw_ostream &os,
+                 bool workspace = false) {
   auto bytes = [&](mlir::Operation *op, StringRef name) -> int64_t {
     auto attr = op->getAttrOfType<mlir::IntegerAttr>(name);
     return attr ? attr.getInt() : 0;
@@ -456,6 +497,23 @@ void printReport(mlir::ModuleOp module, raw_ostream &os) {
   line("activations: eval step", eval);
   line("activation arena (shared)", activations);
   line("peak", 2 * params + state + buffers + activations);
+  // The CPU target's convolutions: what oneDNN's chosen implementations
+  // need besides the plan (the runtime allocates it at the first step).
+  auto convs = workspace ? convolutionWorkspace(module) : std::nullopt;
+  if (convs && convs->workers > 0) {
+    line("convolution workspace", convs->total());
+    line("peak with the workspace",
+         2 * params + state + buffers + activations + convs->total());
+#ifdef TRAINC_HAVE_CONV_PLANNER
+    os << formatv("  (oneDNN {0}'s choices on this CPU, {1} threads: {2} x "
+                  "{3} bytes per thread, {4} + {5} bytes of shared filter "
+                  "copies, {6} bytes of filter-gradient partial sums)\n",
+                  TRAINC_DNNL_VERSION, omp_get_max_threads(), convs->workers,
+                  (convs->threadBytes + 4095) / 4096 * 4096,
+                  convs->sharedBytes[0], convs->sharedBytes[1],
+                  convs->partialsBytes);
+#endif
+  }
 
   // The all-reduce buckets, in the order backward fills them.
   auto buckets = module->getAttrOfType<mlir::ArrayAttr>(mlir::train::kBucketsAttr);
@@ -1050,7 +1108,8 @@ void compile(mlir::ModuleOp module, const char *argv0, StringRef stage) {
     mlir::train::buildTrainPipeline(pm, options);
   });
   if (report && target != "cuda") {
-    writeOutput([&](raw_ostream &os) { printReport(module, os); });
+    writeOutput(
+        [&](raw_ostream &os) { printReport(module, os, /*workspace=*/true); });
     return;
   }
   std::string memoryPlan;

@@ -53,15 +53,9 @@ SmallVector<int64_t> geometry(Value input, Value filter, Value output,
   return g;
 }
 
-/// The constant geometry of convolution `c` with this input, filter and
-/// output (which of the op's tensors those are depends on its direction).
-template <typename ConvOp>
-Value geometryOf(Lowering &l, ConvOp c, Value input, Value filter,
-                 Value output) {
-  return l.constantI64Array(geometry(input, filter, output, c.getStrides(),
-                                     c.getPads(), c.getDilations(),
-                                     c.getGroups(), filterBlockOf(c)),
-                            "conv2d_geometry");
+/// The constant geometry of convolution `op` (convolutionGeometry).
+Value geometryOf(Lowering &l, Operation *op) {
+  return l.constantI64Array(convolutionGeometry(op), "conv2d_geometry");
 }
 
 /// Calls the runtime's convolution `entry` with `geom` and the homes of
@@ -118,11 +112,25 @@ void lowerMatMul(Lowering &l, MatMulOp op) {
 }
 } // namespace
 
+SmallVector<int64_t> mlir::train::convolutionGeometry(Operation *op) {
+  auto make = [&](auto c, Value input, Value filter, Value output) {
+    return geometry(input, filter, output, c.getStrides(), c.getPads(),
+                    c.getDilations(), c.getGroups(), filterBlockOf(c));
+  };
+  if (auto c = dyn_cast<Conv2DOp>(op))
+    return make(c, c.getInput(), c.getFilter(), c.getOutput());
+  if (auto c = dyn_cast<Conv2DBackwardDataOp>(op))
+    return make(c, c.getGradInput(), c.getFilter(), c.getGradOutput());
+  if (auto c = dyn_cast<Conv2DBackwardFilterOp>(op))
+    return make(c, c.getInput(), c.getGradFilter(), c.getGradOutput());
+  return {};
+}
+
 void mlir::train::populateTrainLibraryLoweringPatterns(
     RewritePatternSet &patterns, StepLowering &step) {
   if (step.info.libraryConvolution) {
     addLowering<Conv2DOp>(patterns, step, [](Lowering &l, Conv2DOp c) {
-      Value geom = geometryOf(l, c, c.getInput(), c.getFilter(), c.getOutput());
+      Value geom = geometryOf(l, c);
       Value bias = c.getBias() ? l.pointerTo(c.getBias()) : l.nullPointer();
       l.callRuntime("conv2d_forward", {geom, l.pointerTo(c.getInput()),
                                        l.pointerTo(c.getFilter()), bias,
@@ -130,15 +138,13 @@ void mlir::train::populateTrainLibraryLoweringPatterns(
     });
     addLowering<Conv2DBackwardDataOp>(
         patterns, step, [](Lowering &l, Conv2DBackwardDataOp c) {
-          Value geom = geometryOf(l, c, c.getGradInput(), c.getFilter(),
-                                  c.getGradOutput());
+          Value geom = geometryOf(l, c);
           callConvolution(l, "conv2d_backward_data", geom,
                           {c.getGradOutput(), c.getFilter(), c.getGradInput()});
         });
     addLowering<Conv2DBackwardFilterOp>(
         patterns, step, [](Lowering &l, Conv2DBackwardFilterOp c) {
-          Value geom = geometryOf(l, c, c.getInput(), c.getGradFilter(),
-                                  c.getGradOutput());
+          Value geom = geometryOf(l, c);
           callConvolution(l, "conv2d_backward_filter", geom,
                           {c.getGradOutput(), c.getInput(), c.getGradFilter()});
         });

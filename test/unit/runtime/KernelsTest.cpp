@@ -3,6 +3,7 @@
 #include "trainc/kernels.h"
 #include "Context.h"
 #include "KernelReference.h"
+#include "kernels/KernelCache.h"
 
 #include <gtest/gtest.h>
 
@@ -473,3 +474,77 @@ TEST(GemmEdgeTest, ZeroInnerDimensionScalesC) {
 }
 
 } // namespace
+
+// trainc --report's convolution workspace (convolutionWorkspace) is what
+// the runtime then allocates: plan a call on one cache, run it with a
+// fresh context, and compare with the buffers that context's cache holds.
+// Both splits of the backward filter, blocked and plain layouts.
+TEST(ConvWorkspaceTest, PlanMatchesWhatACallAllocates) {
+  struct Case {
+    trainc_conv2d_geometry g;
+    trainc::rt::ConvKind kind;
+  };
+  using trainc::rt::ConvKind;
+  const Case cases[] = {
+      {kBlockedCases[0].g, ConvKind::Forward},
+      {kBlockedCases[0].g, ConvKind::BackwardData},
+      {kBlockedCases[0].g, ConvKind::BackwardFilter}, // by batch chunk
+      {kBlockedCases[5].g, ConvKind::BackwardFilter}, // by channel
+      {kBlockedCases[8].g, ConvKind::BackwardData},   // filter 8o8i copy
+      {kGeometries[0].g, ConvKind::BackwardFilter},   // plain
+  };
+  bool shared = false, partials = false;
+  for (const Case &c : cases) {
+    const trainc_conv2d_geometry &g = c.g;
+    trainc::rt::KernelCache planner;
+    trainc::rt::ConvWorkspace plan;
+    std::string error;
+    ASSERT_TRUE(
+        trainc::rt::convolutionWorkspace(planner, g, c.kind, plan, error))
+        << error;
+    trainc::rt::RuntimeContext context;
+    std::vector<float> x(inputSize(g), 0.5f), w(filterSize(g), 0.25f),
+        y(outputSize(g), 1.0f);
+    switch (c.kind) {
+    case ConvKind::Forward:
+    case ConvKind::ForwardWithBias:
+      trainc_rt_conv2d_forward(&context, &g, x.data(), w.data(), nullptr,
+                               y.data());
+      break;
+    case ConvKind::BackwardData:
+      trainc_rt_conv2d_backward_data(&context, &g, y.data(), w.data(),
+                                     x.data());
+      break;
+    case ConvKind::BackwardFilter:
+      trainc_rt_conv2d_backward_filter(&context, &g, y.data(), x.data(),
+                                       w.data());
+      break;
+    }
+    const trainc::rt::KernelCache &ran = *context.kernels;
+    std::string what = describe(g) + ", kind " +
+                       std::to_string(static_cast<int>(c.kind));
+    EXPECT_EQ(plan.workers, int64_t(ran.threadBuffers.size())) << what;
+    EXPECT_EQ(plan.threadBytes, int64_t(ran.threadBufferSize)) << what;
+    EXPECT_EQ(plan.sharedBytes[0], int64_t(ran.sharedSize[0])) << what;
+    EXPECT_EQ(plan.sharedBytes[1], int64_t(ran.sharedSize[1])) << what;
+    EXPECT_EQ(plan.partialsBytes, int64_t(ran.partialsSize)) << what;
+    EXPECT_GT(plan.total(), 0) << what;
+    shared |= plan.sharedBytes[0] > 0;
+    partials |= plan.partialsBytes > 0;
+  }
+  EXPECT_TRUE(shared); // the cases reach every kind of buffer
+  EXPECT_TRUE(partials);
+}
+
+TEST(ConvWorkspaceTest, BadGeometryIsAnError) {
+  trainc_conv2d_geometry g = kGeometries[1].g;
+  g.y_block = 8; // does not divide 6 channels
+  trainc::rt::KernelCache cache;
+  trainc::rt::ConvWorkspace plan;
+  std::string error;
+  EXPECT_FALSE(trainc::rt::convolutionWorkspace(cache, g, trainc::rt::ConvKind::Forward,
+                                                plan, error));
+  EXPECT_NE(error.find("y channel block 8 does not divide its 6 channels"),
+            std::string::npos)
+      << error;
+}
