@@ -52,8 +52,8 @@ bool initialBytes(Attribute init, int64_t numel, std::vector<char> &bytes,
 }
 
 /// A filter [O, I, kH, kW]'s bytes (ONNX's order) stored in channel blocks
-/// of B, [O/B, I/B, kH, kW, B (i), B (o)]: the parameter arena's layout
-/// (trainc_tensor_desc::layout; the runtime's TensorLayout.cpp inverts it).
+/// of B (trainc_tensor_desc::layout, trainc_blocked_filter_index): the
+/// parameter arena's layout, which the runtime's TensorLayout.cpp inverts.
 std::vector<char> blockedFilter(const std::vector<char> &plain,
                                 ArrayRef<int64_t> shape, int64_t B) {
   std::vector<char> stored(plain.size());
@@ -61,11 +61,10 @@ std::vector<char> blockedFilter(const std::vector<char> &plain,
   int64_t k = 0;
   for (int64_t o = 0; o < O; ++o)
     for (int64_t i = 0; i < I; ++i)
-      for (int64_t s = 0; s < spatial; ++s, ++k) {
-        int64_t at = (((o / B) * (I / B) + i / B) * spatial + s) * B * B +
-                     (i % B) * B + o % B;
-        std::memcpy(stored.data() + 4 * at, plain.data() + 4 * k, 4);
-      }
+      for (int64_t s = 0; s < spatial; ++s, ++k)
+        std::memcpy(stored.data() +
+                        4 * trainc_blocked_filter_index(o, i, s, I, spatial, B),
+                    plain.data() + 4 * k, 4);
   return stored;
 }
 

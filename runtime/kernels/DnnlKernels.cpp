@@ -207,8 +207,10 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
   auto activation = [](int64_t block) {
     return block == 16 ? Tag::nChw16c : block == 8 ? Tag::nChw8c : Tag::nchw;
   };
-  memory::desc src({g.n, g.c, g.h, g.w}, Type::f32, activation(g.x_block));
-  memory::desc dst({g.n, g.m, g.oh, g.ow}, Type::f32, activation(g.y_block));
+  memory::dims srcDims = {g.n, g.c, g.h, g.w};
+  memory::dims dstDims = {g.n, g.m, g.oh, g.ow};
+  memory::desc src(srcDims, Type::f32, activation(g.x_block));
+  memory::desc dst(dstDims, Type::f32, activation(g.y_block));
   // [G, M/G, C/G, kH, kW] is the same bytes as the ONNX [M, C/G, kH, kW].
   memory::dims weightDims =
       g.groups == 1 ? memory::dims{g.m, g.c, g.kh, g.kw}
@@ -225,8 +227,6 @@ ConvPrimitive createConvolution(const dnnl::engine &engine,
   // blocked channels are several times faster than its gemm-based ones on
   // the plain layouts, reorders included (docs/performance.md).
   bool plain = plainLayouts();
-  memory::dims srcDims = {g.n, g.c, g.h, g.w};
-  memory::dims dstDims = {g.n, g.m, g.oh, g.ow};
   memory::desc anySrc = plain ? src : memory::desc(srcDims, Type::f32, Tag::any);
   memory::desc anyDst = plain ? dst : memory::desc(dstDims, Type::f32, Tag::any);
   memory::desc anyWeights =
@@ -348,7 +348,7 @@ const ConvPrimitive &primitiveFor(KernelCache &cache,
 void *grow(std::unique_ptr<void, FreeDeleter> &buffer, size_t &size,
            size_t need) {
   if (need > size) {
-    size_t rounded = (need + 4095) / 4096 * 4096;
+    size_t rounded = pageBytes(need);
     buffer.reset(std::aligned_alloc(4096, rounded));
     size = buffer ? rounded : 0;
     if (!buffer)
@@ -539,17 +539,24 @@ void execute(KernelCache &cache, ConvKind kind, const ConvPrimitive &conv,
 /// in1 of every piece, reordered once into the cache's shared buffers (one
 /// per piece size; the second reuses the first when both want the same
 /// layout), or nulls when the primitives read it as it is.
+/// Whether piece size `v` reads in1 from a shared copy of its own: its
+/// primitive wants in1 reordered, into another layout than size 0's.
+bool ownsSharedIn1(const PiecePrimitives &primitives, int v) {
+  const ConvPrimitive *conv = primitives.bySize[v];
+  return conv && conv->in1.reordered() &&
+         !(v == 1 && primitives.bySize[0] &&
+           primitives.bySize[0]->in1.wanted == conv->in1.wanted);
+}
+
 std::array<const void *, 2> shareIn1(KernelCache &cache,
                                      const PiecePrimitives &primitives,
                                      const float *in1) {
   std::array<const void *, 2> shared = {nullptr, nullptr};
   for (int v = 0; v < 2; ++v) {
     const ConvPrimitive *conv = primitives.bySize[v];
-    if (!conv || !conv->in1.reordered())
-      continue;
-    if (v == 1 && primitives.bySize[0] &&
-        primitives.bySize[0]->in1.wanted == conv->in1.wanted) {
-      shared[1] = shared[0];
+    if (!ownsSharedIn1(primitives, v)) {
+      if (v == 1 && conv && conv->in1.reordered())
+        shared[1] = shared[0]; // the same layout as size 0's
       continue;
     }
     void *buffer = grow(cache.shared[v], cache.sharedSize[v],
@@ -561,19 +568,12 @@ std::array<const void *, 2> shareIn1(KernelCache &cache,
   return shared;
 }
 
-/// The bytes grow() allocates for `need`.
-int64_t allocated(size_t need) { return int64_t((need + 4095) / 4096 * 4096); }
-
 /// What shareIn1 allocates for `primitives` (the cache's shared buffers).
 void sharedIn1Bytes(const PiecePrimitives &primitives, ConvWorkspace &plan) {
-  for (int v = 0; v < 2; ++v) {
-    const ConvPrimitive *conv = primitives.bySize[v];
-    if (!conv || !conv->in1.reordered() ||
-        (v == 1 && primitives.bySize[0] &&
-         primitives.bySize[0]->in1.wanted == conv->in1.wanted))
-      continue;
-    plan.sharedBytes[v] = allocated(conv->in1.wanted.get_size());
-  }
+  for (int v = 0; v < 2; ++v)
+    if (ownsSharedIn1(primitives, v))
+      plan.sharedBytes[v] =
+          int64_t(pageBytes(primitives.bySize[v]->in1.wanted.get_size()));
 }
 
 /// The largest operandBytes of the (at most two) primitives.
@@ -703,7 +703,7 @@ void backwardFilterInPieces(KernelCache &cache,
     if (channels)
       sharedIn1Bytes(primitives, *plan);
     else
-      plan->partialsBytes = allocated(partialsBytes);
+      plan->partialsBytes = int64_t(pageBytes(partialsBytes));
     return;
   }
   reserveThreadBuffers(cache, workers, threadBytes);

@@ -58,6 +58,10 @@ struct ConvPrimitive {
   dnnl::memory::desc bias, scratchpad;
 };
 
+/// The bytes the cache allocates for a buffer of `need` bytes (whole
+/// pages, page-aligned).
+inline size_t pageBytes(size_t need) { return (need + 4095) / 4096 * 4096; }
+
 /// What the pieces of convolution calls allocate in the KernelCache beyond
 /// their operands (convolutionWorkspace): per worker thread a buffer (the
 /// primitives' scratchpad and the operands they want in another layout),
@@ -77,9 +81,8 @@ struct ConvWorkspace {
   }
   /// The bytes, each buffer as allocated (page multiples).
   int64_t total() const {
-    auto page = [](int64_t n) { return (n + 4095) / 4096 * 4096; };
-    return workers * page(threadBytes) + sharedBytes[0] + sharedBytes[1] +
-           partialsBytes;
+    return workers * int64_t(pageBytes(threadBytes)) + sharedBytes[0] +
+           sharedBytes[1] + partialsBytes;
   }
 };
 

@@ -21,8 +21,7 @@ void forEachFilterElement(const trainc_tensor_desc &t, F f) {
   for (int64_t o = 0; o < O; ++o)
     for (int64_t i = 0; i < I; ++i)
       for (int64_t s = 0; s < spatial; ++s, ++plain)
-        f(plain, (((o / B) * (I / B) + i / B) * spatial + s) * B * B +
-                     (i % B) * B + o % B);
+        f(plain, trainc_blocked_filter_index(o, i, s, I, spatial, B));
 }
 } // namespace
 

@@ -496,20 +496,20 @@ void printReport(mlir::ModuleOp module, raw_ostream &os,
   line("activations: train step", train);
   line("activations: eval step", eval);
   line("activation arena (shared)", activations);
-  line("peak", 2 * params + state + buffers + activations);
+  int64_t peak = 2 * params + state + buffers + activations;
+  line("peak", peak);
   // The CPU target's convolutions: what oneDNN's chosen implementations
   // need besides the plan (the runtime allocates it at the first step).
   auto convs = workspace ? convolutionWorkspace(module) : std::nullopt;
   if (convs && convs->workers > 0) {
     line("convolution workspace", convs->total());
-    line("peak with the workspace",
-         2 * params + state + buffers + activations + convs->total());
+    line("peak with the workspace", peak + convs->total());
 #ifdef TRAINC_HAVE_CONV_PLANNER
     os << formatv("  (oneDNN {0}'s choices on this CPU, {1} threads: {2} x "
                   "{3} bytes per thread, {4} + {5} bytes of shared filter "
                   "copies, {6} bytes of filter-gradient partial sums)\n",
                   TRAINC_DNNL_VERSION, omp_get_max_threads(), convs->workers,
-                  (convs->threadBytes + 4095) / 4096 * 4096,
+                  trainc::rt::pageBytes(convs->threadBytes),
                   convs->sharedBytes[0], convs->sharedBytes[1],
                   convs->partialsBytes);
 #endif

@@ -43,6 +43,19 @@ typedef struct trainc_tensor_desc {
   int32_t reserved;
 } trainc_tensor_desc;
 
+/* Where element (o, i, s) of a filter [O, I, S] (S = kH kW positions, in
+ * ONNX's order) lies when stored in channel blocks of B (layout B above):
+ * its index in [O/B, I/B, S, B (i), B (o)]. The compiler stores the initial
+ * values with it, the runtime converts at every file with it. */
+static inline int64_t trainc_blocked_filter_index(int64_t o, int64_t i,
+                                                  int64_t s, int64_t in,
+                                                  int64_t spatial,
+                                                  int64_t block) {
+  return (((o / block) * (in / block) + i / block) * spatial + s) * block *
+             block +
+         (i % block) * block + o % block;
+}
+
 /* Where --save-onnx splices a tensor's data into the ONNX template. */
 typedef struct trainc_onnx_hole {
   int64_t offset; /* bytes into the template */
