@@ -293,6 +293,10 @@ int main(int argc, char **argv) {
       else if (line.starts_with("Did you mean"))
         message += " " + line.str();
     }
+    // A bad value of a boolean flag is reported by LLVM's bool parser
+    // straight to stderr, in one line of its own: nothing to add.
+    if (message.empty())
+      std::exit(1);
     fatal(message + " (run 'trainc --help')");
   }
 
