@@ -9,6 +9,8 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include "runtime/include/trainc/abi.h"
+
 #include <algorithm>
 
 using namespace mlir;
@@ -212,6 +214,16 @@ int64_t mlir::train::optimizerStateBytes(ModuleOp module) {
   return info->state_slots *
              module->getAttrOfType<IntegerAttr>(kParamBytesAttr).getInt() +
          info->scalar_bytes;
+}
+
+int64_t mlir::train::noisePartialCount(func::FuncOp step) {
+  int64_t partials = 0;
+  for (BlockArgument arg : step.getArguments())
+    if (step.getArgAttr(arg.getArgNumber(), TrainDialect::kParamAttr))
+      partials += llvm::divideCeil(
+          cast<RankedTensorType>(arg.getType()).getNumElements(),
+          TRAINC_NOISE_CHUNK);
+  return partials;
 }
 
 int64_t mlir::train::applyUpdateScratchBytes(ModuleOp module) {

@@ -138,6 +138,10 @@ SmallVector<unsigned> resultsNeedingCopy(func::FuncOp fn);
 /// The bytes of the optimizer state: slots with the parameters' layout and
 /// the algorithm's scalars (passes/Optimizers.h); 0 without an update.
 int64_t optimizerStateBytes(ModuleOp module);
+/// The partial sums in each table of the gradient noise scale: the step's
+/// parameters in chunks of TRAINC_NOISE_CHUNK (trainc/abi.h), as the
+/// runtime's trainc_noise_partials counts them from the description.
+int64_t noisePartialCount(func::FuncOp step);
 /// The scratch trainc_apply_update needs at the start of its activation
 /// arena: the largest bucket's layer scales (LARS, LAMB), or NLCG's tables.
 int64_t applyUpdateScratchBytes(ModuleOp module);

@@ -17,6 +17,8 @@ PACKAGES=(
   libgtest-dev
   # model generation and reference checks (Debian's /usr/bin/python3)
   python3 python3-onnx python3-numpy python3-torch python3-torchvision
+  # trainc-plot and trainc-sweep (tools/)
+  python3-matplotlib
   # real data and ONNX's own backend test data
   dataset-fashion-mnist libonnx-testdata
 )

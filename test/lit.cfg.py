@@ -92,7 +92,7 @@ def has_module(name):
     return subprocess.run([config.python3, "-c", "import " + name],
                           capture_output=True).returncode == 0
 
-for module in ("onnx", "torch", "torchvision"):
+for module in ("onnx", "torch", "torchvision", "matplotlib"):
     if has_module(module):
         config.available_features.add("py-" + module)
 if config.trainc_sanitize:

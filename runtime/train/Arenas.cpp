@@ -236,10 +236,32 @@ std::pair<AlignedBytes *, void *> partOf(Arenas &arenas, ArenaPart part) {
     return {&arenas.buffers, arenas.buffers_};
   case ArenaPart::State:
     return {&arenas.state, arenas.state_};
+  case ArenaPart::Accum:
+    return {&arenas.accum, arenas.accum_};
+  case ArenaPart::Stats:
+    return {&arenas.stats, arenas.stats_};
   }
   return {nullptr, nullptr};
 }
 } // namespace
+
+void Arenas::allocateAccumulation(const trainc_model_desc &desc,
+                                  bool accumulate, bool noise) {
+  if (accumulate) {
+    accum = AlignedBytes(desc.param_bytes, "the accumulated gradients");
+    accum_ = device ? device->allocate(desc.param_bytes,
+                                       "the accumulated gradients")
+                    : accum.data();
+    toDevice(ArenaPart::Accum);
+  }
+  if (noise) {
+    int64_t bytes = 2 * 8 * trainc_noise_partials(&desc);
+    stats = AlignedBytes(bytes, "the noise scale's partial sums");
+    stats_ = device ? device->allocate(bytes, "the noise scale's partial sums")
+                    : stats.data();
+    toDevice(ArenaPart::Stats);
+  }
+}
 
 void Arenas::toDevice(ArenaPart part) {
   auto [host, onDevice] = partOf(*this, part);

@@ -55,21 +55,31 @@ private:
 class Device;
 
 /// The arenas the runtime reads and writes between steps.
-enum class ArenaPart { Params, Grads, Buffers, State };
+enum class ArenaPart { Params, Grads, Buffers, State, Accum, Stats };
 
 struct Arenas {
   /// The host's copy of each arena (on the CPU target, the arena itself;
   /// on the CUDA target, the activations have none).
   AlignedBytes params, grads, buffers, state, activations;
+  /// Gradient accumulation's second gradient arena and the noise scale's
+  /// partial sums (trainc_step_args.accum, .stats): empty until
+  /// allocateAccumulation.
+  AlignedBytes accum, stats;
   /// What the entry points are given (trainc_step_args): the host memory
   /// above on the CPU target, device memory on the CUDA target, where the
   /// step's input, labels and output also have device buffers.
   void *params_ = nullptr, *grads_ = nullptr, *buffers_ = nullptr,
        *state_ = nullptr, *activations_ = nullptr;
+  void *accum_ = nullptr, *stats_ = nullptr;
   void *input_ = nullptr, *labels_ = nullptr, *output_ = nullptr;
   /// The model's device, or null (the CPU target).
   Device *device = nullptr;
 
+  /// Allocates (zeroed) the second gradient arena of gradient
+  /// accumulation when `accumulate`, and the noise scale's partial sums
+  /// when `noise`.
+  void allocateAccumulation(const trainc_model_desc &desc, bool accumulate,
+                            bool noise);
   /// Makes the device's copy of `part` equal to the host's (nothing on the
   /// CPU target); ordered before the next step.
   void toDevice(ArenaPart part);

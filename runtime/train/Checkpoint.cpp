@@ -44,12 +44,17 @@ std::string encodeHeader(const CheckpointHeader &header) {
   put(80, &header.position, 8);
   put(88, &header.trainCount, 8);
   put(112, &header.world, 8);
+  put(128, &header.samples, 8);
+  put(136, &header.accumulate, 8);
+  put(144, &header.noiseSteps, 8);
+  put(152, &header.noiseGradSq, 8);
+  put(160, &header.noiseTrace, 8);
   put(96, header.optimizer.data(),
       std::min(header.optimizer.size(), kOptimizerField - 1));
   return bytes;
 }
 
-CheckpointHeader decodeHeader(const char *bytes) {
+CheckpointHeader decodeHeader(const char *bytes, uint32_t version) {
   CheckpointHeader header;
   auto get = [&](size_t offset, void *value, size_t size) {
     std::memcpy(value, bytes + offset, size);
@@ -67,6 +72,16 @@ CheckpointHeader decodeHeader(const char *bytes) {
   get(112, &header.world, 8);
   if (header.world == 0) // written before the field existed
     header.world = 1;
+  if (version >= 2) {
+    get(128, &header.samples, 8);
+    get(136, &header.accumulate, 8);
+    get(144, &header.noiseSteps, 8);
+    get(152, &header.noiseGradSq, 8);
+    get(160, &header.noiseTrace, 8);
+  } else {
+    header.samples = header.position * header.batch * header.world;
+    header.accumulate = 1;
+  }
   header.optimizer =
       std::string(bytes + 96, strnlen(bytes + 96, kOptimizerField - 1));
   return header;
@@ -137,27 +152,28 @@ std::optional<Checkpoint> readCheckpoint(const std::string &path,
   }
   uint32_t version;
   std::memcpy(&version, bytes.data() + 8, 4);
-  if (version != kCheckpointVersion) {
+  if (version != 1 && version != kCheckpointVersion) {
     error = path + ": checkpoint version " + std::to_string(version) +
-            " is not supported (this runtime reads version " +
+            " is not supported (this runtime reads versions 1 and " +
             std::to_string(kCheckpointVersion) + ")";
     return std::nullopt;
   }
+  const int64_t headerBytes = version == 1 ? 128 : kCheckpointHeaderBytes;
   int64_t size = static_cast<int64_t>(bytes.size());
-  if (size < kCheckpointHeaderBytes + 8) {
+  if (size < headerBytes + 8) {
     error = path + " is truncated (" + std::to_string(size) +
             " bytes, shorter than the header)";
     return std::nullopt;
   }
   Checkpoint checkpoint;
   CheckpointHeader &header = checkpoint.header;
-  header = decodeHeader(bytes.data());
+  header = decodeHeader(bytes.data(), version);
   constexpr int64_t kLimit = int64_t(1) << 56;
   int64_t expected = -1;
   if (header.paramBytes >= 0 && header.bufferBytes >= 0 &&
       header.stateBytes >= 0 && header.paramBytes < kLimit &&
       header.bufferBytes < kLimit && header.stateBytes < kLimit)
-    expected = kCheckpointHeaderBytes + header.paramBytes + header.bufferBytes +
+    expected = headerBytes + header.paramBytes + header.bufferBytes +
                header.stateBytes + 8;
   if (expected != size) {
     error = path + " has " + std::to_string(size) +
@@ -175,7 +191,7 @@ std::optional<Checkpoint> readCheckpoint(const std::string &path,
     error = path + " is corrupt (checksum mismatch)";
     return std::nullopt;
   }
-  const char *data = bytes.data() + kCheckpointHeaderBytes;
+  const char *data = bytes.data() + headerBytes;
   checkpoint.params.assign(data, data + header.paramBytes);
   data += header.paramBytes;
   checkpoint.buffers.assign(data, data + header.bufferBytes);

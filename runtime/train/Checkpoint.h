@@ -21,9 +21,11 @@ namespace trainc::rt {
 
 inline constexpr char kCheckpointMagic[8] = {'T', 'R', 'A', 'I',
                                              'N', 'C', 'K', 'P'};
-inline constexpr uint32_t kCheckpointVersion = 1;
-/// Bytes before the parameter data.
-inline constexpr int64_t kCheckpointHeaderBytes = 128;
+/// The version written; version 1 files (a 128-byte header, without the
+/// fields from `samples` on) are read too.
+inline constexpr uint32_t kCheckpointVersion = 2;
+/// Bytes before the parameter data (version 2; version 1: 128).
+inline constexpr int64_t kCheckpointHeaderBytes = 256;
 
 struct CheckpointHeader {
   /// Identify the compiled model.
@@ -40,6 +42,13 @@ struct CheckpointHeader {
   int64_t trainCount = 0;
   /// The processes that trained together (1 in files from before the field).
   int64_t world = 1;
+  /// Samples of the epoch in progress consumed (version 1 files: position
+  /// times batch times world), and the micro-batches per step then.
+  int64_t samples = 0, accumulate = 1;
+  /// The gradient noise scale's running averages (train/NoiseScale.h):
+  /// steps measured and the EMAs of |G|^2 and tr(Sigma).
+  int64_t noiseSteps = 0;
+  double noiseGradSq = 0, noiseTrace = 0;
 };
 
 struct Checkpoint {

@@ -60,6 +60,19 @@ std::string jsonStepRecord(int64_t step, int64_t epoch, float loss, float lr,
   return record + extra + "}";
 }
 
+std::string jsonBatchFields(int64_t batch, int64_t accumulate,
+                            float momentum) {
+  return ", \"batch\": " + std::to_string(batch) +
+         ", \"accumulate\": " + std::to_string(accumulate) +
+         ", \"momentum\": " + jsonFloat(momentum);
+}
+
+std::string jsonNoiseFields(double gradSq, double trace, double scale) {
+  return ", \"noise_grad_sq\": " + jsonDouble(gradSq) +
+         ", \"noise_trace\": " + jsonDouble(trace) +
+         ", \"noise_scale\": " + jsonDouble(scale);
+}
+
 std::string jsonNlcgFields(double lrMultiplier, double beta, bool restart,
                            double undo, bool preconditionerUpdated) {
   return ", \"lr_mult\": " + jsonDouble(lrMultiplier) +
@@ -109,6 +122,12 @@ Progress::Progress(bool enabled, int64_t stepsPerEpoch, int64_t totalEpochs,
       interval(stepsPerEpoch >= 10 ? stepsPerEpoch / 10 : 1),
       windowStart(Clock::now()), lastDraw(windowStart) {}
 
+void Progress::setBatch(int64_t newStepsPerEpoch, int64_t newBatch) {
+  stepsPerEpoch = newStepsPerEpoch;
+  batch = newBatch;
+  interval = stepsPerEpoch >= 10 ? stepsPerEpoch / 10 : 1;
+}
+
 void Progress::step(int64_t step, int64_t epoch, int64_t position, float loss) {
   if (!enabled)
     return;
@@ -129,12 +148,14 @@ void Progress::step(int64_t step, int64_t epoch, int64_t position, float loss) {
   std::string epochText = std::to_string(epoch + 1);
   if (totalEpochs > 0)
     epochText += "/" + std::to_string(totalEpochs);
+  std::string stepText = std::to_string(step);
+  if (totalSteps > 0)
+    stepText += "/" + std::to_string(totalSteps);
   std::snprintf(text, sizeof(text),
-                "epoch %s %3d%%  step %lld/%lld  loss %.4g  %.0f img/s",
+                "epoch %s %3d%%  step %s  loss %.4g  %.0f img/s",
                 epochText.c_str(),
                 static_cast<int>(100 * position / stepsPerEpoch),
-                static_cast<long long>(step),
-                static_cast<long long>(totalSteps), windowLoss / windowSteps,
+                stepText.c_str(), windowLoss / windowSteps,
                 seconds > 0 ? windowSteps * batch / seconds : 0.0);
   std::string line = text;
   if (terminal) {

@@ -32,6 +32,12 @@ std::string jsonStepRecord(int64_t step, int64_t epoch, float loss, float lr,
                            std::optional<double> commWaitSeconds = std::nullopt,
                            int bucketsInStep = 0,
                            const std::string &extra = std::string());
+/// Every step's batch fields: the effective batch (samples per update), the
+/// micro-batches per update and the momentum coefficient.
+std::string jsonBatchFields(int64_t batch, int64_t accumulate, float momentum);
+/// The gradient noise scale (train/NoiseScale.h): this step's (M2) and (M3)
+/// and B_simple from their running averages (null when not finite).
+std::string jsonNoiseFields(double gradSq, double trace, double scale);
 /// NLCG's step: the line-search multiplier of the learning rate, beta,
 /// whether beta was a restart, the undo fraction and whether the
 /// preconditioner was updated.
@@ -68,6 +74,9 @@ public:
 
   /// After every step: `epoch` 0-based, `position` the batches of it done.
   void step(int64_t step, int64_t epoch, int64_t position, float loss);
+  /// The batch changed (train/BatchSchedule.h): the steps of an epoch and
+  /// the samples of a step from now on.
+  void setBatch(int64_t stepsPerEpoch, int64_t batch);
   /// A line of its own (evaluations, the summary), after the progress line.
   void message(const std::string &text);
 

@@ -1,6 +1,8 @@
 //===- Options.cpp - the training executable's command line ---------------===//
 
 #include "train/Options.h"
+
+#include "train/BatchSchedule.h"
 #include "train/Schedule.h"
 
 #include <algorithm>
@@ -114,6 +116,97 @@ const OptionSpec kOptions[] = {
        if (!parseInteger(n, v, 1, value, e))
          return false;
        o.epochs = value;
+       return true;
+     }},
+    {"--accumulate", "K",
+     "gradient accumulation: each optimizer step runs K micro-batches of "
+     "the compiled batch on every process (forward and backward only, "
+     "their gradients summed in place) before one all-reduce and one "
+     "update, so the step's batch is batch x K x processes. BatchNorm "
+     "normalises each micro-batch on its own (ghost batch normalisation); "
+     "the loss and the gradient are means over the whole step. --steps "
+     "counts updates. Default: 1",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       if (!parseInteger(n, v, 1, o.accumulate, e))
+         return false;
+       if (o.accumulate > (int64_t(1) << 20)) {
+         e = "option '" + n + "' expects at most 1048576 micro-batches, got '" +
+             v + "'";
+         return false;
+       }
+       return true;
+     }},
+    {"--eval-every", "N",
+     "also evaluate the test split every N steps (by default only at the "
+     "end of each epoch and of the run)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseInteger(n, v, 1, o.evalEvery, e); }},
+    {"--stop-at-accuracy", "A",
+     "end the run after the first evaluation whose test accuracy is at "
+     "least A (0 < A <= 1): steps to a goal (trainc-sweep)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       float value;
+       if (!parseFloat(n, v, 0.0, value, e))
+         return false;
+       if (!(value > 0.0f && value <= 1.0f)) {
+         e = "option '" + n + "' expects an accuracy in (0, 1], got '" + v +
+             "'";
+         return false;
+       }
+       o.stopAtAccuracy = value;
+       return true;
+     }},
+    {"--stop-at-loss", "L",
+     "end the run after the first evaluation whose test loss is at most L",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       float value;
+       if (!parseFloat(n, v, 0.0, value, e))
+         return false;
+       o.stopAtLoss = value;
+       return true;
+     }},
+    {"--batch-schedule", "SPEC",
+     "grow the batch during the run by changing the micro-batches per "
+     "step: epoch:E=K,... (from epoch E on, K micro-batches; epochs count "
+     "examples seen), step:S=K,... (from step S on), smith (every decay of "
+     "--lr-schedule step becomes a batch increase by 1/--lr-gamma, up to "
+     "--max-batch, past which the rest of the factor decays the learning "
+     "rate), noise[:F] (at the end of an epoch, K grows F-fold, default 2, "
+     "while the measured noise scale exceeds the batch, up to --max-batch). "
+     "Before the first change a step takes --accumulate micro-batches",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &e) {
+       o.batchScheduleText = v;
+       return parseBatchSchedule(v, o.batchSchedule, e);
+     }},
+    {"--max-batch", "B",
+     "the largest batch (samples per step over all processes) "
+     "--batch-schedule smith or noise may grow to",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseInteger(n, v, 1, o.maxBatch, e); }},
+    {"--lr-scaling", "RULE",
+     "when the batch grows from the first step's B0 to B: none (default: the "
+     "rate stays), linear (x B / B0) or sqrt (x sqrt(B / B0))",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       if (v != "none" && v != "linear" && v != "sqrt") {
+         e = "option '" + n + "' expects none, linear or sqrt, got '" + v +
+             "'";
+         return false;
+       }
+       o.lrScaling = v;
+       return true;
+     }},
+    {"--no-noise-scale", nullptr,
+     "do not measure the gradient noise scale (by default it is measured "
+     "when there are two or more micro-batches per step: --accumulate 2 or "
+     "more, or several processes)",
+     [](TrainOptions &o, const std::string &, const std::string &,
+        std::string &) {
+       o.noiseScale = false;
        return true;
      }},
 
@@ -546,7 +639,10 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
         "--lr-milestones", "--lr-gamma", "--lr-power", "--lr-end",
         "--warmup-steps", "--warmup-epochs", "--warmup-start-lr", "--seed",
         "--log", "--dump-grads", "--checkpoint", "--checkpoint-every",
-        "--save-onnx", "--init", "--consistency-check-every"}) {
+        "--save-onnx", "--init", "--consistency-check-every", "--accumulate",
+        "--no-noise-scale", "--batch-schedule", "--max-batch",
+        "--lr-scaling", "--eval-every", "--stop-at-accuracy",
+        "--stop-at-loss"}) {
     if (given(flag)) {
       error = std::string(flag) + " cannot be used with --forward-only";
       return false;

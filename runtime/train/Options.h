@@ -9,6 +9,8 @@
 #ifndef TRAINC_RUNTIME_TRAIN_OPTIONS_H
 #define TRAINC_RUNTIME_TRAIN_OPTIONS_H
 
+#include "train/BatchSchedule.h"
+
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -23,6 +25,21 @@ struct TrainOptions {
   /// Where the run stops, counted from the start of training (a resumed run
   /// continues up to the same totals). Without --steps, --epochs is 1.
   std::optional<int64_t> steps, epochs;
+  /// Micro-batches per optimizer step (--accumulate).
+  int64_t accumulate = 1;
+  /// Evaluate the test split every N steps too (0: at epoch ends only),
+  /// and stop once an evaluation reaches a goal (--stop-at-accuracy,
+  /// --stop-at-loss).
+  int64_t evalEvery = 0;
+  std::optional<double> stopAtAccuracy, stopAtLoss;
+  /// Measure the gradient noise scale where it can be (--no-noise-scale).
+  bool noiseScale = true;
+  /// How the batch grows (--batch-schedule, train/BatchSchedule.h), its
+  /// cap in samples (0: none) and the learning rate's rule for it.
+  BatchSchedule batchSchedule;
+  std::string batchScheduleText;
+  int64_t maxBatch = 0;
+  std::string lrScaling = "none";
   /// The optimizer's hyper-parameters (train/Optimizer.h resolves them for
   /// the compiled algorithm; defaults that depend on it are applied there
   /// when a flag is not given).

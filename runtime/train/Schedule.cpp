@@ -65,7 +65,7 @@ bool checkNumber(const char *flag, double value, bool strict,
 }
 
 /// s(t) of Schedule.h, before the warm-up.
-double baseRate(const ScheduleOptions &o, int64_t t, int64_t totalSteps,
+double baseRate(const ScheduleOptions &o, double t, int64_t totalSteps,
                 int64_t stepsPerEpoch) {
   double lr = o.lr;
   if (o.kind == "step") {
@@ -83,7 +83,7 @@ double baseRate(const ScheduleOptions &o, int64_t t, int64_t totalSteps,
            (lr - o.endLr) *
                (0.5 * (1.0 + std::cos(M_PI * double(t) / double(totalSteps))));
   if (o.kind == "polynomial" && totalSteps > 0) {
-    double done = double(std::min(t, totalSteps)) / double(totalSteps);
+    double done = std::min(t, double(totalSteps)) / double(totalSteps);
     return o.endLr + (lr - o.endLr) * std::pow(1.0 - done, o.power);
   }
   return lr;
@@ -91,12 +91,12 @@ double baseRate(const ScheduleOptions &o, int64_t t, int64_t totalSteps,
 
 } // namespace
 
-double learningRate(const ScheduleOptions &o, int64_t t, int64_t totalSteps,
+double learningRate(const ScheduleOptions &o, double t, int64_t totalSteps,
                     int64_t stepsPerEpoch) {
   double rate = baseRate(o, t, totalSteps, stepsPerEpoch);
-  if (t < o.warmupSteps)
+  if (t < double(o.warmupSteps))
     rate = o.warmupStartLr +
-           (rate - o.warmupStartLr) * (double(t + 1) / double(o.warmupSteps));
+           (rate - o.warmupStartLr) * ((t + 1.0) / double(o.warmupSteps));
   return rate;
 }
 

@@ -40,7 +40,7 @@ struct ScheduleOptions {
 };
 
 /// The rate of step `t` (0-based: the number of steps done before this one,
-/// t >= 0) of a run of `totalSteps` steps with `stepsPerEpoch` (>= 1) steps
+/// t >= 0; fractional when the batch changes, train/BatchSchedule.h) of a run of `totalSteps` steps with `stepsPerEpoch` (>= 1) steps
 /// per epoch. With lr = o.lr, E = o.endLr, T = totalSteps, the base schedule
 /// s(t) is
 ///  - constant:   lr.
@@ -62,7 +62,7 @@ struct ScheduleOptions {
 /// With S = 0 and E = 0 this is bit for bit the trainer's original
 /// constant/cosine schedule, lr * [0.5 * (1 + cos)] * ((t + 1) / W).
 /// `o` is assumed to pass validateSchedule().
-double learningRate(const ScheduleOptions &o, int64_t t, int64_t totalSteps,
+double learningRate(const ScheduleOptions &o, double t, int64_t totalSteps,
                     int64_t stepsPerEpoch);
 
 /// Checks `o`. On a bad value returns false and sets `error` to a one-line

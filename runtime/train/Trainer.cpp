@@ -1,9 +1,11 @@
 //===- Trainer.cpp - the training loop ------------------------------------===//
 //
 // One process, one model. The loop keeps where the run stands (optimizer
-// steps done, the epoch in progress, the batches of it done); that and the
-// arenas are all a checkpoint needs, because the epoch's order is a function
-// of (seed, epoch) and everything else is deterministic.
+// steps done, the epoch in progress, the samples of it consumed); that, the
+// arenas and the noise scale's averages are all a checkpoint needs, because
+// the epoch's order is a function of (seed, epoch), the batch of each step
+// one of the position (train/BatchSchedule.h; the noise schedule's K is
+// saved) and everything else is deterministic.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,12 +16,14 @@
 #include "comm/BucketReduce.h"
 #include "data/Dataset.h"
 #include "train/Arenas.h"
+#include "train/BatchSchedule.h"
 #include "train/Checkpoint.h"
 #include "train/Device.h"
 #include "train/Hash.h"
 #include "train/Init.h"
 #include "train/Inference.h"
 #include "train/Log.h"
+#include "train/NoiseScale.h"
 #include "train/Optimizer.h"
 #include "train/SaveOnnx.h"
 #include "train/Schedule.h"
@@ -71,21 +75,54 @@ public:
   Trainer(const TrainOptions &options, const ModelApi &api)
       : options(options), api(api), desc(describeModel(api)),
         comm(communicator()), rank(comm.rank()), world(comm.world()),
-        globalBatch(desc.batch * world) {}
+        accumulate(options.accumulate),
+        globalBatch(desc.batch * world * accumulate),
+        noiseAccumulate(options.accumulate) {}
 
   int run();
 
 private:
+  /// "32 per process x 2 micro-batches x 4 processes": the step's batch.
+  std::string describeBatch() const;
   /// Everything before the first step, failing early on bad outputs.
   void start();
   /// Continues from --resume FILE, once the data is loaded.
   void restore(const Checkpoint &checkpoint);
-  /// The step the run ends at: the first of --steps and --epochs.
+  /// The length of the run in steps of the first batch (the learning-rate
+  /// schedule's T): the first of --steps and --epochs.
   int64_t finalStep() const;
+  /// The position the run stands at.
+  RunPosition position() const { return {stepCount, epoch, samplesInEpoch}; }
+  /// Sets `accumulate` and what follows from it for the step at the
+  /// current position; ends the epoch first when that step does not fit in
+  /// it. Returns whether an epoch ended.
+  bool planStep();
+  /// The steps the run will take from here (0 when unknown: the noise
+  /// schedule), by following the plan; fails on a batch that outgrows the
+  /// training split.
+  int64_t plannedSteps() const;
+  /// Whether the run goes on after the current position.
+  bool running() const {
+    return stepCount < stepsLimit && (totalEpochs == 0 || epoch < totalEpochs);
+  }
+  /// The noise schedule, at the end of an epoch: grows K when the measured
+  /// noise scale exceeds the batch.
+  void growWithNoise(Progress &progress);
   void announce(Progress &progress, int threads);
-  /// One step: a batch of the epoch's order, the train step, the update.
+  /// One step: `accumulate` micro-batches of the epoch's order through the
+  /// train step, then the all-reduce and the update.
   float step();
-  void evaluateTestSplit(Progress &progress, const std::string &when);
+  /// The sum, in index order, of table `table` of the noise scale's
+  /// partials (trainc/abi.h, TRAINC_NOISE_CHUNK).
+  double noisePartials(int table);
+  /// After a step with measureNoise: (M2) and (M3) from its micro-batches'
+  /// squared norms (summed over this process's) and the step's.
+  void measureNoiseScale(double microNormSqSum);
+  /// Evaluates the test split (nothing without one); returns whether the
+  /// result reaches --stop-at-accuracy or --stop-at-loss.
+  bool evaluateTestSplit(Progress &progress, const std::string &when);
+  /// The step of the last evaluation (-1: none).
+  int64_t lastEvalStep = -1;
   void saveCheckpoint();
   void finish();
   /// The ranks whose `hash` differs from rank 0's (all-gathered).
@@ -109,9 +146,21 @@ private:
   const trainc_model_desc &desc;
   Communicator &comm;
   /// This process among `world`; each step takes `globalBatch` samples of
-  /// the epoch's order, this rank the `desc.batch` at rank * desc.batch.
+  /// the epoch's order, `accumulate` micro-batches of `world` shares of
+  /// `desc.batch`: this rank's share of micro-batch k at (k world + rank)
+  /// desc.batch.
   const int rank, world;
-  const int64_t globalBatch;
+  int64_t accumulate, globalBatch;
+  /// What K the batch schedule gives each step (train/BatchSchedule.h), and
+  /// the noise schedule's current K.
+  std::optional<BatchPlan> plan;
+  int64_t noiseAccumulate;
+  /// Whether the step measures the gradient noise scale (two or more
+  /// micro-batches in a step, --no-noise-scale not given).
+  bool measureNoise = false;
+  NoiseScale noise;
+  /// The last step's estimates (M2) and (M3).
+  NoiseEstimate lastNoise{};
   /// This rank's contiguous share of the test split.
   DatasetSplit testShard;
   /// The gradient all-reduce, bucket by bucket, and the last step's wait.
@@ -128,34 +177,45 @@ private:
   /// the step being taken (schedule and warm-up).
   OptimizerSettings optimizer;
   float learningRate();
-  float lastLr = 0;
+  float lastLr = 0, lastMomentum = 0;
   /// NLCG's scalars of the last step, as log fields ("" for others).
   std::string nlcgLogFields();
   /// Where the run stands: optimizer steps done since the start of
-  /// training, the 0-based epoch in progress and the batches of it done.
-  int64_t stepCount = 0, epoch = 0, batchInEpoch = 0;
+  /// training, the 0-based epoch in progress and the samples of it
+  /// consumed; the steps of it done (for the progress line).
+  int64_t stepCount = 0, epoch = 0, samplesInEpoch = 0, batchInEpoch = 0;
   /// The epoch's sample order.
   std::vector<int64_t> order;
-  /// The step the run ends at (finalStep()).
-  int64_t lastStep = 0;
+  /// --steps (or no limit), and finalStep().
+  int64_t stepsLimit = 0, lastStep = 0;
   /// The batch on the CPU target.
   AlignedBytes input, labels;
-  /// The batch pipeline on a device (train/Device.h): slot s % kBatchSlots
-  /// holds step s's batch, uploaded from staging memory on the copy stream
-  /// while step s - 1 runs.
+  /// The batch pipeline on a device (train/Device.h): micro-step m of the
+  /// process (counted over the run) uses slot m % kBatchSlots, uploaded
+  /// from staging memory on the copy stream while micro-step m - 1 runs.
+  /// A slot is keyed by the batch it holds, so a guess of the next
+  /// micro-step that the plan overturns is uploaded again.
   struct BatchSlot {
     void *input = nullptr, *labels = nullptr;
     void *deviceInput = nullptr, *deviceLabels = nullptr;
-    /// The step whose batch the slot holds, or -1.
-    int64_t step = -1;
+    /// The epoch and the first sample (of the epoch's order) of the batch
+    /// the slot holds; epoch -1: none.
+    int64_t epoch = -1, first = -1;
   };
   BatchSlot slots[Device::kBatchSlots];
-  /// Copies this rank's samples of batch `batch` of the epoch whose order
-  /// is `epochOrder` into `images` and `classes`.
-  void fillBatch(const std::vector<int64_t> &epochOrder, int64_t batch,
+  int64_t microCount = 0;
+  /// Copies this rank's `desc.batch` samples from sample `first` of the
+  /// epoch whose order is `epochOrder` into `images` and `classes`.
+  void fillBatch(const std::vector<int64_t> &epochOrder, int64_t first,
                  float *images, int32_t *classes) const;
-  /// Uploads the batch of step `step` (this one or the next) into its slot.
-  void uploadBatch(int64_t step);
+  /// The first sample of this rank's share of micro-batch `k` of the step
+  /// that starts at sample `stepStart`.
+  int64_t shareStart(int64_t stepStart, int64_t k) const {
+    return stepStart + (k * world + rank) * desc.batch;
+  }
+  /// Uploads this rank's batch from sample `first` of epoch `batchEpoch`
+  /// into slot `index`, unless it holds it already.
+  void uploadBatch(int index, int64_t batchEpoch, int64_t first);
 };
 
 void Trainer::checkSamePlan() {
@@ -182,6 +242,15 @@ void Trainer::checkOutputs() {
       fatal(error);
   if (!options.logPath.empty() && !log.open(options.logPath, error))
     fatal(error);
+}
+
+std::string Trainer::describeBatch() const {
+  std::string text = std::to_string(desc.batch) + " per process";
+  if (accumulate > 1)
+    text += " x " + std::to_string(accumulate) + " micro-batches";
+  if (world > 1)
+    text += " x " + std::to_string(world) + " processes";
+  return text;
 }
 
 void Trainer::start() {
@@ -232,9 +301,26 @@ void Trainer::start() {
     fatal("the training split of " + data.description + " has " +
           std::to_string(data.train.count) +
           " samples, fewer than one batch of " + std::to_string(globalBatch) +
-          (world > 1 ? " (" + std::to_string(world) + " ranks x " +
-                           std::to_string(desc.batch) + ")"
-                     : std::string()));
+          (world > 1 || accumulate > 1 ? " (" + describeBatch() + ")"
+                                       : std::string()));
+  // The learning-rate schedule counts steps of the first batch.
+  plan.emplace(options.batchSchedule, scheduleOptions(options, stepsPerEpoch),
+               desc.batch * world, options.accumulate, options.maxBatch,
+               data.train.count, options.lrScaling, error);
+  if (!error.empty())
+    fatal(error);
+  if ((options.evalEvery || options.stopAtAccuracy || options.stopAtLoss) &&
+      data.test.count == 0)
+    fatal(std::string(options.evalEvery ? "--eval-every" : "--stop-at-") +
+          (options.evalEvery ? ""
+           : options.stopAtAccuracy ? "accuracy" : "loss") +
+          " needs a test split, and " + data.description + " has none");
+  if (options.batchSchedule.kind == BatchSchedule::Kind::Noise &&
+      (!options.noiseScale || (options.accumulate < 2 && world < 2)))
+    fatal("--batch-schedule noise grows the batch by the measured noise "
+          "scale, which needs two or more micro-batches per step "
+          "(--accumulate 2 or more, or several processes) and no "
+          "--no-noise-scale");
   // The test split is evaluated in contiguous shards, one per rank.
   if (data.test.count) {
     int64_t first = data.test.count * rank / world;
@@ -247,6 +333,11 @@ void Trainer::start() {
   }
 
   arenas = allocateArenas(desc);
+  arenas.allocateAccumulation(
+      desc,
+      options.accumulate > 1 ||
+          options.batchSchedule.kind != BatchSchedule::Kind::Fixed,
+      options.noiseScale);
   if (!options.init.empty()) {
     initialiseKaiming(desc, seed, arenas.params.data(), arenas.buffers.data());
     arenas.toDevice(ArenaPart::Params);
@@ -261,9 +352,68 @@ void Trainer::start() {
       slot.deviceInput = device->allocate(input.size(), "an input batch");
       slot.deviceLabels = device->allocate(labels.size(), "a batch of labels");
     }
+  totalEpochs = options.epochs ? *options.epochs : options.steps ? 0 : 1;
+  stepsLimit = options.steps ? *options.steps
+                             : std::numeric_limits<int64_t>::max();
   if (checkpoint)
     restore(*checkpoint);
   order = epochPermutation(seed, epoch, data.train.count);
+  lastStep = finalStep();
+  planStep();
+}
+
+bool Trainer::planStep() {
+  bool ended = false;
+  while (true) {
+    accumulate = plan->accumulate(position(), noiseAccumulate);
+    globalBatch = desc.batch * world * accumulate;
+    if (samplesInEpoch + globalBatch <= data.train.count)
+      break;
+    if (samplesInEpoch == 0)
+      fatal("at step " + std::to_string(stepCount + 1) + " the batch of " +
+            std::to_string(globalBatch) + " samples (" + describeBatch() +
+            ") outgrew the training split of " +
+            std::to_string(data.train.count) + " samples (--batch-schedule " +
+            options.batchScheduleText + ")");
+    // The rest of the epoch's order is less than a step: the epoch ends.
+    ++epoch;
+    samplesInEpoch = 0;
+    order = epochPermutation(seed, epoch, data.train.count);
+    ended = true;
+  }
+  stepsPerEpoch = plan->stepsPerEpoch(accumulate);
+  batchInEpoch = samplesInEpoch / globalBatch;
+  measureNoise = options.noiseScale && (accumulate > 1 || world > 1);
+  return ended;
+}
+
+int64_t Trainer::plannedSteps() const {
+  if (options.batchSchedule.kind == BatchSchedule::Kind::Noise)
+    return stepsLimit == std::numeric_limits<int64_t>::max() ? 0 : stepsLimit;
+  // A fixed batch: the first of --steps and --epochs, in its steps.
+  if (options.batchSchedule.kind == BatchSchedule::Kind::Fixed)
+    return lastStep;
+  RunPosition at = position();
+  int64_t n = data.train.count;
+  while (at.step < stepsLimit && (totalEpochs == 0 || at.epoch < totalEpochs)) {
+    int64_t batch = desc.batch * world * plan->accumulate(at, noiseAccumulate);
+    if (at.samples + batch > n) {
+      if (at.samples == 0)
+        fatal("the batch schedule grows the batch to " +
+              std::to_string(batch) + " samples in epoch " +
+              std::to_string(at.epoch + 1) + ", more than the training "
+              "split's " + std::to_string(n) + " (--batch-schedule " +
+              options.batchScheduleText + ")");
+      ++at.epoch;
+      at.samples = 0;
+      continue;
+    }
+    ++at.step;
+    at.samples += batch;
+    if (totalEpochs == 0 && stepsLimit == std::numeric_limits<int64_t>::max())
+      return 0;
+  }
+  return at.step;
 }
 
 void Trainer::restore(const Checkpoint &checkpoint) {
@@ -280,12 +430,14 @@ void Trainer::restore(const Checkpoint &checkpoint) {
           std::to_string(saved.trainCount) + " samples but " +
           data.description + " has " + std::to_string(data.train.count) +
           " (resume with the same --data)");
-  if (saved.step < 0 || saved.epoch < 0 || saved.position < 0 ||
-      saved.position >= stepsPerEpoch)
+  if (saved.step < 0 || saved.epoch < 0 || saved.samples < 0 ||
+      saved.samples >= data.train.count)
     fatal("checkpoint " + options.resumePath +
           " has an impossible position (step " + std::to_string(saved.step) +
-          ", epoch " + std::to_string(saved.epoch) + ", batch " +
-          std::to_string(saved.position) + ")");
+          ", epoch " + std::to_string(saved.epoch) + ", sample " +
+          std::to_string(saved.samples) + ")");
+  // The run goes on from the checkpoint's sample of the epoch, whatever
+  // this run's batch: epochs count examples (train/BatchSchedule.h).
   // From the file's ONNX layouts into the arenas'.
   std::vector<char> params = checkpoint.params, state = checkpoint.state;
   convertParamSlots(desc, params.data(), 1, /*toOnnx=*/false);
@@ -298,16 +450,23 @@ void Trainer::restore(const Checkpoint &checkpoint) {
     arenas.toDevice(part);
   stepCount = saved.step;
   epoch = saved.epoch;
-  batchInEpoch = saved.position;
+  samplesInEpoch = saved.samples;
+  if (options.batchSchedule.kind == BatchSchedule::Kind::Noise)
+    noiseAccumulate = saved.accumulate;
+  noise.steps = saved.noiseSteps;
+  noise.emaGradSq = saved.noiseGradSq;
+  noise.emaTrace = saved.noiseTrace;
 }
 
 int64_t Trainer::finalStep() const {
+  // In steps of the first batch (the learning-rate schedule's clock).
   constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+  int64_t perEpoch = plan->stepsPerEpoch(options.accumulate);
   int64_t last = options.steps ? *options.steps : kNever;
   if (totalEpochs > 0)
-    last = std::min(last, totalEpochs > kNever / stepsPerEpoch
+    last = std::min(last, totalEpochs > kNever / perEpoch
                               ? kNever
-                              : totalEpochs * stepsPerEpoch);
+                              : totalEpochs * perEpoch);
   return last;
 }
 
@@ -319,6 +478,11 @@ void Trainer::announce(Progress &progress, int threads) {
                      (plane.empty() ? "" : "; collectives over " + plane) +
                      "), global batch " + std::to_string(globalBatch));
   }
+  if (accumulate > 1)
+    progress.message("gradient accumulation: " + std::to_string(accumulate) +
+                     " micro-batches per step, a step's batch " +
+                     std::to_string(globalBatch) + " (" + describeBatch() +
+                     ")");
   progress.message(std::string(desc.source ? desc.source : "model") +
                    ": batch " + std::to_string(desc.batch) + ", parameters " +
                    countTensors(desc, TRAINC_PARAM) + ", buffers " +
@@ -350,7 +514,9 @@ void Trainer::announce(Progress &progress, int threads) {
   rate << options.lr;
   progress.message("optimizer: " + describeOptimizer(optimizer) + ", lr " +
                    rate.str() + ", " +
-                   describeSchedule(scheduleOptions(options, stepsPerEpoch)));
+                   describeSchedule(plan->rateSchedule()));
+  if (!plan->describe().empty())
+    progress.message("batch schedule: " + plan->describe());
   if (!options.resumePath.empty())
     progress.message("resuming " + options.resumePath + " at step " +
                      std::to_string(stepCount) + " (epoch " +
@@ -360,10 +526,10 @@ void Trainer::announce(Progress &progress, int threads) {
 }
 
 float Trainer::learningRate() {
-  // A pure function of the step, so a resumed run follows the same curve.
-  ScheduleOptions schedule = scheduleOptions(options, stepsPerEpoch);
+  // A pure function of where the run stands, so a resumed run follows the
+  // same curve.
   lastLr = static_cast<float>(
-      rt::learningRate(schedule, stepCount, finalStep(), stepsPerEpoch));
+      plan->learningRate(position(), accumulate, lastStep));
   return lastLr;
 }
 
@@ -382,10 +548,9 @@ std::string Trainer::nlcgLogFields() {
 }
 
 void Trainer::fillBatch(const std::vector<int64_t> &epochOrder,
-                        int64_t batch, float *images,
+                        int64_t first, float *images,
                         int32_t *classes) const {
-  const int64_t *indices =
-      &epochOrder[batch * globalBatch + rank * desc.batch];
+  const int64_t *indices = &epochOrder[first];
   for (int64_t i = 0; i < desc.batch; ++i) {
     std::memcpy(images + i * sampleSize,
                 &data.train.images[indices[i] * sampleSize], 4 * sampleSize);
@@ -393,75 +558,116 @@ void Trainer::fillBatch(const std::vector<int64_t> &epochOrder,
   }
 }
 
-void Trainer::uploadBatch(int64_t target) {
+void Trainer::uploadBatch(int index, int64_t batchEpoch, int64_t first) {
   Device &device = *arenas.device;
-  int index = static_cast<int>(target % Device::kBatchSlots);
   BatchSlot &slot = slots[index];
+  if (slot.epoch == batchEpoch && slot.first == first)
+    return;
   // The staging memory is free once the slot's last upload has read it
-  // (long since: the step that used it is done).
+  // (long since: the micro-step that used it is done).
   device.waitStaging(index);
-  // This step's batch, the next one of the epoch, or the first of the
-  // next epoch, whose order is a function of (seed, epoch) like this one's.
-  int64_t batch = batchInEpoch + (target - stepCount);
+  // This epoch's order, or the next one's, a function of (seed, epoch)
+  // like this one's.
   std::vector<int64_t> nextOrder;
-  if (batch == stepsPerEpoch) {
-    nextOrder = epochPermutation(seed, epoch + 1, data.train.count);
-    batch = 0;
-  }
-  fillBatch(nextOrder.empty() ? order : nextOrder, batch,
+  if (batchEpoch != epoch)
+    nextOrder = epochPermutation(seed, batchEpoch, data.train.count);
+  fillBatch(nextOrder.empty() ? order : nextOrder, first,
             static_cast<float *>(slot.input),
             static_cast<int32_t *>(slot.labels));
   device.uploadBatch(index, slot.deviceInput, slot.input, input.size());
   device.uploadBatch(index, slot.deviceLabels, slot.labels, labels.size());
-  slot.step = target;
+  slot.epoch = batchEpoch;
+  slot.first = first;
 }
 
 float Trainer::step() {
   Device *device = arenas.device;
-  int index = static_cast<int>(stepCount % Device::kBatchSlots);
-  const void *stepInput = input.data(), *stepLabels = labels.data();
-  if (!device) {
-    fillBatch(order, batchInEpoch, input.as<float>(), labels.as<int32_t>());
-  } else {
-    // Uploaded while the step before ran, except the run's first.
-    if (slots[index].step != stepCount)
-      uploadBatch(stepCount);
-    device->acquireBatch(index);
-    stepInput = slots[index].deviceInput;
-    stepLabels = slots[index].deviceLabels;
-  }
-
   trainc_update_coeffs hyper =
       updateCoefficients(optimizer, stepCount, learningRate());
-
-  float loss = 0;
-  // The step starts each bucket's all-reduce as backward fills it, waits
-  // for them in order and updates each bucket as soon as its sum is in.
+  lastMomentum = hyper.momentum;
+  hyper.accumulate = static_cast<float>(accumulate);
+  hyper.noise = measureNoise ? 1.0f : 0.0f;
   RuntimeContext &context = runtimeContext();
-  if (world > 1) {
-    reduce.begin();
-    context.activeReduce = &reduce;
+  // The losses of micro-batches 1..K-1 (this process's), which the last
+  // folds into the step's; and their gradients' squared norms.
+  float carry = 0, loss = 0;
+  double microNormSq = 0;
+  for (int64_t k = 0; k < accumulate; ++k) {
+    const bool last = k + 1 == accumulate;
+    int index = static_cast<int>(microCount % Device::kBatchSlots);
+    const void *stepInput = input.data(), *stepLabels = labels.data();
+    if (!device) {
+      fillBatch(order, shareStart(samplesInEpoch, k), input.as<float>(),
+                labels.as<int32_t>());
+    } else {
+      // Uploaded while the micro-step before ran, except the run's first
+      // (or a guess the plan overturned).
+      uploadBatch(index, epoch, shareStart(samplesInEpoch, k));
+      device->acquireBatch(index);
+      stepInput = slots[index].deviceInput;
+      stepLabels = slots[index].deviceLabels;
+    }
+    // trainc/abi.h's trainc_micro_step: micro-batch 1 leaves its gradients
+    // in the accumulation arena, 2..K-1 add theirs to it, K adds it to its
+    // own and finishes the step.
+    hyper.micro = static_cast<float>(
+        accumulate == 1 ? TRAINC_MICRO_NONE
+        : k == 0        ? TRAINC_MICRO_FIRST
+        : last          ? TRAINC_MICRO_LAST
+                        : TRAINC_MICRO_ADD);
+    hyper.loss_carry = carry;
+    // The last micro-step starts each bucket's all-reduce as backward
+    // fills it, waits for them in order and updates each bucket as soon as
+    // its sum is in.
+    if (last && world > 1) {
+      reduce.begin();
+      context.activeReduce = &reduce;
+    }
+    trainc_step_args args = stepArgs(&context);
+    args.params = arenas.params_;
+    args.grads = accumulate > 1 && k == 0 ? arenas.accum_ : arenas.grads_;
+    args.accum = arenas.accum_;
+    args.stats = arenas.stats_;
+    args.buffers = arenas.buffers_;
+    args.state = arenas.state_;
+    args.arena = arenas.activations_;
+    args.input = stepInput;
+    args.labels = stepLabels;
+    float microLoss = 0;
+    args.output = device ? arenas.output_ : &microLoss;
+    args.hyper = &hyper;
+    api.trainStep(&args);
+    if (device) {
+      // The next micro-step's batch uploads while this one runs: the next
+      // of this step, or the first of the next step as the plan stands
+      // (the noise schedule may still change it); then the host waits,
+      // once per micro-step, for the loss.
+      device->releaseBatch(index);
+      int nextIndex = static_cast<int>((microCount + 1) % Device::kBatchSlots);
+      if (!last) {
+        uploadBatch(nextIndex, epoch, shareStart(samplesInEpoch, k + 1));
+      } else if (stepCount + 1 < stepsLimit) {
+        RunPosition next{stepCount + 1, epoch, samplesInEpoch + globalBatch};
+        int64_t nextBatch =
+            desc.batch * world * plan->accumulate(next, noiseAccumulate);
+        if (next.samples + nextBatch > data.train.count) {
+          ++next.epoch;
+          next.samples = 0;
+        }
+        if (totalEpochs == 0 || next.epoch < totalEpochs)
+          uploadBatch(nextIndex, next.epoch, shareStart(next.samples, 0));
+      }
+      device->download(&microLoss, arenas.output_, sizeof(microLoss));
+    }
+    ++microCount;
+    context.activeReduce = nullptr;
+    if (measureNoise)
+      microNormSq += noisePartials(0);
+    if (last)
+      loss = microLoss;
+    else
+      carry += microLoss;
   }
-  trainc_step_args args = stepArgs(&context);
-  args.params = arenas.params_;
-  args.grads = arenas.grads_;
-  args.buffers = arenas.buffers_;
-  args.state = arenas.state_;
-  args.arena = arenas.activations_;
-  args.input = stepInput;
-  args.labels = stepLabels;
-  args.output = device ? arenas.output_ : &loss;
-  args.hyper = &hyper;
-  api.trainStep(&args);
-  if (device) {
-    // The next step's batch uploads while this one runs; then the host
-    // waits, once per step, for the loss.
-    device->releaseBatch(index);
-    if (stepCount + 1 < lastStep)
-      uploadBatch(stepCount + 1);
-    device->download(&loss, arenas.output_, sizeof(loss));
-  }
-  context.activeReduce = nullptr;
   buffersShared = false;
   // The step itself all-reduced the loss and every gradient bucket
   // (train-data-parallel): both are those of the global batch.
@@ -473,7 +679,43 @@ float Trainer::step() {
           std::to_string(epoch + 1) + ", batch " +
           std::to_string(batchInEpoch + 1) + " of " +
           std::to_string(stepsPerEpoch) + ")");
+  if (measureNoise)
+    measureNoiseScale(microNormSq);
   return loss;
+}
+
+double Trainer::noisePartials(int table) {
+  int64_t count = trainc_noise_partials(&desc);
+  std::vector<double> partials(static_cast<size_t>(count));
+  arenas.read(ArenaPart::Stats, partials.data(), 8 * count * table, 8 * count);
+  double sum = 0;
+  for (double partial : partials)
+    sum += partial;
+  return sum;
+}
+
+void Trainer::measureNoiseScale(double microNormSq) {
+  // |G_small|^2: the mean over every micro-batch of every process, summed
+  // in rank order on every rank (the same bits everywhere; OPTIMIZERS.md
+  // I7), one 8-byte all-gather.
+  double small = microNormSq / static_cast<double>(accumulate);
+  if (world > 1) {
+    uint64_t bits;
+    std::memcpy(&bits, &small, 8);
+    std::vector<uint64_t> all = comm.allgather(bits);
+    double sum = 0;
+    for (uint64_t rankBits : all) {
+      double value;
+      std::memcpy(&value, &rankBits, 8);
+      sum += value;
+    }
+    small = sum / static_cast<double>(world);
+  }
+  // |G_big|^2: the step's gradient, the same on every rank.
+  double big = noisePartials(1);
+  lastNoise = estimateNoise(small, static_cast<double>(desc.batch), big,
+                            static_cast<double>(globalBatch));
+  noise.add(lastNoise);
 }
 
 void Trainer::syncBuffers() {
@@ -485,9 +727,10 @@ void Trainer::syncBuffers() {
   buffersShared = true;
 }
 
-void Trainer::evaluateTestSplit(Progress &progress, const std::string &when) {
+bool Trainer::evaluateTestSplit(Progress &progress, const std::string &when) {
   if (data.test.count == 0)
-    return;
+    return false;
+  lastEvalStep = stepCount;
   syncBuffers();
   EvalResult result = evaluate(api, desc, arenas, testShard);
   if (world > 1) {
@@ -503,6 +746,9 @@ void Trainer::evaluateTestSplit(Progress &progress, const std::string &when) {
   log.write(jsonEvalRecord(stepCount, epoch + 1, result.accuracy, result.loss,
                            result.samples));
   progress.message(when + ": " + describeResult(result));
+  // Every rank has the same all-reduced result, so all stop together.
+  return (options.stopAtAccuracy && result.accuracy >= *options.stopAtAccuracy) ||
+         (options.stopAtLoss && result.loss <= *options.stopAtLoss);
 }
 
 void Trainer::saveCheckpoint() {
@@ -514,6 +760,13 @@ void Trainer::saveCheckpoint() {
   header.step = stepCount;
   header.epoch = epoch;
   header.position = batchInEpoch;
+  header.samples = samplesInEpoch;
+  header.accumulate = options.batchSchedule.kind == BatchSchedule::Kind::Noise
+                          ? noiseAccumulate
+                          : accumulate;
+  header.noiseSteps = noise.steps;
+  header.noiseGradSq = noise.emaGradSq;
+  header.noiseTrace = noise.emaTrace;
   header.seed = seed;
   header.trainCount = data.train.count;
   for (ArenaPart part : {ArenaPart::Params, ArenaPart::Buffers, ArenaPart::State})
@@ -612,51 +865,114 @@ void Trainer::finish() {
     fatal(error);
 }
 
+void Trainer::growWithNoise(Progress &progress) {
+  if (options.batchSchedule.kind != BatchSchedule::Kind::Noise ||
+      noise.steps == 0)
+    return;
+  // The same bits on every rank (NoiseScale's inputs are), so every rank
+  // decides alike.
+  double scale = noise.scale();
+  if (!(scale > static_cast<double>(globalBatch)))
+    return;
+  int64_t grown = std::min(noiseAccumulate * options.batchSchedule.noiseFactor,
+                           plan->maxAccumulate());
+  if (grown <= noiseAccumulate)
+    return;
+  noiseAccumulate = grown;
+  char text[160];
+  std::snprintf(text, sizeof(text),
+                "epoch %lld: the noise scale %.4g exceeds the batch of %lld: "
+                "%lld micro-batches per step from now on",
+                static_cast<long long>(epoch + 1), scale,
+                static_cast<long long>(globalBatch),
+                static_cast<long long>(grown));
+  progress.message(text);
+}
+
 int Trainer::run() {
   int threads = setThreads(options.threads);
   start();
-  totalEpochs = options.epochs ? *options.epochs : options.steps ? 0 : 1;
-  lastStep = finalStep();
-  if (!options.dumpGradsDir.empty() && stepCount >= lastStep)
+  if (!options.dumpGradsDir.empty() && !running())
     fatal("--dump-grads: no step is left to take (the checkpoint is at step " +
           std::to_string(stepCount) + ", the run ends at step " +
           std::to_string(lastStep) + ")");
   Progress progress(!options.quiet && rank == 0, stepsPerEpoch, totalEpochs,
-                    lastStep, globalBatch);
+                    plannedSteps(), globalBatch);
   announce(progress, threads);
 
-  int64_t firstStep = stepCount;
+  int64_t firstStep = stepCount, samplesDone = 0;
   Clock::time_point start = Clock::now();
-  while (stepCount < lastStep) {
+  while (running()) {
     Clock::time_point stepStart = Clock::now();
     float loss = step();
     double seconds =
         std::chrono::duration<double>(Clock::now() - stepStart).count();
     ++stepCount;
-    ++batchInEpoch;
+    samplesInEpoch += globalBatch;
+    samplesDone += globalBatch;
+    batchInEpoch = samplesInEpoch / globalBatch;
+    std::string fields = jsonBatchFields(globalBatch, accumulate, lastMomentum);
+    if (measureNoise)
+      fields += jsonNoiseFields(lastNoise.gradSq, lastNoise.trace,
+                                noise.scale());
     log.write(jsonStepRecord(stepCount, epoch + 1, loss, lastLr,
                              seconds > 0 ? globalBatch / seconds : 0.0,
                              world > 1 ? std::optional<double>(reduce.waitSeconds())
                                        : std::nullopt,
-                             reduce.startedInBackward(), nlcgLogFields()));
-    progress.step(stepCount, epoch, batchInEpoch, loss);
-    if (batchInEpoch == stepsPerEpoch) {
-      evaluateTestSplit(progress, "epoch " + std::to_string(epoch + 1));
+                             reduce.startedInBackward(),
+                             fields + nlcgLogFields()));
+    // The epoch ends when the rest of its order is less than the next
+    // step's batch.
+    int64_t nextBatch =
+        desc.batch * world * plan->accumulate(position(), noiseAccumulate);
+    bool epochEnds = samplesInEpoch + nextBatch > data.train.count;
+    progress.step(stepCount, epoch, epochEnds ? stepsPerEpoch : batchInEpoch,
+                  loss);
+    bool goal = false;
+    if (options.evalEvery && stepCount % options.evalEvery == 0)
+      goal = evaluateTestSplit(progress, "step " + std::to_string(stepCount));
+    if (epochEnds) {
+      if (lastEvalStep != stepCount)
+        goal = evaluateTestSplit(progress, "epoch " + std::to_string(epoch + 1));
+      growWithNoise(progress);
       ++epoch;
-      batchInEpoch = 0;
+      samplesInEpoch = batchInEpoch = 0;
       order = epochPermutation(seed, epoch, data.train.count);
     }
+    if (goal) {
+      progress.message("step " + std::to_string(stepCount) +
+                       ": the goal is reached (" +
+                       (options.stopAtAccuracy
+                            ? "--stop-at-accuracy " +
+                                  jsonFloat(static_cast<float>(
+                                      *options.stopAtAccuracy))
+                            : "--stop-at-loss " +
+                                  jsonFloat(static_cast<float>(
+                                      *options.stopAtLoss))) +
+                       ")");
+      break;
+    }
+    if (running()) {
+      int64_t before = globalBatch;
+      planStep();
+      if (globalBatch != before) {
+        progress.setBatch(stepsPerEpoch, globalBatch);
+        progress.message("step " + std::to_string(stepCount + 1) +
+                         ": the batch is " + std::to_string(globalBatch) +
+                         " samples (" + describeBatch() + ")");
+      }
+    }
     if (world > 1 && options.consistencyCheckEvery && desc.num_buckets > 0 &&
-        stepCount % options.consistencyCheckEvery == 0 && stepCount < lastStep)
+        stepCount % options.consistencyCheckEvery == 0 && running())
       checkBucketAgrees();
     if (options.checkpointEvery && stepCount % options.checkpointEvery == 0 &&
-        stepCount < lastStep)
+        running())
       saveCheckpoint();
   }
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
 
   // A run that stops inside an epoch is evaluated where it stopped.
-  if (stepCount > firstStep && batchInEpoch > 0)
+  if (stepCount > firstStep && samplesInEpoch > 0 && lastEvalStep != stepCount)
     evaluateTestSplit(progress, "step " + std::to_string(stepCount) +
                                     " (epoch " + std::to_string(epoch + 1) +
                                     ", batch " + std::to_string(batchInEpoch) +
@@ -671,7 +987,7 @@ int Trainer::run() {
   std::snprintf(summary, sizeof(summary),
                 "done: %lld steps in %.2f s (%.0f img/s)",
                 static_cast<long long>(steps), seconds,
-                seconds > 0 ? steps * globalBatch / seconds : 0.0);
+                seconds > 0 ? samplesDone / seconds : 0.0);
   progress.message(summary + (options.checkpointPath.empty()
                                   ? std::string()
                                   : ", checkpoint " + options.checkpointPath));

@@ -15,11 +15,13 @@ import sys
 
 
 def llvm_string(text):
-    """The bytes of an LLVM IR c"..." literal."""
+    """The bytes of an LLVM IR c"..." literal (or of a prefix of one)."""
     out = bytearray()
     i = 0
     while i < len(text):
         if text[i] == "\\":
+            if i + 3 > len(text):
+                break  # a prefix of the literal, cut inside an escape
             out.append(int(text[i + 1:i + 3], 16))
             i += 3
         else:

@@ -13,10 +13,11 @@
 // The description: tensors in argument order, arena sizes, input shape and
 // names, and one memory space per field of trainc_step_args (trainc/abi.h:
 // context, params, grads, buffers, state, arena, input, labels, output,
-// hyper), all host (0) on the CPU target.
+// hyper, accum, stats: 12 since ABI version 8), all host (0) on the CPU
+// target.
 // CHECK-LABEL: module @described attributes
 // CHECK-SAME: train.model = #train.model<tensors = [#train.tensor<name = "w", kind = param, shape = [4, 3], offset = 0, init = dense<1.000000e+00> : tensor<4x3xf32>, bn_or_bias = false>],
-// CHECK-SAME: memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 64, buffer_bytes = 0, state_bytes = 0, arena_bytes = 96,
+// CHECK-SAME: memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 64, buffer_bytes = 0, state_bytes = 0, arena_bytes = 96,
 // CHECK-SAME: optimizer = "", input_shape = [2, 4], num_classes = 3, input_name = "input", output_name = "logits", source = "">
 // The functions stay as they are: the conversion comes after.
 // CHECK: func.func @forward(

@@ -21,7 +21,7 @@ H...); the outputs are X_new... and the new state in the same order.
                            so the 1-D tensors enter as Gemm biases); W_i are
                            seeded random.
         DIR/optimizer.txt  the trainc --optimizer that implements the node
-        DIR/coeffs.npy     float32[16], the harness's coefficient vector,
+        DIR/coeffs.npy     float32[20], the harness's coefficient vector,
                            derived from R, T and the node's attributes
                            (COEFF_* below)
         DIR/param/NAME.npy, DIR/grad/NAME.npy for every parameter (the W_i
@@ -81,11 +81,13 @@ CASES = ("test_momentum", "test_momentum_multiple", "test_nesterov_momentum",
 # Attributes the test data were generated with but the model file lacks.
 ERRATA = {("test_adam_multiple", "epsilon"): 1e-2}
 
-# The harness's coefficient vector (float32[16]).
+# The harness's coefficient vector (float32[20], trainc_update_coeffs).
 (COEFF_LR, COEFF_WD, COEFF_WD_BN_BIAS, COEFF_DECAY, COEFF_DECAY_BN_BIAS,
  COEFF_MOMENTUM, COEFF_KEEP, COEFF_BETA2, COEFF_KEEP2, COEFF_DENOM_SCALE,
  COEFF_EPS, COEFF_CENTERED, COEFF_HAS_MOMENTUM, COEFF_TRUST, COEFF_M_SCALE,
- COEFF_RESERVED) = range(16)
+ COEFF_ACCUMULATE, COEFF_MICRO, COEFF_NOISE, COEFF_LOSS_CARRY,
+ COEFF_RESERVED) = range(20)
+NUM_COEFFS = 20
 
 # Optimizer -> number of state slots.
 STATE_SLOTS = {"momentum": 1, "nesterov": 1, "adagrad": 1, "adam": 2}
@@ -157,7 +159,7 @@ def mapping(op, attrs, r, t):
     """The trainc optimizer and coefficient vector for one ONNX node (float64
     arithmetic, rounded once to float32). Unused coefficients are 0 except the
     multipliers decay, decay_bn_bias and denom_scale, which are 1."""
-    c = np.zeros(16, dtype=np.float64)
+    c = np.zeros(NUM_COEFFS, dtype=np.float64)
     c[COEFF_DECAY] = c[COEFF_DECAY_BN_BIAS] = c[COEFF_DENOM_SCALE] = 1.0
     wd = attrs.get("norm_coefficient", 0.0)
     # Every X is 1-D, which trainc treats as a bias: set both weight decays.

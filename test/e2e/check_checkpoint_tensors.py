@@ -6,7 +6,8 @@
 PARAMS_DIR is the same run's --dump-params (the parameters when the
 checkpoint was written). Each parameter's bytes, as the dump holds them
 (C order of its ONNX shape), must appear whole in the checkpoint's
-parameter arena (docs/runtime.md: offset 128, param_bytes long, the
+parameter arena (docs/runtime.md: after the header, 256 bytes in
+version 2 and 128 in version 1 (uint32 at byte 8), param_bytes long, the
 header's int64 at byte 24); a filter stored in channel blocks and written
 without conversion would not. Prints one line; exits 1 on a miss.
 """
@@ -23,8 +24,10 @@ def main():
     data = open(ckpt, "rb").read()
     if data[:8] != b"TRAINCKP":
         sys.exit("%s is not a checkpoint" % ckpt)
+    (version,) = struct.unpack_from("<I", data, 8)
     (param_bytes,) = struct.unpack_from("<q", data, 24)
-    arena = data[128:128 + param_bytes]
+    header = 128 if version == 1 else 256
+    arena = data[header:header + param_bytes]
     found = missing = 0
     for name in sorted(os.listdir(params)):
         if not name.endswith(".npy") or "running" in name:

@@ -20,18 +20,23 @@ The schedule is the runtime's (runtime/train/Trainer.cpp): epoch e takes
 the samples in the order epochPermutation(S, e, N) (Shuffle.cpp, ported
 below bit for bit), step t of the epoch the B = global batch samples at
 order[t*B : (t+1)*B], and rank r of k the b = B/k at t*B + r*b; the
-remainder of an epoch is dropped.
+remainder of an epoch is dropped. With --accumulate K, B = K k b and
+micro-batch m of rank r takes the b at t*B + (m k + r)*b.
 
 The oracle splits each step's B samples into G equal contiguous "ghost"
 groups: BatchNorm normalises each group with its own batch mean and biased
 variance. The loss is the mean over groups of each group's mean
 cross-entropy; torch.optim.SGD (momentum MU, no dampening, no weight
 decay: the executable's defaults) takes one step on its gradient. The
-running statistics are those group 0 computes (PyTorch's update, with the
-unbiased variance over its n = b*H*W values per channel), as trainc keeps
-rank 0's and broadcasts them before saving. So:
+running statistics are those rank 0 computes (PyTorch's update, with the
+unbiased variance over its n = b*H*W values per channel): group 0, or with
+--accumulate K its K groups 0, k, 2k, ... in turn, as K forward passes in
+training mode move them; trainc keeps rank 0's and broadcasts them before
+saving. So:
 
   G = k   non-synced BN on k ranks (I4): each rank normalises its shard;
+  G = K k gradient accumulation (--accumulate K) on k ranks: BN per
+          micro-batch of each rank;
   G = 1   single-process BN over B, and what SyncBN on k ranks must give
           (I5; its running statistics use the global n).
 
@@ -214,20 +219,26 @@ def relu_taped(tape):
         torch.relu = original
 
 
-def forward(model, x_all, y_all, indices, groups, tape=None):
+def forward(model, x_all, y_all, indices, groups, tape=None, ranks=None):
     """The mean over groups of each group's mean cross-entropy; the running
-    statistics end as group 0 leaves them."""
+    statistics end as rank 0 leaves them. Group g is micro-batch g // ranks
+    of rank g % ranks (ranks = groups / micro-batches per step): rank 0
+    normalises groups 0, ranks, 2 ranks, ... in turn, each moving its
+    running statistics on from where the one before left them."""
+    ranks = ranks or groups
     size = len(indices) // groups
     total = 0
     kept = None
     for g in range(groups):
+        if g % ranks == 0 and kept is not None:
+            replace_statistics(model, kept)
         shard = indices[g * size:(g + 1) * size]
         x = torch.from_numpy(x_all[shard].astype(np.float64))
         y = torch.from_numpy(y_all[shard])
         with relu_taped(tape) if tape else contextlib.nullcontext():
             loss = torch.nn.functional.cross_entropy(model(x), y)
         total = total + loss / groups
-        if g == 0:
+        if g % ranks == 0:
             kept = {n: b.detach().clone()
                     for n, b in statistics(model).items()}
     return total, kept
@@ -237,6 +248,16 @@ def restore_statistics(model, kept):
     with torch.no_grad():
         for name, b in statistics(model).items():
             b.copy_(kept[name])
+
+
+def replace_statistics(model, kept):
+    """Sets the running statistics to copies of `kept` by rebinding the
+    buffers, not writing them in place: autograd holds the ones the forward
+    passes so far read (checked by version when backward runs)."""
+    for name in statistics(model):
+        owner, _, attribute = name.rpartition(".")
+        setattr(model.get_submodule(owner), attribute,
+                kept[name].detach().clone())
 
 
 def rel(got, ref, scale):
@@ -324,6 +345,14 @@ class Check:
         return self.failed
 
 
+def ranks(args):
+    """The processes of the run: --groups over --accumulate."""
+    if args.groups % args.accumulate:
+        raise SystemExit(f"--accumulate {args.accumulate} does not divide "
+                         f"--groups {args.groups}")
+    return args.groups // args.accumulate
+
+
 def check(args):
     torch.set_num_threads(1)
     x_all = np.load(args.x)
@@ -377,7 +406,7 @@ def check(args):
         tape = ReluTape()
         optimizer.zero_grad()
         total, kept = forward(model, x_all, y_all, indices, args.groups,
-                              tape)
+                              tape, ranks(args))
         if not tape.inputs:
             raise SystemExit(f"{args.arch} calls no torch.relu: the kink "
                              "search cannot see its ReLUs")
@@ -462,7 +491,8 @@ def free(args):
     for epoch, indices in schedule(args.seed, len(x_all), args.batch,
                                    args.steps):
         optimizer.zero_grad()
-        total, kept = forward(model, x_all, y_all, indices, args.groups)
+        total, kept = forward(model, x_all, y_all, indices, args.groups,
+                              ranks=ranks(args))
         total.backward()
         restore_statistics(model, kept)
         optimizer.step()
@@ -508,6 +538,11 @@ def main():
                        help="the global batch (ranks x per-rank batch)")
         c.add_argument("--groups", type=int, required=True,
                        help="BatchNorm groups of each global batch")
+        c.add_argument("--accumulate", type=int, default=1,
+                       help="micro-batches per step on each rank (the "
+                            "executable's --accumulate); --groups is then "
+                            "ranks x micro-batches, in the order (micro-"
+                            "batch, rank)")
         c.add_argument("--steps", type=int, required=True)
         c.add_argument("--seed", type=int, required=True)
         c.add_argument("--lr", type=float, required=True)

@@ -16,7 +16,7 @@
 //       running statistics (OUTDIR/logits.npy), for comparison with PyTorch.
 //   step-harness update DIR
 //       The compiled optimizer alone (trainc_apply_update) on given
-//       tensors: DIR/coeffs.npy (float32 [16], trainc_update_coeffs), per
+//       tensors: DIR/coeffs.npy (float32 [20], trainc_update_coeffs), per
 //       parameter DIR/param/<name>.npy and DIR/grad/<name>.npy, and per
 //       state slot k DIR/state<k>/<name>.npy (zeros when missing); writes
 //       DIR/out/param/<name>.npy and DIR/out/state<k>/<name>.npy.

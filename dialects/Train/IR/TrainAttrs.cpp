@@ -33,6 +33,8 @@ static_assert(static_cast<int>(Role::Context) == TRAINC_ARG_CONTEXT &&
                   static_cast<int>(Role::Labels) == TRAINC_ARG_LABELS &&
                   static_cast<int>(Role::Output) == TRAINC_ARG_OUTPUT &&
                   static_cast<int>(Role::Hyper) == TRAINC_ARG_HYPER &&
+                  static_cast<int>(Role::Accum) == TRAINC_ARG_ACCUM &&
+                  static_cast<int>(Role::Stats) == TRAINC_ARG_STATS &&
                   getMaxEnumValForRole() + 1 == TRAINC_NUM_STEP_ARGS,
               "train.Role follows trainc/abi.h's trainc_step_field");
 static_assert(static_cast<int>(Algorithm::Sgd) == TRAINC_OPT_SGD &&

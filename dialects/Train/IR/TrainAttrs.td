@@ -63,7 +63,9 @@ def Train_Role : I32EnumAttr<"Role",
       I32EnumAttrCase<"Input", 6, "input">,
       I32EnumAttrCase<"Labels", 7, "labels">,
       I32EnumAttrCase<"Output", 8, "output">,
-      I32EnumAttrCase<"Hyper", 9, "hyper">]> {
+      I32EnumAttrCase<"Hyper", 9, "hyper">,
+      I32EnumAttrCase<"Accum", 10, "accum">,
+      I32EnumAttrCase<"Stats", 11, "stats">]> {
   let cppNamespace = "::mlir::train";
   let genSpecializedAttr = 0;
 }

@@ -11,9 +11,20 @@
 // finishes it (stored back for --dump-grads), and updates parameters and
 // state (the update itself: Optimizers.cpp).
 //
+// Gradient accumulation (trainc_update_coeffs.micro, trainc/abi.h's
+// trainc_micro_step): a micro-step before the last skips every collective
+// and update; as each bucket fills, micro-batches 2..K-1 add their
+// gradients into the `accum` arena and the last adds that sum into its own
+// before the bucket's all-reduce starts. The reduced gradient is the sum
+// over ranks and micro-batches times 1 / (world K), and the loss the mean
+// over both. The same bucket passes sum the squares of this process's
+// micro-batch gradient, chunk by chunk in a fixed order, for the gradient
+// noise scale (`stats`; trainc_update_coeffs.noise).
+//
 //===----------------------------------------------------------------------===//
 
 #include "passes/Conversion/TrainToLoops/Lowering.h"
+#include "passes/Conversion/TrainToLoops/UpdateCommon.h"
 #include "passes/Optimizers.h"
 
 #include "dialects/Train/IR/TrainOps.h"
@@ -63,12 +74,201 @@ void whenDistributed(Lowering &l, function_ref<void(Value world)> body) {
   o.when(many, [&] { body(world); });
 }
 
-/// 1 / world as f32.
-Value inverse(Lowering &l, Value world) {
+
+/// The micro-step of this call (trainc_update_coeffs.micro) as flags.
+struct MicroStep {
+  /// A micro-step before the last: no collective, no update.
+  Value early;
+  Value add, last;
+};
+
+MicroStep microStep(Lowering &l) {
+  Coefficients c(l);
+  Value mode = c(kMicro);
+  auto is = [&](int code) {
+    return l.b.create<arith::CmpFOp>(l.loc, arith::CmpFPredicate::OEQ, mode,
+                                     l.f32(code));
+  };
   ScalarOps o(l);
-  Value one = l.f32(1.0);
+  MicroStep m;
+  m.add = is(TRAINC_MICRO_ADD);
+  m.last = is(TRAINC_MICRO_LAST);
+  m.early = o.either(is(TRAINC_MICRO_FIRST), m.add);
+  return m;
+}
+
+/// Runs `body` unless this call is a micro-step before the last.
+void unlessEarly(Lowering &l, function_ref<void()> body) {
+  ScalarOps o(l);
+  Value early = microStep(l).early;
+  auto ifOp = l.b.create<scf::IfOp>(l.loc, early, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(l.b);
+  l.b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
+  body();
+}
+
+/// What the summed gradient is multiplied by: 1 / (world K), K the
+/// micro-batches of the step (1 when trainc_update_coeffs.accumulate is 0
+/// or 1). With K = 1 it is 1 / world, as before accumulation existed.
+Value gradScale(Lowering &l, Value world) {
+  ScalarOps o(l);
+  Coefficients c(l);
+  Value k = o.max(c(kAccumulate), l.f32(1.0));
   Value count = l.b.create<arith::SIToFPOp>(l.loc, l.b.getF32Type(), world);
-  return o.div(one, count);
+  return o.div(l.f32(1.0), o.mul(count, k));
+}
+
+/// The noise scale's partials (trainc/abi.h, TRAINC_NOISE_CHUNK): the
+/// index of bucket `bucket`'s first chunk in a table, and the partials of
+/// one table.
+std::pair<int64_t, int64_t> noiseChunks(Lowering &l, Operation *op,
+                                        int64_t bucket) {
+  int64_t first = 0;
+  for (int64_t i = 0; i < bucket; ++i) {
+    auto segments = bucketSegments(l, op, i);
+    if (failed(segments))
+      continue;
+    for (const UpdateSegment &s : *segments)
+      first += llvm::divideCeil(s.count, TRAINC_NOISE_CHUNK);
+  }
+  return {first, noisePartialCount(l.sourceFunction())};
+}
+
+/// The views of one segment a chunked pass reads and writes.
+using SegmentArenas = SmallVector<Value, 2>;
+
+/// One pass over a bucket's parameters in chunks of TRAINC_NOISE_CHUNK,
+/// chunks in parallel. For each segment, `views` gives the arena views
+/// (made outside the loops) and `body` handles element `i`, returning the
+/// values whose squares are summed (f64, in order within the chunk); when
+/// `write` holds, sum j of chunk k is stored at `first + j * tableSize + k`
+/// of `stats`.
+void chunkedSquares(
+    Lowering &l, ArrayRef<UpdateSegment> segments, int64_t first,
+    int64_t tableSize, unsigned sums, Value write,
+    function_ref<SegmentArenas(const UpdateSegment &s)> views,
+    function_ref<SmallVector<Value>(ScalarOps &o, const UpdateSegment &s,
+                                    ArrayRef<Value> arenas, Value i)>
+        body) {
+  Value stats = l.arenaView(Role::Stats, 0, l.b.getF64Type(), 2 * tableSize);
+  int64_t chunk = first;
+  for (const UpdateSegment &s : segments) {
+    int64_t chunks = llvm::divideCeil(s.count, TRAINC_NOISE_CHUNK);
+    SegmentArenas arenas = views(s);
+    l.parallel({chunks}, [&](ValueRange iv) {
+      ScalarOps o(l);
+      Value lo = o.imul(iv[0], TRAINC_NOISE_CHUNK);
+      Value hi = o.imin(o.iadd(lo, TRAINC_NOISE_CHUNK), l.index(s.count));
+      SmallVector<Value> zeros(sums, l.f64(0));
+      SmallVector<Value> totals = l.reduceMany(
+          lo, hi, l.index(1), zeros,
+          [&](Value i, ValueRange acc) -> SmallVector<Value> {
+            SmallVector<Value> values = body(o, s, arenas, i);
+            SmallVector<Value> next;
+            for (unsigned j = 0; j < sums; ++j) {
+              Value x = o.ext(values[j]);
+              next.push_back(sumInto(o, acc[j], o.mul(x, x)));
+            }
+            return next;
+          });
+      o.when(write, [&] {
+        for (unsigned j = 0; j < sums; ++j)
+          o.store(totals[j], stats, o.iadd(iv[0], j * tableSize + chunk));
+      });
+    });
+    chunk += chunks;
+  }
+}
+
+/// The bucket's pass as it fills (before its all-reduce starts): the
+/// micro-step's accumulation and the squares of this process's gradient.
+LogicalResult emitBucketPrologue(Lowering &l, Operation *op, int64_t bucket) {
+  auto segments = bucketSegments(l, op, bucket);
+  if (failed(segments))
+    return failure();
+  auto [first, tableSize] = noiseChunks(l, op, bucket);
+  Coefficients c(l);
+  Value noise = c.flag(kNoise);
+  MicroStep m = microStep(l);
+  Type f32 = l.b.getF32Type();
+  auto gradsAndAccum = [&](const UpdateSegment &s) {
+    return SegmentArenas{l.arenaView(Role::Grads, s.offset, f32, s.count),
+                         l.arenaView(Role::Accum, s.offset, f32, s.count)};
+  };
+  auto gradsOnly = [&](const UpdateSegment &s) {
+    return SegmentArenas{l.arenaView(Role::Grads, s.offset, f32, s.count)};
+  };
+  ScalarOps o(l);
+  Value scale = gradScale(l, worldSize(l).first);
+  // Micro-batches 2..K-1: accum += grads.
+  branch(
+      l, m.add,
+      [&] {
+        chunkedSquares(l, *segments, first, tableSize, 1, noise, gradsAndAccum,
+                       [&](ScalarOps &o, const UpdateSegment &,
+                           ArrayRef<Value> a, Value i) {
+                         Value g = o.load(a[0], i);
+                         o.store(o.add(o.load(a[1], i), g), a[1], i);
+                         return SmallVector<Value>{g};
+                       });
+      },
+      [&] {
+        branch(
+            l, m.last,
+            [&] {
+              // Micro-batch K: grads += accum. With one process that sum,
+              // scaled, is the step's gradient: its squares are the second
+              // table's.
+              chunkedSquares(l, *segments, first, tableSize, 2, noise,
+                             gradsAndAccum,
+                             [&](ScalarOps &o, const UpdateSegment &,
+                                 ArrayRef<Value> a, Value i) {
+                               Value g = o.load(a[0], i);
+                               Value sum = o.add(g, o.load(a[1], i));
+                               o.store(sum, a[0], i);
+                               return SmallVector<Value>{g, o.mul(sum, scale)};
+                             });
+            },
+            [&] {
+              // A whole step or micro-batch 1: the squares, when asked.
+              o.when(noise, [&] {
+                chunkedSquares(l, *segments, first, tableSize, 1, noise,
+                               gradsOnly,
+                               [&](ScalarOps &o, const UpdateSegment &,
+                                   ArrayRef<Value> a, Value i) {
+                                 return SmallVector<Value>{o.load(a[0], i)};
+                               });
+              });
+            });
+      });
+  return success();
+}
+
+/// With several processes and the noise scale asked for: the squares of
+/// the bucket's finished (reduced, scaled) gradient, read through `load`,
+/// into the second table.
+LogicalResult emitReducedSquares(Lowering &l, Operation *op, int64_t bucket,
+                                 GradientLoad load) {
+  auto segments = bucketSegments(l, op, bucket);
+  if (failed(segments))
+    return failure();
+  auto [first, tableSize] = noiseChunks(l, op, bucket);
+  Coefficients c(l);
+  ScalarOps o(l);
+  Value wanted = o.both(c.flag(kNoise), worldSize(l).second);
+  Type f32 = l.b.getF32Type();
+  o.when(wanted, [&] {
+    Value always = l.b.create<arith::ConstantIntOp>(l.loc, 1, 1);
+    chunkedSquares(
+        l, *segments, first + tableSize, tableSize, 1, always,
+        [&](const UpdateSegment &s) {
+          return SegmentArenas{
+              l.arenaView(Role::Grads, s.offset, f32, s.count)};
+        },
+        [&](ScalarOps &o, const UpdateSegment &s, ArrayRef<Value> a,
+            Value i) { return SmallVector<Value>{load(o, s, a[0], i)}; });
+  });
+  return success();
 }
 
 /// Where, in the activation arena, the 16-bit copy of the gradients at
@@ -123,16 +323,50 @@ Value widen(Lowering &l, Type wire, Value packed) {
   return ScalarOps(l).ext32(packed);
 }
 
+/// Whether `reduce` all-reduces the step's loss (the function's result
+/// marked train.loss).
+bool reducesLoss(Lowering &l, AllReduceOp reduce) {
+  func::FuncOp fn = l.sourceFunction();
+  auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+  for (OpOperand &use : reduce.getOutput().getUses())
+    if (use.getOwner() == ret &&
+        fn.getResultAttr(use.getOperandNumber(), TrainDialect::kLossAttr))
+      return true;
+  return false;
+}
+
 LogicalResult lowerAllReduce(Lowering &l, AllReduceOp reduce) {
   // The result's home gets the operand, then the runtime reduces it in
   // place (small tensors: the loss): trainc_rt_allreduce(data, count, mean).
   int64_t count = cast<RankedTensorType>(reduce.getType()).getNumElements();
   Value from = l.flat(reduce.getInput()), to = l.flat(reduce.getOutput());
   l.copy(from, to, count);
-  l.callRuntime("allreduce",
-                {l.pointerTo(reduce.getOutput()), i64(l, count),
-                 i32(l, reduce.getReduction() == Reduction::Mean ? TRAINC_REDUCE_MEAN
-                                                      : TRAINC_REDUCE_SUM)});
+  auto allReduce = [&] {
+    l.callRuntime("allreduce",
+                  {l.pointerTo(reduce.getOutput()), i64(l, count),
+                   i32(l, reduce.getReduction() == Reduction::Mean
+                              ? TRAINC_REDUCE_MEAN
+                              : TRAINC_REDUCE_SUM)});
+  };
+  if (!reducesLoss(l, reduce)) {
+    allReduce();
+    return success();
+  }
+  // The loss of a micro-step before the last stays this process's; the
+  // last makes its own the mean over the K micro-batches first.
+  unlessEarly(l, [&] {
+    ScalarOps o(l);
+    Coefficients c(l);
+    o.when(microStep(l).last, [&] {
+      Value carry = c(kLossCarry), k = c(kAccumulate);
+      l.serial([&] {
+        ScalarOps o(l);
+        Value zero = l.index(0);
+        o.store(o.div(o.add(o.load(to, zero), carry), k), to, zero);
+      });
+    });
+    allReduce();
+  });
   return success();
 }
 
@@ -141,39 +375,44 @@ LogicalResult lowerStart(Lowering &l, AllReduceStartOp start) {
   if (failed(range))
     return failure();
   auto [offset, count] = *range;
+  if (failed(emitBucketPrologue(l, start, start.getBucket())))
+    return failure();
   std::optional<Type> wire = start.getWire();
-  if (!wire) {
-    // trainc_rt_allreduce_start(bucket, data, count, type)
-    l.callRuntime("allreduce_start",
-                  {i32(l, start.getBucket()), l.arenaPointer(Role::Grads, offset),
-                   i64(l, count), i32(l, kWireF32)});
-    return success();
-  }
-  if (!l.sourceFunction()->hasAttr(kWireOffsetAttr))
+  if (wire && !l.sourceFunction()->hasAttr(kWireOffsetAttr))
     return start.emitError("no staging range for compressed collectives "
                            "(run train-plan-memory first)");
-  // The epilogue divides by world before compressing: the sum of the
-  // ranks' shares is then the mean, in range wherever the mean is.
-  Value grads = l.arenaView(Role::Grads, offset, l.b.getF32Type(), count);
-  Value staged = staging(l, *wire, offset, count);
-  bool mean = true;
-  for (Operation *op = start->getNextNode(); op; op = op->getNextNode())
-    if (auto wait = dyn_cast<AllReduceWaitOp>(op))
-      if (wait.getBucket() == start.getBucket())
-        mean = wait.getReduction() == Reduction::Mean;
-  whenDistributed(l, [&](Value world) {
-    ScalarOps o(l);
-    Value scale = mean ? inverse(l, world) : l.f32(1.0);
-    l.parallel({count}, [&](ValueRange iv) {
-      Value x = o.mul(o.load(grads, iv), scale);
-      o.store(narrow(l, *wire, x), staged, iv);
+  unlessEarly(l, [&] {
+    if (!wire) {
+      // trainc_rt_allreduce_start(bucket, data, count, type)
+      l.callRuntime("allreduce_start",
+                    {i32(l, start.getBucket()),
+                     l.arenaPointer(Role::Grads, offset), i64(l, count),
+                     i32(l, kWireF32)});
+      return;
+    }
+    // The epilogue scales by 1 / (world K) before compressing: the sum of
+    // the ranks' shares is then the mean, in range wherever the mean is.
+    Value grads = l.arenaView(Role::Grads, offset, l.b.getF32Type(), count);
+    Value staged = staging(l, *wire, offset, count);
+    bool mean = true;
+    for (Operation *op = start->getNextNode(); op; op = op->getNextNode())
+      if (auto wait = dyn_cast<AllReduceWaitOp>(op))
+        if (wait.getBucket() == start.getBucket())
+          mean = wait.getReduction() == Reduction::Mean;
+    whenDistributed(l, [&](Value world) {
+      ScalarOps o(l);
+      Value scale = mean ? gradScale(l, world) : l.f32(1.0);
+      l.parallel({count}, [&](ValueRange iv) {
+        Value x = o.mul(o.load(grads, iv), scale);
+        o.store(narrow(l, *wire, x), staged, iv);
+      });
     });
+    l.callRuntime("allreduce_start",
+                  {i32(l, start.getBucket()),
+                   l.arenaPointer(Role::Arena, stagingOffset(l, offset)),
+                   i64(l, count),
+                   i32(l, isa<BFloat16Type>(*wire) ? kWireBF16 : kWireF16)});
   });
-  l.callRuntime("allreduce_start",
-                {i32(l, start.getBucket()),
-                 l.arenaPointer(Role::Arena, stagingOffset(l, offset)),
-                 i64(l, count),
-                 i32(l, isa<BFloat16Type>(*wire) ? kWireBF16 : kWireF16)});
   return success();
 }
 
@@ -182,31 +421,52 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   if (failed(range))
     return failure();
   auto [offset, count] = *range;
-  // trainc_rt_allreduce_wait(bucket), then the epilogue (in the update's
-  // loop when one follows).
-  l.callRuntime("allreduce_wait", {i32(l, wait.getBucket())});
-  if (wait.getFused())
-    return success(); // the update after it does the epilogue
   std::optional<Type> wire = wait.getWire();
-  if (!wire && wait.getReduction() != Reduction::Mean)
-    return success();
-  Value grads = l.arenaView(Role::Grads, offset, l.b.getF32Type(), count);
-  Value staged = wire ? staging(l, *wire, offset, count) : Value();
-  whenDistributed(l, [&](Value world) {
+  bool mean = wait.getReduction() == Reduction::Mean;
+  LogicalResult result = success();
+  unlessEarly(l, [&] {
+    // trainc_rt_allreduce_wait(bucket), then the epilogue (in the update's
+    // loop when one follows).
+    l.callRuntime("allreduce_wait", {i32(l, wait.getBucket())});
+    if (wait.getFused())
+      return; // the update after it does the epilogue
+    if (!wire && !mean)
+      return;
+    Value grads = l.arenaView(Role::Grads, offset, l.b.getF32Type(), count);
+    Value staged = wire ? staging(l, *wire, offset, count) : Value();
     ScalarOps o(l);
-    if (!wire) {
-      Value scale = inverse(l, world);
+    auto [world, many] = worldSize(l);
+    Value scale = gradScale(l, world);
+    auto scaleInPlace = [&] {
       l.parallel({count}, [&](ValueRange iv) {
         o.store(o.mul(o.load(grads, iv), scale), grads, iv);
       });
-      return;
+    };
+    if (!wire) {
+      // 1 / (world K); nothing for one process and one micro-batch.
+      Value one = l.f32(1.0);
+      o.when(l.b.create<arith::CmpFOp>(l.loc, arith::CmpFPredicate::ONE,
+                                       scale, one),
+             scaleInPlace);
+    } else {
+      // Several processes: already a mean (the start scaled), widened.
+      // One process never compressed: the sum over micro-batches scaled.
+      branch(
+          l, many,
+          [&] {
+            l.parallel({count}, [&](ValueRange iv) {
+              o.store(widen(l, *wire, o.load(staged, iv)), grads, iv);
+            });
+          },
+          [&] { o.when(microStep(l).last, scaleInPlace); });
     }
-    // Already a mean (the start divided): decompress only.
-    l.parallel({count}, [&](ValueRange iv) {
-      o.store(widen(l, *wire, o.load(staged, iv)), grads, iv);
-    });
+    result = emitReducedSquares(
+        l, wait, wait.getBucket(),
+        [](ScalarOps &o, const UpdateSegment &, Value g, ValueRange iv) {
+          return o.load(g, iv);
+        });
   });
-  return success();
+  return result;
 }
 
 /// The byte offset of `update`'s optimizer scratch in the activation arena
@@ -220,23 +480,15 @@ int64_t optimizerScratch(Lowering &l, OptimizerUpdateOp update) {
   return offset;
 }
 
-LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
-  // The state arena is sized by the module's optimizer.
-  auto moduleOptimizer =
-      l.parentModule()->getAttrOfType<StringAttr>(kOptimizerAttr);
-  if (!moduleOptimizer ||
-      symbolizeAlgorithm(moduleOptimizer.getValue()) != update.getAlgorithm())
-    return update.emitError("the module's optimizer (train.optimizer) is "
-                            "not '")
-           << stringifyAlgorithm(update.getAlgorithm())
-           << "' (run train-insert-optimizer)";
-  auto segments = bucketSegments(l, update, update.getBucket());
-  if (failed(segments))
-    return failure();
+/// Bucket `update`'s update, with its wait's epilogue when fused, and the
+/// squares of the finished gradient for the noise scale.
+LogicalResult emitBucketUpdate(Lowering &l, OptimizerUpdateOp update,
+                               ArrayRef<UpdateSegment> segments) {
   int64_t scratch = optimizerScratch(l, update);
+  int64_t bucket = update.getBucket();
   auto emit = [&](GradientLoad load) {
-    return emitOptimizerUpdate(l, update, update.getAlgorithm(),
-                               update.getBucket(), *segments, load, scratch);
+    return emitOptimizerUpdate(l, update, update.getAlgorithm(), bucket,
+                               segments, load, scratch);
   };
   auto plain = [&](ScalarOps &o, const UpdateSegment &, Value g,
                    ValueRange iv) { return o.load(g, iv); };
@@ -252,41 +504,74 @@ LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
   if (!epilogue || (!wire && *epilogue != Reduction::Mean))
     return emit(plain);
   if (!wire) {
-    // The mean: the sum times 1/world (1 for one process), stored back.
-    ScalarOps o(l);
-    auto [world, many] = worldSize(l);
-    Value mean = inverse(l, world);
-    Value scale = o.select(many, mean, l.f32(1.0));
-    return emit([&](ScalarOps &o, const UpdateSegment &, Value g,
+    // The mean: the sum times 1 / (world K) (1 for one process and one
+    // micro-batch), stored back.
+    Value scale = gradScale(l, worldSize(l).first);
+    auto finished = [&](ScalarOps &o, const UpdateSegment &, Value g,
+                        ValueRange iv) { return o.mul(o.load(g, iv), scale); };
+    if (failed(emitReducedSquares(l, update, bucket, finished)))
+      return failure();
+    return emit([&](ScalarOps &o, const UpdateSegment &s, Value g,
                     ValueRange iv) {
-      Value grad = o.mul(o.load(g, iv), scale);
+      Value grad = finished(o, s, g, iv);
       if (storeBack)
         o.store(grad, g, iv);
       return grad;
     });
   }
   // Compressed: with several processes the staged 16-bit mean is widened
-  // (and stored back); one process never compressed.
-  auto range = bucketRange(l, update, update.getBucket());
+  // (and stored back); one process never compressed, and scales the sum
+  // over micro-batches.
+  auto range = bucketRange(l, update, bucket);
   if (failed(range))
     return failure();
   int64_t bucketOffset = range->first;
-  Value many = worldSize(l).second;
+  auto [world, many] = worldSize(l);
+  Value scale = gradScale(l, world);
   auto ifOp = l.b.create<scf::IfOp>(l.loc, many, /*withElseRegion=*/true);
   OpBuilder::InsertionGuard guard(l.b);
   l.b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
   Value staged = staging(l, *wire, bucketOffset, range->second);
-  if (failed(emit([&](ScalarOps &o, const UpdateSegment &s, Value g,
+  auto widened = [&](ScalarOps &o, const UpdateSegment &s, Value,
+                     ValueRange iv) {
+    Value at = o.iadd(iv[0], (s.offset - bucketOffset) / 4);
+    return widen(l, *wire, o.load(staged, at));
+  };
+  if (failed(emitReducedSquares(l, update, bucket, widened)) ||
+      failed(emit([&](ScalarOps &o, const UpdateSegment &s, Value g,
                       ValueRange iv) {
-        Value at = o.iadd(iv[0], (s.offset - bucketOffset) / 4);
-        Value grad = widen(l, *wire, o.load(staged, at));
+        Value grad = widened(o, s, g, iv);
         if (storeBack)
           o.store(grad, g, iv);
         return grad;
       })))
     return failure();
   l.b.setInsertionPoint(ifOp.elseBlock()->getTerminator());
-  return emit(plain);
+  return emit([&](ScalarOps &o, const UpdateSegment &, Value g,
+                  ValueRange iv) {
+    Value grad = o.mul(o.load(g, iv), scale);
+    if (storeBack)
+      o.store(grad, g, iv);
+    return grad;
+  });
+}
+
+LogicalResult lowerUpdate(Lowering &l, OptimizerUpdateOp update) {
+  // The state arena is sized by the module's optimizer.
+  auto moduleOptimizer =
+      l.parentModule()->getAttrOfType<StringAttr>(kOptimizerAttr);
+  if (!moduleOptimizer ||
+      symbolizeAlgorithm(moduleOptimizer.getValue()) != update.getAlgorithm())
+    return update.emitError("the module's optimizer (train.optimizer) is "
+                            "not '")
+           << stringifyAlgorithm(update.getAlgorithm())
+           << "' (run train-insert-optimizer)";
+  auto segments = bucketSegments(l, update, update.getBucket());
+  if (failed(segments))
+    return failure();
+  LogicalResult result = success();
+  unlessEarly(l, [&] { result = emitBucketUpdate(l, update, *segments); });
+  return result;
 }
 
 LogicalResult lowerStep(Lowering &l, OptimizerStepOp step) {
@@ -296,8 +581,12 @@ LogicalResult lowerStep(Lowering &l, OptimizerStepOp step) {
   Value loss = fn.getNumResults() && fn.getResultAttr(0, TrainDialect::kLossAttr)
                    ? l.pointerTo(ret.getOperand(0))
                    : l.nullPointer();
-  return emitOptimizerStep(l, step, step.getAlgorithm(), loss,
-                           scratchOffset(step));
+  LogicalResult result = success();
+  unlessEarly(l, [&] {
+    result = emitOptimizerStep(l, step, step.getAlgorithm(), loss,
+                               scratchOffset(step));
+  });
+  return result;
 }
 } // namespace
 

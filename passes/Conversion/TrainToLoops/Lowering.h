@@ -382,6 +382,10 @@ enum UpdateCoeff : int {
   kHasMomentum = TRAINC_COEFF_HAS_MOMENTUM,
   kTrust = TRAINC_COEFF_TRUST,
   kMScale = TRAINC_COEFF_M_SCALE,
+  kAccumulate = TRAINC_COEFF_ACCUMULATE,
+  kMicro = TRAINC_COEFF_MICRO,
+  kNoise = TRAINC_COEFF_NOISE,
+  kLossCarry = TRAINC_COEFF_LOSS_CARRY,
   kNumUpdateCoeffs = TRAINC_NUM_UPDATE_COEFFS
 };
 

@@ -167,7 +167,9 @@ struct ConvertTrainToLoopsPass
                                       {Role::Labels, labelsBytes},
                                       {Role::Output, 4},
                                       {Role::State, optimizerStateBytes(module)},
-                                      {Role::Hyper, 4 * kNumUpdateCoeffs}})))
+                                      {Role::Hyper, 4 * kNumUpdateCoeffs},
+                                      {Role::Accum, bytes(kParamBytesAttr)},
+                                      {Role::Stats, 2 * 8 * noisePartialCount(train)}})))
         return signalPassFailure();
       if (module->hasAttr(kOptimizerAttr) &&
           failed(lowerApplyUpdate(module, *planned)))

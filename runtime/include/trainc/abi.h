@@ -19,8 +19,10 @@
  * another. 5: step arguments in a struct, a context first in every runtime
  * call, arenas with memory spaces. 6: the GPU kernels' image and names in
  * the description, trainc_rt_launch. 7: the stored layout of each tensor
- * (filters in channel blocks) and of a convolution's filter. */
-#define TRAINC_MODEL_ABI_VERSION 7
+ * (filters in channel blocks) and of a convolution's filter. 8: gradient
+ * accumulation and the gradient noise scale (the accum and stats step
+ * arguments, the micro-step coefficients). */
+#define TRAINC_MODEL_ABI_VERSION 8
 
 #ifdef __cplusplus
 #define TRAINC_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
@@ -78,6 +80,8 @@ enum trainc_step_field {
   TRAINC_ARG_LABELS,
   TRAINC_ARG_OUTPUT,
   TRAINC_ARG_HYPER,
+  TRAINC_ARG_ACCUM,
+  TRAINC_ARG_STATS,
   TRAINC_NUM_STEP_ARGS
 };
 
@@ -99,9 +103,35 @@ enum trainc_update_coeff {
   TRAINC_COEFF_HAS_MOMENTUM,
   TRAINC_COEFF_TRUST,
   TRAINC_COEFF_M_SCALE,
+  TRAINC_COEFF_ACCUMULATE,
+  TRAINC_COEFF_MICRO,
+  TRAINC_COEFF_NOISE,
+  TRAINC_COEFF_LOSS_CARRY,
   TRAINC_COEFF_RESERVED,
   TRAINC_NUM_UPDATE_COEFFS
 };
+
+/* What one call of trainc_train_step does with its gradients
+ * (trainc_update_coeffs.micro), for gradient accumulation over K
+ * micro-batches: the first K - 1 calls run forward and backward only and
+ * leave the sum of their gradients in one gradient arena (`accum` of the
+ * next call); the last folds that sum into its own gradients before the
+ * all-reduce and the update. */
+enum trainc_micro_step {
+  TRAINC_MICRO_NONE = 0,  /* a whole step: all-reduce, update */
+  TRAINC_MICRO_FIRST = 1, /* micro-batch 1 of K: gradients stay in grads */
+  TRAINC_MICRO_ADD = 2,   /* micro-batch 2..K-1: accum += grads */
+  TRAINC_MICRO_LAST = 3,  /* micro-batch K: grads += accum, then the step */
+};
+
+/* The gradient noise scale's partial sums (trainc_update_coeffs.noise,
+ * the `stats` step argument): each gradient bucket's parameters, in
+ * bucket order and within a bucket in its order, are cut into chunks of
+ * TRAINC_NOISE_CHUNK elements, and partial k is the f64 sum of squares of
+ * chunk k. `stats` holds two tables of that many doubles: first this
+ * process's micro-batch gradient (before the all-reduce), then the
+ * finished (reduced, averaged) gradient of the step. */
+#define TRAINC_NOISE_CHUNK 8192
 
 /* The int64 fields of trainc_conv2d_geometry (kernels.h), by index: the
  * generated code passes a constant array of TRAINC_CONV_GEOMETRY_SIZE. */

@@ -117,6 +117,17 @@ typedef struct trainc_model_desc {
   const char *gpu_arch; /* "sm_80", ... */
 } trainc_model_desc;
 
+/* The partial sums in each of the two tables of the noise scale (abi.h,
+ * TRAINC_NOISE_CHUNK): the parameters' chunks. */
+static inline int64_t trainc_noise_partials(const trainc_model_desc *desc) {
+  int64_t partials = 0;
+  for (int32_t i = 0; i < desc->num_tensors; ++i)
+    if (desc->tensors[i].kind == TRAINC_PARAM)
+      partials += (desc->tensors[i].numel + TRAINC_NOISE_CHUNK - 1) /
+                  TRAINC_NOISE_CHUNK;
+  return partials;
+}
+
 /* The per-step coefficients of the compiled update. The algorithm is
  * compiled in (trainc --optimizer); the runtime computes these each step
  * from the executable's flags, the learning-rate schedule and the step
@@ -156,6 +167,17 @@ typedef struct trainc_update_coeffs {
   float centered, has_momentum;
   float trust;              /* LARS's trust coefficient */
   float m_scale;            /* LAMB: 1 / (1 - beta1^t), or 1 */
+  /* Gradient accumulation (all 0 for a whole step): K, the micro-batches
+   * of one update (0 or 1: none; the reduced gradient is the sum over
+   * ranks and micro-batches times 1 / (world K)); micro, what this call is
+   * (enum trainc_micro_step); the sum of the losses of micro-batches
+   * 1..K-1 of this process, which the last adds to its own before the loss
+   * is all-reduced as the mean over K. */
+  float accumulate;
+  float micro;
+  /* 1: write the gradient noise scale's partial sums into `stats`. */
+  float noise;
+  float loss_carry;
   float reserved;
 } trainc_update_coeffs;
 
@@ -178,6 +200,10 @@ TRAINC_CHECK_COEFF(centered, TRAINC_COEFF_CENTERED);
 TRAINC_CHECK_COEFF(has_momentum, TRAINC_COEFF_HAS_MOMENTUM);
 TRAINC_CHECK_COEFF(trust, TRAINC_COEFF_TRUST);
 TRAINC_CHECK_COEFF(m_scale, TRAINC_COEFF_M_SCALE);
+TRAINC_CHECK_COEFF(accumulate, TRAINC_COEFF_ACCUMULATE);
+TRAINC_CHECK_COEFF(micro, TRAINC_COEFF_MICRO);
+TRAINC_CHECK_COEFF(noise, TRAINC_COEFF_NOISE);
+TRAINC_CHECK_COEFF(loss_carry, TRAINC_COEFF_LOSS_CARRY);
 TRAINC_CHECK_COEFF(reserved, TRAINC_COEFF_RESERVED);
 TRAINC_STATIC_ASSERT(sizeof(trainc_update_coeffs) ==
                          4 * TRAINC_NUM_UPDATE_COEFFS,
@@ -217,6 +243,10 @@ typedef struct trainc_step_args {
   const void *labels;   /* int32 [batch] */
   void *output;         /* the mean loss (train), the logits (eval) */
   const void *hyper;    /* the step's trainc_update_coeffs */
+  void *accum;          /* param_bytes: the gradients of the micro-batches
+                           so far (hyper->micro ADD and LAST), or null */
+  void *stats;          /* the noise scale's partial sums (hyper->noise),
+                           2 trainc_noise_partials(desc) doubles, or null */
 } trainc_step_args;
 
 #define TRAINC_CHECK_ARG(field, index)                                        \
@@ -232,6 +262,8 @@ TRAINC_CHECK_ARG(input, TRAINC_ARG_INPUT);
 TRAINC_CHECK_ARG(labels, TRAINC_ARG_LABELS);
 TRAINC_CHECK_ARG(output, TRAINC_ARG_OUTPUT);
 TRAINC_CHECK_ARG(hyper, TRAINC_ARG_HYPER);
+TRAINC_CHECK_ARG(accum, TRAINC_ARG_ACCUM);
+TRAINC_CHECK_ARG(stats, TRAINC_ARG_STATS);
 TRAINC_STATIC_ASSERT(sizeof(trainc_step_args) == 8 + 8 * TRAINC_NUM_STEP_ARGS,
                      "trainc_step_args is its header and the pointers");
 #undef TRAINC_CHECK_ARG

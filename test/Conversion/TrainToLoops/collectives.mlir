@@ -10,18 +10,34 @@
 //   - train.all_reduce: a copy loop from the operand's home into the
 //     result's home (the loss into the output, a gradient into the gradient
 //     arena), then call @trainc_rt_allreduce(pointer to the result's home,
-//     element count, 1 for "mean" / 0 for "sum") (all_reduce);
-//   - train.allreduce_start N: call @trainc_rt_allreduce_start(%arg0, N, pointer
-//     to the bucket's planned offset in the gradient arena, bytes / 4
-//     floats, 0 = f32 on the wire), after the kernel that wrote the
-//     bucket's gradient straight into the gradient arena (buckets); a
-//     gradient result that needs a copy is copied into its home before its
-//     bucket's start, not at the end (bucket_copy);
-//   - train.allreduce_wait N "mean": call @trainc_rt_allreduce_wait(N), then
-//     call @trainc_rt_world() and, only when world > 1, a loop scaling the
+//     element count, 1 for "mean" / 0 for "sum"); for the loss (the step's
+//     train.loss result) the call is in the else of an scf.if on the early
+//     micro-step flag (trainc_update_coeffs.micro, hyper 16, is 1 or 2), and
+//     in the last micro-step (micro == 3) a one-iteration kernel first makes
+//     the loss (loss + loss_carry) / K (hyper 18 and 15) (all_reduce);
+//   - train.allreduce_start N: first the bucket's prologue, three branches
+//     on micro: micro == 2 adds the gradients into the accum arena, micro
+//     == 3 adds accum into the gradients, otherwise (noise flag, hyper 17,
+//     set) a read-only pass; each a chunked scf.parallel (8192 elements a
+//     chunk) that also sums squares into the stats arena under the noise
+//     flag (micro_steps); then, in the else of the early-micro-step scf.if,
+//     call @trainc_rt_allreduce_start(%arg0, N, pointer to the bucket's
+//     planned offset in the gradient arena, bytes / 4 floats, 0 = f32 on
+//     the wire), the starts in bucket order, each after the kernel that
+//     wrote the bucket's gradient straight into the gradient arena
+//     (buckets); a gradient result that needs a copy is copied into its
+//     home before its bucket's prologue and start, not at the end
+//     (bucket_copy);
+//   - train.allreduce_wait N "mean", after the loss's all_reduce, in bucket
+//     order: in the else of the early-micro-step scf.if, call
+//     @trainc_rt_allreduce_wait(N), then the scale 1 / (world max(K, 1))
+//     (call @trainc_rt_world(), K the accumulate coefficient, hyper 15) and,
+//     when that scale is not 1 (arith.cmpf one), a loop multiplying the
 //     bucket's range of the gradient arena (its planned offset, bytes / 4
-//     floats, padding included) by 1 / world (buckets); "sum": the call
-//     alone (sum_bucket);
+//     floats, padding included) by it; then, with the noise flag and
+//     several processes, the squares of the finished gradient into the
+//     second stats table (buckets); "sum": the call alone, nothing after
+//     it (sum_bucket);
 //   - a sync train.batch_norm: two scratch buffers of C + 1 doubles that
 //     train-plan-memory places in the activation arena (no memref.alloca);
 //     per-channel sums and the element count (N * S) all-reduced with call
@@ -73,11 +89,33 @@
 // CHECK-DAG: scf.parallel (%[[IL:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c1{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[VL:.+]] = memref.load %[[FROML]][%[[IL]]] : memref<1xf32>
 // CHECK-DAG: memref.store %[[VL]], %[[TOL]][%[[IL]]] : memref<1xf32>
+// CHECK: scf.reduce
+// The loss's reduction is skipped in a micro-step before the last (micro,
+// hyper 16, is 1 or 2: the else of an scf.if on that flag); in the last
+// (micro == 3) a one-iteration kernel first makes the loss (loss +
+// loss_carry) / K (hyper 18 and 15), the mean over the micro-batches.
+// CHECK: scf.if %{{.+}} {
+// CHECK-NEXT: } else {
+// CHECK-DAG: %[[MICRO:.+]] = memref.load %{{.+}}[%c16{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[ADD:.+]] = arith.cmpf oeq, %[[MICRO]], %[[TWO:.+]] : f32
+// CHECK-DAG: %[[TWO]] = arith.constant 2.000000e+00 : f32
+// CHECK-DAG: %[[LAST:.+]] = arith.cmpf oeq, %[[MICRO]], %[[THREE:.+]] : f32
+// CHECK-DAG: %[[THREE]] = arith.constant 3.000000e+00 : f32
+// CHECK: scf.if %[[LAST]] {
+// CHECK-DAG: %[[CARRY:.+]] = memref.load %{{.+}}[%c18{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[K:.+]] = memref.load %{{.+}}[%c15{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK: scf.parallel (%{{.+}}) = (%c0{{(_[0-9]+)?}}) to (%c1{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[L:.+]] = memref.load %[[TOL]][%c0{{(_[0-9]+)?}}] : memref<1xf32>
+// CHECK-DAG: %[[LC:.+]] = arith.addf %[[L]], %[[CARRY]] : f32
+// CHECK-DAG: %[[LM:.+]] = arith.divf %[[LC]], %[[K]] : f32
+// CHECK: memref.store %[[LM]], %[[TOL]][%c0{{(_[0-9]+)?}}] : memref<1xf32>
+// CHECK: scf.reduce
 // CHECK-DAG: %[[PL_B:.+]] = memref.extract_aligned_pointer_as_index %[[OUTPUT]] :
 // CHECK-DAG: %[[PL_A:.+]] = arith.addi %[[PL_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[PL_I:.+]] = arith.index_cast %[[PL_A]] : index to i64
 // CHECK-DAG: %[[PL:.+]] = llvm.inttoptr %[[PL_I]] : i64 to !llvm.ptr
 // CHECK: call @trainc_rt_allreduce(%arg0, %[[PL]], %c1_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, !llvm.ptr, i64, i32) -> ()
+// CHECK-NEXT: }
 // dW1: arena 0 -> gradient 0, 20 floats, mean.
 // CHECK-DAG: %[[FROMW1:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<384xi8> to memref<20xf32>
 // CHECK-DAG: %[[TOW1:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<192xi8> to memref<20xf32>
@@ -158,58 +196,113 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // DECL-DAG: func.func private @trainc_rt_world(!llvm.ptr) -> i32
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<192xi8> {train.role = #train.role<grads>}
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<80xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>},
+// CHECK-SAME: %[[STATS:[^:]+]]: memref<32xi8> {train.role = #train.role<stats>}
 // dW2 = dL^T h, C = the gradient arena at fc2.weight's offset; then
-// bucket 0 starts: trainc_rt_allreduce_start(bucket, its range of the
-// gradient arena, its floats, wire 0 = f32).
+// bucket 0's prologue (three branches on the micro-step: @micro_steps) and
+// its start, in the else of the early-micro-step scf.if:
+// trainc_rt_allreduce_start(bucket, its range of the gradient arena, its
+// floats, wire 0 = f32).
 // CHECK-DAG: %[[C0_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
 // CHECK-DAG: %[[C0_A:.+]] = arith.addi %[[C0_B]], %c[[#O0]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[C0_I:.+]] = arith.index_cast %[[C0_A]] : index to i64
 // CHECK-DAG: %[[C0:.+]] = llvm.inttoptr %[[C0_I]] : i64 to !llvm.ptr
 // CHECK: call @trainc_rt_gemm(%arg0, {{.*}}, %[[C0]]) :
+// CHECK: scf.if
+// CHECK: } else {
+// CHECK-NEXT: scf.if
+// CHECK: } else {
+// CHECK-NEXT: scf.if
+// CHECK: scf.reduce
+// CHECK: scf.if %{{.+}} {
+// CHECK-NEXT: } else {
 // CHECK-DAG: %[[S0_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
 // CHECK-DAG: %[[S0_A:.+]] = arith.addi %[[S0_B]], %c[[#O0]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[S0_I:.+]] = arith.index_cast %[[S0_A]] : index to i64
 // CHECK-DAG: %[[S0:.+]] = llvm.inttoptr %[[S0_I]] : i64 to !llvm.ptr
 // CHECK: call @trainc_rt_allreduce_start(%arg0, %c0_i32{{(_[0-9]+)?}}, %[[S0]], %c[[#div(B0,4)]]_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
-// dW1 = dH^T x, into fc1.weight's slot, then bucket 1 starts.
+// CHECK-NEXT: }
+// dW1 = dH^T x, into fc1.weight's slot, then bucket 1's prologue and
+// start.
 // CHECK-DAG: %[[C1_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
 // CHECK-DAG: %[[C1_A:.+]] = arith.addi %[[C1_B]], %c[[#O1]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[C1_I:.+]] = arith.index_cast %[[C1_A]] : index to i64
 // CHECK-DAG: %[[C1:.+]] = llvm.inttoptr %[[C1_I]] : i64 to !llvm.ptr
 // CHECK: call @trainc_rt_gemm(%arg0, {{.*}}, %[[C1]]) :
+// CHECK: scf.if
+// CHECK: } else {
+// CHECK-NEXT: scf.if
+// CHECK: } else {
+// CHECK-NEXT: scf.if
+// CHECK: scf.reduce
+// CHECK: scf.if %{{.+}} {
+// CHECK-NEXT: } else {
 // CHECK-DAG: %[[S1_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
 // CHECK-DAG: %[[S1_A:.+]] = arith.addi %[[S1_B]], %c[[#O1]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[S1_I:.+]] = arith.index_cast %[[S1_A]] : index to i64
 // CHECK-DAG: %[[S1:.+]] = llvm.inttoptr %[[S1_I]] : i64 to !llvm.ptr
 // CHECK: call @trainc_rt_allreduce_start(%arg0, %c1_i32{{(_[0-9]+)?}}, %[[S1]], %c[[#div(B1,4)]]_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
-// The loss's own all_reduce, then the waits in bucket order, each
-// followed by its epilogue: when trainc_rt_world() > 1, the bucket's range
-// times 1 / world.
+// CHECK-NEXT: }
+// The loss's own all_reduce, then the waits in bucket order, each in the
+// else of the early-micro-step scf.if and followed there by its epilogue:
+// the scale 1 / (world max(K, 1)) (trainc_rt_world(), K the accumulate
+// coefficient, hyper 15) and, when it is not 1 (cmpf one), the bucket's
+// range times that scale; then, with the noise flag and several
+// processes, the squares of the finished gradient, as stored, into the
+// second stats table (partials 2 + 0 and 2 + 1: one chunk per bucket).
 // CHECK: call @trainc_rt_allreduce(%arg0, %{{.+}}, %c1_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, !llvm.ptr, i64, i32) -> ()
+// CHECK: scf.if %{{.+}} {
+// CHECK-NEXT: } else {
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // CHECK-DAG: %[[R0:.+]] = memref.view %[[GRADS]][%c[[#O0]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<[[#div(B0,4)]]xf32>
-// CHECK-DAG: %[[W0:.+]] = call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
-// CHECK-DAG: %[[MANY0:.+]] = arith.cmpi sgt, %[[W0]], %c1_i32{{(_[0-9]+)?}} : i32
-// CHECK: scf.if %[[MANY0]] {
-// CHECK-DAG: %[[F10:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[W0:.+]] = {{(func\.)?}}call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
+// CHECK-DAG: %[[H0:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
+// CHECK-DAG: %[[K0:.+]] = memref.load %[[H0]][%c15{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[KM0:.+]] = arith.maximumf %[[K0]], %[[F10:.+]] : f32
+// CHECK-DAG: %[[F10]] = arith.constant 1.000000e+00 : f32
 // CHECK-DAG: %[[WF0:.+]] = arith.sitofp %[[W0]] : i32 to f32
-// CHECK-DAG: %[[S0:.+]] = arith.divf %[[F10]], %[[WF0]] : f32
-// CHECK-DAG: scf.parallel (%[[I0:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c[[#div(B0,4)]]{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[N0:.+]] = arith.mulf %[[WF0]], %[[KM0]] : f32
+// CHECK-DAG: %[[S0:.+]] = arith.divf %[[ONE0:.+]], %[[N0]] : f32
+// CHECK-DAG: %[[ONE0]] = arith.constant 1.000000e+00 : f32
+// CHECK: %[[UNIT0:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-NEXT: %[[SCALED0:.+]] = arith.cmpf one, %[[S0]], %[[UNIT0]] : f32
+// CHECK-NEXT: scf.if %[[SCALED0]] {
+// CHECK: scf.parallel (%[[I0:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c[[#div(B0,4)]]{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[G0:.+]] = memref.load %[[R0]][%[[I0]]] : memref<[[#div(B0,4)]]xf32>
 // CHECK-DAG: %[[GS0:.+]] = arith.mulf %[[G0]], %[[S0]] : f32
 // CHECK: memref.store %[[GS0]], %[[R0]][%[[I0]]] : memref<[[#div(B0,4)]]xf32>
+// CHECK: %[[NOISE0:.+]] = arith.andi %{{.+}}, %{{.+}} : i1
+// CHECK-NEXT: scf.if %[[NOISE0]] {
+// CHECK-DAG: %[[T0:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<32xi8> to memref<4xf64>
+// CHECK-DAG: %[[Q0:.+]] = memref.view %[[GRADS]][%c[[#O0]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<15xf32>
+// CHECK: scf.for %[[J0:[a-z0-9_]+]] =
+// CHECK-NEXT: %[[X0:.+]] = memref.load %[[Q0]][%[[J0]]] : memref<15xf32>
+// CHECK-NEXT: arith.extf %[[X0]] : f32 to f64
+// CHECK: %[[AT0:.+]] = arith.addi %{{.+}}, %c2{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}}, %[[T0]][%[[AT0]]] : memref<4xf64>
+// CHECK: scf.reduce
+// CHECK: scf.if %{{.+}} {
+// CHECK-NEXT: } else {
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
 // CHECK-DAG: %[[R1:.+]] = memref.view %[[GRADS]][%c[[#O1]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<[[#div(B1,4)]]xf32>
-// CHECK-DAG: %[[W1:.+]] = call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
-// CHECK-DAG: %[[MANY1:.+]] = arith.cmpi sgt, %[[W1]], %c1_i32{{(_[0-9]+)?}} : i32
-// CHECK: scf.if %[[MANY1]] {
-// CHECK-DAG: %[[F11:.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[W1:.+]] = {{(func\.)?}}call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
+// CHECK-DAG: %[[H1:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
+// CHECK-DAG: %[[K1:.+]] = memref.load %[[H1]][%c15{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[KM1:.+]] = arith.maximumf %[[K1]], %{{.+}} : f32
 // CHECK-DAG: %[[WF1:.+]] = arith.sitofp %[[W1]] : i32 to f32
-// CHECK-DAG: %[[S1:.+]] = arith.divf %[[F11]], %[[WF1]] : f32
-// CHECK-DAG: scf.parallel (%[[I1:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c[[#div(B1,4)]]{{(_[0-9]+)?}}) step
+// CHECK-DAG: %[[N1:.+]] = arith.mulf %[[WF1]], %[[KM1]] : f32
+// CHECK-DAG: %[[S1:.+]] = arith.divf %{{.+}}, %[[N1]] : f32
+// CHECK: %[[SCALED1:.+]] = arith.cmpf one, %[[S1]], %{{.+}} : f32
+// CHECK-NEXT: scf.if %[[SCALED1]] {
+// CHECK: scf.parallel (%[[I1:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c[[#div(B1,4)]]{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[G1:.+]] = memref.load %[[R1]][%[[I1]]] : memref<[[#div(B1,4)]]xf32>
 // CHECK-DAG: %[[GS1:.+]] = arith.mulf %[[G1]], %[[S1]] : f32
 // CHECK: memref.store %[[GS1]], %[[R1]][%[[I1]]] : memref<[[#div(B1,4)]]xf32>
+// CHECK: %[[NOISE1:.+]] = arith.andi %{{.+}}, %{{.+}} : i1
+// CHECK-NEXT: scf.if %[[NOISE1]] {
+// CHECK: %[[AT1:.+]] = arith.addi %{{.+}}, %c3{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}}, %{{.+}}[%[[AT1]]] : memref<4xf64>
+// CHECK: scf.reduce
 // CHECK-NOT: call
 // CHECK: return
 module @buckets attributes {train.buckets = [{bytes = 64 : i64, params = ["fc2.weight"]}, {bytes = 128 : i64, params = ["fc1.weight"]}]} {
@@ -247,18 +340,132 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 
 // -----
 
-// A bucket of summed gradients: the wait is the runtime call alone, with no
-// world size and no scaling loop.
+// Gradient accumulation: the prologue every allreduce_start N emits first
+// (Collectives.cpp: emitBucketPrologue), on one bucket holding a (4 floats
+// at gradient offset 0; accum has the gradients' layout, so a is at 0
+// there too; stats is 2 tables of 1 partial: 2 doubles). Three branches on
+// the micro-step coefficient (hyper 16), each a pass over the bucket in
+// chunks of 8192 elements (chunks in parallel, one scf.for over a chunk):
+//   micro == 2 (micro-batches 2..K-1): accum += grads;
+//   micro == 3 (the last): grads += accum, before the all-reduce;
+//   otherwise: only when the noise flag (hyper 17) is set, the squares of
+//     the gradient, read only.
+// Each pass stores its f64 sums of squares into stats only under the noise
+// flag. Then the start, in the else of an scf.if on the early micro-step
+// flag (micro == 1 or micro == 2): no collective before the last.
+// CHECK-LABEL: module @micro_steps
+// CHECK-LABEL: func.func @trainc_train_step(
+// CHECK-SAME: %[[GRADS:[^:]+]]: memref<64xi8> {train.role = #train.role<grads>}
+// CHECK-SAME: %[[HYPER:[^:]+]]: memref<80xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>},
+// CHECK-SAME: %[[ACCUM:[^:]+]]: memref<64xi8> {train.role = #train.role<accum>},
+// CHECK-SAME: %[[STATS:[^:]+]]: memref<16xi8> {train.role = #train.role<stats>})
+// The relu writes a's gradient; then the flags, read from the hyper arena.
+// CHECK: arith.maximumf
+// CHECK: scf.reduce
+// CHECK-DAG: %[[NOISE_F:.+]] = memref.load %{{.+}}[%c17{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[NOISE:.+]] = arith.cmpf one, %[[NOISE_F]], %{{.+}} : f32
+// CHECK-DAG: %[[MICRO:.+]] = memref.load %{{.+}}[%c16{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[ADD:.+]] = arith.cmpf oeq, %[[MICRO]], %[[TWO:.+]] : f32
+// CHECK-DAG: %[[TWO]] = arith.constant 2.000000e+00 : f32
+// CHECK-DAG: %[[LAST:.+]] = arith.cmpf oeq, %[[MICRO]], %[[THREE:.+]] : f32
+// CHECK-DAG: %[[THREE]] = arith.constant 3.000000e+00 : f32
+// micro == 2: accum[i] = accum[i] + grads[i], and the squares of grads.
+// CHECK: scf.if %[[ADD]] {
+// CHECK-DAG: %[[T:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<16xi8> to memref<2xf64>
+// CHECK-DAG: %[[G:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<4xf32>
+// CHECK-DAG: %[[A:.+]] = memref.view %[[ACCUM]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<4xf32>
+// CHECK: scf.parallel (%[[K:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c1{{(_[0-9]+)?}}) step
+// CHECK: %[[LO:.+]] = arith.muli %[[K]], %c8192{{(_[0-9]+)?}} : index
+// CHECK: scf.for %[[J:[a-z0-9_]+]] = %[[LO]] to %{{.+}} step
+// CHECK-DAG: %[[GJ:.+]] = memref.load %[[G]][%[[J]]] : memref<4xf32>
+// CHECK-DAG: %[[AJ:.+]] = memref.load %[[A]][%[[J]]] : memref<4xf32>
+// CHECK-DAG: %[[SUM:.+]] = arith.addf %[[AJ]], %[[GJ]] : f32
+// CHECK-DAG: memref.store %[[SUM]], %[[A]][%[[J]]] : memref<4xf32>
+// CHECK-DAG: %[[GJ64:.+]] = arith.extf %[[GJ]] : f32 to f64
+// CHECK-DAG: arith.mulf %[[GJ64]], %[[GJ64]] : f64
+// CHECK-NOT: memref.store %{{.+}}, %[[G]]
+// CHECK: scf.if %[[NOISE]] {
+// CHECK: memref.store %{{.+}}, %[[T]][%{{.+}}] : memref<2xf64>
+// micro == 3: grads[i] = grads[i] + accum[i]; the squares of the
+// micro-batch's own gradient go to the first table (partial 0) and, with
+// one process the step's gradient, those of the sum times the scale to
+// the second (partial 1 + 0).
+// CHECK: } else {
+// CHECK-NEXT: scf.if %[[LAST]] {
+// CHECK-DAG: %[[T:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<16xi8> to memref<2xf64>
+// CHECK-DAG: %[[G:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<4xf32>
+// CHECK-DAG: %[[A:.+]] = memref.view %[[ACCUM]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<4xf32>
+// CHECK: scf.for %[[J:[a-z0-9_]+]] = {{.+}} -> (f64, f64) {
+// CHECK-DAG: %[[GJ:.+]] = memref.load %[[G]][%[[J]]] : memref<4xf32>
+// CHECK-DAG: %[[AJ:.+]] = memref.load %[[A]][%[[J]]] : memref<4xf32>
+// CHECK-DAG: %[[SUM:.+]] = arith.addf %[[GJ]], %[[AJ]] : f32
+// CHECK-DAG: memref.store %[[SUM]], %[[G]][%[[J]]] : memref<4xf32>
+// CHECK-NOT: memref.store %{{.+}}, %[[A]]
+// CHECK: scf.if %[[NOISE]] {
+// CHECK: memref.store %{{.+}}#0, %[[T]][%{{.+}}] : memref<2xf64>
+// CHECK: %[[AT:.+]] = arith.addi %{{.+}}, %c1{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}}#1, %[[T]][%[[AT]]] : memref<2xf64>
+// Otherwise (a whole step or micro-batch 1): with the noise flag only,
+// the squares of the gradient, neither arena written.
+// CHECK: } else {
+// CHECK-NEXT: scf.if %[[NOISE]] {
+// CHECK-NOT: %[[ACCUM]]
+// CHECK: %[[G:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<4xf32>
+// CHECK-NOT: %[[ACCUM]]
+// CHECK: scf.for %[[J:[a-z0-9_]+]] =
+// CHECK-NEXT: %[[GJ:.+]] = memref.load %[[G]][%[[J]]] : memref<4xf32>
+// CHECK-NOT: memref.store {{.+}} : memref<4xf32>
+// CHECK: memref.store %{{.+}}, %{{.+}}[%{{.+}}] : memref<2xf64>
+// CHECK: scf.reduce
+// The start, skipped for the micro-steps before the last.
+// CHECK-DAG: %[[MICRO2:.+]] = memref.load %{{.+}}[%c16{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[ADD2:.+]] = arith.cmpf oeq, %[[MICRO2]], %[[TWO2:.+]] : f32
+// CHECK-DAG: %[[TWO2]] = arith.constant 2.000000e+00 : f32
+// CHECK-DAG: %[[LAST2:.+]] = arith.cmpf oeq, %[[MICRO2]], %[[THREE2:.+]] : f32
+// CHECK-DAG: %[[THREE2]] = arith.constant 3.000000e+00 : f32
+// CHECK-DAG: %[[FIRST2:.+]] = arith.cmpf oeq, %[[MICRO2]], %[[ONE2:.+]] : f32
+// CHECK-DAG: %[[ONE2]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: %[[EARLY:.+]] = arith.ori %[[FIRST2]], %[[ADD2]] : i1
+// CHECK: scf.if %[[EARLY]] {
+// CHECK-NEXT: } else {
+// CHECK: call @trainc_rt_allreduce_start(%arg0, %c0_i32{{(_[0-9]+)?}}, %{{.+}}, %c16_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
+// CHECK-NEXT: }
+// CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
+module @micro_steps attributes {train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
+func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
+    %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>})
+    -> (tensor<2x4xf32> {train.output = "logits"}) {
+  %y = train.relu %x : tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
+    %labels: tensor<2xi32> {train.labels = "labels"},
+    %a: tensor<4xf32> {train.param = "a"})
+    -> (tensor<f32> {train.loss = "loss"}, tensor<4xf32> {train.grad = "a"}) {
+  %loss = train.softmax_xent %x, %labels label_smoothing = 0.0 : tensor<2x4xf32>, tensor<2xi32>
+  %d = train.relu %a : tensor<4xf32>
+  train.allreduce_start 0
+  train.allreduce_wait 0 "mean"
+  return %loss, %d : tensor<f32>, tensor<4xf32>
+}
+}
+
+// -----
+
+// A bucket of summed gradients: the wait is the runtime call alone (in the
+// else of the early-micro-step scf.if), with no world size, no scaling
+// loop and no noise pass after it: the step ends there.
 // CHECK-LABEL: module @sum_bucket
 // DECL-LABEL: module @sum_bucket
 // DECL-DAG: func.func private @trainc_rt_allreduce_wait(!llvm.ptr, i32)
-// DECL-NOT: trainc_rt_world
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK: call @trainc_rt_allreduce_start(%arg0, %c0_i32{{(_[0-9]+)?}},
+// CHECK: scf.if %{{.+}} {
+// CHECK-NEXT: } else {
+// CHECK-NOT: trainc_rt_world
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
-// CHECK-NOT: scf.
-// CHECK-NOT: call
-// CHECK: return
+// CHECK-NEXT: }
+// CHECK-NEXT: return
 module @sum_bucket attributes {train.buckets = [{bytes = 64 : i64, params = ["a"]}]} {
 func.func @forward(%x: tensor<2x4xf32> {train.input = "input"},
     %a: tensor<4xf32> {train.param = "a", train.init = dense<1.0> : tensor<4xf32>})
@@ -300,16 +507,32 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[V:.+]] = memref.load %[[FROM]][%[[I]]] : memref<4xf32>
 // CHECK-DAG: memref.store %[[V]], %[[TO]][%[[I]]] : memref<4xf32>
 // CHECK: scf.reduce
+// Nothing else before the bucket's prologue, whose passes (micro == 2:
+// accum += grads, the first branch) cover a's home and then b's (the copy
+// included); then the start.
 // CHECK-NOT: scf.parallel
+// CHECK: scf.if %{{.+}} {
+// CHECK-DAG: %[[PA:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+// CHECK-DAG: scf.for %[[JA:[a-z0-9_]+]] =
+// CHECK-DAG: memref.load %[[PA]][%[[JA]]] : memref<4xf32>
+// CHECK-DAG: %[[PB:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+// CHECK-DAG: scf.for %[[JB:[a-z0-9_]+]] =
+// CHECK-DAG: memref.load %[[PB]][%[[JB]]] : memref<4xf32>
 // CHECK-DAG: %[[P_B:.+]] = memref.extract_aligned_pointer_as_index %[[GRADS]] :
 // CHECK-DAG: %[[P_A:.+]] = arith.addi %[[P_B]], %c0{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[P_I:.+]] = arith.index_cast %[[P_A]] : index to i64
 // CHECK-DAG: %[[P:.+]] = llvm.inttoptr %[[P_I]] : i64 to !llvm.ptr
 // CHECK: call @trainc_rt_allreduce_start(%arg0, %c0_i32{{(_[0-9]+)?}}, %[[P]], %c32_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
-// Nothing is copied after the wait's epilogue.
+// Nothing is copied after the wait's epilogue (the scaling loop) and its
+// noise pass (one loop per parameter).
 // CHECK: call @trainc_rt_allreduce_wait
-// CHECK: scf.if
-// CHECK: scf.parallel
+// CHECK: arith.cmpf one
+// CHECK-NEXT: scf.if
+// CHECK: scf.parallel (%{{.+}}) = (%c0{{(_[0-9]+)?}}) to (%c32{{(_[0-9]+)?}}) step
+// CHECK: scf.reduce
+// CHECK: arith.andi
+// CHECK-NEXT: scf.if
+// CHECK: scf.reduce
 // CHECK: scf.reduce
 // CHECK-NOT: scf.parallel
 // CHECK: return

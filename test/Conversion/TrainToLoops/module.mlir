@@ -38,7 +38,7 @@
 // CHECK-SAME: #train.tensor<name = "bn.running_var", kind = buffer, shape = [4], offset = 64, init = dense<1.000000e+00> : tensor<4xf32>, bn_or_bias = false, init_rule = bn_var>,
 // CHECK-SAME: #train.tensor<name = "fc.weight", kind = param, shape = [10, 4], offset = 576, init = dense<2.500000e-01> : tensor<10x4xf32>, bn_or_bias = false, init_rule = linear_weight>,
 // CHECK-SAME: #train.tensor<name = "fc.bias", kind = param, shape = [10], offset = 768, init = dense<0.000000e+00> : tensor<10xf32>, bn_or_bias = true, init_rule = bias>],
-// CHECK-SAME: memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 832, buffer_bytes = 128, state_bytes = 0, arena_bytes = 4736,
+// CHECK-SAME: memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 832, buffer_bytes = 128, state_bytes = 0, arena_bytes = 4736,
 // CHECK-SAME: optimizer = "", input_shape = [2, 3, 6, 6], num_classes = 10, input_name = "input", output_name = "logits", source = "">,
 // CHECK-SAME: train.param_bytes = 832 : i64}
 // The tensor-level functions are gone (checked before and after the train
@@ -46,9 +46,12 @@
 // CHECK-NOT: func.func @forward(
 // CHECK-NOT: func.func @train_step(
 // trainc_train_step(context, params, grads, buffers, arena, input, labels,
-// loss, state, hyper): the runtime's context, then the arenas;
-// gradients have the parameters' layout; the input is 2x3x6x6 floats, the
-// labels 2 int32, the output the f32 loss.
+// loss, state, hyper, accum, stats): the runtime's context, then the
+// arenas; gradients have the parameters' layout; the input is 2x3x6x6
+// floats, the labels 2 int32, the output the f32 loss; hyper the 20 floats
+// of trainc_update_coeffs; accum (gradient accumulation) the parameters'
+// bytes again; stats two tables of f64 partial sums, one per 8192-element
+// chunk of each parameter (5 parameters of one chunk: 2 * 8 * 5 bytes).
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %arg0: !llvm.ptr {train.memory_space = #train.memory_space<host>, train.role = #train.role<context>},
 // CHECK-SAME: %arg1: memref<832xi8> {train.role = #train.role<params>},
@@ -58,7 +61,10 @@
 // CHECK-SAME: %arg5: memref<864xi8> {train.role = #train.role<input>},
 // CHECK-SAME: %arg6: memref<8xi8> {train.role = #train.role<labels>},
 // CHECK-SAME: %arg7: memref<4xi8> {train.role = #train.role<output>},
-// CHECK-SAME: %arg8: memref<0xi8> {train.role = #train.role<state>}, %arg9: memref<64xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}) {
+// CHECK-SAME: %arg8: memref<0xi8> {train.role = #train.role<state>},
+// CHECK-SAME: %arg9: memref<80xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>},
+// CHECK-SAME: %arg10: memref<832xi8> {train.role = #train.role<accum>},
+// CHECK-SAME: %arg11: memref<80xi8> {train.role = #train.role<stats>}) {
 // Every result was written in place: the body ends with the last kernel
 // (the stem's filter gradient), no copy loop.
 // CHECK: call @trainc_rt_conv2d_backward_filter(%arg0, 

@@ -11,8 +11,8 @@
 //   "'train.model' must be a #train.model<...> on the module" dict_model
 //   "tensors must be #train.tensor attributes, not ..." .... not_a_tensor
 //   "tensor '..' (N bytes at O) does not fit its arena of A bytes" outside
-//   "memory_spaces must hold a memory space ... for each of the 10 fields"
-//     ......................................................... nine_spaces
+//   "memory_spaces must hold a memory space ... for each of the 12 fields"
+//     (ten, the count before ABI version 8) ..................... ten_spaces
 //   "input_shape must be a static shape [batch, ...]" ...... no_batch
 //   "num_classes must be positive" ......................... no_classes
 //   "the model's input and output need names" .............. no_names
@@ -31,7 +31,7 @@
 // CHECK-LABEL: module @described attributes {train.model = #train.model<
 // CHECK-SAME: tensors = [#train.tensor<name = "w", kind = param, shape = [4, 3], offset = 0, init = dense<1.000000e+00> : tensor<4x3xf32>, bn_or_bias = false, init_rule = linear_weight>,
 // CHECK-SAME: #train.tensor<name = "m", kind = buffer, shape = [3], offset = 64, init = dense<0.000000e+00> : tensor<3xf32>, bn_or_bias = false>],
-// CHECK-SAME: memory_spaces = [0, 1, 1, 1, 1, 1, 1, 1, 1, 0], param_bytes = 48, buffer_bytes = 76, state_bytes = 0, arena_bytes = 96,
+// CHECK-SAME: memory_spaces = [0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1], param_bytes = 48, buffer_bytes = 76, state_bytes = 0, arena_bytes = 96,
 // CHECK-SAME: optimizer = "sgd", input_shape = [2, 4], num_classes = 3, input_name = "input", output_name = "logits", source = "m.onnx">}
 module @described attributes {train.model = #train.model<
     tensors = [#train.tensor<name = "w", kind = param, shape = [4, 3], offset = 0,
@@ -40,7 +40,7 @@ module @described attributes {train.model = #train.model<
                #train.tensor<name = "m", kind = buffer, shape = [3], offset = 64,
                              init = dense<0.0> : tensor<3xf32>, bn_or_bias = false,
                              init_rule = other>],
-    memory_spaces = [0, 1, 1, 1, 1, 1, 1, 1, 1, 0], param_bytes = 48,
+    memory_spaces = [0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1], param_bytes = 48,
     buffer_bytes = 76, state_bytes = 0, arena_bytes = 96, optimizer = "sgd",
     input_shape = [2, 4], num_classes = 3, input_name = "input",
     output_name = "logits", source = "m.onnx">} {
@@ -49,11 +49,17 @@ func.func @trainc_eval_step(%ctx: !llvm.ptr {train.role = #train.role<context>, 
                             %params: memref<64xi8> {train.role = #train.role<params>}) {
   return
 }
+// The roles of ABI version 8's step fields 10 and 11.
+// CHECK: func.func @trainc_train_step(%{{.+}}: memref<48xi8> {train.role = #train.role<accum>}, %{{.+}}: memref<16xi8> {train.role = #train.role<stats>})
+func.func @trainc_train_step(%accum: memref<48xi8> {train.role = #train.role<accum>},
+                             %stats: memref<16xi8> {train.role = #train.role<stats>}) {
+  return
+}
 }
 
 // -----
 
-// expected-error @+2 {{expected ::mlir::train::Role to be one of: context, params, grads, buffers, state, arena, input, labels, output, hyper}}
+// expected-error @+2 {{expected ::mlir::train::Role to be one of: context, params, grads, buffers, state, arena, input, labels, output, hyper, accum, stats}}
 // expected-error @+1 {{failed to parse Train_RoleAttr parameter 'value' which is to be a `::mlir::train::Role`}}
 func.func @bad_role(%a: memref<4xi8> {train.role = #train.role<weights>}) {
   return
@@ -83,7 +89,7 @@ module @dict_model attributes {train.model = {param_bytes = 0 : i64}} {
 
 // expected-error @+1 {{tensors must be #train.tensor attributes, not "w"}}
 module @not_a_tensor attributes {train.model = #train.model<tensors = ["w"],
-    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
+    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
     state_bytes = 0, arena_bytes = 0, optimizer = "", input_shape = [2, 4], num_classes = 3,
     input_name = "input", output_name = "logits", source = "">} {
 }
@@ -94,16 +100,16 @@ module @not_a_tensor attributes {train.model = #train.model<tensors = ["w"],
 module @outside attributes {train.model = #train.model<
     tensors = [#train.tensor<name = "w", kind = param, shape = [4, 3], offset = 32,
                              init = dense<1.0> : tensor<4x3xf32>, bn_or_bias = false>],
-    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 64, buffer_bytes = 0,
+    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 64, buffer_bytes = 0,
     state_bytes = 0, arena_bytes = 0, optimizer = "", input_shape = [2, 4], num_classes = 3,
     input_name = "input", output_name = "logits", source = "">} {
 }
 
 // -----
 
-// expected-error @+1 {{memory_spaces must hold a memory space (0 host, 1 device) for each of the 10 fields of trainc_step_args}}
-module @nine_spaces attributes {train.model = #train.model<tensors = [],
-    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
+// expected-error @+1 {{memory_spaces must hold a memory space (0 host, 1 device) for each of the 12 fields of trainc_step_args}}
+module @ten_spaces attributes {train.model = #train.model<tensors = [],
+    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
     state_bytes = 0, arena_bytes = 0, optimizer = "", input_shape = [2, 4], num_classes = 3,
     input_name = "input", output_name = "logits", source = "">} {
 }
@@ -112,7 +118,7 @@ module @nine_spaces attributes {train.model = #train.model<tensors = [],
 
 // expected-error @+1 {{memory_spaces must hold a memory space (0 host, 1 device)}}
 module @bad_space attributes {train.model = #train.model<tensors = [],
-    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 2], param_bytes = 0, buffer_bytes = 0,
+    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2], param_bytes = 0, buffer_bytes = 0,
     state_bytes = 0, arena_bytes = 0, optimizer = "", input_shape = [2, 4], num_classes = 3,
     input_name = "input", output_name = "logits", source = "">} {
 }
@@ -121,7 +127,7 @@ module @bad_space attributes {train.model = #train.model<tensors = [],
 
 // expected-error @+1 {{input_shape must be a static shape [batch, ...]}}
 module @no_batch attributes {train.model = #train.model<tensors = [],
-    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
+    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
     state_bytes = 0, arena_bytes = 0, optimizer = "", input_shape = [], num_classes = 3,
     input_name = "input", output_name = "logits", source = "">} {
 }
@@ -130,7 +136,7 @@ module @no_batch attributes {train.model = #train.model<tensors = [],
 
 // expected-error @+1 {{num_classes must be positive}}
 module @no_classes attributes {train.model = #train.model<tensors = [],
-    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
+    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
     state_bytes = 0, arena_bytes = 0, optimizer = "", input_shape = [2, 4], num_classes = 0,
     input_name = "input", output_name = "logits", source = "">} {
 }
@@ -139,7 +145,7 @@ module @no_classes attributes {train.model = #train.model<tensors = [],
 
 // expected-error @+1 {{the model's input and output need names}}
 module @no_names attributes {train.model = #train.model<tensors = [],
-    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
+    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
     state_bytes = 0, arena_bytes = 0, optimizer = "", input_shape = [2, 4], num_classes = 3,
     input_name = "", output_name = "logits", source = "">} {
 }
@@ -148,7 +154,7 @@ module @no_names attributes {train.model = #train.model<tensors = [],
 
 // expected-error @+1 {{arena sizes must be non-negative}}
 module @negative attributes {train.model = #train.model<tensors = [],
-    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
+    memory_spaces = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], param_bytes = 0, buffer_bytes = 0,
     state_bytes = 0, arena_bytes = -64, optimizer = "", input_shape = [2, 4], num_classes = 3,
     input_name = "input", output_name = "logits", source = "">} {
 }

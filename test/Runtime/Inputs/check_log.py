@@ -4,7 +4,7 @@ usage: check_log.py LOG STEPS_PER_EPOCH FIRST_STEP LAST_STEP
                     [--min-accuracy A] [--no-test-split]
 
 Every line is one JSON object: a step record (step, epoch, loss, lr,
-images_per_s) for each step FIRST_STEP..LAST_STEP in order, and an evaluation
+images_per_s, batch, accumulate, momentum) for each step FIRST_STEP..LAST_STEP in order, and an evaluation
 record (epoch, step, test_accuracy, test_loss, test_samples) after the last
 step of every epoch and after the last step of the run (none with
 --no-test-split). The last evaluation must be above A. Prints a summary line
@@ -26,7 +26,8 @@ args = parser.parse_args()
 path, steps_per_epoch = args.log, args.steps_per_epoch
 first, last, min_accuracy = args.first, args.last, args.min_accuracy
 
-STEP_KEYS = ["step", "epoch", "loss", "lr", "images_per_s"]
+STEP_KEYS = ["step", "epoch", "loss", "lr", "images_per_s", "batch",
+             "accumulate", "momentum"]
 EVAL_KEYS = ["epoch", "step", "test_accuracy", "test_loss", "test_samples"]
 
 

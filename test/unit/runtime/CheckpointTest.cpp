@@ -32,6 +32,11 @@ Saved makeSaved() {
   h.position = 17;
   h.seed = 99;
   h.trainCount = 60000;
+  h.samples = 17 * 16 * 2;
+  h.accumulate = 2;
+  h.noiseSteps = 5;
+  h.noiseGradSq = 0.25;
+  h.noiseTrace = 1.5;
   for (int64_t i = 0; i < h.paramBytes; ++i)
     saved.params.push_back(static_cast<char>(i));
   for (int64_t i = 0; i < h.bufferBytes; ++i)
@@ -89,9 +94,9 @@ TEST(CheckpointTest, LayoutIsTheDocumentedOne) {
   Saved saved = makeSaved();
   write(dir.path("c.ckpt"), saved);
   std::string bytes = readFile(dir.path("c.ckpt"));
-  ASSERT_EQ(bytes.size(), 128u + 128 + 64 + 128 + 8);
+  ASSERT_EQ(bytes.size(), 256u + 128 + 64 + 128 + 8);
   EXPECT_EQ(bytes.substr(0, 8), "TRAINCKP");
-  EXPECT_EQ(at<uint32_t>(bytes, 8), 1u);
+  EXPECT_EQ(at<uint32_t>(bytes, 8), 2u);
   EXPECT_EQ(at<uint32_t>(bytes, 12), 0u);
   EXPECT_EQ(at<uint64_t>(bytes, 16), 0x0123456789abcdefull);
   EXPECT_EQ(at<int64_t>(bytes, 24), 128);
@@ -109,13 +114,51 @@ TEST(CheckpointTest, LayoutIsTheDocumentedOne) {
   EXPECT_EQ(at<int64_t>(bytes, 112), 1); // one process
   for (size_t i = 120; i < 128; ++i)
     EXPECT_EQ(bytes[i], 0) << "header byte " << i << " is not zero";
-  EXPECT_EQ(bytes.substr(128, 128),
+  EXPECT_EQ(at<int64_t>(bytes, 128), 17 * 16 * 2);
+  EXPECT_EQ(at<int64_t>(bytes, 136), 2);
+  EXPECT_EQ(at<int64_t>(bytes, 144), 5);
+  EXPECT_EQ(at<double>(bytes, 152), 0.25);
+  EXPECT_EQ(at<double>(bytes, 160), 1.5);
+  for (size_t i = 168; i < 256; ++i)
+    EXPECT_EQ(bytes[i], 0) << "header byte " << i << " is not zero";
+  EXPECT_EQ(bytes.substr(256, 128),
             std::string(saved.params.begin(), saved.params.end()));
   // FNV-1a 64 of everything before the checksum.
   uint64_t hash = 0xcbf29ce484222325ull;
   for (size_t i = 0; i + 8 < bytes.size(); ++i)
     hash = (hash ^ static_cast<unsigned char>(bytes[i])) * 0x100000001b3ull;
   EXPECT_EQ(at<uint64_t>(bytes, bytes.size() - 8), hash);
+}
+
+TEST(CheckpointTest, ReadsVersionOne) {
+  // A version 1 file: the 128-byte header, position in batches.
+  TempDir dir;
+  Saved saved = makeSaved();
+  write(dir.path("c.ckpt"), saved);
+  std::string bytes = readFile(dir.path("c.ckpt"));
+  std::string old = bytes.substr(0, 128) + bytes.substr(256);
+  uint32_t one = 1;
+  std::memcpy(old.data() + 8, &one, 4);
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i + 8 < old.size(); ++i)
+    hash = (hash ^ static_cast<unsigned char>(old[i])) * 0x100000001b3ull;
+  std::memcpy(old.data() + old.size() - 8, &hash, 8);
+  {
+    std::FILE *file = std::fopen(dir.path("old.ckpt").c_str(), "wb");
+    ASSERT_TRUE(file);
+    std::fwrite(old.data(), 1, old.size(), file);
+    std::fclose(file);
+  }
+  std::string error;
+  auto read = readCheckpoint(dir.path("old.ckpt"), error);
+  ASSERT_TRUE(read) << error;
+  EXPECT_EQ(read->header.step, 1234);
+  EXPECT_EQ(read->header.position, 17);
+  EXPECT_EQ(read->header.samples, 17 * 16 * 1); // batch 16, one process
+  EXPECT_EQ(read->header.accumulate, 1);
+  EXPECT_EQ(read->header.noiseSteps, 0);
+  EXPECT_EQ(read->params, saved.params);
+  EXPECT_EQ(read->state, saved.state);
 }
 
 TEST(CheckpointTest, WriteReplacesAtomicallyAndLeavesNoTemporary) {
@@ -172,26 +215,26 @@ TEST(CheckpointTest, BadFilesAreRefusedWithTheirReason) {
                                     "TRAINCKP magic)");
 
   std::string version = bytes;
-  version[8] = 2;
+  version[8] = 3;
   writeFile(path, version);
-  EXPECT_EQ(readError(path), path + ": checkpoint version 2 is not supported "
-                                    "(this runtime reads version 1)");
+  EXPECT_EQ(readError(path), path + ": checkpoint version 3 is not supported "
+                                    "(this runtime reads versions 1 and 2)");
 
   writeFile(path, bytes.substr(0, 100));
   EXPECT_EQ(readError(path),
             path + " is truncated (100 bytes, shorter than the header)");
 
   writeFile(path, bytes.substr(0, bytes.size() - 1));
-  EXPECT_EQ(readError(path), path + " has 455 bytes but its header describes "
-                                    "456 (truncated or corrupt)");
+  EXPECT_EQ(readError(path), path + " has 583 bytes but its header describes "
+                                    "584 (truncated or corrupt)");
   writeFile(path, bytes + "x");
-  EXPECT_EQ(readError(path), path + " has 457 bytes but its header describes "
-                                    "456 (truncated or corrupt)");
+  EXPECT_EQ(readError(path), path + " has 585 bytes but its header describes "
+                                    "584 (truncated or corrupt)");
 
   std::string sizes = bytes;
   sizes[31] = '\x80'; // a negative parameter size
   writeFile(path, sizes);
-  EXPECT_EQ(readError(path), path + " has 456 bytes but its header describes "
+  EXPECT_EQ(readError(path), path + " has 584 bytes but its header describes "
                                     "impossible sizes (truncated or corrupt)");
 
   std::string flipped = bytes;
