@@ -27,7 +27,9 @@ public:
   std::string describe() const override { return "single process"; }
   void allreduceSum(double *, int64_t) override {}
   void broadcast(void *, int64_t, int) override {}
-  std::vector<uint64_t> allgather(uint64_t value) override { return {value}; }
+  std::vector<uint64_t> allgather(uint64_t value, const char *) override {
+    return {value};
+  }
   [[noreturn]] void abortJob() override { std::_Exit(1); }
   DataPlane &data() override { return dataPlane; }
 

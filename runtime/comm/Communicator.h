@@ -85,8 +85,10 @@ public:
   virtual void allreduceSum(double *data, int64_t count) = 0;
   /// Copies `bytes` bytes from rank `root` to every rank.
   virtual void broadcast(void *data, int64_t bytes, int root) = 0;
-  /// Every rank's `value`, in rank order.
-  virtual std::vector<uint64_t> allgather(uint64_t value) = 0;
+  /// Every rank's `value`, in rank order; `what` names it in a timeout's
+  /// message ("an all-gather of WHAT did not complete ...").
+  virtual std::vector<uint64_t> allgather(uint64_t value,
+                                          const char *what = "a check value") = 0;
 
   /// Ends every process of the job with exit status 1; the caller has
   /// printed its error.

@@ -428,14 +428,14 @@ public:
              timeout);
   }
 
-  std::vector<uint64_t> allgather(uint64_t value) override {
+  std::vector<uint64_t> allgather(uint64_t value, const char *what) override {
     std::lock_guard<std::mutex> lock(mpi);
     std::vector<uint64_t> all(worldValue);
     MPI_Request request = MPI_REQUEST_NULL;
     check(MPI_Iallgather(&value, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T,
                          MPI_COMM_WORLD, &request),
           "MPI_Iallgather");
-    complete(request, "an all-gather of a check value", timeout);
+    complete(request, std::string("an all-gather of ") + what, timeout);
     return all;
   }
 

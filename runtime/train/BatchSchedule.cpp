@@ -208,12 +208,16 @@ double BatchPlan::learningRate(const RunPosition &at, int64_t accumulate,
   double rate = rt::learningRate(rates, t, totalSteps, perEpoch);
   if (schedule.kind == BatchSchedule::Kind::Smith)
     rate *= smith(at).second;
+  return rate * rateScale(accumulate);
+}
+
+double BatchPlan::rateScale(int64_t accumulate) const {
   double grown = double(accumulate) / double(base);
   if (lrScaling == "linear")
-    rate *= grown;
-  else if (lrScaling == "sqrt")
-    rate *= std::sqrt(grown);
-  return rate;
+    return grown;
+  if (lrScaling == "sqrt")
+    return std::sqrt(grown);
+  return 1.0;
 }
 
 std::string BatchPlan::describe() const {

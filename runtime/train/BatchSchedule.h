@@ -79,6 +79,9 @@ public:
   int64_t maxAccumulate() const { return kMax; }
   /// The steps of an epoch taking `accumulate` micro-batches each.
   int64_t stepsPerEpoch(int64_t accumulate) const;
+  /// --lr-scaling's factor for a step of `accumulate` micro-batches: 1,
+  /// K / K0 or sqrt(K / K0).
+  double rateScale(int64_t accumulate) const;
   /// The learning rate of the step at `at` taking `accumulate`
   /// micro-batches, in a run whose length is `totalSteps` steps of the first
   /// batch (for cosine and polynomial decay).

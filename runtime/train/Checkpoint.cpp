@@ -49,6 +49,8 @@ std::string encodeHeader(const CheckpointHeader &header) {
   put(144, &header.noiseSteps, 8);
   put(152, &header.noiseGradSq, 8);
   put(160, &header.noiseTrace, 8);
+  put(168, &header.rampStep, 8);
+  put(176, &header.rampFrom, 8);
   put(96, header.optimizer.data(),
       std::min(header.optimizer.size(), kOptimizerField - 1));
   return bytes;
@@ -78,6 +80,8 @@ CheckpointHeader decodeHeader(const char *bytes, uint32_t version) {
     get(144, &header.noiseSteps, 8);
     get(152, &header.noiseGradSq, 8);
     get(160, &header.noiseTrace, 8);
+    get(168, &header.rampStep, 8);
+    get(176, &header.rampFrom, 8);
   } else {
     header.samples = header.position * header.batch * header.world;
     header.accumulate = 1;

@@ -49,6 +49,9 @@ struct CheckpointHeader {
   /// steps measured and the EMAs of |G|^2 and tr(Sigma).
   int64_t noiseSteps = 0;
   double noiseGradSq = 0, noiseTrace = 0;
+  /// --lr-scaling's warm-up after the last batch change: the step it
+  /// started at and the micro-batches before it (0: none in progress).
+  int64_t rampStep = 0, rampFrom = 0;
 };
 
 struct Checkpoint {

@@ -155,6 +155,11 @@ private:
   /// the noise schedule's current K.
   std::optional<BatchPlan> plan;
   int64_t noiseAccumulate;
+  /// --lr-scaling with a warm-up: after a batch change the scale ramps from
+  /// the old batch's to the new one's over the warm-up length (Goyal et
+  /// al.'s gradual warm-up, at every increase): the step the ramp started
+  /// at and K before it (0: no ramp).
+  int64_t rampStep = 0, rampFrom = 0;
   /// Whether the step measures the gradient noise scale (two or more
   /// micro-batches in a step, --no-noise-scale not given).
   bool measureNoise = false;
@@ -453,6 +458,8 @@ void Trainer::restore(const Checkpoint &checkpoint) {
   samplesInEpoch = saved.samples;
   if (options.batchSchedule.kind == BatchSchedule::Kind::Noise)
     noiseAccumulate = saved.accumulate;
+  rampStep = saved.rampStep;
+  rampFrom = saved.rampFrom;
   noise.steps = saved.noiseSteps;
   noise.emaGradSq = saved.noiseGradSq;
   noise.emaTrace = saved.noiseTrace;
@@ -528,8 +535,14 @@ void Trainer::announce(Progress &progress, int threads) {
 float Trainer::learningRate() {
   // A pure function of where the run stands, so a resumed run follows the
   // same curve.
-  lastLr = static_cast<float>(
-      plan->learningRate(position(), accumulate, lastStep));
+  double rate = plan->learningRate(position(), accumulate, lastStep);
+  int64_t warmup = plan->rateSchedule().warmupSteps;
+  int64_t into = stepCount - rampStep;
+  if (rampFrom > 0 && warmup > 0 && into < warmup) {
+    double from = plan->rateScale(rampFrom), to = plan->rateScale(accumulate);
+    rate *= (from + (to - from) * double(into + 1) / double(warmup)) / to;
+  }
+  lastLr = static_cast<float>(rate);
   return lastLr;
 }
 
@@ -702,7 +715,8 @@ void Trainer::measureNoiseScale(double microNormSq) {
   if (world > 1) {
     uint64_t bits;
     std::memcpy(&bits, &small, 8);
-    std::vector<uint64_t> all = comm.allgather(bits);
+    std::vector<uint64_t> all =
+        comm.allgather(bits, "the micro-batch gradients' squared norms");
     double sum = 0;
     for (uint64_t rankBits : all) {
       double value;
@@ -765,6 +779,8 @@ void Trainer::saveCheckpoint() {
                           ? noiseAccumulate
                           : accumulate;
   header.noiseSteps = noise.steps;
+  header.rampStep = rampStep;
+  header.rampFrom = rampFrom;
   header.noiseGradSq = noise.emaGradSq;
   header.noiseTrace = noise.emaTrace;
   header.seed = seed;
@@ -953,9 +969,13 @@ int Trainer::run() {
       break;
     }
     if (running()) {
-      int64_t before = globalBatch;
+      int64_t before = globalBatch, beforeK = accumulate;
       planStep();
       if (globalBatch != before) {
+        if (options.lrScaling != "none") {
+          rampStep = stepCount;
+          rampFrom = beforeK;
+        }
         progress.setBatch(stepsPerEpoch, globalBatch);
         progress.message("step " + std::to_string(stepCount + 1) +
                          ": the batch is " + std::to_string(globalBatch) +

@@ -37,6 +37,8 @@ Saved makeSaved() {
   h.noiseSteps = 5;
   h.noiseGradSq = 0.25;
   h.noiseTrace = 1.5;
+  h.rampStep = 7;
+  h.rampFrom = 2;
   for (int64_t i = 0; i < h.paramBytes; ++i)
     saved.params.push_back(static_cast<char>(i));
   for (int64_t i = 0; i < h.bufferBytes; ++i)
@@ -119,7 +121,9 @@ TEST(CheckpointTest, LayoutIsTheDocumentedOne) {
   EXPECT_EQ(at<int64_t>(bytes, 144), 5);
   EXPECT_EQ(at<double>(bytes, 152), 0.25);
   EXPECT_EQ(at<double>(bytes, 160), 1.5);
-  for (size_t i = 168; i < 256; ++i)
+  EXPECT_EQ(at<int64_t>(bytes, 168), 7);
+  EXPECT_EQ(at<int64_t>(bytes, 176), 2);
+  for (size_t i = 184; i < 256; ++i)
     EXPECT_EQ(bytes[i], 0) << "header byte " << i << " is not zero";
   EXPECT_EQ(bytes.substr(256, 128),
             std::string(saved.params.begin(), saved.params.end()));
