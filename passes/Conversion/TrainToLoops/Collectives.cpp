@@ -140,41 +140,32 @@ using SegmentArenas = SmallVector<Value, 2>;
 /// One pass over a bucket's parameters in chunks of TRAINC_NOISE_CHUNK,
 /// chunks in parallel. For each segment, `views` gives the arena views
 /// (made outside the loops) and `body` handles element `i`, returning the
-/// values whose squares are summed (f64, in order within the chunk); when
-/// `write` holds, sum j of chunk k is stored at `first + j * tableSize + k`
-/// of `stats`.
+/// value whose squares are summed (f64, in order within the chunk); when
+/// `write` holds, the sum of chunk k is stored at `first + k` of the first
+/// table of `stats`.
 void chunkedSquares(
     Lowering &l, ArrayRef<UpdateSegment> segments, int64_t first,
-    int64_t tableSize, unsigned sums, Value write,
+    int64_t tableSize, Value write,
     function_ref<SegmentArenas(const UpdateSegment &s)> views,
-    function_ref<SmallVector<Value>(ScalarOps &o, const UpdateSegment &s,
-                                    ArrayRef<Value> arenas, Value i)>
+    function_ref<Value(ScalarOps &o, const UpdateSegment &s,
+                       ArrayRef<Value> arenas, Value i)>
         body) {
   Value stats = l.arenaView(Role::Stats, 0, l.b.getF64Type(), 2 * tableSize);
   int64_t chunk = first;
   for (const UpdateSegment &s : segments) {
-    int64_t chunks = llvm::divideCeil(s.count, TRAINC_NOISE_CHUNK);
+    int64_t chunks = noiseChunkCount(s.count);
     SegmentArenas arenas = views(s);
     l.parallel({chunks}, [&](ValueRange iv) {
       ScalarOps o(l);
       Value lo = o.imul(iv[0], TRAINC_NOISE_CHUNK);
       Value hi = o.imin(o.iadd(lo, TRAINC_NOISE_CHUNK), l.index(s.count));
-      SmallVector<Value> zeros(sums, l.f64(0));
-      SmallVector<Value> totals = l.reduceMany(
-          lo, hi, l.index(1), zeros,
+      SmallVector<Value> total = l.reduceMany(
+          lo, hi, l.index(1), {l.f64(0)},
           [&](Value i, ValueRange acc) -> SmallVector<Value> {
-            SmallVector<Value> values = body(o, s, arenas, i);
-            SmallVector<Value> next;
-            for (unsigned j = 0; j < sums; ++j) {
-              Value x = o.ext(values[j]);
-              next.push_back(sumInto(o, acc[j], o.mul(x, x)));
-            }
-            return next;
+            Value x = o.ext(body(o, s, arenas, i));
+            return {sumInto(o, acc[0], o.mul(x, x))};
           });
-      o.when(write, [&] {
-        for (unsigned j = 0; j < sums; ++j)
-          o.store(totals[j], stats, o.iadd(iv[0], j * tableSize + chunk));
-      });
+      o.when(write, [&] { o.store(total[0], stats, o.iadd(iv[0], chunk)); });
     });
     chunk += chunks;
   }
@@ -199,75 +190,45 @@ LogicalResult emitBucketPrologue(Lowering &l, Operation *op, int64_t bucket) {
     return SegmentArenas{l.arenaView(Role::Grads, s.offset, f32, s.count)};
   };
   ScalarOps o(l);
-  Value scale = gradScale(l, worldSize(l).first);
   // Micro-batches 2..K-1: accum += grads.
   branch(
       l, m.add,
       [&] {
-        chunkedSquares(l, *segments, first, tableSize, 1, noise, gradsAndAccum,
+        chunkedSquares(l, *segments, first, tableSize, noise, gradsAndAccum,
                        [&](ScalarOps &o, const UpdateSegment &,
                            ArrayRef<Value> a, Value i) {
                          Value g = o.load(a[0], i);
                          o.store(o.add(o.load(a[1], i), g), a[1], i);
-                         return SmallVector<Value>{g};
+                         return g;
                        });
       },
       [&] {
         branch(
             l, m.last,
             [&] {
-              // Micro-batch K: grads += accum. With one process that sum,
-              // scaled, is the step's gradient: its squares are the second
-              // table's.
-              chunkedSquares(l, *segments, first, tableSize, 2, noise,
+              // Micro-batch K: grads += accum (the step gradient's squares
+              // come from the update, which reads it finished).
+              chunkedSquares(l, *segments, first, tableSize, noise,
                              gradsAndAccum,
                              [&](ScalarOps &o, const UpdateSegment &,
                                  ArrayRef<Value> a, Value i) {
                                Value g = o.load(a[0], i);
-                               Value sum = o.add(g, o.load(a[1], i));
-                               o.store(sum, a[0], i);
-                               return SmallVector<Value>{g, o.mul(sum, scale)};
+                               o.store(o.add(g, o.load(a[1], i)), a[0], i);
+                               return g;
                              });
             },
             [&] {
               // A whole step or micro-batch 1: the squares, when asked.
               o.when(noise, [&] {
-                chunkedSquares(l, *segments, first, tableSize, 1, noise,
+                chunkedSquares(l, *segments, first, tableSize, noise,
                                gradsOnly,
                                [&](ScalarOps &o, const UpdateSegment &,
                                    ArrayRef<Value> a, Value i) {
-                                 return SmallVector<Value>{o.load(a[0], i)};
+                                 return o.load(a[0], i);
                                });
               });
             });
       });
-  return success();
-}
-
-/// With several processes and the noise scale asked for: the squares of
-/// the bucket's finished (reduced, scaled) gradient, read through `load`,
-/// into the second table.
-LogicalResult emitReducedSquares(Lowering &l, Operation *op, int64_t bucket,
-                                 GradientLoad load) {
-  auto segments = bucketSegments(l, op, bucket);
-  if (failed(segments))
-    return failure();
-  auto [first, tableSize] = noiseChunks(l, op, bucket);
-  Coefficients c(l);
-  ScalarOps o(l);
-  Value wanted = o.both(c.flag(kNoise), worldSize(l).second);
-  Type f32 = l.b.getF32Type();
-  o.when(wanted, [&] {
-    Value always = l.b.create<arith::ConstantIntOp>(l.loc, 1, 1);
-    chunkedSquares(
-        l, *segments, first + tableSize, tableSize, 1, always,
-        [&](const UpdateSegment &s) {
-          return SegmentArenas{
-              l.arenaView(Role::Grads, s.offset, f32, s.count)};
-        },
-        [&](ScalarOps &o, const UpdateSegment &s, ArrayRef<Value> a,
-            Value i) { return SmallVector<Value>{load(o, s, a[0], i)}; });
-  });
   return success();
 }
 
@@ -423,10 +384,9 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
   auto [offset, count] = *range;
   std::optional<Type> wire = wait.getWire();
   bool mean = wait.getReduction() == Reduction::Mean;
-  LogicalResult result = success();
   unlessEarly(l, [&] {
     // trainc_rt_allreduce_wait(bucket), then the epilogue (in the update's
-    // loop when one follows).
+    // loop when one follows). The update sums the noise scale's squares.
     l.callRuntime("allreduce_wait", {i32(l, wait.getBucket())});
     if (wait.getFused())
       return; // the update after it does the epilogue
@@ -460,13 +420,8 @@ LogicalResult lowerWait(Lowering &l, AllReduceWaitOp wait) {
           },
           [&] { o.when(microStep(l).last, scaleInPlace); });
     }
-    result = emitReducedSquares(
-        l, wait, wait.getBucket(),
-        [](ScalarOps &o, const UpdateSegment &, Value g, ValueRange iv) {
-          return o.load(g, iv);
-        });
   });
-  return result;
+  return success();
 }
 
 /// The byte offset of `update`'s optimizer scratch in the activation arena
@@ -480,15 +435,18 @@ int64_t optimizerScratch(Lowering &l, OptimizerUpdateOp update) {
   return offset;
 }
 
-/// Bucket `update`'s update, with its wait's epilogue when fused, and the
-/// squares of the finished gradient for the noise scale.
+/// Bucket `update`'s update, with its wait's epilogue when fused; its pass
+/// over the finished gradient also sums the squares for the noise scale
+/// (the second table), when the step measures it.
 LogicalResult emitBucketUpdate(Lowering &l, OptimizerUpdateOp update,
                                ArrayRef<UpdateSegment> segments) {
   int64_t scratch = optimizerScratch(l, update);
   int64_t bucket = update.getBucket();
+  auto [first, tableSize] = noiseChunks(l, update, bucket);
+  NoiseTable second{first + tableSize, tableSize};
   auto emit = [&](GradientLoad load) {
     return emitOptimizerUpdate(l, update, update.getAlgorithm(), bucket,
-                               segments, load, scratch);
+                               segments, load, scratch, second);
   };
   auto plain = [&](ScalarOps &o, const UpdateSegment &, Value g,
                    ValueRange iv) { return o.load(g, iv); };
@@ -507,13 +465,9 @@ LogicalResult emitBucketUpdate(Lowering &l, OptimizerUpdateOp update,
     // The mean: the sum times 1 / (world K) (1 for one process and one
     // micro-batch), stored back.
     Value scale = gradScale(l, worldSize(l).first);
-    auto finished = [&](ScalarOps &o, const UpdateSegment &, Value g,
-                        ValueRange iv) { return o.mul(o.load(g, iv), scale); };
-    if (failed(emitReducedSquares(l, update, bucket, finished)))
-      return failure();
-    return emit([&](ScalarOps &o, const UpdateSegment &s, Value g,
+    return emit([&](ScalarOps &o, const UpdateSegment &, Value g,
                     ValueRange iv) {
-      Value grad = finished(o, s, g, iv);
+      Value grad = o.mul(o.load(g, iv), scale);
       if (storeBack)
         o.store(grad, g, iv);
       return grad;
@@ -532,15 +486,10 @@ LogicalResult emitBucketUpdate(Lowering &l, OptimizerUpdateOp update,
   OpBuilder::InsertionGuard guard(l.b);
   l.b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
   Value staged = staging(l, *wire, bucketOffset, range->second);
-  auto widened = [&](ScalarOps &o, const UpdateSegment &s, Value,
-                     ValueRange iv) {
-    Value at = o.iadd(iv[0], (s.offset - bucketOffset) / 4);
-    return widen(l, *wire, o.load(staged, at));
-  };
-  if (failed(emitReducedSquares(l, update, bucket, widened)) ||
-      failed(emit([&](ScalarOps &o, const UpdateSegment &s, Value g,
+  if (failed(emit([&](ScalarOps &o, const UpdateSegment &s, Value g,
                       ValueRange iv) {
-        Value grad = widened(o, s, g, iv);
+        Value at = o.iadd(iv[0], (s.offset - bucketOffset) / 4);
+        Value grad = widen(l, *wire, o.load(staged, at));
         if (storeBack)
           o.store(grad, g, iv);
         return grad;

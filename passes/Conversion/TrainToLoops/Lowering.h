@@ -412,11 +412,20 @@ using GradientLoad = function_ref<Value(ScalarOps &o, const UpdateSegment &s,
 /// only gathers the bucket's partial sums; emitOptimizerStep finishes.
 /// `scratch` is the byte offset, in the activation arena, of the scratch
 /// the algorithm needs (optimizerScratchBytes: LARS's and LAMB's layer
-/// scales, NLCG's partial-sum tables), or -1.
+/// scales, NLCG's partial-sum tables), or -1. With `noise`, the pass that
+/// reads the gradients also sums their squares for the noise scale into
+/// that table (UpdateCommon.h, NoiseSquares).
+struct NoiseTable {
+  /// The index, in the f64 stats arena, of the bucket's first chunk.
+  int64_t first;
+  /// The partials of one table (the stats arena holds two).
+  int64_t size;
+};
 LogicalResult emitOptimizerUpdate(Lowering &l, Operation *anchor,
                                   Algorithm algorithm, int64_t bucket,
                                   ArrayRef<UpdateSegment> segments,
-                                  GradientLoad load, int64_t scratch);
+                                  GradientLoad load, int64_t scratch,
+                                  std::optional<NoiseTable> noise = {});
 
 /// The global part of `algorithm`'s update (train.optimizer_step), after
 /// every bucket's emitOptimizerUpdate; `loss` points to the step's

@@ -55,25 +55,29 @@ public:
   /// The first pass over bucket `bucket`: G, stored, and the bucket's
   /// partial sums (row `bucket` of the gather table).
   void gatherBucket(int64_t bucket, ArrayRef<UpdateSegment> segments,
-                    GradientLoad load) {
+                    GradientLoad load, std::optional<NoiseTable> noise) {
     ScalarOps o(l);
     Value wd = c(kWeightDecay), wdBnBias = c(kWeightDecayBnBias);
     Value lambda = c(kTrust);
     Value cs = derivedAt(TRAINC_NLCG_CS);
     Value scaled = o.fgt(lambda, l.f32(0.0));
+    std::optional<NoiseSquares> sink = noiseSquares(l, c, noise);
+    const NoiseSquares *squares = sink ? &*sink : nullptr;
     // One serial kernel per bucket: the segments' sums, added in order
     // into the bucket's row of the gather table.
     l.serial([&] {
-      gatherKernel(bucket, segments, load, wd, wdBnBias, lambda, cs, scaled);
+      gatherKernel(bucket, segments, load, squares, wd, wdBnBias, lambda, cs,
+                   scaled);
     });
   }
 
 private:
   void gatherKernel(int64_t bucket, ArrayRef<UpdateSegment> segments,
-                    GradientLoad load, Value wd, Value wdBnBias, Value lambda,
-                    Value cs, Value scaled) {
+                    GradientLoad load, const NoiseSquares *squares, Value wd,
+                    Value wdBnBias, Value lambda, Value cs, Value scaled) {
     ScalarOps o(l);
     SmallVector<Value> totals(TRAINC_NLCG_DECAY_W2 + 1, l.f64(0));
+    int64_t chunk = squares ? squares->first : 0;
     for (const UpdateSegment &s : segments) {
       Views v = views(s);
       Value decay = s.bnOrBias ? wdBnBias : wd;
@@ -87,11 +91,14 @@ private:
       {
         OpBuilder::InsertionGuard guard(l.b);
         l.b.setInsertionPointToStart(ifOp.thenBlock());
-        SmallVector<Value> norms = l.reduceMany(
-            s.count, {l.f64(0), l.f64(0)},
-            [&](Value i, ValueRange acc) -> SmallVector<Value> {
+        // The squares of the finished gradient for the noise scale are
+        // summed by the pass that loads it: this one, or the main pass.
+        SmallVector<Value> norms = reduceWithSquares(
+            l, squares, chunk, s.count, {l.f64(0), l.f64(0)},
+            [&](Value i, ValueRange acc, Value &square) -> SmallVector<Value> {
               Value w = o.load(v.w, i);
               Value g = load(o, s, v.g, i);
+              square = g;
               o.store(g, v.g, i);
               Value total = o.ext(o.add(g, o.mul(decay, w)));
               Value w64 = o.ext(w);
@@ -113,12 +120,14 @@ private:
         SmallVector<Value> sums =
             mainPass(s, v, decay, cs, factor,
                      [&](ScalarOps &o, const UpdateSegment &, Value g,
-                         ValueRange iv) { return o.load(g, iv); });
+                         ValueRange iv) { return o.load(g, iv); },
+                     nullptr, 0);
         l.b.create<scf::YieldOp>(l.loc, sums);
         l.b.setInsertionPointToStart(ifOp.elseBlock());
-        sums = mainPass(s, v, decay, cs, l.f32(1.0), load);
+        sums = mainPass(s, v, decay, cs, l.f32(1.0), load, squares, chunk);
         l.b.create<scf::YieldOp>(l.loc, sums);
       }
+      chunk += noiseChunkCount(s.count);
       for (int k = 0; k <= TRAINC_NLCG_DECAY_W2; ++k)
         totals[k] = o.add(totals[k], ifOp.getResult(k));
     }
@@ -238,13 +247,16 @@ private:
   /// One segment's main gathering pass: G = factor (g + wd w), stored;
   /// returns the segment's f64 sums.
   SmallVector<Value> mainPass(const UpdateSegment &s, Views &v, Value decay,
-                              Value cs, Value factor, GradientLoad load) {
+                              Value cs, Value factor, GradientLoad load,
+                              const NoiseSquares *squares, int64_t chunk) {
     ScalarOps o(l);
     SmallVector<Value> inits(TRAINC_NLCG_DECAY_W2 + 1, l.f64(0));
-    return l.reduceMany(
-        s.count, inits, [&](Value i, ValueRange acc) -> SmallVector<Value> {
+    return reduceWithSquares(
+        l, squares, chunk, s.count, inits,
+        [&](Value i, ValueRange acc, Value &square) -> SmallVector<Value> {
           Value w = o.load(v.w, i);
           Value g = load(o, s, v.g, i);
+          square = g;
           Value total = o.add(g, o.mul(decay, w));
           Value G = o.mul(factor, total);
           o.store(G, v.g, i);
@@ -316,8 +328,9 @@ private:
 
 void mlir::train::emitNlcgGather(Lowering &l, int64_t scratch, int64_t bucket,
                                  ArrayRef<UpdateSegment> segments,
-                                 GradientLoad load) {
-  NlcgEmitter(l, scratch).gatherBucket(bucket, segments, load);
+                                 GradientLoad load,
+                                 std::optional<NoiseTable> noise) {
+  NlcgEmitter(l, scratch).gatherBucket(bucket, segments, load, noise);
 }
 
 LogicalResult mlir::train::emitNlcgStep(Lowering &l, int64_t scratch,

@@ -58,9 +58,9 @@ class UpdateEmitter {
 public:
   UpdateEmitter(Lowering &l, Algorithm algorithm,
                 ArrayRef<UpdateSegment> segments, GradientLoad load,
-                int64_t scratch)
+                int64_t scratch, std::optional<NoiseTable> noise)
       : l(l), algorithm(algorithm), info(optimizerInfo(algorithm)),
-        segments(segments), load(load), c(l) {
+        segments(segments), load(load), c(l), noise(noise) {
     if (usesLayerScales(algorithm))
       layerScales = l.arenaView(Role::Arena, scratch, l.b.getF32Type(),
                                 segments.size());
@@ -69,6 +69,10 @@ public:
   }
 
   LogicalResult emit() {
+    // The noise flag is read with the algorithm's coefficients, before the
+    // loops.
+    std::optional<NoiseSquares> sink = noiseSquares(l, c, noise);
+    squares = sink ? &*sink : nullptr;
     switch (algorithm) {
     case Algorithm::Sgd:
     case Algorithm::Momentum:
@@ -110,15 +114,46 @@ private:
   }
 
   /// One loop per parameter applying `rule` to each element, with the
-  /// gradient from the callback.
+  /// gradient from the callback. When the noise scale's squares are
+  /// wanted, the loop runs over chunks in parallel, each chunk's squares
+  /// summed as it goes.
   void elementwise(ElementRule rule) {
+    int64_t chunk = squares ? squares->first : 0;
     for (const UpdateSegment &s : segments) {
       SegmentViews v = views(s);
-      l.parallel({s.count}, [&](ValueRange iv) {
-        ScalarOps o(l);
-        Value grad = load(o, s, v.g, iv);
-        rule(o, s, v, iv, grad);
-      });
+      auto plain = [&] {
+        l.parallel({s.count}, [&](ValueRange iv) {
+          ScalarOps o(l);
+          Value grad = load(o, s, v.g, iv);
+          rule(o, s, v, iv, grad);
+        });
+      };
+      if (!squares) {
+        plain();
+        continue;
+      }
+      int64_t chunks = noiseChunkCount(s.count);
+      branch(
+          l, squares->wanted,
+          [&] {
+            l.parallel({chunks}, [&](ValueRange iv) {
+              ScalarOps o(l);
+              Value lo = o.imul(iv[0], TRAINC_NOISE_CHUNK);
+              Value hi =
+                  o.imin(o.iadd(lo, TRAINC_NOISE_CHUNK), l.index(s.count));
+              SmallVector<Value> total = l.reduceMany(
+                  lo, hi, l.index(1), {l.f64(0)},
+                  [&](Value i, ValueRange acc) -> SmallVector<Value> {
+                    Value grad = load(o, s, v.g, i);
+                    rule(o, s, v, i, grad);
+                    Value x = o.ext(grad);
+                    return {sumInto(o, acc[0], o.mul(x, x))};
+                  });
+              o.store(total[0], squares->stats, o.iadd(iv[0], chunk));
+            });
+          },
+          plain);
+      chunk += chunks;
     }
   }
 
@@ -303,20 +338,22 @@ private:
     Value trust = c(kTrust);
     Value eps = c(kEps);
     Value decayedBnBias = c.flag(kWeightDecayBnBias);
+    int64_t chunk = squares ? squares->first : 0;
     for (auto [k, s] : llvm::enumerate(segments)) {
       SegmentViews v = views(s);
       ScalarOps o(l);
       Value at = l.index(k);
       // The layer's norms and step scale, in a serial kernel.
       l.serial([&] {
-        SmallVector<Value> sums =
-            l.reduceMany(s.count, {l.f64(0), l.f64(0)},
-                         [&](Value i, ValueRange acc) -> SmallVector<Value> {
-                           Value w = o.ext(o.load(v.w, i));
-                           Value g = o.ext(load(o, s, v.g, i));
-                           return {sumInto(o, acc[0], o.mul(w, w)),
-                                   sumInto(o, acc[1], o.mul(g, g))};
-                         });
+        SmallVector<Value> sums = reduceWithSquares(
+            l, squares, chunk, s.count, {l.f64(0), l.f64(0)},
+            [&](Value i, ValueRange acc, Value &square) -> SmallVector<Value> {
+              Value w = o.ext(o.load(v.w, i));
+              square = load(o, s, v.g, i);
+              Value g = o.ext(square);
+              return {sumInto(o, acc[0], o.mul(w, w)),
+                      sumInto(o, acc[1], o.mul(g, g))};
+            });
         auto [wNorm, gNorm] = norms(o, sums);
         Value decay = s.bnOrBias ? wdBnBias : wd;
         Value denominator = o.add(o.add(gNorm, o.mul(decay, wNorm)), eps);
@@ -333,6 +370,7 @@ private:
         Value buf = moment(o, momentum, v.state[0], iv, scale, d);
         o.store(o.sub(w, buf), v.w, iv);
       });
+      chunk += noiseChunkCount(s.count);
     }
     return success();
   }
@@ -353,20 +391,22 @@ private:
       Value adam = o.div(o.mul(mScale, m), denom);
       return o.add(adam, o.mul(s.bnOrBias ? wdBnBias : wd, w));
     };
+    int64_t chunk = squares ? squares->first : 0;
     for (auto [k, s] : llvm::enumerate(segments)) {
       SegmentViews v = views(s);
       ScalarOps o(l);
       Value at = l.index(k);
       // The moments, the layer's norms and its step, in a serial kernel.
       l.serial([&] {
-        SmallVector<Value> sums = l.reduceMany(
-            s.count, {l.f64(0), l.f64(0)},
-            [&](Value i, ValueRange acc) -> SmallVector<Value> {
+        SmallVector<Value> sums = reduceWithSquares(
+            l, squares, chunk, s.count, {l.f64(0), l.f64(0)},
+            [&](Value i, ValueRange acc, Value &square) -> SmallVector<Value> {
               Value w = o.load(v.w, i);
               Value g = load(o, s, v.g, i);
+              square = g;
               Value m = moment(o, beta1, v.state[0], i, keep1, g);
-              Value square = o.mul(g, g);
-              Value sq = moment(o, beta2, v.state[1], i, keep2, square);
+              Value g2 = o.mul(g, g);
+              Value sq = moment(o, beta2, v.state[1], i, keep2, g2);
               Value u = o.ext(direction(o, s, w, m, sq));
               Value w64 = o.ext(w);
               return {sumInto(o, acc[0], o.mul(w64, w64)),
@@ -384,6 +424,7 @@ private:
         Value u = direction(o, s, w, m, sq);
         o.store(o.sub(w, o.mul(step, u)), v.w, iv);
       });
+      chunk += noiseChunkCount(s.count);
     }
     return success();
   }
@@ -394,6 +435,9 @@ private:
   ArrayRef<UpdateSegment> segments;
   GradientLoad load;
   Coefficients c;
+  std::optional<NoiseTable> noise;
+  /// Where the squares go, while emit() runs; null without a table.
+  const NoiseSquares *squares = nullptr;
   /// LARS and LAMB: each segment's step scale (f32), written by the serial
   /// kernel of its norms and read by its update kernel.
   Value layerScales;
@@ -408,17 +452,56 @@ LogicalResult mlir::train::emitOptimizerUpdate(Lowering &l, Operation *anchor,
                                                int64_t bucket,
                                                ArrayRef<UpdateSegment> segments,
                                                GradientLoad load,
-                                               int64_t scratch) {
+                                               int64_t scratch,
+                                               std::optional<NoiseTable> noise) {
   const OptimizerInfo &info = optimizerInfo(algorithm);
   if ((info.global || usesLayerScales(algorithm)) && scratch < 0)
     return anchor->emitError("optimizer '")
            << stringifyAlgorithm(algorithm)
            << "' needs scratch (run train-plan-memory)";
   if (info.global) {
-    emitNlcgGather(l, scratch, bucket, segments, load);
+    emitNlcgGather(l, scratch, bucket, segments, load, noise);
     return success();
   }
-  return UpdateEmitter(l, algorithm, segments, load, scratch).emit();
+  return UpdateEmitter(l, algorithm, segments, load, scratch, noise).emit();
+}
+
+SmallVector<Value> mlir::train::reduceWithSquares(
+    Lowering &l, const NoiseSquares *squares, int64_t chunk, int64_t count,
+    ValueRange inits,
+    function_ref<SmallVector<Value>(Value i, ValueRange acc, Value &square)>
+        body) {
+  if (!squares)
+    return l.reduceMany(count, inits,
+                        [&](Value i, ValueRange acc) -> SmallVector<Value> {
+                          Value unused;
+                          return body(i, acc, unused);
+                        });
+  // Chunk by chunk, the reduction's sums carried on in order, the chunk's
+  // squares summed beside them.
+  ScalarOps o(l);
+  size_t n = inits.size();
+  return l.reduceMany(
+      noiseChunkCount(count), inits,
+      [&](Value k, ValueRange outer) -> SmallVector<Value> {
+        Value lo = o.imul(k, TRAINC_NOISE_CHUNK);
+        Value hi = o.imin(o.iadd(lo, TRAINC_NOISE_CHUNK), l.index(count));
+        SmallVector<Value> start(outer.begin(), outer.end());
+        start.push_back(l.f64(0));
+        SmallVector<Value> sums = l.reduceMany(
+            lo, hi, l.index(1), start,
+            [&](Value i, ValueRange acc) -> SmallVector<Value> {
+              Value square;
+              SmallVector<Value> next = body(i, acc.take_front(n), square);
+              Value x = o.ext(square);
+              next.push_back(sumInto(o, acc[n], o.mul(x, x)));
+              return next;
+            });
+        o.when(squares->wanted,
+               [&] { o.store(sums[n], squares->stats, o.iadd(k, chunk)); });
+        sums.pop_back();
+        return sums;
+      });
 }
 
 LogicalResult mlir::train::emitOptimizerStep(Lowering &l, Operation *anchor,

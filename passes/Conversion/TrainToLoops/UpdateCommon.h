@@ -11,6 +11,7 @@
 #define TRAINC_PASSES_CONVERSION_TRAINTOLOOPS_UPDATECOMMON_H
 
 #include "passes/Conversion/TrainToLoops/Lowering.h"
+#include "runtime/include/trainc/abi.h"
 
 namespace mlir::train {
 
@@ -60,12 +61,55 @@ inline void branch(Lowering &l, Value cond, function_ref<void()> thenBody,
   elseBody();
 }
 
+/// Where the update's pass puts the squares of the gradient it reads for
+/// the gradient noise scale (trainc/abi.h, TRAINC_NOISE_CHUNK): the
+/// squares of the bucket's chunk k (TRAINC_NOISE_CHUNK elements, segment
+/// by segment) sum into stats[first + k], when the uniform flag `wanted`
+/// holds. The pass that already reads each finished gradient element sums
+/// them, so the noise scale costs no pass of its own.
+struct NoiseSquares {
+  Value wanted;
+  Value stats;
+  int64_t first;
+};
+
+/// The NoiseSquares of `table`, its flag (trainc_update_coeffs.noise) read
+/// through the update's own coefficients; none without a table.
+inline std::optional<NoiseSquares>
+noiseSquares(Lowering &l, Coefficients &c, std::optional<NoiseTable> table) {
+  if (!table)
+    return std::nullopt;
+  return NoiseSquares{c.flag(kNoise),
+                      l.arenaView(Role::Stats, 0, l.b.getF64Type(),
+                                  2 * table->size),
+                      table->first};
+}
+
+/// The chunks of a segment of `count` elements.
+inline int64_t noiseChunkCount(int64_t count) {
+  return (count + TRAINC_NOISE_CHUNK - 1) / TRAINC_NOISE_CHUNK;
+}
+
+/// A sequential reduction over [0, count) as Lowering::reduceMany, whose
+/// body also gives (in `square`) one f32 value per element: with
+/// `squares`, the loop runs chunk by chunk, the squares of a chunk summed
+/// in f64 and stored at stats[chunk + k] when wanted. The reduction's own
+/// sums are the same either way: the chunks carry them on in order.
+SmallVector<Value> reduceWithSquares(
+    Lowering &l, const NoiseSquares *squares, int64_t chunk, int64_t count,
+    ValueRange inits,
+    function_ref<SmallVector<Value>(Value i, ValueRange acc, Value &square)>
+        body);
+
 /// NLCG's first pass over bucket `bucket` (Nlcg.cpp): G, the gradient the
 /// method uses, replaces the gradient, and the bucket's row of the gather
 /// table gets its dot products. `scratch`: the byte offset of NLCG's
 /// tables in the activation arena.
+/// With `noise`, that pass also sums the squares of the finished
+/// gradient.
 void emitNlcgGather(Lowering &l, int64_t scratch, int64_t bucket,
-                    ArrayRef<UpdateSegment> segments, GradientLoad load);
+                    ArrayRef<UpdateSegment> segments, GradientLoad load,
+                    std::optional<NoiseTable> noise);
 /// NLCG's scalar phases and its later passes over every bucket, after the
 /// last gather; `loss` points to the step's all-reduced loss, or is null.
 LogicalResult emitNlcgStep(Lowering &l, int64_t scratch, Value loss);

@@ -247,9 +247,8 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // else of the early-micro-step scf.if and followed there by its epilogue:
 // the scale 1 / (world max(K, 1)) (trainc_rt_world(), K the accumulate
 // coefficient, hyper 15) and, when it is not 1 (cmpf one), the bucket's
-// range times that scale; then, with the noise flag and several
-// processes, the squares of the finished gradient, as stored, into the
-// second stats table (partials 2 + 0 and 2 + 1: one chunk per bucket).
+// range times that scale. The noise scale's squares of the finished
+// gradient are the update's (optimizer.mlir): no update follows here.
 // CHECK: call @trainc_rt_allreduce(%arg0, %{{.+}}, %c1_i64{{(_[0-9]+)?}}, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, !llvm.ptr, i64, i32) -> ()
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
@@ -271,16 +270,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[G0:.+]] = memref.load %[[R0]][%[[I0]]] : memref<[[#div(B0,4)]]xf32>
 // CHECK-DAG: %[[GS0:.+]] = arith.mulf %[[G0]], %[[S0]] : f32
 // CHECK: memref.store %[[GS0]], %[[R0]][%[[I0]]] : memref<[[#div(B0,4)]]xf32>
-// CHECK: %[[NOISE0:.+]] = arith.andi %{{.+}}, %{{.+}} : i1
-// CHECK-NEXT: scf.if %[[NOISE0]] {
-// CHECK-DAG: %[[T0:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<32xi8> to memref<4xf64>
-// CHECK-DAG: %[[Q0:.+]] = memref.view %[[GRADS]][%c[[#O0]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<15xf32>
-// CHECK: scf.for %[[J0:[a-z0-9_]+]] =
-// CHECK-NEXT: %[[X0:.+]] = memref.load %[[Q0]][%[[J0]]] : memref<15xf32>
-// CHECK-NEXT: arith.extf %[[X0]] : f32 to f64
-// CHECK: %[[AT0:.+]] = arith.addi %{{.+}}, %c2{{(_[0-9]+)?}} : index
-// CHECK-NEXT: memref.store %{{.+}}, %[[T0]][%[[AT0]]] : memref<4xf64>
-// CHECK: scf.reduce
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
@@ -298,11 +287,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[G1:.+]] = memref.load %[[R1]][%[[I1]]] : memref<[[#div(B1,4)]]xf32>
 // CHECK-DAG: %[[GS1:.+]] = arith.mulf %[[G1]], %[[S1]] : f32
 // CHECK: memref.store %[[GS1]], %[[R1]][%[[I1]]] : memref<[[#div(B1,4)]]xf32>
-// CHECK: %[[NOISE1:.+]] = arith.andi %{{.+}}, %{{.+}} : i1
-// CHECK-NEXT: scf.if %[[NOISE1]] {
-// CHECK: %[[AT1:.+]] = arith.addi %{{.+}}, %c3{{(_[0-9]+)?}} : index
-// CHECK-NEXT: memref.store %{{.+}}, %{{.+}}[%[[AT1]]] : memref<4xf64>
-// CHECK: scf.reduce
 // CHECK-NOT: call
 // CHECK: return
 module @buckets attributes {train.buckets = [{bytes = 64 : i64, params = ["fc2.weight"]}, {bytes = 128 : i64, params = ["fc1.weight"]}]} {
@@ -387,24 +371,23 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %[[NOISE]] {
 // CHECK: memref.store %{{.+}}, %[[T]][%{{.+}}] : memref<2xf64>
 // micro == 3: grads[i] = grads[i] + accum[i]; the squares of the
-// micro-batch's own gradient go to the first table (partial 0) and, with
-// one process the step's gradient, those of the sum times the scale to
-// the second (partial 1 + 0).
+// micro-batch's own gradient go to the first table (partial 0). Those of
+// the step's gradient are the update's, which reads it finished
+// (optimizer.mlir).
 // CHECK: } else {
 // CHECK-NEXT: scf.if %[[LAST]] {
 // CHECK-DAG: %[[T:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<16xi8> to memref<2xf64>
 // CHECK-DAG: %[[G:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<4xf32>
 // CHECK-DAG: %[[A:.+]] = memref.view %[[ACCUM]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<4xf32>
-// CHECK: scf.for %[[J:[a-z0-9_]+]] = {{.+}} -> (f64, f64) {
+// CHECK: scf.for %[[J:[a-z0-9_]+]] = {{.+}} -> (f64) {
 // CHECK-DAG: %[[GJ:.+]] = memref.load %[[G]][%[[J]]] : memref<4xf32>
 // CHECK-DAG: %[[AJ:.+]] = memref.load %[[A]][%[[J]]] : memref<4xf32>
 // CHECK-DAG: %[[SUM:.+]] = arith.addf %[[GJ]], %[[AJ]] : f32
 // CHECK-DAG: memref.store %[[SUM]], %[[G]][%[[J]]] : memref<4xf32>
 // CHECK-NOT: memref.store %{{.+}}, %[[A]]
 // CHECK: scf.if %[[NOISE]] {
-// CHECK: memref.store %{{.+}}#0, %[[T]][%{{.+}}] : memref<2xf64>
-// CHECK: %[[AT:.+]] = arith.addi %{{.+}}, %c1{{(_[0-9]+)?}} : index
-// CHECK-NEXT: memref.store %{{.+}}#1, %[[T]][%[[AT]]] : memref<2xf64>
+// CHECK: memref.store %{{.+}}, %[[T]][%{{.+}}] : memref<2xf64>
+// CHECK-NEXT: }
 // Otherwise (a whole step or micro-batch 1): with the noise flag only,
 // the squares of the gradient, neither arena written.
 // CHECK: } else {
@@ -523,16 +506,11 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[P_I:.+]] = arith.index_cast %[[P_A]] : index to i64
 // CHECK-DAG: %[[P:.+]] = llvm.inttoptr %[[P_I]] : i64 to !llvm.ptr
 // CHECK: call @trainc_rt_allreduce_start(%arg0, %c0_i32{{(_[0-9]+)?}}, %[[P]], %c32_i64{{(_[0-9]+)?}}, %c0_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32, !llvm.ptr, i64, i32) -> ()
-// Nothing is copied after the wait's epilogue (the scaling loop) and its
-// noise pass (one loop per parameter).
+// Nothing is copied after the wait's epilogue (the scaling loop).
 // CHECK: call @trainc_rt_allreduce_wait
 // CHECK: arith.cmpf one
 // CHECK-NEXT: scf.if
 // CHECK: scf.parallel (%{{.+}}) = (%c0{{(_[0-9]+)?}}) to (%c32{{(_[0-9]+)?}}) step
-// CHECK: scf.reduce
-// CHECK: arith.andi
-// CHECK-NEXT: scf.if
-// CHECK: scf.reduce
 // CHECK: scf.reduce
 // CHECK-NOT: scf.parallel
 // CHECK: return

@@ -158,30 +158,17 @@
 // (hyper 15).
 // CHECK-DAG: %[[WORLD:.+]] = {{(func\.)?}}call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
 // CHECK-DAG: %[[HK:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
-// CHECK-DAG: %[[K:.+]] = memref.load %[[HK]][%c15{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[K:.+]] = memref.load %{{.+}}[%c15{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[KMAX:.+]] = arith.maximumf %[[K]], %[[ONE_K:.+]] : f32
 // CHECK-DAG: %[[ONE_K]] = arith.constant 1.000000e+00 : f32
 // CHECK-DAG: %[[WORLD_F:.+]] = arith.sitofp %[[WORLD]] : i32 to f32
 // CHECK-DAG: %[[COUNT:.+]] = arith.mulf %[[WORLD_F]], %[[KMAX]] : f32
 // CHECK-DAG: %[[SCALE:.+]] = arith.divf %[[ONE:.+]], %[[COUNT]] : f32
 // CHECK-DAG: %[[ONE]] = arith.constant 1.000000e+00 : f32
-// With the noise scale asked for (hyper 17) and several processes, the
-// squares of the finished gradient (sum times scale), f64, one partial
-// per chunk, into the second stats table: fc2.weight's one chunk is
-// partial 0 of 3, at 3 + 0.
-// CHECK: %[[WANTED:.+]] = arith.andi %{{.+}}, %{{.+}} : i1
-// CHECK-NEXT: scf.if %[[WANTED]] {
+// The noise flag (hyper 17) and the second stats table.
+// CHECK-DAG: %[[NOISE_F:.+]] = memref.load %{{.+}}[%c17{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[WANTED:.+]] = arith.cmpf one, %[[NOISE_F]], %{{.+}} : f32
 // CHECK-DAG: %[[TABLES:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<48xi8> to memref<6xf64>
-// CHECK-DAG: %[[NG:.+]] = memref.view %[[GRADS]][%c[[#W2]]{{(_[0-9]+)?}}][] : memref<[[#P]]xi8> to memref<15xf32>
-// CHECK: scf.parallel (%[[CHUNK:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c1{{(_[0-9]+)?}}) step
-// CHECK: scf.for %[[J:[a-z0-9_]+]] =
-// CHECK-DAG: %[[NX:.+]] = memref.load %[[NG]][%[[J]]] : memref<15xf32>
-// CHECK-DAG: %[[NS:.+]] = arith.mulf %[[NX]], %[[SCALE]] : f32
-// CHECK-DAG: %[[NW:.+]] = arith.extf %[[NS]] : f32 to f64
-// CHECK-DAG: arith.mulf %[[NW]], %[[NW]] : f64
-// CHECK: %[[AT:.+]] = arith.addi %[[CHUNK]], %c3{{(_[0-9]+)?}} : index
-// CHECK-NEXT: memref.store %{{.+}}, %[[TABLES]][%[[AT]]] : memref<6xf64>
-// CHECK: scf.reduce
 // The coefficients momentum reads; fc2.weight: 15 elements at W2 in
 // params, grads and state slot 0.
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
@@ -192,7 +179,25 @@
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c[[#W2]]{{(_[0-9]+)?}}][] : memref<[[#P]]xi8> to memref<15xf32>
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c[[#W2]]{{(_[0-9]+)?}}][] : memref<[[#P]]xi8> to memref<15xf32>
 // CHECK-DAG: %[[SV:.+]] = memref.view %[[STATE]][%c[[#W2]]{{(_[0-9]+)?}}][] : memref<[[#P]]xi8> to memref<15xf32>
-// One loop for bucket 0, and no epilogue of the wait's own.
+// With the noise scale measured, the update's own loop, chunk by chunk,
+// also sums the squares of the finished gradient (sum times scale), f64,
+// one partial per chunk, into the second stats table: fc2.weight's one
+// chunk is partial 0 of 3, at 3 + 0. No pass of its own.
+// CHECK: scf.if %[[WANTED]] {
+// CHECK: scf.parallel (%[[CHUNK:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c1{{(_[0-9]+)?}}) step
+// CHECK: scf.for %[[J:[a-z0-9_]+]] = {{.+}} -> (f64) {
+// CHECK-DAG: %[[NX:.+]] = memref.load %[[GV]][%[[J]]] : memref<15xf32>
+// CHECK-DAG: %[[NS:.+]] = arith.mulf %[[NX]], %[[SCALE]] : f32
+// CHECK-DAG: memref.store %[[NS]], %[[GV]][%[[J]]] : memref<15xf32>
+// CHECK-DAG: memref.store %{{.+}}, %[[SV]][%[[J]]] : memref<15xf32>
+// CHECK-DAG: memref.store %{{.+}}, %[[WV]][%[[J]]] : memref<15xf32>
+// CHECK-DAG: %[[NW:.+]] = arith.extf %[[NS]] : f32 to f64
+// CHECK-DAG: arith.mulf %[[NW]], %[[NW]] : f64
+// CHECK: %[[AT:.+]] = arith.addi %[[CHUNK]], %c3{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}}, %[[TABLES]][%[[AT]]] : memref<6xf64>
+// CHECK: scf.reduce
+// Otherwise one loop for bucket 0, and no epilogue of the wait's own.
+// CHECK: } else {
 // CHECK-NOT: scf.if
 // CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c15{{(_[0-9]+)?}}) step
 // The gradient of the global batch, stored back, then the update:
@@ -217,22 +222,20 @@
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: %[[SCALE:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
-// Its noise pass: fc1.weight's chunk is partial 1 of the table (at 3 + 1),
-// fc1.bias's partial 2 (at 3 + 2).
-// CHECK: scf.if %{{.+}} {
-// CHECK: arith.addi %{{.+}}, %c4{{(_[0-9]+)?}} : index
-// CHECK-NEXT: memref.store %{{.+}} : memref<6xf64>
-// CHECK: arith.addi %{{.+}}, %c5{{(_[0-9]+)?}} : index
-// CHECK-NEXT: memref.store %{{.+}} : memref<6xf64>
-// CHECK: scf.reduce
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD_BN:.+]] = memref.load %[[H]][%c2{{(_[0-9]+)?}}] : memref<20xf32>
 // fc1.weight: 20 elements at W1 (the bucket's offset), coefficient 1;
-// fc1.bias: 5 at B1, coefficient 2.
+// fc1.bias: 5 at B1, coefficient 2. With the noise scale measured, each
+// parameter's chunked loop stores its chunk's squares: fc1.weight's is
+// partial 1 of the table (at 3 + 1), fc1.bias's partial 2 (at 3 + 2).
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c[[#W1]]{{(_[0-9]+)?}}][] : memref<[[#P]]xi8> to memref<20xf32>
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c[[#W1]]{{(_[0-9]+)?}}][] : memref<[[#P]]xi8> to memref<20xf32>
 // CHECK-DAG: %[[S0:.+]] = memref.view %[[STATE]][%c[[#W1]]{{(_[0-9]+)?}}][] : memref<[[#P]]xi8> to memref<20xf32>
+// CHECK: scf.if %{{.+}} {
+// CHECK: arith.addi %{{.+}}, %c4{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}} : memref<6xf64>
+// CHECK: } else {
 // CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c20{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[GI:.+]] = arith.mulf %{{.+}}, %[[SCALE]] : f32
 // CHECK-DAG: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<20xf32>
@@ -244,6 +247,10 @@
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c[[#B1]]{{(_[0-9]+)?}}][] : memref<[[#P]]xi8> to memref<5xf32>
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c[[#B1]]{{(_[0-9]+)?}}][] : memref<[[#P]]xi8> to memref<5xf32>
 // CHECK-DAG: %[[S0:.+]] = memref.view %[[STATE]][%c[[#B1]]{{(_[0-9]+)?}}][] : memref<[[#P]]xi8> to memref<5xf32>
+// CHECK: scf.if %{{.+}} {
+// CHECK: arith.addi %{{.+}}, %c5{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}} : memref<6xf64>
+// CHECK: } else {
 // CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c5{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[GI:.+]] = arith.mulf %{{.+}}, %[[SCALE]] : f32
 // CHECK-DAG: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<5xf32>
@@ -506,19 +513,19 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[SCALE:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
 // CHECK: scf.if %[[MANY]] {
 // CHECK: %[[STAGED:.+]] = memref.view %[[ARENA]][%c[[#WIRE + div(O1,2)]]{{(_[0-9]+)?}}][] : memref<[[#ARENA_BYTES]]xi8> to memref<32xi16>
-// The noise pass squares the widened staged mean (partials 4 and 5: w's
-// and b's chunks in the second stats table).
-// CHECK: scf.if %{{.+}} {
-// CHECK: memref.load %[[STAGED]][%{{.+}}] : memref<32xi16>
-// CHECK: arith.addi %{{.+}}, %c4{{(_[0-9]+)?}} : index
-// CHECK: memref.load %[[STAGED]][%{{.+}}] : memref<32xi16>
-// CHECK: arith.addi %{{.+}}, %c5{{(_[0-9]+)?}} : index
-// CHECK: scf.reduce
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD_BN:.+]] = memref.load %[[H]][%c2{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c[[#W]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<8xf32>
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c[[#W]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<8xf32>
+// With the noise scale measured, the update's chunked loop squares the
+// widened staged mean (partials 4 and 5: w's and b's chunks in the second
+// stats table); otherwise the plain loop.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref.load %[[STAGED]][%{{.+}}] : memref<32xi16>
+// CHECK: arith.addi %{{.+}}, %c4{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}} : memref<6xf64>
+// CHECK: } else {
 // CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c8{{(_[0-9]+)?}}) step
 // w's elements from (W - O1) / 4 = 0 in the staged bucket.
 // CHECK-DAG: %[[AT:.+]] = arith.addi %[[I]], %c[[#div(W - O1,4)]]{{(_[0-9]+)?}} : index
@@ -534,6 +541,11 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // b's from (BB - O1) / 4 = 16, coefficient 2.
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c[[#BB]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<4xf32>
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c[[#BB]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<4xf32>
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref.load %[[STAGED]][%{{.+}}] : memref<32xi16>
+// CHECK: arith.addi %{{.+}}, %c5{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}} : memref<6xf64>
+// CHECK: } else {
 // CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[AT:.+]] = arith.addi %[[I]], %c[[#div(BB - O1,4)]]{{(_[0-9]+)?}} : index
 // CHECK-DAG: %[[BITS:.+]] = memref.load %[[STAGED]][%[[AT]]] : memref<32xi16>
@@ -554,6 +566,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c[[#W]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<8xf32>
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c[[#W]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<8xf32>
+// CHECK: scf.if %{{.+}} {
+// CHECK: arith.addi %{{.+}}, %c4{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}} : memref<6xf64>
+// CHECK: } else {
 // CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c8{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
 // CHECK-DAG: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
@@ -607,9 +623,9 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // train-insert-optimizer makes): each wait keeps its own epilogue, in the
 // else of the early-micro-step scf.if after the wait's call (the loop over
 // the bucket's range, padding included, multiplying by 1 / (world
-// max(K, 1)), K hyper 15, when that scale is not 1), then its noise pass
-// (the squares of the finished gradient, read as is, into the second stats
-// table), and the updates read the finished gradients as is.
+// max(K, 1)), K hyper 15, when that scale is not 1), and the updates read
+// the finished gradients as is, summing their squares into the second
+// stats table when the noise scale is measured.
 // CHECK-LABEL: module @unfused
 // CHECK-LABEL: func.func @trainc_train_step(
 // CHECK-SAME: %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
@@ -623,7 +639,7 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[BV:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<16xf32>
 // CHECK-DAG: %[[WORLD:.+]] = {{(func\.)?}}call @trainc_rt_world(%arg0) : (!llvm.ptr) -> i32
 // CHECK-DAG: %[[HK:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
-// CHECK-DAG: %[[K:.+]] = memref.load %[[HK]][%c15{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[K:.+]] = memref.load %{{.+}}[%c15{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[KMAX:.+]] = arith.maximumf %[[K]], %{{.+}} : f32
 // CHECK-DAG: %[[WORLD_F:.+]] = arith.sitofp %[[WORLD]] : i32 to f32
 // CHECK-DAG: %[[COUNT:.+]] = arith.mulf %[[WORLD_F]], %[[KMAX]] : f32
@@ -634,18 +650,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[X:.+]] = memref.load %[[BV]][%[[I]]] : memref<16xf32>
 // CHECK-DAG: %[[Y:.+]] = arith.mulf %[[X]], %[[INV]] : f32
 // CHECK: memref.store %[[Y]], %[[BV]][%[[I]]] : memref<16xf32>
-// a's noise pass: its squares as stored (no second scale), partial 0 of
-// 2 at 2 + 0.
-// CHECK: %[[WANTED:.+]] = arith.andi %{{.+}}, %{{.+}} : i1
-// CHECK-NEXT: scf.if %[[WANTED]] {
-// CHECK-DAG: %[[TABLES:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<32xi8> to memref<4xf64>
-// CHECK-DAG: %[[NG:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
-// CHECK: scf.for %[[J:[a-z0-9_]+]] =
-// CHECK-NEXT: %[[NX:.+]] = memref.load %[[NG]][%[[J]]] : memref<4xf32>
-// CHECK-NEXT: arith.extf %[[NX]] : f32 to f64
-// CHECK: %[[AT:.+]] = arith.addi %{{.+}}, %c2{{(_[0-9]+)?}} : index
-// CHECK-NEXT: memref.store %{{.+}}, %[[TABLES]][%[[AT]]] : memref<4xf64>
-// CHECK: scf.reduce
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, %c1_i32{{(_[0-9]+)?}}) : (!llvm.ptr, i32) -> ()
@@ -654,18 +658,22 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: scf.if %[[SCALED]] {
 // CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c16{{(_[0-9]+)?}}) step
 // CHECK: memref.store %{{.+}}, %[[BV]][%[[I]]] : memref<16xf32>
-// b's noise pass: partial 1, at 2 + 1.
-// CHECK: %[[WANTED:.+]] = arith.andi %{{.+}}, %{{.+}} : i1
-// CHECK-NEXT: scf.if %[[WANTED]] {
-// CHECK: %[[AT:.+]] = arith.addi %{{.+}}, %c3{{(_[0-9]+)?}} : index
-// CHECK-NEXT: memref.store %{{.+}}, %{{.+}}[%[[AT]]] : memref<4xf64>
-// CHECK: scf.reduce
-// Then the two updates, plain: the gradient as loaded is d's.
+// Then the two updates, plain: the gradient as loaded is d's. With the
+// noise scale measured, a's squares as stored (no second scale) are
+// partial 0 of 2, at 2 + 0; b's partial 1, at 2 + 1.
 // CHECK-NOT: trainc_rt_world
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK-NOT: trainc_rt_world
+// CHECK-DAG: %[[TABLES:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<32xi8> to memref<4xf64>
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+// CHECK: scf.if %{{.+}} {
+// CHECK: scf.for %[[J:[a-z0-9_]+]] =
+// CHECK-NEXT: %[[NX:.+]] = memref.load %[[GV]][%[[J]]] : memref<4xf32>
+// CHECK: arith.extf %[[NX]] : f32 to f64
+// CHECK: %[[AT:.+]] = arith.addi %{{.+}}, %c2{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}}, %[[TABLES]][%[[AT]]] : memref<4xf64>
+// CHECK: } else {
 // CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<4xf32>
 // CHECK: arith.addf %[[GI]], %{{.+}} : f32
@@ -674,6 +682,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NEXT: } else {
 // CHECK-NOT: trainc_rt_world
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
+// CHECK: scf.if %{{.+}} {
+// CHECK: %[[AT:.+]] = arith.addi %{{.+}}, %c3{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}}, %{{.+}}[%[[AT]]] : memref<4xf64>
+// CHECK: } else {
 // CHECK: scf.parallel (%[[I:[a-z0-9_]+]]) = (%c0{{(_[0-9]+)?}}) to (%c4{{(_[0-9]+)?}}) step
 // CHECK-DAG: %[[GI:.+]] = memref.load %[[GV]][%[[I]]] : memref<4xf32>
 // CHECK: arith.addf %[[GI]], %{{.+}} : f32
@@ -717,9 +729,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: arith.divf %{{.+}}, %{{.+}} : f32
-// CHECK: scf.if %{{.+}} {
-// CHECK: scf.reduce
-// CHECK: scf.reduce
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
@@ -783,9 +792,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: arith.divf %{{.+}}, %{{.+}} : f32
-// CHECK: scf.if %{{.+}} {
-// CHECK: scf.reduce
-// CHECK: scf.reduce
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
@@ -855,9 +861,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: arith.divf %{{.+}}, %{{.+}} : f32
-// CHECK: scf.if %{{.+}} {
-// CHECK: scf.reduce
-// CHECK: scf.reduce
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
@@ -927,9 +930,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: arith.divf %{{.+}}, %{{.+}} : f32
-// CHECK: scf.if %{{.+}} {
-// CHECK: scf.reduce
-// CHECK: scf.reduce
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
@@ -1042,33 +1042,30 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // UNTOUCHED-LABEL: module @rmsprop
 // UNTOUCHED-LABEL: func.func @trainc_train_step(
 // UNTOUCHED-SAME: %[[STATE:[^:]+]]: memref<384xi8> {train.role = #train.role<state>}
-// Past the wait, the early-micro-step scf.if and the noise pass (two
-// loops), to the variants.
+// Past the wait and the early-micro-step scf.if, to the variants. In each,
+// w's loops (the chunked one that also sums the noise scale's squares, and
+// the plain one) lie between w's views and b's (state + 64).
 // UNTOUCHED: call @trainc_rt_allreduce_wait(
 // UNTOUCHED: scf.if %{{.+}} {
 // UNTOUCHED-NEXT: } else {
-// UNTOUCHED: scf.if
-// UNTOUCHED: scf.reduce
-// UNTOUCHED: scf.reduce
-// UNTOUCHED: scf.if
-// UNTOUCHED: scf.if
-// UNTOUCHED: } else {
+// The first variant (centered, with momentum) touches all three slots.
+// Slot 1 is the momentum buffer, slot 2 the mean of the gradient.
+// UNTOUCHED: memref.view %[[STATE]][%c128{{(_[0-9]+)?}}]
+// UNTOUCHED: memref.view %[[STATE]][%c192{{(_[0-9]+)?}}]
+// The second (centered, no momentum): not slot 1.
 // UNTOUCHED: %[[S1:.+]] = memref.view %[[STATE]][%c128{{(_[0-9]+)?}}][] : memref<384xi8> to memref<8xf32>
-// UNTOUCHED: scf.parallel
 // UNTOUCHED-NOT: %[[S1]][
-// UNTOUCHED: scf.reduce
-// UNTOUCHED: scf.if
+// UNTOUCHED: memref.view %[[STATE]][%c64{{(_[0-9]+)?}}]
+// The third (momentum, not centered): not slot 2.
 // UNTOUCHED: %[[S2:.+]] = memref.view %[[STATE]][%c256{{(_[0-9]+)?}}][] : memref<384xi8> to memref<8xf32>
-// UNTOUCHED: scf.parallel
 // UNTOUCHED-NOT: %[[S2]][
-// UNTOUCHED: scf.reduce
-// UNTOUCHED: } else {
+// UNTOUCHED: memref.view %[[STATE]][%c64{{(_[0-9]+)?}}]
+// The fourth: neither.
 // UNTOUCHED-DAG: %[[S1:.+]] = memref.view %[[STATE]][%c128{{(_[0-9]+)?}}][] : memref<384xi8> to memref<8xf32>
 // UNTOUCHED-DAG: %[[S2:.+]] = memref.view %[[STATE]][%c256{{(_[0-9]+)?}}][] : memref<384xi8> to memref<8xf32>
-// UNTOUCHED: scf.parallel
 // UNTOUCHED-NOT: %[[S1]][
 // UNTOUCHED-NOT: %[[S2]][
-// UNTOUCHED: scf.reduce
+// UNTOUCHED: memref.view %[[STATE]][%c64{{(_[0-9]+)?}}]
 // APPLY-LABEL: module @rmsprop
 // APPLY-LABEL: func.func @trainc_apply_update(
 // APPLY-SAME: memref<384xi8> {train.role = #train.role<state>}
@@ -1108,9 +1105,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: arith.divf %{{.+}}, %{{.+}} : f32
-// CHECK: scf.if %{{.+}} {
-// CHECK: scf.reduce
-// CHECK: scf.reduce
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
@@ -1201,9 +1195,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: arith.divf %{{.+}}, %{{.+}} : f32
-// CHECK: scf.if %{{.+}} {
-// CHECK: scf.reduce
-// CHECK: scf.reduce
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
@@ -1267,15 +1258,17 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[PARAMS:[^:]+]]: memref<128xi8> {train.role = #train.role<params>}, %[[GRADS:[^:]+]]: memref<128xi8> {train.role = #train.role<grads>},
 // CHECK-SAME: %[[ARENA:[^:]+]]: memref<64xi8> {train.role = #train.role<arena>},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<128xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<80xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
+// CHECK-SAME: %[[STATS:[^:]+]]: memref<32xi8> {train.role = #train.role<stats>}
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: %[[SCALE:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
-// CHECK: scf.if %{{.+}} {
-// CHECK: scf.reduce
-// CHECK: scf.reduce
 // CHECK-DAG: %[[TAUS:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<2xf32>
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
+// The noise flag (hyper 17) and the second stats table.
+// CHECK-DAG: %[[NOISE_F:.+]] = memref.load %[[H]][%c17{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[WANTED:.+]] = arith.cmpf one, %[[NOISE_F]], %{{.+}} : f32
+// CHECK-DAG: %[[TABLES:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<32xi8> to memref<4xf64>
 // b's tau applies only if coefficient 2 is set (DECAYED).
 // CHECK-DAG: %[[DECAYED:.+]] = arith.cmpf one, %[[WD_BN_F:.+]], %{{.+}} : f32
 // CHECK-DAG: %[[WD_BN_F]] = memref.load %[[H]][%c2{{(_[0-9]+)?}}] : memref<20xf32>
@@ -1288,9 +1281,13 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<8xf32>
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<8xf32>
 // CHECK-DAG: %[[S0:.+]] = memref.view %[[STATE]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<8xf32>
-// w: the serial kernel of its norms, finishing the mean.
+// w: the serial kernel of its norms, finishing the mean, chunk by chunk
+// (one chunk here), the norms carried on in order; with the noise scale
+// measured, the chunk's squares of the finished gradient go to the second
+// table (partial 0, at 2 + 0).
 // CHECK: scf.parallel (%{{.+}}) = (%c0{{(_[0-9]+)?}}) to (%c1{{(_[0-9]+)?}}) step
-// CHECK-DAG: %[[SUMS:[^:]+]]:2 = scf.for %[[I:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c8{{(_[0-9]+)?}} step %{{.+}} iter_args(%[[WSQ:[a-z0-9_]+]] = %{{.+}}, %[[GSQ:[a-z0-9_]+]] = %{{.+}}) -> (f64, f64) {
+// CHECK: %[[SUMS:[^:]+]]:2 = scf.for %[[K:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c1{{(_[0-9]+)?}} step %{{.+}} iter_args(%[[WSQ0:[a-z0-9_]+]] = %{{.+}}, %[[GSQ0:[a-z0-9_]+]] = %{{.+}}) -> (f64, f64) {
+// CHECK: %[[INNER:[^:]+]]:3 = scf.for %[[I:[a-z0-9_]+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[WSQ:[a-z0-9_]+]] = %[[WSQ0]], %[[GSQ:[a-z0-9_]+]] = %[[GSQ0]], %{{.+}} = %{{.+}}) -> (f64, f64, f64) {
 // CHECK-DAG: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
 // CHECK-DAG: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
 // CHECK-DAG: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<8xf32>
@@ -1301,7 +1298,12 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[WACC:.+]] = arith.addf %[[WSQ]], %[[WSQ_I]] fastmath<reassoc> : f64
 // CHECK-DAG: %[[GSQ_I:.+]] = arith.mulf %[[G64]], %[[G64]] : f64
 // CHECK-DAG: %[[GACC:.+]] = arith.addf %[[GSQ]], %[[GSQ_I]] fastmath<reassoc> : f64
-// CHECK-DAG: scf.yield %[[WACC]], %[[GACC]] : f64, f64
+// CHECK-DAG: scf.yield %[[WACC]], %[[GACC]], %{{.+}} : f64, f64, f64
+// CHECK: scf.if %[[WANTED]] {
+// CHECK-NEXT: %[[C2:.+]] = arith.constant 2 : index
+// CHECK-NEXT: %[[AT:.+]] = arith.addi %[[K]], %[[C2]] : index
+// CHECK-NEXT: memref.store %[[INNER]]#2, %[[TABLES]][%[[AT]]] : memref<4xf64>
+// CHECK: scf.yield %[[INNER]]#0, %[[INNER]]#1 : f64, f64
 // tau = trust |w| / (|g| + wd |w| + eps) when both norms are positive;
 // lr * tau into the scratch's element 0.
 // CHECK-DAG: %[[WROOT:.+]] = math.sqrt %[[SUMS]]#0 : f64
@@ -1339,7 +1341,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
 // CHECK-DAG: %[[S0:.+]] = memref.view %[[STATE]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
 // CHECK: scf.parallel (%{{.+}}) = (%c0{{(_[0-9]+)?}}) to (%c1{{(_[0-9]+)?}}) step
-// CHECK-DAG: %[[SUMS:[^:]+]]:2 = scf.for %{{.+}} = %c0{{(_[0-9]+)?}} to %c4{{(_[0-9]+)?}} step
+// CHECK: %[[SUMS:[^:]+]]:2 = scf.for %{{.+}} = %c0{{(_[0-9]+)?}} to %c1{{(_[0-9]+)?}} step
+// CHECK: scf.for %{{.+}} = %{{.+}} to %{{.+}} step {{.+}} -> (f64, f64, f64) {
+// CHECK: arith.addi %{{.+}}, %c3{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}} : memref<4xf64>
 // CHECK-DAG: %[[WNORM:.+]] = arith.truncf %{{.+}} : f64 to f32
 // CHECK-DAG: arith.mulf %[[WD_BN]], %[[WNORM]] : f32
 // CHECK-DAG: %[[TAU:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : f32
@@ -1397,9 +1402,6 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: %[[SCALE:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
-// CHECK: scf.if %{{.+}} {
-// CHECK: scf.reduce
-// CHECK: scf.reduce
 // CHECK-DAG: %[[RS:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<2xf32>
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<20xf32>
@@ -1416,8 +1418,12 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<8xf32>
 // CHECK-DAG: %[[S0:.+]] = memref.view %[[STATE]][%c0{{(_[0-9]+)?}}][] : memref<256xi8> to memref<8xf32>
 // CHECK-DAG: %[[S1:.+]] = memref.view %[[STATE]][%c128{{(_[0-9]+)?}}][] : memref<256xi8> to memref<8xf32>
+// The kernel runs chunk by chunk (one chunk here), the sums carried on in
+// order, the chunk's squares of the finished gradient summed beside them
+// for the noise scale (partial 0 of the second table, at 2 + 0).
 // CHECK: scf.parallel (%{{.+}}) = (%c0{{(_[0-9]+)?}}) to (%c1{{(_[0-9]+)?}}) step
-// CHECK-DAG: %[[SUMS:[^:]+]]:2 = scf.for %[[I:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c8{{(_[0-9]+)?}} step %{{.+}} iter_args(%[[WSQ:[a-z0-9_]+]] = %{{.+}}, %[[USQ:[a-z0-9_]+]] = %{{.+}}) -> (f64, f64) {
+// CHECK: %[[SUMS:[^:]+]]:2 = scf.for %[[K:[a-z0-9_]+]] = %c0{{(_[0-9]+)?}} to %c1{{(_[0-9]+)?}} step %{{.+}} iter_args(%[[WSQ0:[a-z0-9_]+]] = %{{.+}}, %[[USQ0:[a-z0-9_]+]] = %{{.+}}) -> (f64, f64) {
+// CHECK: %[[INNER:[^:]+]]:3 = scf.for %[[I:[a-z0-9_]+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[WSQ:[a-z0-9_]+]] = %[[WSQ0]], %[[USQ:[a-z0-9_]+]] = %[[USQ0]], %[[NSQ:[a-z0-9_]+]] = %{{.+}}) -> (f64, f64, f64) {
 // CHECK-DAG: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
 // CHECK-DAG: %[[GI:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
 // CHECK-DAG: memref.store %[[GI]], %[[GV]][%[[I]]] : memref<8xf32>
@@ -1446,7 +1452,14 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[WACC:.+]] = arith.addf %[[WSQ]], %[[WSQ_I]] fastmath<reassoc> : f64
 // CHECK-DAG: %[[USQ_I:.+]] = arith.mulf %[[U64]], %[[U64]] : f64
 // CHECK-DAG: %[[UACC:.+]] = arith.addf %[[USQ]], %[[USQ_I]] fastmath<reassoc> : f64
-// CHECK-DAG: scf.yield %[[WACC]], %[[UACC]] : f64, f64
+// CHECK-DAG: %[[G64:.+]] = arith.extf %[[GI]] : f32 to f64
+// CHECK-DAG: %[[NSQ_I:.+]] = arith.mulf %[[G64]], %[[G64]] : f64
+// CHECK-DAG: %[[NACC:.+]] = arith.addf %[[NSQ]], %[[NSQ_I]] fastmath<reassoc> : f64
+// CHECK-DAG: scf.yield %[[WACC]], %[[UACC]], %[[NACC]] : f64, f64, f64
+// CHECK: scf.if %{{.+}} {
+// CHECK: %[[AT:.+]] = arith.addi %[[K]], %{{.+}} : index
+// CHECK-NEXT: memref.store %[[INNER]]#2, %{{.+}}[%[[AT]]] : memref<4xf64>
+// CHECK: scf.yield %[[INNER]]#0, %[[INNER]]#1 : f64, f64
 // r = |w| / |u| when both are positive; lr * r into the scratch.
 // CHECK-DAG: %[[WROOT:.+]] = math.sqrt %[[SUMS]]#0 : f64
 // CHECK-DAG: %[[WNORM:.+]] = arith.truncf %[[WROOT]] : f64 to f32
@@ -1563,15 +1576,12 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-SAME: %[[STATE:[^:]+]]: memref<[[#SB]]xi8> {train.role = #train.role<state>}, %[[HYPER:[^:]+]]: memref<80xi8> {train.memory_space = #train.memory_space<host>, train.role = #train.role<hyper>}
 // CHECK: %[[DERIVED:.+]] = memref.alloca() {train.memory_space = #train.memory_space<host>} : memref<8xf32>
 // CHECK: call @trainc_rt_allreduce_wait(%arg0, 
-// The update in the else of the early-micro-step scf.if: the mean's scale
-// and the noise pass, then phase 0 on the gather table (arena + 0), with
-// no loss, before the gather kernel.
+// The update in the else of the early-micro-step scf.if: the mean's scale,
+// then phase 0 on the gather table (arena + 0), with no loss, before the
+// gather kernel.
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: %[[SCALE:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
-// CHECK: scf.if %{{.+}} {
-// CHECK: scf.reduce
-// CHECK: scf.reduce
 // CHECK-DAG: %[[GATHER:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<8xf64>
 // CHECK-DAG: %[[NULL0:.+]] = llvm.mlir.zero : !llvm.ptr
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
@@ -1607,10 +1617,14 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[SD:.+]] = memref.view %[[STATE]][%c[[#P]]{{(_[0-9]+)?}}][] : memref<[[#SB]]xi8> to memref<8xf32>
 // CHECK-DAG: %[[SGP:.+]] = memref.view %[[STATE]][%c[[#mul(2,P)]]{{(_[0-9]+)?}}][] : memref<[[#SB]]xi8> to memref<8xf32>
 // CHECK: %[[SUMS:[^:]+]]:7 = scf.if %[[SCALED]] -> (f64, f64, f64, f64, f64, f64, f64) {
-// The layer scale: a norm pass (finishing the mean), then the main pass
-// on G scaled by the factor.
+// The layer scale: a norm pass (finishing the mean, and chunk by chunk
+// summing its squares for the noise scale, partial 0 of the second table
+// at 2 + 0), then the main pass on G scaled by the factor.
 // CHECK: %{{[^:]+}}:2 = scf.for {{.+}} -> (f64, f64) {
+// CHECK: %{{[^:]+}}:3 = scf.for {{.+}} -> (f64, f64, f64) {
 // CHECK: arith.mulf %{{.+}}, %[[SCALE]] : f32
+// CHECK: arith.addi %{{.+}}, %c2{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}} : memref<4xf64>
 // CHECK: %[[FACTOR:.+]] = arith.select
 // CHECK: scf.for %[[I:[a-z0-9_]+]] = {{.+}} -> (f64, f64, f64, f64, f64, f64, f64) {
 // CHECK-DAG: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
@@ -1622,8 +1636,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: } else {
 // The main pass alone: the mean as it is loaded, G = g + wd w stored to
 // the gradient, the 7 sums; y = G - g_prev, s = cs d, P_prev = 1 / (h +
-// eps).
-// CHECK: %[[ACC:[^:]+]]:7 = scf.for %[[I:[a-z0-9_]+]] = {{.+}} iter_args(%[[YS:[a-z0-9_]+]] = %{{.+}}, %[[SHS:[a-z0-9_]+]] = %{{.+}}, %[[GG:[a-z0-9_]+]] = %{{.+}}, %[[GGP:[a-z0-9_]+]] = %{{.+}}, %[[GPGP:[a-z0-9_]+]] = %{{.+}}, %[[DY:[a-z0-9_]+]] = %{{.+}}, %[[DW2:[a-z0-9_]+]] = %{{.+}}) -> (f64, f64, f64, f64, f64, f64, f64) {
+// eps). Chunk by chunk (one here): beside the 7 sums, the squares of the
+// mean for the noise scale.
+// CHECK: %{{[^:]+}}:7 = scf.for %[[K:[a-z0-9_]+]] = {{.+}} -> (f64, f64, f64, f64, f64, f64, f64) {
+// CHECK: %[[ACC:[^:]+]]:8 = scf.for %[[I:[a-z0-9_]+]] = {{.+}} iter_args(%[[YS:[a-z0-9_]+]] = %{{.+}}, %[[SHS:[a-z0-9_]+]] = %{{.+}}, %[[GG:[a-z0-9_]+]] = %{{.+}}, %[[GGP:[a-z0-9_]+]] = %{{.+}}, %[[GPGP:[a-z0-9_]+]] = %{{.+}}, %[[DY:[a-z0-9_]+]] = %{{.+}}, %[[DW2:[a-z0-9_]+]] = %{{.+}}, %[[NSQ:[a-z0-9_]+]] = %{{.+}}) -> (f64, f64, f64, f64, f64, f64, f64, f64) {
 // CHECK-DAG: %[[WI:.+]] = memref.load %[[WV]][%[[I]]] : memref<8xf32>
 // CHECK-DAG: %[[SUM:.+]] = memref.load %[[GV]][%[[I]]] : memref<8xf32>
 // CHECK-DAG: %[[MEAN:.+]] = arith.mulf %[[SUM]], %[[SCALE]] : f32
@@ -1664,7 +1680,13 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[N4:.+]] = arith.addf %[[GPGP]], %[[T4]] fastmath<reassoc> : f64
 // CHECK-DAG: %[[N5:.+]] = arith.addf %[[DY]], %[[T5]] fastmath<reassoc> : f64
 // CHECK-DAG: %[[N6:.+]] = arith.addf %[[DW2]], %[[T6]] fastmath<reassoc> : f64
-// CHECK: scf.yield %[[N0]], %[[N1]], %[[N2]], %[[N3]], %[[N4]], %[[N5]], %[[N6]] : f64, f64, f64, f64, f64, f64, f64
+// CHECK-DAG: %[[M64:.+]] = arith.extf %[[MEAN]] : f32 to f64
+// CHECK-DAG: %[[T7:.+]] = arith.mulf %[[M64]], %[[M64]] : f64
+// CHECK-DAG: %[[N7:.+]] = arith.addf %[[NSQ]], %[[T7]] fastmath<reassoc> : f64
+// CHECK: scf.yield %[[N0]], %[[N1]], %[[N2]], %[[N3]], %[[N4]], %[[N5]], %[[N6]], %[[N7]] : f64, f64, f64, f64, f64, f64, f64, f64
+// CHECK: scf.if %{{.+}} {
+// CHECK: %[[AT:.+]] = arith.addi %[[K]], %c2{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %[[ACC]]#7, %{{.+}}[%[[AT]]] : memref<4xf64>
 // b's pass (4 floats; its decay is wd_bn_bias), then the bucket's sums,
 // parameter by parameter, into row 0 of the gather table.
 // CHECK: scf.if %[[SCALED]] -> (f64, f64, f64, f64, f64, f64, f64) {
