@@ -93,10 +93,20 @@ private:
   int64_t finalStep() const;
   /// The position the run stands at.
   RunPosition position() const { return {stepCount, epoch, samplesInEpoch}; }
+  /// The samples of a step taken at `at` (all processes, all
+  /// micro-batches).
+  int64_t batchAt(RunPosition at) const {
+    return desc.batch * world * plan->accumulate(at, noiseAccumulate);
+  }
+  /// Where the step planned at `at` starts, and its batch: `at`, or the
+  /// next epoch's start when the rest of the epoch's order is less than
+  /// that step's batch (the one rule of where epochs end). Fails on a
+  /// batch that outgrows the training split.
+  RunPosition stepStart(RunPosition at, int64_t &batch) const;
   /// Sets `accumulate` and what follows from it for the step at the
   /// current position; ends the epoch first when that step does not fit in
-  /// it. Returns whether an epoch ended.
-  bool planStep();
+  /// it.
+  void planStep();
   /// The steps the run will take from here (0 when unknown: the noise
   /// schedule), by following the plan; fails on a batch that outgrows the
   /// training split.
@@ -367,29 +377,36 @@ void Trainer::start() {
   planStep();
 }
 
-bool Trainer::planStep() {
-  bool ended = false;
-  while (true) {
-    accumulate = plan->accumulate(position(), noiseAccumulate);
-    globalBatch = desc.batch * world * accumulate;
-    if (samplesInEpoch + globalBatch <= data.train.count)
-      break;
-    if (samplesInEpoch == 0)
-      fatal("at step " + std::to_string(stepCount + 1) + " the batch of " +
-            std::to_string(globalBatch) + " samples (" + describeBatch() +
-            ") outgrew the training split of " +
-            std::to_string(data.train.count) + " samples (--batch-schedule " +
-            options.batchScheduleText + ")");
+RunPosition Trainer::stepStart(RunPosition at, int64_t &batch) const {
+  batch = batchAt(at);
+  if (at.samples > 0 && at.samples + batch > data.train.count) {
     // The rest of the epoch's order is less than a step: the epoch ends.
-    ++epoch;
+    ++at.epoch;
+    at.samples = 0;
+    batch = batchAt(at);
+  }
+  if (batch > data.train.count)
+    fatal("the batch schedule grows the batch to " + std::to_string(batch) +
+          " samples in epoch " + std::to_string(at.epoch + 1) +
+          ", more than the training split's " +
+          std::to_string(data.train.count) + " (--batch-schedule " +
+          options.batchScheduleText + ")");
+  return at;
+}
+
+void Trainer::planStep() {
+  int64_t batch;
+  RunPosition at = stepStart(position(), batch);
+  if (at.epoch != epoch) {
+    epoch = at.epoch;
     samplesInEpoch = 0;
     order = epochPermutation(seed, epoch, data.train.count);
-    ended = true;
   }
+  globalBatch = batch;
+  accumulate = batch / (desc.batch * world);
   stepsPerEpoch = plan->stepsPerEpoch(accumulate);
   batchInEpoch = samplesInEpoch / globalBatch;
   measureNoise = options.noiseScale && (accumulate > 1 || world > 1);
-  return ended;
 }
 
 int64_t Trainer::plannedSteps() const {
@@ -398,25 +415,16 @@ int64_t Trainer::plannedSteps() const {
   // A fixed batch: the first of --steps and --epochs, in its steps.
   if (options.batchSchedule.kind == BatchSchedule::Kind::Fixed)
     return lastStep;
+  if (totalEpochs == 0 && stepsLimit == std::numeric_limits<int64_t>::max())
+    return 0;
   RunPosition at = position();
-  int64_t n = data.train.count;
-  while (at.step < stepsLimit && (totalEpochs == 0 || at.epoch < totalEpochs)) {
-    int64_t batch = desc.batch * world * plan->accumulate(at, noiseAccumulate);
-    if (at.samples + batch > n) {
-      if (at.samples == 0)
-        fatal("the batch schedule grows the batch to " +
-              std::to_string(batch) + " samples in epoch " +
-              std::to_string(at.epoch + 1) + ", more than the training "
-              "split's " + std::to_string(n) + " (--batch-schedule " +
-              options.batchScheduleText + ")");
-      ++at.epoch;
-      at.samples = 0;
-      continue;
-    }
+  while (at.step < stepsLimit) {
+    int64_t batch;
+    at = stepStart(at, batch);
+    if (totalEpochs != 0 && at.epoch >= totalEpochs)
+      break;
     ++at.step;
     at.samples += batch;
-    if (totalEpochs == 0 && stepsLimit == std::numeric_limits<int64_t>::max())
-      return 0;
   }
   return at.step;
 }
@@ -660,13 +668,9 @@ float Trainer::step() {
       if (!last) {
         uploadBatch(nextIndex, epoch, shareStart(samplesInEpoch, k + 1));
       } else if (stepCount + 1 < stepsLimit) {
-        RunPosition next{stepCount + 1, epoch, samplesInEpoch + globalBatch};
-        int64_t nextBatch =
-            desc.batch * world * plan->accumulate(next, noiseAccumulate);
-        if (next.samples + nextBatch > data.train.count) {
-          ++next.epoch;
-          next.samples = 0;
-        }
+        int64_t nextBatch;
+        RunPosition next = stepStart(
+            {stepCount + 1, epoch, samplesInEpoch + globalBatch}, nextBatch);
         if (totalEpochs == 0 || next.epoch < totalEpochs)
           uploadBatch(nextIndex, next.epoch, shareStart(next.samples, 0));
       }
@@ -939,9 +943,7 @@ int Trainer::run() {
                              fields + nlcgLogFields()));
     // The epoch ends when the rest of its order is less than the next
     // step's batch.
-    int64_t nextBatch =
-        desc.batch * world * plan->accumulate(position(), noiseAccumulate);
-    bool epochEnds = samplesInEpoch + nextBatch > data.train.count;
+    bool epochEnds = samplesInEpoch + batchAt(position()) > data.train.count;
     progress.step(stepCount, epoch, epochEnds ? stepsPerEpoch : batchInEpoch,
                   loss);
     bool goal = false;
