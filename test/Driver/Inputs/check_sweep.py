@@ -28,14 +28,15 @@ def main():
         sys.exit(1)
 
     keys = {"S", "eval_every", "regimes", "fit", "B_simple", "model", "data",
-            "goal", "micro_batch", "max_steps", "optimizer",
+            "goal", "micro_batch", "max_steps", "max_epochs",
+            "diverge_factor", "optimizer",
             "trials_per_batch", "search", "trials"}
     if not keys <= set(d):
         fail("missing keys %s" % sorted(keys - set(d)))
     trials = d["trials"]
     trial_keys = {"batch", "trial", "lr", "momentum", "decay",
                   "steps_to_goal", "log", "command", "final_loss",
-                  "final_test_accuracy", "noise_scale"}
+                  "final_test_accuracy", "noise_scale", "eval_every"}
     for t in trials:
         if not trial_keys <= set(t):
             fail("trial %s lacks %s" % (t, sorted(trial_keys - set(t))))
@@ -59,9 +60,15 @@ def main():
         if d["S"][str(b)] != want:
             fail("S(%d) = %s, its trials' best is %s" % (b, d["S"][str(b)],
                                                         want))
-        if want is not None and want % d["eval_every"]:
-            fail("S(%d) = %d is not a multiple of %d" % (b, want,
-                                                         d["eval_every"]))
+        every = d["eval_every"]
+        every = every[str(b)] if isinstance(every, dict) else every
+        if want is not None and want % every:
+            fail("S(%d) = %d is not a multiple of %d" % (b, want, every))
+        for t in mine:
+            if t["eval_every"] != every or \
+                    "--eval-every %d " % every not in t["command"]:
+                fail("trial %s of %d: not evaluated every %d steps: %s"
+                     % (t["trial"], b, every, t["command"]))
         micro = d["micro_batch"]
         for t in mine:
             accumulates = "--accumulate %d" % (b // micro) in t["command"]
@@ -74,7 +81,8 @@ def main():
                 if not any(s is not None for s in scales):
                     fail("batch %d trial %d logged no noise scale"
                          % (b, t["trial"]))
-    scales = sorted(t["noise_scale"] for t in trials if t["noise_scale"])
+    scales = sorted(t["noise_scale"] for t in trials if t["noise_scale"] and
+                    not t.get("failed", "").startswith("diverged"))
     if scales and d["B_simple"] != scales[len(scales) // 2]:
         fail("B_simple %s is not the median %s" % (d["B_simple"], scales))
     values = [d["S"][str(b)] for b in batches]
@@ -82,10 +90,12 @@ def main():
         fail("S(B) %s is not nonincreasing on this learnable problem "
              "(the rate scaled with B)" % values)
     accumulating = [b for b in batches if b > d["micro_batch"]]
+    every = d["eval_every"]
     print("keys ok; %d trials; S(B) is each batch's best trial, a multiple "
-          "of %d, nonincreasing; lr scales with B; batch %s accumulate %s, with a noise "
+          "of %s, nonincreasing; lr scales with B; batch %s accumulate %s, with a noise "
           "scale; B_simple %s" % (
-              len(trials), d["eval_every"],
+              len(trials), ",".join("%s" % every[str(b)] for b in batches)
+              if isinstance(every, dict) else every,
               " and ".join(str(b) for b in accumulating),
               " and ".join(str(b // d["micro_batch"]) for b in accumulating),
               "%g" % d["B_simple"] if d["B_simple"] else None))
