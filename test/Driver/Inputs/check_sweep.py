@@ -28,7 +28,7 @@ def main():
         sys.exit(1)
 
     keys = {"S", "eval_every", "regimes", "fit", "B_simple", "model", "data",
-            "goal", "micro_batch", "max_steps", "max_epochs",
+            "goal", "micro_batch", "processes", "max_steps", "max_epochs",
             "diverge_factor", "optimizer",
             "trials_per_batch", "search", "trials"}
     if not keys <= set(d):
@@ -69,12 +69,15 @@ def main():
                     "--eval-every %d " % every not in t["command"]:
                 fail("trial %s of %d: not evaluated every %d steps: %s"
                      % (t["trial"], b, every, t["command"]))
-        micro = d["micro_batch"]
+        n = d["processes"]
+        micro = min(b // n, d["micro_batch"])
+        k = b // (micro * n)
         for t in mine:
-            accumulates = "--accumulate %d" % (b // micro) in t["command"]
-            if (b > micro) != accumulates:
+            accumulates = "--accumulate %d" % k in t["command"]
+            if (k > 1) != accumulates or (n > 1) != (
+                    " -np %d " % n in t["command"]):
                 fail("trial %s: %s" % (t["trial"], t["command"]))
-            if b > micro and not t["noise_scale"]:
+            if (k > 1 or n > 1) and not t["noise_scale"]:
                 log = os.path.join(os.path.dirname(path), t["log"])
                 scales = [r.get("noise_scale") for r in
                           map(json.loads, open(log)) if "loss" in r]
@@ -89,15 +92,17 @@ def main():
     if None in values or any(x < y for x, y in zip(values, values[1:])):
         fail("S(B) %s is not nonincreasing on this learnable problem "
              "(the rate scaled with B)" % values)
-    accumulating = [b for b in batches if b > d["micro_batch"]]
+    n = d["processes"]
+    accumulating = [b for b in batches if b > d["micro_batch"] * n]
     every = d["eval_every"]
-    print("keys ok; %d trials; S(B) is each batch's best trial, a multiple "
+    print("keys ok; %s%d trials; S(B) is each batch's best trial, a multiple "
           "of %s, nonincreasing; lr scales with B; batch %s accumulate %s, with a noise "
           "scale; B_simple %s" % (
-              len(trials), ",".join("%s" % every[str(b)] for b in batches)
+              "%d processes; " % n if n > 1 else "", len(trials), ",".join("%s" % every[str(b)] for b in batches)
               if isinstance(every, dict) else every,
               " and ".join(str(b) for b in accumulating),
-              " and ".join(str(b // d["micro_batch"]) for b in accumulating),
+              " and ".join(str(b // (d["micro_batch"] * n))
+                           for b in accumulating),
               "%g" % d["B_simple"] if d["B_simple"] else None))
     return 0
 
