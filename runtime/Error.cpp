@@ -11,9 +11,10 @@
 
 namespace trainc::rt {
 
-std::string formatFatalMessage(const std::string &message) {
+namespace {
+std::string formatLine(const char *kind, const std::string &message) {
   const RuntimeContext &context = runtimeContext();
-  std::string line = context.program + ": error: ";
+  std::string line = context.program + ": " + kind + ": ";
   if (context.world > 1)
     line += "rank " + std::to_string(context.rank) + ": ";
   // One line, whatever the caller passed: a newline inside would split the
@@ -21,6 +22,19 @@ std::string formatFatalMessage(const std::string &message) {
   for (char ch : message)
     line += (ch == '\n' || ch == '\r') ? ' ' : ch;
   return line;
+}
+} // namespace
+
+std::string formatFatalMessage(const std::string &message) {
+  return formatLine("error", message);
+}
+
+void warning(const std::string &message) {
+  std::string line = formatLine("warning", message) + "\n";
+  if (runtimeContext().progressLineOpen)
+    std::fputc('\n', stderr);
+  std::fputs(line.c_str(), stderr);
+  std::fflush(stderr);
 }
 
 void fatal(const std::string &message) {

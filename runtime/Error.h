@@ -19,6 +19,10 @@ std::string formatFatalMessage(const std::string &message);
 /// Prints formatFatalMessage(message) to stderr and exits with status 1.
 [[noreturn]] void fatal(const std::string &message);
 
+/// Prints `<program>: warning: [rank R: ]<message>` on one line to stderr
+/// and goes on.
+void warning(const std::string &message);
+
 } // namespace trainc::rt
 
 #endif // TRAINC_RUNTIME_ERROR_H

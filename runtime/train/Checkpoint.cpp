@@ -97,9 +97,13 @@ bool checkCheckpointWritable(const std::string &path, std::string &error) {
   return checkWritable(path, "checkpoint", error);
 }
 
+std::string olderCheckpoint(const std::string &path, int64_t age) {
+  return age == 0 ? path : path + "." + std::to_string(age);
+}
+
 bool writeCheckpoint(const std::string &path, const CheckpointHeader &header,
                      const void *params, const void *buffers, const void *state,
-                     std::string &error) {
+                     std::string &error, int64_t keep) {
   AtomicFile file(path, "checkpoint");
   if (!file.open(error))
     return false;
@@ -115,6 +119,18 @@ bool writeCheckpoint(const std::string &path, const CheckpointHeader &header,
   emit(state, header.stateBytes);
   uint64_t checksum = hash.value();
   file.write(&checksum, sizeof(checksum));
+  // The older checkpoints move along only once the new one is written
+  // (still under its temporary name), oldest first: killed in between, the
+  // newest complete checkpoint is path (not yet moved) or path.1.
+  for (int64_t age = keep - 1; age >= 1; --age) {
+    std::string from = olderCheckpoint(path, age - 1);
+    std::string to = olderCheckpoint(path, age);
+    if (::rename(from.c_str(), to.c_str()) != 0 && errno != ENOENT) {
+      error = "cannot move checkpoint " + from + " to " + to + ": " +
+              std::strerror(errno);
+      return false;
+    }
+  }
   return file.commit(error);
 }
 
@@ -244,12 +260,32 @@ CheckpointHeader modelCheckpointHeader(const trainc_model_desc &desc) {
   return header;
 }
 
-Checkpoint readCheckpointFor(const std::string &path,
-                             const trainc_model_desc &desc) {
+Checkpoint readCheckpointFor(std::string &path, const trainc_model_desc &desc,
+                             bool announce) {
   std::string error;
   std::optional<Checkpoint> checkpoint = readCheckpoint(path, error);
-  if (!checkpoint)
-    fatal(error);
+  if (!checkpoint) {
+    // --keep-checkpoints: the newest older one that reads.
+    std::string first = error;
+    for (int64_t age = 1;; ++age) {
+      std::string older = olderCheckpoint(path, age);
+      struct stat info;
+      if (::stat(older.c_str(), &info) != 0)
+        break;
+      std::string why;
+      checkpoint = readCheckpoint(older, why);
+      if (checkpoint) {
+        if (announce)
+          warning(first + "; resuming from " + older + " (step " +
+                  std::to_string(checkpoint->header.step) + ") instead");
+        path = older;
+        break;
+      }
+      first += "; " + why;
+    }
+    if (!checkpoint)
+      fatal(first);
+  }
   std::string problem = checkCheckpointModel(path, checkpoint->header,
                                              modelCheckpointHeader(desc));
   if (!problem.empty())

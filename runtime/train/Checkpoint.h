@@ -61,10 +61,17 @@ struct Checkpoint {
 
 /// Writes a checkpoint atomically: a temporary file beside `path`, fsync,
 /// rename over `path`, fsync of the directory. The arenas hold
-/// header.paramBytes, bufferBytes and stateBytes bytes.
+/// header.paramBytes, bufferBytes and stateBytes bytes. With `keep` > 1
+/// the checkpoints before it move along first (path.1 to path.2, ...,
+/// path to path.1), keeping `keep` in all; a crash at any point leaves
+/// the newest complete one at path or path.1.
 bool writeCheckpoint(const std::string &path, const CheckpointHeader &header,
                      const void *params, const void *buffers, const void *state,
-                     std::string &error);
+                     std::string &error, int64_t keep = 1);
+
+/// The name of the checkpoint `age` writes before the one at `path`
+/// (--keep-checkpoints): path.1, path.2, ...; `path` itself for 0.
+std::string olderCheckpoint(const std::string &path, int64_t age);
 
 /// Checks that a checkpoint can be written to `path` (creates and removes
 /// the temporary file), so a run fails before training, not after it.
@@ -86,9 +93,12 @@ std::string checkCheckpointModel(const std::string &path,
 CheckpointHeader modelCheckpointHeader(const trainc_model_desc &desc);
 
 /// Reads the checkpoint at `path` and checks that it belongs to the model
-/// `desc` describes; calls fatal() otherwise.
-Checkpoint readCheckpointFor(const std::string &path,
-                             const trainc_model_desc &desc);
+/// `desc` describes; calls fatal() otherwise. When `path` cannot be read
+/// (missing, truncated, corrupt) and older ones (path.1, path.2, ...:
+/// --keep-checkpoints) exist, the newest that reads is taken instead,
+/// with a warning when `announce`, and `path` is set to it.
+Checkpoint readCheckpointFor(std::string &path, const trainc_model_desc &desc,
+                             bool announce = true);
 
 } // namespace trainc::rt
 

@@ -31,7 +31,8 @@ int runForwardOnly(const TrainOptions &options, const ModelApi &api) {
           "--weights=none): --forward-only needs --resume CHECKPOINT");
   Arenas arenas = allocateArenas(desc);
   if (!options.resumePath.empty()) {
-    Checkpoint checkpoint = readCheckpointFor(options.resumePath, desc);
+    std::string path = options.resumePath;
+    Checkpoint checkpoint = readCheckpointFor(path, desc);
     if (!checkpoint.params.empty()) {
       // From the file's ONNX layouts into the arena's.
       std::memcpy(arenas.params.data(), checkpoint.params.data(),

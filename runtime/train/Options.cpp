@@ -517,9 +517,25 @@ const OptionSpec kOptions[] = {
         std::string &e) {
        return parseInteger(n, v, 1, o.checkpointEvery, e);
      }},
+    {"--keep-checkpoints", "N",
+     "keep the N latest checkpoints: each write moves the previous FILE to "
+     "FILE.1, FILE.1 to FILE.2 and so on (default 1: only FILE)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       if (!parseInteger(n, v, 1, o.keepCheckpoints, e))
+         return false;
+       if (o.keepCheckpoints > 1000) {
+         e = "option '" + n + "' expects at most 1000, got '" + v + "'";
+         return false;
+       }
+       return true;
+     }},
     {"--resume", "FILE",
      "continue the run saved in FILE exactly as if it had not stopped "
-     "(given the same data and flags; --seed defaults to the saved one)",
+     "(given the same data and flags; --seed defaults to the saved one). "
+     "A FILE that is missing, truncated or corrupt falls back, with a "
+     "warning, to the newest good one of FILE.1, FILE.2, ... "
+     "(--keep-checkpoints)",
      [](TrainOptions &o, const std::string &, const std::string &v,
         std::string &) {
        o.resumePath = v;
@@ -614,9 +630,11 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
   }
   if (!validateSchedule(scheduleOptions(options), error))
     return false;
-  if (given("--checkpoint-every") && options.checkpointPath.empty()) {
-    error = "--checkpoint-every needs --checkpoint FILE";
-    return false;
+  for (const char *flag : {"--checkpoint-every", "--keep-checkpoints"}) {
+    if (given(flag) && options.checkpointPath.empty()) {
+      error = std::string(flag) + " needs --checkpoint FILE";
+      return false;
+    }
   }
   if (!options.forwardOnly) {
     for (const char *flag : {"--input", "--output"}) {
@@ -639,6 +657,7 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
         "--lr-milestones", "--lr-gamma", "--lr-power", "--lr-end",
         "--warmup-steps", "--warmup-epochs", "--warmup-start-lr", "--seed",
         "--log", "--dump-grads", "--checkpoint", "--checkpoint-every",
+        "--keep-checkpoints",
         "--save-onnx", "--init", "--consistency-check-every", "--accumulate",
         "--no-noise-scale", "--batch-schedule", "--max-batch",
         "--lr-scaling", "--eval-every", "--stop-at-accuracy",

@@ -85,6 +85,9 @@ struct TrainOptions {
   std::string saveOnnxPath;
   /// 0: only at the end.
   int64_t checkpointEvery = 0;
+  /// --keep-checkpoints N: the checkpoint and the N - 1 before it
+  /// (FILE.1, FILE.2, ...), which --resume falls back to.
+  int64_t keepCheckpoints = 1;
 
   bool help = false;
   /// The flags given on the command line, e.g. "--seed", for checks that

@@ -199,6 +199,8 @@ private:
   /// training, the 0-based epoch in progress and the samples of it
   /// consumed; the steps of it done (for the progress line).
   int64_t stepCount = 0, epoch = 0, samplesInEpoch = 0, batchInEpoch = 0;
+  /// The checkpoint this run resumed (--resume's, or an older one).
+  std::string resumedPath;
   /// The epoch's sample order.
   std::vector<int64_t> order;
   /// --steps (or no limit), and finalStep().
@@ -295,10 +297,12 @@ void Trainer::start() {
   std::optional<Checkpoint> checkpoint;
   seed = options.seed;
   if (!options.resumePath.empty()) {
-    checkpoint = readCheckpointFor(options.resumePath, desc);
+    // The file resumed: --resume's, or an older one it fell back to.
+    resumedPath = options.resumePath;
+    checkpoint = readCheckpointFor(resumedPath, desc, rank == 0);
     uint64_t saved = checkpoint->header.seed;
     if (options.given.count("--seed") && saved != options.seed)
-      fatal("checkpoint " + options.resumePath + " was taken with --seed " +
+      fatal("checkpoint " + resumedPath + " was taken with --seed " +
             std::to_string(saved) + " but --seed " +
             std::to_string(options.seed) +
             " was given (the order of the rest of the epoch depends on it)");
@@ -432,20 +436,20 @@ int64_t Trainer::plannedSteps() const {
 void Trainer::restore(const Checkpoint &checkpoint) {
   const CheckpointHeader &saved = checkpoint.header;
   if (saved.world != world)
-    fatal("checkpoint " + options.resumePath + " was taken with " +
+    fatal("checkpoint " + resumedPath + " was taken with " +
           std::to_string(saved.world) + " process" +
           (saved.world == 1 ? "" : "es") + " but this run has " +
           std::to_string(world) +
           " (the global batch and each rank's share of it would change)");
   if (saved.trainCount != data.train.count)
-    fatal("checkpoint " + options.resumePath +
+    fatal("checkpoint " + resumedPath +
           " was taken on a training split of " +
           std::to_string(saved.trainCount) + " samples but " +
           data.description + " has " + std::to_string(data.train.count) +
           " (resume with the same --data)");
   if (saved.step < 0 || saved.epoch < 0 || saved.samples < 0 ||
       saved.samples >= data.train.count)
-    fatal("checkpoint " + options.resumePath +
+    fatal("checkpoint " + resumedPath +
           " has an impossible position (step " + std::to_string(saved.step) +
           ", epoch " + std::to_string(saved.epoch) + ", sample " +
           std::to_string(saved.samples) + ")");
@@ -533,7 +537,7 @@ void Trainer::announce(Progress &progress, int threads) {
   if (!plan->describe().empty())
     progress.message("batch schedule: " + plan->describe());
   if (!options.resumePath.empty())
-    progress.message("resuming " + options.resumePath + " at step " +
+    progress.message("resuming " + resumedPath + " at step " +
                      std::to_string(stepCount) + " (epoch " +
                      std::to_string(epoch + 1) + ", " +
                      std::to_string(batchInEpoch) + " of " +
@@ -798,7 +802,8 @@ void Trainer::saveCheckpoint() {
       desc, arenas.state.data(), desc.state_bytes, paramShapedStateSlots(desc));
   std::string error;
   if (!writeCheckpoint(options.checkpointPath, header, params.data(),
-                       arenas.buffers.data(), state.data(), error))
+                       arenas.buffers.data(), state.data(), error,
+                       options.keepCheckpoints))
     fatal(error);
 }
 
