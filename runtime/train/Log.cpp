@@ -26,6 +26,32 @@ std::string jsonFloat(float value) {
   return text;
 }
 
+std::string jsonString(const std::string &text) {
+  std::string out = "\"";
+  for (unsigned char ch : text) {
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += static_cast<char>(ch);
+    } else if (ch < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof(escaped), "\\u%04x", ch);
+      out += escaped;
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out + "\"";
+}
+
+std::string jsonStopRecord(const std::string &signal, int64_t step,
+                           const std::string &checkpoint) {
+  std::string record = "{\"stopped\": " + jsonString(signal) +
+                       ", \"step\": " + std::to_string(step);
+  if (!checkpoint.empty())
+    record += ", \"checkpoint\": " + jsonString(checkpoint);
+  return record + "}";
+}
+
 std::string jsonDouble(double value) {
   if (!std::isfinite(value))
     return "null";

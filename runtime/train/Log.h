@@ -22,6 +22,13 @@ namespace trainc::rt {
 /// infinity, so those become null.
 std::string jsonFloat(float value);
 std::string jsonDouble(double value);
+/// `text` as a JSON string, quoted and escaped.
+std::string jsonString(const std::string &text);
+
+/// The record of a run stopped by a signal after `step`: {"stopped":
+/// "SIGTERM", "step": N[, "checkpoint": FILE]}.
+std::string jsonStopRecord(const std::string &signal, int64_t step,
+                           const std::string &checkpoint);
 
 /// One line of the log, without the newline. Under mpirun (a wait time
 /// given) also the seconds the step waited for its gradient all-reduce

@@ -33,6 +33,7 @@
 #include "train/Threads.h"
 
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -40,7 +41,51 @@
 #include <limits>
 #include <sstream>
 
+#include <unistd.h>
+
 namespace trainc::rt {
+
+namespace {
+
+/// Preemption (SIGTERM, SIGINT): the first signal asks the run to stop at
+/// the next step boundary with a checkpoint; a second one exits at once.
+volatile std::sig_atomic_t stopSignal = 0;
+/// "PROGRAM: error: a second signal: stopping at once\n", made before the
+/// handlers are installed (the handler may only write(2) it).
+char secondSignalLine[160];
+size_t secondSignalLength = 0;
+
+extern "C" void onStopSignal(int signal) {
+  if (stopSignal != 0) {
+    ssize_t ignored = ::write(STDERR_FILENO, secondSignalLine,
+                              secondSignalLength);
+    (void)ignored;
+    ::_exit(128 + signal);
+  }
+  stopSignal = signal;
+}
+
+void installStopHandlers() {
+  std::string line = runtimeContext().program +
+                     ": error: a second signal: stopping at once, without "
+                     "a checkpoint\n";
+  secondSignalLength = std::min(line.size(), sizeof(secondSignalLine));
+  std::memcpy(secondSignalLine, line.data(), secondSignalLength);
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_handler = onStopSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+}
+
+const char *signalName(int signal) {
+  return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM"
+                                                         : "a signal";
+}
+
+} // namespace
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -201,6 +246,13 @@ private:
   int64_t stepCount = 0, epoch = 0, samplesInEpoch = 0, batchInEpoch = 0;
   /// The checkpoint this run resumed (--resume's, or an older one).
   std::string resumedPath;
+  /// Preemption: the signal some rank received, agreed on by every rank at
+  /// a step boundary (0: none), and the lowest rank that received it.
+  int agreedStopSignal(int &fromRank);
+  /// Stops the run after a signal: a checkpoint when --checkpoint is
+  /// given, one line saying where to resume; returns the exit status.
+  int stopForSignal(Progress &progress, int signal, int fromRank,
+                    bool saved);
   /// The epoch's sample order.
   std::vector<int64_t> order;
   /// --steps (or no limit), and finalStep().
@@ -890,6 +942,46 @@ void Trainer::finish() {
     fatal(error);
 }
 
+int Trainer::agreedStopSignal(int &fromRank) {
+  uint64_t mine = static_cast<uint64_t>(stopSignal);
+  if (world == 1) {
+    fromRank = 0;
+    return static_cast<int>(mine);
+  }
+  // Every rank stops at the same step boundary, whichever got the signal.
+  std::vector<uint64_t> all = comm.allgather(mine, "the preemption check");
+  for (int r = 0; r < world; ++r)
+    if (all[r] != 0) {
+      fromRank = r;
+      return static_cast<int>(all[r]);
+    }
+  return 0;
+}
+
+int Trainer::stopForSignal(Progress &progress, int signal, int fromRank,
+                           bool saved) {
+  std::string what = std::string(signalName(signal)) +
+                     (world > 1 ? " (rank " + std::to_string(fromRank) + ")"
+                                : std::string());
+  std::string where = "after step " + std::to_string(stepCount);
+  if (options.checkpointPath.empty()) {
+    std::string text = "stopped by " + what + " " + where +
+                       ": no --checkpoint FILE, nothing saved";
+    log.write(jsonStopRecord(signalName(signal), stepCount, ""));
+    if (rank == 0)
+      warning(text);
+    return 128 + signal;
+  }
+  if (!saved)
+    saveCheckpoint();
+  log.write(jsonStopRecord(signalName(signal), stepCount,
+                           options.checkpointPath));
+  progress.message("stopped by " + what + " " + where + ": checkpoint " +
+                   options.checkpointPath + " written; continue with "
+                   "--resume " + options.checkpointPath);
+  return 0;
+}
+
 void Trainer::growWithNoise(Progress &progress) {
   if (options.batchSchedule.kind != BatchSchedule::Kind::Noise ||
       noise.steps == 0)
@@ -916,6 +1008,7 @@ void Trainer::growWithNoise(Progress &progress) {
 
 int Trainer::run() {
   int threads = setThreads(options.threads);
+  installStopHandlers();
   start();
   if (!options.dumpGradsDir.empty() && !running())
     fatal("--dump-grads: no step is left to take (the checkpoint is at step " +
@@ -992,9 +1085,15 @@ int Trainer::run() {
     if (world > 1 && options.consistencyCheckEvery && desc.num_buckets > 0 &&
         stepCount % options.consistencyCheckEvery == 0 && running())
       checkBucketAgrees();
+    bool saved = false;
     if (options.checkpointEvery && stepCount % options.checkpointEvery == 0 &&
-        running())
+        running()) {
       saveCheckpoint();
+      saved = true;
+    }
+    int fromRank = 0;
+    if (int signal = running() ? agreedStopSignal(fromRank) : 0)
+      return stopForSignal(progress, signal, fromRank, saved);
   }
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
 

@@ -28,12 +28,14 @@
 
 #include <omp.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <string>
+#include <thread>
 
 namespace {
 
@@ -56,6 +58,9 @@ struct Mock {
   /// 0, or the train step (counted from 1 in this process) whose loss is
   /// NaN; `trainSteps` counts them.
   long nanAtStep = 0, trainSteps = 0;
+  /// TRAINC_MOCK_STEP_MS: each train step also sleeps this long, so a
+  /// test can signal the process in the middle of one.
+  long stepMilliseconds = 0;
 };
 
 Mock makeMock() {
@@ -108,6 +113,8 @@ Mock makeMock() {
   mock.reportThreads = std::getenv("TRAINC_MOCK_REPORT_THREADS") != nullptr;
   if (const char *step = std::getenv("TRAINC_MOCK_NAN_AT_STEP"))
     mock.nanAtStep = std::atol(step);
+  if (const char *ms = std::getenv("TRAINC_MOCK_STEP_MS"))
+    mock.stepMilliseconds = std::atol(ms);
   return mock;
 }
 
@@ -219,6 +226,9 @@ void trainc_train_step(const trainc_step_args *args) {
   *loss = total / kBatch;
   if (++mock().trainSteps == mock().nanAtStep)
     *loss = std::nanf("");
+  if (mock().stepMilliseconds > 0)
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(mock().stepMilliseconds));
 
   // The mean loss: dW = delta^T x / B, db = sum_n delta / B.
   float *gw =
