@@ -73,6 +73,16 @@ void AtomicFile::write(const void *data, int64_t size) {
   }
 }
 
+bool AtomicFile::sync(std::string &error) {
+  if (!failure && ::fsync(fd) != 0)
+    failure = errno;
+  if (failure) {
+    error = message(failure);
+    return false;
+  }
+  return true;
+}
+
 bool AtomicFile::commit(std::string &error) {
   // The data must be on disk before the rename makes it the file.
   if (!failure && ::fsync(fd) != 0)

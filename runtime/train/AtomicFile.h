@@ -26,6 +26,9 @@ public:
   bool open(std::string &error);
   /// Appends; errors are reported by commit().
   void write(const void *data, int64_t size);
+  /// Puts what was written on disk now (commit() does too), so that what
+  /// happens before commit() does not wait for it.
+  bool sync(std::string &error);
   /// Makes the file `path`.
   bool commit(std::string &error);
 

@@ -119,9 +119,12 @@ bool writeCheckpoint(const std::string &path, const CheckpointHeader &header,
   emit(state, header.stateBytes);
   uint64_t checksum = hash.value();
   file.write(&checksum, sizeof(checksum));
-  // The older checkpoints move along only once the new one is written
+  // The older checkpoints move along only once the new one is on disk
   // (still under its temporary name), oldest first: killed in between, the
-  // newest complete checkpoint is path (not yet moved) or path.1.
+  // newest complete checkpoint is path (not yet moved) or path.1. The
+  // window without path is two renames long.
+  if (keep > 1 && !file.sync(error))
+    return false;
   for (int64_t age = keep - 1; age >= 1; --age) {
     std::string from = olderCheckpoint(path, age - 1);
     std::string to = olderCheckpoint(path, age);
