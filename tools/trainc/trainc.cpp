@@ -256,6 +256,27 @@ std::string supportedOps() {
     s += (s.empty() ? "" : ", ") + op;
   return s;
 }
+std::string cudaToolkitDir();
+
+/// trainc --version: the version, the MLIR/LLVM it was built with and the
+/// targets it builds executables for.
+void printVersion(raw_ostream &os) {
+  os << "trainc 0.1\n"
+     << "  MLIR/LLVM " << LLVM_VERSION_STRING << "\n"
+     << "  targets: cpu (generated loops, oneDNN)";
+  std::string toolkit = cudaToolkitDir();
+  if (toolkit.empty())
+    os << "; cuda: no toolkit (--cuda-toolkit DIR or $CUDA_ROOT)";
+  else if (mlir::train::hasCudaRuntime())
+    os << ", cuda (PTX sm_75..sm_90a, cuDNN, cuBLAS, NCCL; toolkit "
+       << toolkit << ")";
+  else
+    os << ", cuda objects only (--emit=obj: the CUDA runtime, which needs "
+          "cuDNN, cuBLAS and NCCL, was not built; toolkit "
+       << toolkit << ")";
+  os << "\n";
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -263,10 +284,7 @@ int main(int argc, char **argv) {
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
   cl::HideUnrelatedOptions(category);
-  cl::AddExtraVersionPrinter([](raw_ostream &os) {
-    os << "trainc 0.1 (train dialect, ONNX import; MLIR " << LLVM_VERSION_STRING
-       << ")\n";
-  });
+  cl::SetVersionPrinter(printVersion);
   std::string overview =
       "trainc: compiles an ONNX image classifier into a data-parallel "
       "training executable.\n\n"
