@@ -85,8 +85,6 @@ const char *signalName(int signal) {
                                                          : "a signal";
 }
 
-} // namespace
-namespace {
 
 using Clock = std::chrono::steady_clock;
 
@@ -278,9 +276,9 @@ private:
   void fillBatch(const std::vector<int64_t> &epochOrder, int64_t first,
                  float *images, int32_t *classes) const;
   /// The first sample of this rank's share of micro-batch `k` of the step
-  /// that starts at sample `stepStart`.
-  int64_t shareStart(int64_t stepStart, int64_t k) const {
-    return stepStart + (k * world + rank) * desc.batch;
+  /// that starts at sample `first`.
+  int64_t shareStart(int64_t first, int64_t k) const {
+    return first + (k * world + rank) * desc.batch;
   }
   /// Uploads this rank's batch from sample `first` of epoch `batchEpoch`
   /// into slot `index`, unless it holds it already.
@@ -963,22 +961,19 @@ int Trainer::stopForSignal(Progress &progress, int signal, int fromRank,
   std::string what = std::string(signalName(signal)) +
                      (world > 1 ? " (rank " + std::to_string(fromRank) + ")"
                                 : std::string());
-  std::string where = "after step " + std::to_string(stepCount);
-  if (options.checkpointPath.empty()) {
-    std::string text = "stopped by " + what + " " + where +
-                       ": no --checkpoint FILE, nothing saved";
-    log.write(jsonStopRecord(signalName(signal), stepCount, ""));
+  std::string stopped = "stopped by " + what + " after step " +
+                        std::to_string(stepCount);
+  const std::string &path = options.checkpointPath;
+  if (!path.empty() && !saved)
+    saveCheckpoint();
+  log.write(jsonStopRecord(signalName(signal), stepCount, path));
+  if (path.empty()) {
     if (rank == 0)
-      warning(text);
+      warning(stopped + ": no --checkpoint FILE, nothing saved");
     return 128 + signal;
   }
-  if (!saved)
-    saveCheckpoint();
-  log.write(jsonStopRecord(signalName(signal), stepCount,
-                           options.checkpointPath));
-  progress.message("stopped by " + what + " " + where + ": checkpoint " +
-                   options.checkpointPath + " written; continue with "
-                   "--resume " + options.checkpointPath);
+  progress.message(stopped + ": checkpoint " + path +
+                   " written; continue with --resume " + path);
   return 0;
 }
 
@@ -1021,10 +1016,10 @@ int Trainer::run() {
   int64_t firstStep = stepCount, samplesDone = 0;
   Clock::time_point start = Clock::now();
   while (running()) {
-    Clock::time_point stepStart = Clock::now();
+    Clock::time_point stepBegan = Clock::now();
     float loss = step();
     double seconds =
-        std::chrono::duration<double>(Clock::now() - stepStart).count();
+        std::chrono::duration<double>(Clock::now() - stepBegan).count();
     ++stepCount;
     samplesInEpoch += globalBatch;
     samplesDone += globalBatch;
@@ -1041,7 +1036,8 @@ int Trainer::run() {
                              fields + nlcgLogFields()));
     // The epoch ends when the rest of its order is less than the next
     // step's batch.
-    bool epochEnds = samplesInEpoch + batchAt(position()) > data.train.count;
+    int64_t nextBatch;
+    bool epochEnds = stepStart(position(), nextBatch).epoch != epoch;
     progress.step(stepCount, epoch, epochEnds ? stepsPerEpoch : batchInEpoch,
                   loss);
     bool goal = false;

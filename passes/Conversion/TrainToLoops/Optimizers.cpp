@@ -71,8 +71,7 @@ public:
   LogicalResult emit() {
     // The noise flag is read with the algorithm's coefficients, before the
     // loops.
-    std::optional<NoiseSquares> sink = noiseSquares(l, c, noise);
-    squares = sink ? &*sink : nullptr;
+    squares = noiseSquares(l, c, noise);
     switch (algorithm) {
     case Algorithm::Sgd:
     case Algorithm::Momentum:
@@ -346,7 +345,8 @@ private:
       // The layer's norms and step scale, in a serial kernel.
       l.serial([&] {
         SmallVector<Value> sums = reduceWithSquares(
-            l, squares, chunk, s.count, {l.f64(0), l.f64(0)},
+            l, squares ? &*squares : nullptr, chunk, s.count,
+            {l.f64(0), l.f64(0)},
             [&](Value i, ValueRange acc, Value &square) -> SmallVector<Value> {
               Value w = o.ext(o.load(v.w, i));
               square = load(o, s, v.g, i);
@@ -399,7 +399,8 @@ private:
       // The moments, the layer's norms and its step, in a serial kernel.
       l.serial([&] {
         SmallVector<Value> sums = reduceWithSquares(
-            l, squares, chunk, s.count, {l.f64(0), l.f64(0)},
+            l, squares ? &*squares : nullptr, chunk, s.count,
+            {l.f64(0), l.f64(0)},
             [&](Value i, ValueRange acc, Value &square) -> SmallVector<Value> {
               Value w = o.load(v.w, i);
               Value g = load(o, s, v.g, i);
@@ -436,8 +437,8 @@ private:
   GradientLoad load;
   Coefficients c;
   std::optional<NoiseTable> noise;
-  /// Where the squares go, while emit() runs; null without a table.
-  const NoiseSquares *squares = nullptr;
+  /// Where the squares go (set by emit()); none without a table.
+  std::optional<NoiseSquares> squares;
   /// LARS and LAMB: each segment's step scale (f32), written by the serial
   /// kernel of its norms and read by its update kernel.
   Value layerScales;
