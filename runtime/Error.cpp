@@ -37,6 +37,15 @@ void warning(const std::string &message) {
   std::fflush(stderr);
 }
 
+void reportError(const std::string &message) {
+  std::string line = formatFatalMessage(message) + "\n";
+  std::fflush(stdout);
+  if (runtimeContext().progressLineOpen)
+    std::fputc('\n', stderr);
+  std::fputs(line.c_str(), stderr);
+  std::fflush(stderr);
+}
+
 void fatal(const std::string &message) {
   std::string line = formatFatalMessage(message) + "\n";
   // Flush what was logged so far, then leave without running static

@@ -23,6 +23,11 @@ std::string formatFatalMessage(const std::string &message);
 /// and goes on.
 void warning(const std::string &message);
 
+/// Prints formatFatalMessage(message) on one line to stderr and returns:
+/// for an error every rank has agreed on, which each ends with its own
+/// exit status instead of aborting the job.
+void reportError(const std::string &message);
+
 } // namespace trainc::rt
 
 #endif // TRAINC_RUNTIME_ERROR_H

@@ -15,6 +15,10 @@
 
 #include <cstdio>
 
+// A model compiled without an optimizer has no update entry point of its
+// own: ModelApi::applyUpdate is then null.
+#pragma weak trainc_apply_update
+
 using namespace trainc::rt;
 
 int main(int argc, char **argv) {
@@ -35,7 +39,8 @@ int main(int argc, char **argv) {
   // The target's device (the CUDA target's GPU, and with several ranks its
   // NCCL data plane; none on the CPU).
   context.device = openDevice(*options, context.rank, context.world);
-  ModelApi api{trainc_model, trainc_train_step, trainc_eval_step};
+  ModelApi api{trainc_model, trainc_train_step, trainc_eval_step,
+               trainc_apply_update};
   int status = options->forwardOnly ? runForwardOnly(*options, api)
                                      : runTraining(*options, api);
   // Every rank finalizes MPI (the context itself is never destroyed), after

@@ -17,6 +17,9 @@ struct ModelApi {
   decltype(&trainc_model) describe;
   decltype(&trainc_train_step) trainStep;
   decltype(&trainc_eval_step) evalStep;
+  /// The update alone (--on-nonfinite skip defers it); null where the
+  /// model has none.
+  decltype(&trainc_apply_update) applyUpdate = nullptr;
 };
 
 /// Arguments for an entry point: the header (size, ABI version) and the

@@ -530,6 +530,29 @@ const OptionSpec kOptions[] = {
        }
        return true;
      }},
+    {"--on-nonfinite", "ACTION",
+     "when a step's loss or gradient is NaN or infinite (checked on the "
+     "finished gradient by the update's own pass; the same verdict on "
+     "every rank): stop (default: end the run before anything of that step "
+     "is saved, naming the step, the first bucket and parameter affected "
+     "and the last good checkpoint) or skip (leave parameters and "
+     "optimizer state as they were, log the step as skipped and go on; the "
+     "update then waits for the whole step's check, one more pass over the "
+     "gradients)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) {
+       if (v != "stop" && v != "skip") {
+         e = "option '" + n + "' expects stop or skip, got '" + v + "'";
+         return false;
+       }
+       o.skipNonfinite = v == "skip";
+       return true;
+     }},
+    {"--max-skipped", "N",
+     "with --on-nonfinite skip, stop as stop does at the (N+1)-th skipped "
+     "step of the run (default 10)",
+     [](TrainOptions &o, const std::string &n, const std::string &v,
+        std::string &e) { return parseInteger(n, v, 0, o.maxSkipped, e); }},
     {"--resume", "FILE",
      "continue the run saved in FILE exactly as if it had not stopped "
      "(given the same data and flags; --seed defaults to the saved one). "
@@ -630,6 +653,10 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
   }
   if (!validateSchedule(scheduleOptions(options), error))
     return false;
+  if (options.given.count("--max-skipped") && !options.skipNonfinite) {
+    error = "--max-skipped needs --on-nonfinite skip";
+    return false;
+  }
   for (const char *flag : {"--checkpoint-every", "--keep-checkpoints"}) {
     if (given(flag) && options.checkpointPath.empty()) {
       error = std::string(flag) + " needs --checkpoint FILE";
@@ -661,7 +688,7 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
         "--save-onnx", "--init", "--consistency-check-every", "--accumulate",
         "--no-noise-scale", "--batch-schedule", "--max-batch",
         "--lr-scaling", "--eval-every", "--stop-at-accuracy",
-        "--stop-at-loss"}) {
+        "--stop-at-loss", "--on-nonfinite", "--max-skipped"}) {
     if (given(flag)) {
       error = std::string(flag) + " cannot be used with --forward-only";
       return false;

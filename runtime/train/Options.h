@@ -88,6 +88,9 @@ struct TrainOptions {
   /// --keep-checkpoints N: the checkpoint and the N - 1 before it
   /// (FILE.1, FILE.2, ...), which --resume falls back to.
   int64_t keepCheckpoints = 1;
+  /// --on-nonfinite skip (else stop) and --max-skipped N.
+  bool skipNonfinite = false;
+  int64_t maxSkipped = 10;
 
   bool help = false;
   /// The flags given on the command line, e.g. "--seed", for checks that

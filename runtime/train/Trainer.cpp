@@ -32,6 +32,7 @@
 #include "train/TensorLayout.h"
 #include "train/Threads.h"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cmath>
@@ -244,6 +245,27 @@ private:
   int64_t stepCount = 0, epoch = 0, samplesInEpoch = 0, batchInEpoch = 0;
   /// The checkpoint this run resumed (--resume's, or an older one).
   std::string resumedPath;
+  /// The last checkpoint known good: the one this run wrote last, or the
+  /// one it resumed (empty: none), and its step.
+  std::string lastGoodCheckpoint;
+  int64_t lastGoodStep = 0;
+  /// --on-nonfinite: whether the step defers its update until the whole
+  /// step is known finite (skip, for the optimizers whose update is
+  /// per bucket); what the last step found not finite ("" when all is
+  /// finite); the steps skipped so far in this run.
+  bool deferUpdate = false;
+  std::string nonfinite;
+  /// With deferUpdate, the running statistics before the step.
+  std::vector<char> buffersBefore;
+  int64_t skippedSteps = 0;
+  /// "" when the step's loss and finished gradient are finite; else what
+  /// is not, naming the first bucket and parameter affected (from the
+  /// second table of `stats`: its sums are finite exactly when the
+  /// gradient elements are).
+  std::string describeNonfinite(float loss);
+  /// Ends the run after a step that was not finite: one line from rank 0,
+  /// nothing of the step saved; returns the exit status.
+  int stopForNonfinite(const std::string &why, const std::string &note = "");
   /// Preemption: the signal some rank received, agreed on by every rank at
   /// a step boundary (0: none), and the lowest rank that received it.
   int agreedStopSignal(int &fromRank);
@@ -342,6 +364,18 @@ void Trainer::start() {
   // Rank 0 writes every output; a path it cannot write ends the job.
   if (rank == 0)
     checkOutputs();
+  // --on-nonfinite skip: NLCG's update is not per bucket (its passes and
+  // line search run inside the step after every bucket's gather), so it
+  // cannot wait for trainc_apply_update yet.
+  deferUpdate = options.skipNonfinite;
+  if (deferUpdate && desc.optimizer && std::strcmp(desc.optimizer, "nlcg") == 0)
+    fatal("--on-nonfinite skip is not supported with the nlcg optimizer "
+          "(its update is not deferred); use --on-nonfinite stop");
+  if (deferUpdate && !api.applyUpdate)
+    fatal("--on-nonfinite skip: this executable's model has no separate "
+          "update (trainc_apply_update)");
+  if (deferUpdate)
+    buffersBefore.resize(static_cast<size_t>(desc.buffer_bytes));
 
   // The checkpoint comes first: its seed also generates synthetic data.
   std::optional<Checkpoint> checkpoint;
@@ -402,11 +436,12 @@ void Trainer::start() {
   }
 
   arenas = allocateArenas(desc);
+  // The partial sums always: the non-finite check reads their second table.
   arenas.allocateAccumulation(
       desc,
       options.accumulate > 1 ||
           options.batchSchedule.kind != BatchSchedule::Kind::Fixed,
-      options.noiseScale);
+      /*noise=*/true);
   if (!options.init.empty()) {
     initialiseKaiming(desc, seed, arenas.params.data(), arenas.buffers.data());
     arenas.toDevice(ArenaPart::Params);
@@ -516,6 +551,8 @@ void Trainer::restore(const Checkpoint &checkpoint) {
   for (ArenaPart part : {ArenaPart::Params, ArenaPart::Buffers, ArenaPart::State})
     arenas.toDevice(part);
   stepCount = saved.step;
+  lastGoodCheckpoint = resumedPath;
+  lastGoodStep = saved.step;
   epoch = saved.epoch;
   samplesInEpoch = saved.samples;
   if (options.batchSchedule.kind == BatchSchedule::Kind::Noise)
@@ -662,11 +699,20 @@ float Trainer::step() {
   lastMomentum = hyper.momentum;
   hyper.accumulate = static_cast<float>(accumulate);
   hyper.noise = measureNoise ? 1.0f : 0.0f;
+  hyper.nonfinite = static_cast<float>(deferUpdate ? TRAINC_NONFINITE_DEFER
+                                                   : TRAINC_NONFINITE_CHECK);
   RuntimeContext &context = runtimeContext();
   // The losses of micro-batches 1..K-1 (this process's), which the last
   // folds into the step's; and their gradients' squared norms.
   float carry = 0, loss = 0;
   double microNormSq = 0;
+  // A skipped step leaves the running statistics as they were too: its
+  // forward passes move them.
+  if (deferUpdate && desc.buffer_bytes > 0) {
+    arenas.toHost(ArenaPart::Buffers);
+    std::memcpy(buffersBefore.data(), arenas.buffers.data(),
+                desc.buffer_bytes);
+  }
   for (int64_t k = 0; k < accumulate; ++k) {
     const bool last = k + 1 == accumulate;
     int index = static_cast<int>(microCount % Device::kBatchSlots);
@@ -744,15 +790,91 @@ float Trainer::step() {
   // (train-data-parallel): both are those of the global batch.
   if (world > 1)
     reduce.end();
-  if (!std::isfinite(loss))
-    fatal(std::string("loss is ") + (std::isnan(loss) ? "NaN" : "infinite") +
-          " at step " + std::to_string(stepCount + 1) + " (epoch " +
-          std::to_string(epoch + 1) + ", batch " +
-          std::to_string(batchInEpoch + 1) + " of " +
-          std::to_string(stepsPerEpoch) + ")");
+  // The verdict is the same on every rank: the loss and the finished
+  // gradient are the all-reduced ones.
+  nonfinite = describeNonfinite(loss);
+  if (!nonfinite.empty()) {
+    if (deferUpdate && desc.buffer_bytes > 0) {
+      std::memcpy(arenas.buffers.data(), buffersBefore.data(),
+                  desc.buffer_bytes);
+      arenas.toDevice(ArenaPart::Buffers);
+    }
+    return loss;
+  }
+  if (deferUpdate) {
+    trainc_step_args args = stepArgs(&context);
+    args.params = arenas.params_;
+    args.grads = arenas.grads_;
+    args.state = arenas.state_;
+    args.arena = arenas.activations_;
+    args.hyper = &hyper;
+    api.applyUpdate(&args);
+  }
   if (measureNoise)
     measureNoiseScale(microNormSq);
   return loss;
+}
+
+std::string Trainer::describeNonfinite(float loss) {
+  std::string what;
+  if (!std::isfinite(loss))
+    what = std::string("loss is ") + (std::isnan(loss) ? "NaN" : "infinite");
+  int64_t count = trainc_noise_partials(&desc);
+  std::vector<double> partials(static_cast<size_t>(count));
+  if (count > 0)
+    arenas.read(ArenaPart::Stats, partials.data(), 8 * count, 8 * count);
+  int64_t bad = -1;
+  for (int64_t k = 0; k < count && bad < 0; ++k)
+    if (!std::isfinite(partials[k]))
+      bad = k;
+  if (bad >= 0) {
+    // The chunks follow the parameters in arena order (abi.h).
+    std::vector<const trainc_tensor_desc *> params;
+    for (int32_t i = 0; i < desc.num_tensors; ++i)
+      if (desc.tensors[i].kind == TRAINC_PARAM)
+        params.push_back(&desc.tensors[i]);
+    std::sort(params.begin(), params.end(),
+              [](const trainc_tensor_desc *a, const trainc_tensor_desc *b) {
+                return a->offset < b->offset;
+              });
+    const trainc_tensor_desc *param = nullptr;
+    for (int64_t first = 0; const trainc_tensor_desc *p : params) {
+      first += (p->numel + TRAINC_NOISE_CHUNK - 1) / TRAINC_NOISE_CHUNK;
+      if (bad < first) {
+        param = p;
+        break;
+      }
+    }
+    std::string where;
+    for (int32_t b = 0; param && b < desc.num_buckets; ++b)
+      if (param->offset >= desc.buckets[b].offset &&
+          param->offset < desc.buckets[b].offset + desc.buckets[b].bytes)
+        where = "bucket " + std::to_string(b) + ", ";
+    if (param)
+      where += std::string("parameter ") + param->name;
+    what += std::string(what.empty() ? "" : " and ") +
+            "gradient is not finite (first in " + where + ")";
+  }
+  return what;
+}
+
+int Trainer::stopForNonfinite(const std::string &why, const std::string &note) {
+  log.write(jsonStopRecord("nonfinite", stepCount, lastGoodCheckpoint));
+  if (rank != 0)
+    return 1;
+  std::string resume =
+      lastGoodCheckpoint.empty()
+          ? std::string("no checkpoint was written (--checkpoint-every N "
+                        "keeps one)")
+          : "the last good checkpoint is " + lastGoodCheckpoint +
+                " (step " + std::to_string(lastGoodStep) + ")";
+  reportError(why + " at step " + std::to_string(stepCount) + " (epoch " +
+              std::to_string(epoch + 1) + ", batch " +
+              std::to_string(batchInEpoch + 1) + " of " +
+              std::to_string(stepsPerEpoch) + ")" +
+              (note.empty() ? std::string() : "; " + note) +
+              "; stopped before saving anything of it: " + resume);
+  return 1;
 }
 
 double Trainer::noisePartials(int table) {
@@ -825,6 +947,9 @@ bool Trainer::evaluateTestSplit(Progress &progress, const std::string &when) {
 
 void Trainer::saveCheckpoint() {
   syncBuffers();
+  // Every rank knows it (rank 0 writes it, or ends the job).
+  lastGoodCheckpoint = options.checkpointPath;
+  lastGoodStep = stepCount;
   if (rank != 0)
     return;
   CheckpointHeader header = modelCheckpointHeader(desc);
@@ -1021,13 +1146,29 @@ int Trainer::run() {
     double seconds =
         std::chrono::duration<double>(Clock::now() - stepBegan).count();
     ++stepCount;
+    if (!nonfinite.empty() && !deferUpdate)
+      return stopForNonfinite(nonfinite);
+    if (!nonfinite.empty() && ++skippedSteps > options.maxSkipped)
+      return stopForNonfinite(nonfinite,
+                              std::to_string(skippedSteps) +
+                                  " steps skipped, more than --max-skipped " +
+                                  std::to_string(options.maxSkipped));
     samplesInEpoch += globalBatch;
     samplesDone += globalBatch;
     batchInEpoch = samplesInEpoch / globalBatch;
     std::string fields = jsonBatchFields(globalBatch, accumulate, lastMomentum);
-    if (measureNoise)
+    if (measureNoise && nonfinite.empty())
       fields += jsonNoiseFields(lastNoise.gradSq, lastNoise.trace,
                                 noise.scale());
+    if (!nonfinite.empty()) {
+      fields += ", \"skipped\": " + jsonString(nonfinite) +
+                ", \"skipped_steps\": " + std::to_string(skippedSteps);
+      if (rank == 0)
+        warning(nonfinite + " at step " + std::to_string(stepCount) +
+                ": its update is skipped (" + std::to_string(skippedSteps) +
+                " skipped, at most " + std::to_string(options.maxSkipped) +
+                ")");
+    }
     log.write(jsonStepRecord(stepCount, epoch + 1, loss, lastLr,
                              seconds > 0 ? globalBatch / seconds : 0.0,
                              world > 1 ? std::optional<double>(reduce.waitSeconds())

@@ -444,9 +444,41 @@ LogicalResult emitBucketUpdate(Lowering &l, OptimizerUpdateOp update,
   int64_t bucket = update.getBucket();
   auto [first, tableSize] = noiseChunks(l, update, bucket);
   NoiseTable second{first + tableSize, tableSize};
+  bool global = optimizerInfo(update.getAlgorithm()).global;
+  // trainc_nonfinite_mode DEFER: the update waits for the runtime's
+  // verdict on the whole step (trainc_apply_update), so this pass only
+  // finishes the gradient, stores it back and sums its squares. A global
+  // algorithm's gather changes no state: its step is gated instead.
+  Value deferred;
+  if (!global) {
+    Coefficients c(l);
+    deferred = l.b.create<arith::CmpFOp>(l.loc, arith::CmpFPredicate::OEQ,
+                                         c(kNonfinite),
+                                         l.f32(TRAINC_NONFINITE_DEFER));
+  }
   auto emit = [&](GradientLoad load) {
-    return emitOptimizerUpdate(l, update, update.getAlgorithm(), bucket,
-                               segments, load, scratch, second);
+    if (global)
+      return emitOptimizerUpdate(l, update, update.getAlgorithm(), bucket,
+                                 segments, load, scratch, second);
+    LogicalResult result = success();
+    branch(
+        l, deferred,
+        [&] {
+          chunkedSquares(
+              l, segments, second.first, tableSize, l.b.create<arith::ConstantIntOp>(l.loc, 1, 1),
+              [&](const UpdateSegment &s) {
+                return SegmentArenas{l.arenaView(Role::Grads, s.offset,
+                                                 l.b.getF32Type(), s.count)};
+              },
+              [&](ScalarOps &o, const UpdateSegment &s, ArrayRef<Value> a,
+                  Value i) { return load(o, s, a[0], i); });
+        },
+        [&] {
+          result = emitOptimizerUpdate(l, update, update.getAlgorithm(),
+                                       bucket, segments, load, scratch,
+                                       second);
+        });
+    return result;
   };
   auto plain = [&](ScalarOps &o, const UpdateSegment &, Value g,
                    ValueRange iv) { return o.load(g, iv); };

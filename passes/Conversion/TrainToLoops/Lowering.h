@@ -386,6 +386,7 @@ enum UpdateCoeff : int {
   kMicro = TRAINC_COEFF_MICRO,
   kNoise = TRAINC_COEFF_NOISE,
   kLossCarry = TRAINC_COEFF_LOSS_CARRY,
+  kNonfinite = TRAINC_COEFF_NONFINITE,
   kNumUpdateCoeffs = TRAINC_NUM_UPDATE_COEFFS
 };
 

@@ -73,13 +73,18 @@ struct NoiseSquares {
   int64_t first;
 };
 
-/// The NoiseSquares of `table`, its flag (trainc_update_coeffs.noise) read
-/// through the update's own coefficients; none without a table.
+/// The NoiseSquares of `table`, wanted for the noise scale
+/// (trainc_update_coeffs.noise) or the non-finite check (.nonfinite: the
+/// sums of the finished gradient's squares are finite exactly when its
+/// elements are), the flags read through the update's own coefficients;
+/// none without a table.
 inline std::optional<NoiseSquares>
 noiseSquares(Lowering &l, Coefficients &c, std::optional<NoiseTable> table) {
   if (!table)
     return std::nullopt;
-  return NoiseSquares{c.flag(kNoise),
+  Value noise = c.flag(kNoise);
+  Value check = c.flag(kNonfinite);
+  return NoiseSquares{ScalarOps(l).either(noise, check),
                       l.arenaView(Role::Stats, 0, l.b.getF64Type(),
                                   2 * table->size),
                       table->first};

@@ -21,8 +21,9 @@
  * the description, trainc_rt_launch. 7: the stored layout of each tensor
  * (filters in channel blocks) and of a convolution's filter. 8: gradient
  * accumulation and the gradient noise scale (the accum and stats step
- * arguments, the micro-step coefficients). */
-#define TRAINC_MODEL_ABI_VERSION 8
+ * arguments, the micro-step coefficients). 9: the non-finite check
+ * (trainc_update_coeffs.nonfinite). */
+#define TRAINC_MODEL_ABI_VERSION 9
 
 #ifdef __cplusplus
 #define TRAINC_STATIC_ASSERT(cond, msg) static_assert(cond, msg)
@@ -107,7 +108,7 @@ enum trainc_update_coeff {
   TRAINC_COEFF_MICRO,
   TRAINC_COEFF_NOISE,
   TRAINC_COEFF_LOSS_CARRY,
-  TRAINC_COEFF_RESERVED,
+  TRAINC_COEFF_NONFINITE,
   TRAINC_NUM_UPDATE_COEFFS
 };
 
@@ -132,6 +133,20 @@ enum trainc_micro_step {
  * process's micro-batch gradient (before the all-reduce), then the
  * finished (reduced, averaged) gradient of the step. */
 #define TRAINC_NOISE_CHUNK 8192
+
+/* What a step does about a gradient that may not be finite
+ * (trainc_update_coeffs.nonfinite). With CHECK and DEFER the step's
+ * finished gradient has its squares in the second table of `stats` (as for
+ * the noise scale), whose f64 sums are finite exactly when every gradient
+ * element is; NLCG's update passes run only when those and the loss are.
+ * DEFER: the other optimizers' updates only finish the gradient (store
+ * it back, scaled and widened); the runtime then runs trainc_apply_update
+ * if the step is finite, or skips the update. */
+enum trainc_nonfinite_mode {
+  TRAINC_NONFINITE_OFF = 0,
+  TRAINC_NONFINITE_CHECK = 1,
+  TRAINC_NONFINITE_DEFER = 2,
+};
 
 /* The int64 fields of trainc_conv2d_geometry (kernels.h), by index: the
  * generated code passes a constant array of TRAINC_CONV_GEOMETRY_SIZE. */

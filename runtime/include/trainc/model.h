@@ -178,7 +178,8 @@ typedef struct trainc_update_coeffs {
   /* 1: write the gradient noise scale's partial sums into `stats`. */
   float noise;
   float loss_carry;
-  float reserved;
+  /* enum trainc_nonfinite_mode (abi.h). */
+  float nonfinite;
 } trainc_update_coeffs;
 
 /* The generated update loads field i from byte 4 i (trainc/abi.h). */
@@ -204,7 +205,7 @@ TRAINC_CHECK_COEFF(accumulate, TRAINC_COEFF_ACCUMULATE);
 TRAINC_CHECK_COEFF(micro, TRAINC_COEFF_MICRO);
 TRAINC_CHECK_COEFF(noise, TRAINC_COEFF_NOISE);
 TRAINC_CHECK_COEFF(loss_carry, TRAINC_COEFF_LOSS_CARRY);
-TRAINC_CHECK_COEFF(reserved, TRAINC_COEFF_RESERVED);
+TRAINC_CHECK_COEFF(nonfinite, TRAINC_COEFF_NONFINITE);
 TRAINC_STATIC_ASSERT(sizeof(trainc_update_coeffs) ==
                          4 * TRAINC_NUM_UPDATE_COEFFS,
                      "trainc_update_coeffs has TRAINC_NUM_UPDATE_COEFFS floats");

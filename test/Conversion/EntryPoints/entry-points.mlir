@@ -13,7 +13,7 @@
 // CHECK-DAG: %[[VERSION:.+]] = llvm.load %[[VP]] : !llvm.ptr -> i32
 // CHECK-DAG: %[[N104:.+]] = llvm.mlir.constant(104 : i32) : i32
 // CHECK-DAG: llvm.icmp "uge" %[[SIZE]], %[[N104]] : i32
-// CHECK-DAG: %[[ABI:.+]] = llvm.mlir.constant(8 : i32) : i32
+// CHECK-DAG: %[[ABI:.+]] = llvm.mlir.constant(9 : i32) : i32
 // CHECK-DAG: llvm.icmp "eq" %[[VERSION]], %[[ABI]] : i32
 // CHECK: llvm.cond_br %{{.+}}, ^[[CALL:.+]], ^[[BAD:[a-z0-9]+]]
 // CHECK: ^[[BAD]]:

@@ -165,9 +165,29 @@
 // CHECK-DAG: %[[COUNT:.+]] = arith.mulf %[[WORLD_F]], %[[KMAX]] : f32
 // CHECK-DAG: %[[SCALE:.+]] = arith.divf %[[ONE:.+]], %[[COUNT]] : f32
 // CHECK-DAG: %[[ONE]] = arith.constant 1.000000e+00 : f32
-// The noise flag (hyper 17) and the second stats table.
+// The non-finite mode (hyper 19): DEFER (2) leaves the update to
+// trainc_apply_update, and the pass finishes the gradient, stores it back
+// and sums its squares into the second stats table (3 + chunk).
+// CHECK-DAG: %[[MODE:.+]] = memref.load %{{.+}}[%c19{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[DEFER:.+]] = arith.cmpf oeq, %[[MODE]], %{{.+}} : f32
+// CHECK: scf.if %[[DEFER]] {
+// CHECK: scf.parallel
+// CHECK: scf.for %[[FJ:[a-z0-9_]+]] = {{.+}} -> (f64) {
+// CHECK-NEXT: %[[FX:.+]] = memref.load %[[FG:.+]][%[[FJ]]] : memref<15xf32>
+// CHECK-NEXT: %[[FS:.+]] = arith.mulf %[[FX]], %[[SCALE]] : f32
+// CHECK-NEXT: memref.store %[[FS]], %[[FG]][%[[FJ]]] : memref<15xf32>
+// CHECK-NEXT: %[[FW:.+]] = arith.extf %[[FS]] : f32 to f64
+// CHECK-NEXT: arith.mulf %[[FW]], %[[FW]] : f64
+// CHECK: %[[FAT:.+]] = arith.addi %{{.+}}, %c3{{(_[0-9]+)?}} : index
+// CHECK-NEXT: memref.store %{{.+}}, %{{.+}}[%[[FAT]]] : memref<6xf64>
+// CHECK: } else {
+// The squares are wanted for the noise scale (hyper 17) or the check
+// (hyper 19), into the second stats table.
 // CHECK-DAG: %[[NOISE_F:.+]] = memref.load %{{.+}}[%c17{{(_[0-9]+)?}}] : memref<20xf32>
-// CHECK-DAG: %[[WANTED:.+]] = arith.cmpf one, %[[NOISE_F]], %{{.+}} : f32
+// CHECK-DAG: %[[NOISE:.+]] = arith.cmpf one, %[[NOISE_F]], %{{.+}} : f32
+// CHECK-DAG: %[[CHECK_F:.+]] = memref.load %{{.+}}[%c19{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[CHECKS:.+]] = arith.cmpf one, %[[CHECK_F]], %{{.+}} : f32
+// CHECK-DAG: %[[WANTED:.+]] = arith.ori %[[NOISE]], %[[CHECKS]] : i1
 // CHECK-DAG: %[[TABLES:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<48xi8> to memref<6xf64>
 // The coefficients momentum reads; fc2.weight: 15 elements at W2 in
 // params, grads and state slot 0.
@@ -222,6 +242,10 @@
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: %[[SCALE:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
+// The deferred pass (DEFER), then the update.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref<6xf64>
+// CHECK: } else {
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD_BN:.+]] = memref.load %[[H]][%c2{{(_[0-9]+)?}}] : memref<20xf32>
@@ -347,6 +371,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK-NOT: {{trainc_rt_world|arith.divf}}
+// The deferred pass (DEFER), then the update.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref<{{[0-9]+}}xf64>
+// CHECK: } else {
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD_BN:.+]] = memref.load %[[H]][%c2{{(_[0-9]+)?}}] : memref<20xf32>
@@ -421,6 +449,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // in the else of an scf.if on the early micro-step flag.
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
+// The deferred pass (DEFER), then the update.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref<{{[0-9]+}}xf64>
+// CHECK: } else {
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[WD_BN:.+]] = memref.load %[[H]][%c2{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
@@ -435,6 +467,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: memref.store %{{.+}}, %[[WV]][%[[I]]] : memref<4xf32>
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
+// The deferred pass (DEFER), then the update.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref<{{[0-9]+}}xf64>
+// CHECK: } else {
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<8xf32>
@@ -513,6 +549,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-DAG: %[[SCALE:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
 // CHECK: scf.if %[[MANY]] {
 // CHECK: %[[STAGED:.+]] = memref.view %[[ARENA]][%c[[#WIRE + div(O1,2)]]{{(_[0-9]+)?}}][] : memref<[[#ARENA_BYTES]]xi8> to memref<32xi16>
+// The deferred pass (DEFER), then the update.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref<{{[0-9]+}}xf64>
+// CHECK: } else {
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WD_BN:.+]] = memref.load %[[H]][%c2{{(_[0-9]+)?}}] : memref<20xf32>
@@ -562,6 +602,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // micro-batches) and store them back.
 // CHECK: } else {
 // CHECK-NOT: xi16
+// The deferred pass (DEFER), then the update.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref<{{[0-9]+}}xf64>
+// CHECK: } else {
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[WD:.+]] = memref.load %[[H]][%c1{{(_[0-9]+)?}}] : memref<20xf32>
 // CHECK-DAG: %[[WV:.+]] = memref.view %[[PARAMS]][%c[[#W]]{{(_[0-9]+)?}}][] : memref<192xi8> to memref<8xf32>
@@ -664,6 +708,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK-NOT: trainc_rt_world
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
+// The deferred pass (DEFER), then the update.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref<{{[0-9]+}}xf64>
+// CHECK: } else {
 // CHECK-NOT: trainc_rt_world
 // CHECK-DAG: %[[TABLES:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<32xi8> to memref<4xf64>
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c0{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
@@ -681,6 +729,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK-NOT: trainc_rt_world
+// The deferred pass (DEFER), then the update.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref<{{[0-9]+}}xf64>
+// CHECK: } else {
 // CHECK-DAG: %[[GV:.+]] = memref.view %[[GRADS]][%c64{{(_[0-9]+)?}}][] : memref<128xi8> to memref<4xf32>
 // CHECK: scf.if %{{.+}} {
 // CHECK: %[[AT:.+]] = arith.addi %{{.+}}, %c3{{(_[0-9]+)?}} : index
@@ -1263,11 +1315,19 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: %[[SCALE:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
+// The deferred pass (DEFER), then the update.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref<{{[0-9]+}}xf64>
+// CHECK: } else {
 // CHECK-DAG: %[[TAUS:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<2xf32>
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
-// The noise flag (hyper 17) and the second stats table.
+// The squares are wanted for the noise scale (hyper 17) or the check
+// (hyper 19), into the second stats table.
 // CHECK-DAG: %[[NOISE_F:.+]] = memref.load %[[H]][%c17{{(_[0-9]+)?}}] : memref<20xf32>
-// CHECK-DAG: %[[WANTED:.+]] = arith.cmpf one, %[[NOISE_F]], %{{.+}} : f32
+// CHECK-DAG: %[[NOISE:.+]] = arith.cmpf one, %[[NOISE_F]], %{{.+}} : f32
+// CHECK-DAG: %[[CHECK_F:.+]] = memref.load %[[H]][%c19{{(_[0-9]+)?}}] : memref<20xf32>
+// CHECK-DAG: %[[CHECKS:.+]] = arith.cmpf one, %[[CHECK_F]], %{{.+}} : f32
+// CHECK-DAG: %[[WANTED:.+]] = arith.ori %[[NOISE]], %[[CHECKS]] : i1
 // CHECK-DAG: %[[TABLES:.+]] = memref.view %[[STATS]][%c0{{(_[0-9]+)?}}][] : memref<32xi8> to memref<4xf64>
 // b's tau applies only if coefficient 2 is set (DECAYED).
 // CHECK-DAG: %[[DECAYED:.+]] = arith.cmpf one, %[[WD_BN_F:.+]], %{{.+}} : f32
@@ -1402,6 +1462,10 @@ func.func @train_step(%x: tensor<2x4xf32> {train.input = "input"},
 // CHECK: scf.if %{{.+}} {
 // CHECK-NEXT: } else {
 // CHECK: %[[SCALE:.+]] = arith.divf %{{.+}}, %{{.+}} : f32
+// The deferred pass (DEFER), then the update.
+// CHECK: scf.if %{{.+}} {
+// CHECK: memref<{{[0-9]+}}xf64>
+// CHECK: } else {
 // CHECK-DAG: %[[RS:.+]] = memref.view %[[ARENA]][%c0{{(_[0-9]+)?}}][] : memref<64xi8> to memref<2xf32>
 // CHECK-DAG: %[[H:.+]] = memref.view %[[HYPER]][%c0{{(_[0-9]+)?}}][] : memref<80xi8> to memref<20xf32>
 // CHECK-DAG: %[[LR:.+]] = memref.load %[[H]][%c0{{(_[0-9]+)?}}] : memref<20xf32>
