@@ -42,6 +42,7 @@ config.substitutions.append(("%python", config.python3))
 config.substitutions.append(("%scripts", os.path.join(config.trainc_src_root,
                                                       "scripts")))
 config.substitutions.append(("%trainc_tools", config.trainc_tools_dir))
+config.substitutions.append(("%trainc_obj_root", config.trainc_obj_root))
 config.substitutions.append(("%models", os.path.join(config.trainc_src_root,
                                                      "models")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root,

@@ -261,7 +261,7 @@ std::string cudaToolkitDir();
 /// trainc --version: the version, the MLIR/LLVM it was built with and the
 /// targets it builds executables for.
 void printVersion(raw_ostream &os) {
-  os << "trainc 0.1\n"
+  os << "trainc " TRAINC_VERSION "\n"
      << "  MLIR/LLVM " << LLVM_VERSION_STRING << "\n"
      << "  targets: cpu (generated loops, oneDNN)";
   std::string toolkit = cudaToolkitDir();
