@@ -480,6 +480,17 @@ const OptionSpec kOptions[] = {
        o.logPath = v;
        return true;
      }},
+    {"--tensorboard", "DIR",
+     "write TensorBoard event files to DIR (created), flushed after every "
+     "step (rank 0): train/loss, train/learning_rate, train/batch_size, "
+     "train/images_per_second, train/comm_wait_seconds (under mpirun), "
+     "train/noise_scale (when measured), train/skipped_steps, test/accuracy "
+     "and test/loss",
+     [](TrainOptions &o, const std::string &, const std::string &v,
+        std::string &) {
+       o.tensorboardDir = v;
+       return true;
+     }},
     {"--quiet", nullptr, "no progress on stderr (errors are still reported)",
      [](TrainOptions &o, const std::string &, const std::string &,
         std::string &) {
@@ -688,7 +699,8 @@ bool checkCombinations(const TrainOptions &options, std::string &error) {
         "--save-onnx", "--init", "--consistency-check-every", "--accumulate",
         "--no-noise-scale", "--batch-schedule", "--max-batch",
         "--lr-scaling", "--eval-every", "--stop-at-accuracy",
-        "--stop-at-loss", "--on-nonfinite", "--max-skipped"}) {
+        "--stop-at-loss", "--on-nonfinite", "--max-skipped",
+        "--tensorboard"}) {
     if (given(flag)) {
       error = std::string(flag) + " cannot be used with --forward-only";
       return false;

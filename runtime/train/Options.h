@@ -75,6 +75,8 @@ struct TrainOptions {
   /// Every N steps the ranks compare one bucket's parameters; 0: never.
   int64_t consistencyCheckEvery = 100;
   std::string logPath;
+  /// --tensorboard DIR.
+  std::string tensorboardDir;
   bool quiet = false;
 
   bool forwardOnly = false;

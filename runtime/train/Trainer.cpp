@@ -26,6 +26,7 @@
 #include "train/NoiseScale.h"
 #include "train/Optimizer.h"
 #include "train/SaveOnnx.h"
+#include "train/TensorBoard.h"
 #include "train/Schedule.h"
 #include "train/Shuffle.h"
 #include "train/TensorDump.h"
@@ -230,6 +231,8 @@ private:
   Arenas arenas;
   Dataset data;
   JsonLog log;
+  /// --tensorboard (rank 0).
+  TensorBoardWriter tensorboard;
   uint64_t seed = 0;
   int64_t sampleSize = 0, stepsPerEpoch = 0, totalEpochs = 0;
   /// The compiled optimizer's hyper-parameters, and the learning rate of
@@ -330,6 +333,9 @@ void Trainer::checkOutputs() {
         (!makeDirectory(dir, error) || !checkDumpNames(desc, error)))
       fatal(error);
   if (!options.logPath.empty() && !log.open(options.logPath, error))
+    fatal(error);
+  if (!options.tensorboardDir.empty() &&
+      !tensorboard.open(options.tensorboardDir, error))
     fatal(error);
 }
 
@@ -838,7 +844,8 @@ std::string Trainer::describeNonfinite(float loss) {
                 return a->offset < b->offset;
               });
     const trainc_tensor_desc *param = nullptr;
-    for (int64_t first = 0; const trainc_tensor_desc *p : params) {
+    int64_t first = 0;
+    for (const trainc_tensor_desc *p : params) {
       first += (p->numel + TRAINC_NOISE_CHUNK - 1) / TRAINC_NOISE_CHUNK;
       if (bad < first) {
         param = p;
@@ -939,6 +946,9 @@ bool Trainer::evaluateTestSplit(Progress &progress, const std::string &when) {
   }
   log.write(jsonEvalRecord(stepCount, epoch + 1, result.accuracy, result.loss,
                            result.samples));
+  tensorboard.scalars(stepCount,
+                      {{"test/accuracy", static_cast<float>(result.accuracy)},
+                       {"test/loss", static_cast<float>(result.loss)}});
   progress.message(when + ": " + describeResult(result));
   // Every rank has the same all-reduced result, so all stop together.
   return (options.stopAtAccuracy && result.accuracy >= *options.stopAtAccuracy) ||
@@ -1168,6 +1178,26 @@ int Trainer::run() {
                 ": its update is skipped (" + std::to_string(skippedSteps) +
                 " skipped, at most " + std::to_string(options.maxSkipped) +
                 ")");
+    }
+    if (tensorboard.isOpen()) {
+      std::vector<std::pair<std::string, float>> scalars;
+      if (std::isfinite(loss))
+        scalars.push_back({"train/loss", loss});
+      scalars.push_back({"train/learning_rate", lastLr});
+      scalars.push_back({"train/batch_size", static_cast<float>(globalBatch)});
+      if (seconds > 0)
+        scalars.push_back({"train/images_per_second",
+                           static_cast<float>(globalBatch / seconds)});
+      if (world > 1)
+        scalars.push_back({"train/comm_wait_seconds",
+                           static_cast<float>(reduce.waitSeconds())});
+      double scale = measureNoise && nonfinite.empty() ? noise.scale() : NAN;
+      if (std::isfinite(scale))
+        scalars.push_back({"train/noise_scale", static_cast<float>(scale)});
+      if (skippedSteps > 0)
+        scalars.push_back(
+            {"train/skipped_steps", static_cast<float>(skippedSteps)});
+      tensorboard.scalars(stepCount, scalars);
     }
     log.write(jsonStepRecord(stepCount, epoch + 1, loss, lastLr,
                              seconds > 0 ? globalBatch / seconds : 0.0,
