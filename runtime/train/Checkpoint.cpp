@@ -83,7 +83,14 @@ CheckpointHeader decodeHeader(const char *bytes, uint32_t version) {
     get(168, &header.rampStep, 8);
     get(176, &header.rampFrom, 8);
   } else {
-    header.samples = header.position * header.batch * header.world;
+    // Version 1 stored the steps of the epoch; a corrupt header can make
+    // the product overflow (found by fuzzing): -1, which readCheckpoint
+    // refuses.
+    int64_t samples = 0;
+    if (__builtin_mul_overflow(header.position, header.batch, &samples) ||
+        __builtin_mul_overflow(samples, header.world, &samples))
+      samples = -1;
+    header.samples = samples;
     header.accumulate = 1;
   }
   header.optimizer =
@@ -212,6 +219,10 @@ std::optional<Checkpoint> readCheckpoint(const std::string &path,
   std::memcpy(&stored, bytes.data() + size - 8, 8);
   if (stored != hash.value()) {
     error = path + " is corrupt (checksum mismatch)";
+    return std::nullopt;
+  }
+  if (header.step < 0 || header.epoch < 0 || header.samples < 0) {
+    error = path + " is corrupt (its header's position is impossible)";
     return std::nullopt;
   }
   const char *data = bytes.data() + headerBytes;
