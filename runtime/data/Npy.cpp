@@ -2,6 +2,8 @@
 
 #include "data/Npy.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -220,6 +222,18 @@ std::optional<NpyArray> readNpy(const std::string &path, std::string &error) {
     size *= dim;
   }
 
+  // A header that announces more data than the file holds is a truncated
+  // file, found before reserving what it announces (a few bytes asked for
+  // 15 GB; found by fuzzing).
+  struct stat info;
+  long here = std::ftell(f);
+  if (here >= 0 && fstat(fileno(f), &info) == 0 && S_ISREG(info.st_mode) &&
+      info.st_size - here < size) {
+    error = path + ": truncated: shape " + formatTuple(array.shape) + " of '" +
+            array.dtype + "' needs " + std::to_string(size) +
+            " bytes of data, found " + std::to_string(info.st_size - here);
+    return std::nullopt;
+  }
   try {
     array.data.resize(size);
   } catch (const std::bad_alloc &) {
