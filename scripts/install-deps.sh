@@ -13,8 +13,8 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev protobuf-compiler
   # CPU convolution / GEMM, processes and collectives
   libdnnl-dev libopenmpi-dev openmpi-bin
-  # unit tests
-  libgtest-dev
+  # unit tests; the libFuzzer targets (clang with its fuzzer runtime)
+  libgtest-dev clang-19 libclang-rt-19-dev libomp-19-dev
   # model generation and reference checks (Debian's /usr/bin/python3)
   python3 python3-onnx python3-numpy python3-torch python3-torchvision
   # trainc-plot and trainc-sweep (tools/)
