@@ -39,6 +39,7 @@ void warning(const std::string &message) {
 
 void reportError(const std::string &message) {
   std::string line = formatFatalMessage(message) + "\n";
+  // What was logged so far comes first.
   std::fflush(stdout);
   if (runtimeContext().progressLineOpen)
     std::fputc('\n', stderr);
@@ -47,15 +48,10 @@ void reportError(const std::string &message) {
 }
 
 void fatal(const std::string &message) {
-  std::string line = formatFatalMessage(message) + "\n";
   // Flush what was logged so far, then leave without running static
   // destructors: we may be inside a kernel holding the cache lock, or on a
   // worker thread.
-  std::fflush(stdout);
-  if (runtimeContext().progressLineOpen)
-    std::fputc('\n', stderr);
-  std::fputs(line.c_str(), stderr);
-  std::fflush(stderr);
+  reportError(message);
   // Under mpirun the other ranks must not wait for this one forever.
   RuntimeContext &context = runtimeContext();
   if (context.world > 1 && context.comm)
