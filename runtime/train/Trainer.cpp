@@ -167,12 +167,13 @@ private:
   /// One step: `accumulate` micro-batches of the epoch's order through the
   /// train step, then the all-reduce and the update.
   float step();
-  /// The sum, in index order, of table `table` of the noise scale's
-  /// partials (trainc/abi.h, TRAINC_NOISE_CHUNK).
-  double noisePartials(int table);
+  /// Table `table` of the noise scale's partials (trainc/abi.h,
+  /// TRAINC_NOISE_CHUNK), and its sum in index order.
+  std::vector<double> readPartials(int table);
+  static double sumPartials(const std::vector<double> &partials);
   /// After a step with measureNoise: (M2) and (M3) from its micro-batches'
   /// squared norms (summed over this process's) and the step's.
-  void measureNoiseScale(double microNormSqSum);
+  void measureNoiseScale(double microNormSqSum, double stepNormSq);
   /// Evaluates the test split (nothing without one); returns whether the
   /// result reaches --stop-at-accuracy or --stop-at-loss.
   bool evaluateTestSplit(Progress &progress, const std::string &when);
@@ -265,7 +266,8 @@ private:
   /// is not, naming the first bucket and parameter affected (from the
   /// second table of `stats`: its sums are finite exactly when the
   /// gradient elements are).
-  std::string describeNonfinite(float loss);
+  std::string describeNonfinite(float loss,
+                                const std::vector<double> &partials);
   /// Ends the run after a step that was not finite: one line from rank 0,
   /// nothing of the step saved; returns the exit status.
   int stopForNonfinite(const std::string &why, const std::string &note = "");
@@ -785,7 +787,7 @@ float Trainer::step() {
     ++microCount;
     context.activeReduce = nullptr;
     if (measureNoise)
-      microNormSq += noisePartials(0);
+      microNormSq += sumPartials(readPartials(0));
     if (last)
       loss = microLoss;
     else
@@ -798,7 +800,10 @@ float Trainer::step() {
     reduce.end();
   // The verdict is the same on every rank: the loss and the finished
   // gradient are the all-reduced ones.
-  nonfinite = describeNonfinite(loss);
+  // The finished gradient's partials, read once for the check and the
+  // noise scale.
+  std::vector<double> finished = readPartials(1);
+  nonfinite = describeNonfinite(loss, finished);
   if (!nonfinite.empty()) {
     if (deferUpdate && desc.buffer_bytes > 0) {
       std::memcpy(arenas.buffers.data(), buffersBefore.data(),
@@ -817,18 +822,16 @@ float Trainer::step() {
     api.applyUpdate(&args);
   }
   if (measureNoise)
-    measureNoiseScale(microNormSq);
+    measureNoiseScale(microNormSq, sumPartials(finished));
   return loss;
 }
 
-std::string Trainer::describeNonfinite(float loss) {
+std::string Trainer::describeNonfinite(float loss,
+                                       const std::vector<double> &partials) {
   std::string what;
   if (!std::isfinite(loss))
     what = std::string("loss is ") + (std::isnan(loss) ? "NaN" : "infinite");
-  int64_t count = trainc_noise_partials(&desc);
-  std::vector<double> partials(static_cast<size_t>(count));
-  if (count > 0)
-    arenas.read(ArenaPart::Stats, partials.data(), 8 * count, 8 * count);
+  int64_t count = static_cast<int64_t>(partials.size());
   int64_t bad = -1;
   for (int64_t k = 0; k < count && bad < 0; ++k)
     if (!std::isfinite(partials[k]))
@@ -884,17 +887,23 @@ int Trainer::stopForNonfinite(const std::string &why, const std::string &note) {
   return 1;
 }
 
-double Trainer::noisePartials(int table) {
+std::vector<double> Trainer::readPartials(int table) {
   int64_t count = trainc_noise_partials(&desc);
   std::vector<double> partials(static_cast<size_t>(count));
-  arenas.read(ArenaPart::Stats, partials.data(), 8 * count * table, 8 * count);
+  if (count > 0)
+    arenas.read(ArenaPart::Stats, partials.data(), 8 * count * table,
+                8 * count);
+  return partials;
+}
+
+double Trainer::sumPartials(const std::vector<double> &partials) {
   double sum = 0;
   for (double partial : partials)
     sum += partial;
   return sum;
 }
 
-void Trainer::measureNoiseScale(double microNormSq) {
+void Trainer::measureNoiseScale(double microNormSq, double stepNormSq) {
   // |G_small|^2: the mean over every micro-batch of every process, summed
   // in rank order on every rank (the same bits everywhere; OPTIMIZERS.md
   // I7), one 8-byte all-gather.
@@ -913,8 +922,7 @@ void Trainer::measureNoiseScale(double microNormSq) {
     small = sum / static_cast<double>(world);
   }
   // |G_big|^2: the step's gradient, the same on every rank.
-  double big = noisePartials(1);
-  lastNoise = estimateNoise(small, static_cast<double>(desc.batch), big,
+  lastNoise = estimateNoise(small, static_cast<double>(desc.batch), stepNormSq,
                             static_cast<double>(globalBatch));
   noise.add(lastNoise);
 }
